@@ -1,0 +1,12 @@
+# One image for every service; docker-compose picks the service with --service.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production CHECKPOINT_DISABLE=1
+COPY package.json package-lock.json ./
+COPY scripts ./scripts
+COPY prisma ./prisma
+RUN npm ci --include=dev
+COPY . .
+RUN node scripts/prisma-generate.mjs && npx tsx scripts/compose.ts --check
+USER node
+ENTRYPOINT ["npx", "tsx", "bin/start.ts"]

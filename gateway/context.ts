@@ -1,0 +1,5 @@
+export interface GatewayContext {
+  requestId: string;
+  authorization: string | null;
+  clientIp: string | null;
+}

@@ -1,0 +1,70 @@
+// The gateway: one endpoint in front of the six subgraphs. Apollo Gateway plans each
+// operation over the static supergraph; this module wires it to HTTP with the request
+// context, health, readiness and metrics.
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { serviceLogger } from '../shared/logger';
+import { registry } from '../shared/metrics';
+import { formatErrorFor } from '../shared/server/format-error';
+import { listen, type RunningServer } from '../shared/server/listen';
+import type { GatewayContext } from './context';
+import { SubgraphDataSource } from './datasource';
+import { healthz, readyz } from './health';
+import { requestMetricsPlugin } from './metrics';
+
+export interface GatewayOptions {
+  host: string;
+  port: number;
+  supergraphSdl: string;
+  /** Where each subgraph of the supergraph is reached, by name (overrides the SDL's routing URLs). */
+  subgraphUrls: Record<string, string>;
+  subgraphTimeoutMs: number;
+  exposeErrorDetails: boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
+  const log = serviceLogger('gateway');
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource({ name, url: options.subgraphUrls[name] ?? url!, timeoutMs: options.subgraphTimeoutMs }),
+  });
+  const app = express();
+  const httpServer = http.createServer(app);
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    includeStacktraceInErrorResponses: options.exposeErrorDetails,
+    formatError: formatErrorFor(log, options.exposeErrorDetails),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestMetricsPlugin()],
+  });
+  await server.start();
+
+  app.disable('x-powered-by');
+  app.get('/healthz', healthz);
+  app.get('/readyz', readyz(options.subgraphUrls));
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '15mb' }),
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        const incoming = req.headers['x-request-id'];
+        return {
+          requestId: typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID(),
+          authorization: req.headers.authorization ?? null,
+          clientIp: req.ip ?? req.socket.remoteAddress ?? null,
+        };
+      },
+    }),
+  );
+  return listen(httpServer, options.host, options.port, 'gateway', () => server.stop());
+}

@@ -1,0 +1,14 @@
+// Who is asking. Every request carries one Caller in its context; resolvers and rules
+// read it and never parse headers themselves.
+export const ROLES = ['admin', 'staff', 'provider', 'support', 'customer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Caller {
+  /** Subject of the verified token (Clerk user id), null when anonymous. */
+  userId: string | null;
+  role: Role | 'anonymous';
+  /** The caller's own patient record, for customers. */
+  patientId: string | null;
+}
+
+export const ANONYMOUS: Caller = Object.freeze({ userId: null, role: 'anonymous', patientId: null });

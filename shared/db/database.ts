@@ -1,0 +1,190 @@
+// Opens the platform's one database: a PostgreSQL server when DATABASE_URL is set,
+// otherwise an embedded PGlite in the data folder. Both run the same migrations and
+// are reached through the same Prisma client, so no code path knows which it has.
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import type { PGlite as PGliteType } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import pg from 'pg';
+import { PrismaClient } from '../../generated/prisma/client';
+import { countQuery } from '../metrics';
+
+export type Prisma = PrismaClient;
+
+/** Raw SQL access for the migrator and the seed, outside Prisma's model layer. */
+export interface SqlRunner {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs `sqlScript` (many statements, `$$` bodies included) and `after` atomically. */
+  execInTransaction(sqlScript: string, after?: { sql: string; params: unknown[] }): Promise<void>;
+  /** Runs `fn` while holding a session-level advisory lock (a no-op for the one-process PGlite). */
+  withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+}
+
+export interface Database {
+  kind: 'postgres' | 'pglite';
+  /** Human description for logs: never includes a password. */
+  description: string;
+  prisma: PrismaClient;
+  sql: SqlRunner;
+  close(): Promise<void>;
+}
+
+export class DatabaseStartupError extends Error {}
+
+/** Seconds to keep retrying an unreachable server before giving up with a clear message. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize?: number;
+  connectTimeoutMs?: number;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options.dataDir);
+}
+
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
+async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {
+  const description = `PostgreSQL ${redact(url)}`;
+  const timeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 });
+  pool.on('error', () => {
+    // An idle client dropped by the server: the pool replaces it; queries report their own errors.
+  });
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      await pool.query('SELECT 1');
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        await pool.end().catch(() => {});
+        throw new DatabaseStartupError(
+          `Cannot reach the database at ${description} after ${timeout / 1000}s: ${(error as Error).message}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  const sql: SqlRunner = {
+    async query(text, params) {
+      return (await pool.query(text, params as unknown[])).rows;
+    },
+    async execInTransaction(script, after) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(script);
+        if (after) await client.query(after.sql, after.params as unknown[]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async withAdvisoryLock(key, fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [key]);
+        return await fn();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => {});
+        client.release();
+      }
+    },
+  };
+  const prisma = new PrismaClient({ adapter: counting(new PrismaPg(pool)) });
+  return {
+    kind: 'postgres',
+    description,
+    prisma,
+    sql,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end().catch(() => {});
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.R_OK | constants.W_OK);
+  } catch (error) {
+    throw new DatabaseStartupError(
+      `The embedded database folder ${dataDir} cannot be read and written (${(error as NodeJS.ErrnoException).code}). ` +
+        'Fix its permissions, or set DATA_DIR to another folder, or DATABASE_URL to a PostgreSQL server.',
+    );
+  }
+  // PGlite ships as ESM; its CommonJS entry loads it with a dynamic import.
+  const { PGlite } = await import('@electric-sql/pglite');
+  let db: PGliteType;
+  try {
+    db = await PGlite.create(`${dataDir}/pgdata`);
+  } catch (error) {
+    throw new DatabaseStartupError(
+      `The embedded database in ${dataDir}/pgdata could not be opened: ${(error as Error).message}. ` +
+        'If it was written by another PGlite version or is damaged, move the folder away to start fresh.',
+    );
+  }
+  const sql: SqlRunner = {
+    async query(text, params) {
+      return (await db.query(text, params as unknown[])).rows as never[];
+    },
+    async execInTransaction(script, after) {
+      // pglite-prisma-adapter's executeScript does not await exec(): run scripts here (STACK.md).
+      await db.transaction(async (tx) => {
+        await tx.exec(script);
+        if (after) await tx.query(after.sql, after.params as unknown[]);
+      });
+    },
+    withAdvisoryLock: (_key, fn) => fn(),
+  };
+  const prisma = new PrismaClient({ adapter: counting(new PrismaPGlite(db)) });
+  return {
+    kind: 'pglite',
+    description: `embedded PGlite in ${dataDir}/pgdata`,
+    prisma,
+    sql,
+    async close() {
+      await prisma.$disconnect();
+      await db.close();
+    },
+  };
+}
+
+// Every SQL statement Prisma sends passes through the driver adapter's queryRaw or
+// executeRaw: counting there gives the real statement count (the N+1 test and the bench
+// read it), whatever Prisma compiles one operation into.
+const COUNTED = new Set(['queryRaw', 'executeRaw']);
+function counting<T extends object>(target: T): T {
+  return new Proxy(target, {
+    get(obj, prop) {
+      const value = Reflect.get(obj, prop, obj);
+      if (typeof value !== 'function') return value;
+      if (COUNTED.has(prop as string)) {
+        return (...args: unknown[]) => {
+          countQuery();
+          return value.apply(obj, args);
+        };
+      }
+      if (prop === 'connect' || prop === 'startTransaction') {
+        return async (...args: unknown[]) => counting(await value.apply(obj, args));
+      }
+      return value.bind(obj);
+    },
+  });
+}

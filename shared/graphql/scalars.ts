@@ -1,0 +1,40 @@
+// DateTime (ISO 8601 instant) and Date (calendar day, YYYY-MM-DD), shared by every subgraph.
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function invalid(type: string, value: unknown): GraphQLError {
+  return new GraphQLError(`${type} cannot represent ${JSON.stringify(value)}`, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+function parseDateTime(value: unknown): Date {
+  if (typeof value !== 'string') throw invalid('DateTime', value);
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw invalid('DateTime', value);
+  return date;
+}
+
+function parseDay(value: unknown): Date {
+  if (typeof value !== 'string' || !DAY.test(value)) throw invalid('Date', value);
+  const date = new Date(`${value}T00:00:00.000Z`);
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) throw invalid('Date', value);
+  return date;
+}
+
+export const DateTimeScalar = new GraphQLScalarType({
+  name: 'DateTime',
+  description: 'An instant, as an ISO 8601 string in UTC.',
+  serialize: (value) => (value instanceof Date ? value.toISOString() : parseDateTime(value).toISOString()),
+  parseValue: parseDateTime,
+  parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined),
+});
+
+export const DateScalar = new GraphQLScalarType({
+  name: 'Date',
+  description: 'A calendar day, YYYY-MM-DD.',
+  serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : parseDay(value).toISOString().slice(0, 10)),
+  parseValue: parseDay,
+  parseLiteral: (ast) => parseDay(ast.kind === Kind.STRING ? ast.value : undefined),
+});
+
+export const scalarResolvers = { DateTime: DateTimeScalar, Date: DateScalar };

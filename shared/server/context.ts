@@ -1,0 +1,17 @@
+import type { Caller } from '../auth/caller';
+import type { Prisma } from '../db/database';
+import type { Logger } from '../logger';
+
+/** What every resolver of every subgraph receives; `L` is that subgraph's DataLoaders. */
+export interface SubgraphContext<L = unknown> {
+  service: string;
+  requestId: string;
+  operationName: string | null;
+  clientIp: string | null;
+  log: Logger;
+  prisma: Prisma;
+  loaders: L;
+  caller: Caller;
+  /** The bearer token as received, forwarded by the gateway; used when a subgraph calls the graph for its user. */
+  authorization: string | null;
+}

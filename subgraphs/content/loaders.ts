@@ -1,0 +1,55 @@
+import DataLoader from 'dataloader';
+import type { Prisma } from '../../shared/db/database';
+import { isUuid } from '../../shared/graphql/errors';
+import { entityLoader, relationLoader } from '../../shared/graphql/loaders';
+
+/** Orders shared by the root lists and the relations that show the same rows. */
+export const ORDER = {
+  peptide: [{ name: 'asc' as const }, { id: 'asc' as const }],
+  coa: [{ testedAt: 'desc' as const }, { id: 'desc' as const }],
+  researchPaper: [{ year: 'desc' as const }, { title: 'asc' as const }, { id: 'asc' as const }],
+  product: [{ name: 'asc' as const }, { id: 'asc' as const }],
+};
+
+/** Ids that reach SQL must be UUIDs (federation references are not validated by GraphQL). */
+function uuids(ids: readonly string[]): string[] {
+  return ids.filter(isUuid);
+}
+
+/**
+ * Rows that belong to several parents through an id array column (research_papers.peptide_ids):
+ * one `hasSome` statement for every parent asked in the tick, grouped here.
+ */
+function arrayRelationLoader<T>(fetch: (parentIds: string[]) => Promise<T[]>, parentsOf: (row: T) => readonly string[]) {
+  return new DataLoader<string, T[]>(async (parentIds) => {
+    const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
+    const valid = uuids(parentIds);
+    if (valid.length) {
+      for (const row of await fetch(valid)) for (const parent of parentsOf(row)) groups.get(parent)?.push(row);
+    }
+    return parentIds.map((id) => groups.get(id) ?? []);
+  });
+}
+
+// Loaders return drafts too: whether a draft may be shown is the resolver's decision.
+export function createContentLoaders(prisma: Prisma) {
+  return {
+    peptide: entityLoader(async (ids) => (uuids(ids).length ? prisma.peptide.findMany({ where: { id: { in: uuids(ids) } } }) : [])),
+    media: entityLoader(async (ids) => (uuids(ids).length ? prisma.media.findMany({ where: { id: { in: uuids(ids) } } }) : [])),
+    user: entityLoader(async (ids) => (uuids(ids).length ? prisma.user.findMany({ where: { id: { in: uuids(ids) } } }) : [])),
+    coasByPeptide: relationLoader(
+      (ids) => prisma.coa.findMany({ where: { peptideId: { in: uuids(ids) } }, orderBy: ORDER.coa }),
+      (row) => row.peptideId,
+    ),
+    papersByPeptide: arrayRelationLoader(
+      (ids) => prisma.researchPaper.findMany({ where: { peptideIds: { hasSome: ids } }, orderBy: ORDER.researchPaper }),
+      (row) => row.peptideIds,
+    ),
+    productsByPeptide: relationLoader(
+      (ids) => prisma.product.findMany({ where: { peptideId: { in: uuids(ids) }, active: true }, orderBy: ORDER.product }),
+      (row) => row.peptideId ?? '',
+    ),
+  };
+}
+
+export type ContentLoaders = ReturnType<typeof createContentLoaders>;

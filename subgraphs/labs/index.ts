@@ -1,0 +1,10 @@
+import { loadTypeDefs, type SubgraphModule } from '../../shared/server/subgraph';
+import { createLabsLoaders, type LabsLoaders } from './loaders';
+import { resolvers } from './resolvers';
+
+export const labsSubgraph: SubgraphModule<LabsLoaders> = {
+  name: 'labs',
+  typeDefs: loadTypeDefs(__dirname),
+  resolvers,
+  createLoaders: createLabsLoaders,
+};

@@ -1,0 +1,42 @@
+import type { Prisma } from '../../shared/db/database';
+import { patientFactsLoader } from '../../shared/domain/patient-facts';
+import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
+
+export function createLabsLoaders(prisma: Prisma) {
+  return {
+    labResult: entityLoader((ids) => prisma.labResult.findMany({ where: { id: { in: [...ids] } } })),
+    labResultsByPatient: relationLoader(
+      (ids) =>
+        prisma.labResult.findMany({
+          where: { profileId: { in: [...ids] } },
+          orderBy: [{ collectedAt: 'desc' }, { id: 'desc' }],
+        }),
+      (row) => row.profileId,
+    ),
+    readingsByResult: relationLoader(
+      (ids) =>
+        prisma.biomarkerReading.findMany({ where: { labResultId: { in: [...ids] } }, orderBy: [{ labResultId: 'asc' }, { position: 'asc' }] }),
+      (row) => row.labResultId,
+    ),
+    history: filteredRelationLoader(
+      async (ids, code: string) => {
+        const readings = await prisma.biomarkerReading.findMany({
+          where: { code, labResult: { profileId: { in: [...ids] } } },
+          select: {
+            value: true,
+            unit: true,
+            status: true,
+            labResult: { select: { id: true, profileId: true, collectedAt: true } },
+          },
+        });
+        return readings
+          .map((r) => ({ ...r, profileId: r.labResult.profileId, labResultId: r.labResult.id, collectedAt: r.labResult.collectedAt }))
+          .sort((a, b) => a.collectedAt.getTime() - b.collectedAt.getTime());
+      },
+      (row) => row.profileId,
+    ),
+    patientFacts: patientFactsLoader(prisma),
+  };
+}
+
+export type LabsLoaders = ReturnType<typeof createLabsLoaders>;

@@ -1,0 +1,130 @@
+import type { BiomarkerReading, LabResult } from '../../generated/prisma/client';
+import { ageOn } from '../../shared/domain/patient-facts';
+import { appendPatientEvent } from '../../shared/domain/patient-events';
+import { badUserInput, notFound, parseId } from '../../shared/graphql/errors';
+import { connectionFromArray, type PageArgs } from '../../shared/graphql/pagination';
+import type { SubgraphContext } from '../../shared/server/context';
+import { BIOMARKERS, classify, findBiomarker, referenceRangeFor } from './catalog';
+import { labsScore } from './health-score';
+import type { LabsLoaders } from './loaders';
+
+type Ctx = SubgraphContext<LabsLoaders>;
+
+interface LabResultInput {
+  labName?: string | null;
+  collectedAt: Date;
+  readings: { code: string; value: number; unit: string; labFlag?: string | null }[];
+}
+
+const MAX_READINGS = 500;
+
+async function latestReadings(ctx: Ctx, patientId: string) {
+  const [latest] = await ctx.loaders.labResultsByPatient.load(patientId);
+  if (!latest) return null;
+  return { result: latest, readings: await ctx.loaders.readingsByResult.load(latest.id) };
+}
+
+export const resolvers = {
+  Query: {
+    labResult: async (_: unknown, args: { id: string }, ctx: Ctx) => {
+      const result = await ctx.loaders.labResult.load(parseId('id', args.id));
+      if (!result) throw notFound('LabResult', args.id);
+      return result;
+    },
+    biomarkers: (_: unknown, args: { category?: string | null }) =>
+      args.category ? BIOMARKERS.filter((b) => b.category === args.category) : BIOMARKERS,
+  },
+  Mutation: {
+    createLabResult: async (_: unknown, args: { patientId: string; input: LabResultInput }, ctx: Ctx) => {
+      const patientId = parseId('patientId', args.patientId);
+      const { input } = args;
+      if (input.readings.length === 0 || input.readings.length > MAX_READINGS) {
+        throw badUserInput('input.readings', `must hold 1 to ${MAX_READINGS} values`);
+      }
+      if (input.collectedAt.getTime() > Date.now() + 24 * 3600_000) throw badUserInput('input.collectedAt', 'is in the future');
+      const facts = await ctx.loaders.patientFacts.load(patientId);
+      if (!facts) throw notFound('Patient', patientId);
+      const age = ageOn(facts.dateOfBirth, input.collectedAt);
+      const rows = input.readings.map((reading, index) => {
+        const definition = findBiomarker(reading.code);
+        if (!definition) throw badUserInput(`input.readings[${index}].code`, `"${reading.code}" is not in the biomarker catalog`);
+        if (reading.unit !== definition.unit) {
+          throw badUserInput(`input.readings[${index}].unit`, `${definition.code} is recorded in ${definition.unit}, got ${reading.unit}`);
+        }
+        if (!Number.isFinite(reading.value) || reading.value < 0) throw badUserInput(`input.readings[${index}].value`, 'must be a non-negative number');
+        const range = referenceRangeFor(definition, facts.sex, age);
+        return {
+          code: definition.code,
+          rawName: definition.name,
+          rawValue: String(reading.value),
+          rawUnit: reading.unit,
+          value: reading.value,
+          unit: definition.unit,
+          status: classify(definition, reading.value, facts.sex, age),
+          referenceLow: range?.low ?? null,
+          referenceHigh: range?.high ?? null,
+          labFlag: reading.labFlag ?? null,
+          position: index,
+        };
+      });
+      return ctx.prisma.$transaction(async (tx) => {
+        const result = await tx.labResult.create({
+          data: {
+            profileId: patientId,
+            source: 'INTEGRATION',
+            labName: input.labName?.trim() || null,
+            collectedAt: input.collectedAt,
+            reportedAt: new Date(),
+            readings: { create: rows },
+          },
+        });
+        await appendPatientEvent(tx, {
+          patientId,
+          type: 'LAB_RESULT_ADDED',
+          title: `Lab result${result.labName ? ` from ${result.labName}` : ''} added`,
+          source: 'labs',
+          detail: { labResultId: result.id, readings: rows.length },
+        });
+        return result;
+      });
+    },
+    deleteLabResult: async (_: unknown, args: { id: string }, ctx: Ctx) => {
+      const id = parseId('id', args.id);
+      await ctx.prisma.labResult.delete({ where: { id } });
+      return id;
+    },
+  },
+  Patient: {
+    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    labResults: async (patient: { id: string }, args: PageArgs, ctx: Ctx) =>
+      connectionFromArray(await ctx.loaders.labResultsByPatient.load(patient.id), args, 10),
+    biomarkerHistory: async (patient: { id: string }, args: { code: string }, ctx: Ctx) => {
+      const definition = findBiomarker(args.code);
+      if (!definition) throw badUserInput('code', `"${args.code}" is not in the biomarker catalog`);
+      return ctx.loaders.history.load({ parentId: patient.id, filter: definition.code });
+    },
+    healthScore: async (patient: { id: string }, _: unknown, ctx: Ctx) => {
+      const latest = await latestReadings(ctx, patient.id);
+      const labs = latest && labsScore(latest.readings);
+      if (!latest || !labs) return null;
+      return { ...labs, basedOnLabResultId: latest.result.id, computedAt: new Date() };
+    },
+  },
+  LabResult: {
+    __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.labResult.load(ref.id),
+    patient: (result: LabResult) => ({ id: result.profileId }),
+    readings: async (result: LabResult, args: { status?: string[] | null }, ctx: Ctx) => {
+      const readings = await ctx.loaders.readingsByResult.load(result.id);
+      return args.status?.length ? readings.filter((r) => args.status!.includes(r.status)) : readings;
+    },
+  },
+  BiomarkerReading: {
+    name: (reading: BiomarkerReading) => (reading.code ? findBiomarker(reading.code)?.name : undefined) ?? reading.rawName,
+    biomarker: (reading: BiomarkerReading) => (reading.code ? findBiomarker(reading.code) ?? null : null),
+    referenceRange: (reading: BiomarkerReading) =>
+      reading.referenceLow == null && reading.referenceHigh == null ? null : { low: reading.referenceLow, high: reading.referenceHigh },
+  },
+  Biomarker: {
+    referenceRanges: (definition: { ranges: unknown[] }) => definition.ranges,
+  },
+};

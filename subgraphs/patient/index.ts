@@ -1,0 +1,11 @@
+import type { SubgraphModule } from '../../shared/server/subgraph';
+import { loadTypeDefs } from '../../shared/server/subgraph';
+import { createPatientLoaders, type PatientLoaders } from './loaders';
+import { resolvers } from './resolvers';
+
+export const patientSubgraph: SubgraphModule<PatientLoaders> = {
+  name: 'patient',
+  typeDefs: loadTypeDefs(__dirname),
+  resolvers,
+  createLoaders: createPatientLoaders,
+};

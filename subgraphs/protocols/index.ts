@@ -1,0 +1,10 @@
+import { loadTypeDefs, type SubgraphModule } from '../../shared/server/subgraph';
+import { createProtocolsLoaders, type ProtocolsLoaders } from './loaders';
+import { resolvers } from './resolvers';
+
+export const protocolsSubgraph: SubgraphModule<ProtocolsLoaders> = {
+  name: 'protocols',
+  typeDefs: loadTypeDefs(__dirname),
+  resolvers,
+  createLoaders: createProtocolsLoaders,
+};

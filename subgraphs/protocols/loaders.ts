@@ -1,0 +1,33 @@
+import type { ProtocolStatus } from '../../generated/prisma/client';
+import type { Prisma } from '../../shared/db/database';
+import { patientFactsLoader } from '../../shared/domain/patient-facts';
+import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
+
+export function createProtocolsLoaders(prisma: Prisma) {
+  return {
+    protocol: entityLoader((ids) => prisma.protocol.findMany({ where: { id: { in: [...ids] } } })),
+    protocolsByPatient: filteredRelationLoader(
+      (ids, status: ProtocolStatus | null) =>
+        prisma.protocol.findMany({
+          where: { profileId: { in: [...ids] }, ...(status ? { status } : {}) },
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        }),
+      (row) => row.profileId,
+    ),
+    itemsByProtocol: relationLoader(
+      (ids) => prisma.protocolItem.findMany({ where: { protocolId: { in: [...ids] } }, orderBy: [{ position: 'asc' }, { id: 'asc' }] }),
+      (row) => row.protocolId,
+    ),
+    stacksByPatient: relationLoader(
+      (ids) => prisma.protocolStack.findMany({ where: { profileId: { in: [...ids] } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+      (row) => row.profileId,
+    ),
+    itemsByStack: relationLoader(
+      (ids) => prisma.protocolStackItem.findMany({ where: { stackId: { in: [...ids] } }, orderBy: [{ position: 'asc' }, { id: 'asc' }] }),
+      (row) => row.stackId,
+    ),
+    patientFacts: patientFactsLoader(prisma),
+  };
+}
+
+export type ProtocolsLoaders = ReturnType<typeof createProtocolsLoaders>;

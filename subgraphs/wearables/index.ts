@@ -1,0 +1,11 @@
+import type { SubgraphModule } from '../../shared/server/subgraph';
+import { loadTypeDefs } from '../../shared/server/subgraph';
+import { createWearablesLoaders, type WearablesLoaders } from './loaders';
+import { resolvers } from './resolvers';
+
+export const wearablesSubgraph: SubgraphModule<WearablesLoaders> = {
+  name: 'wearables',
+  typeDefs: loadTypeDefs(__dirname),
+  resolvers,
+  createLoaders: createWearablesLoaders,
+};

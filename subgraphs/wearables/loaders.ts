@@ -1,0 +1,146 @@
+import type { Prisma } from '../../shared/db/database';
+import { badUserInput } from '../../shared/graphql/errors';
+import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
+import { Prisma as Sql, type WearableMetric, type WearableReading } from '../../generated/prisma/client';
+
+/** The columns of wearable_data a client may see: never the tokens, their key id or the sync cursor. */
+export const PUBLIC_CONNECTION_COLUMNS = {
+  id: true,
+  profileId: true,
+  provider: true,
+  status: true,
+  scopes: true,
+  connectedAt: true,
+  lastSyncedAt: true,
+  lastError: true,
+} as const satisfies Sql.WearableConnectionSelect;
+
+export interface ReadingFilter {
+  metric: WearableMetric | null;
+  /** ISO instants (strings, so equal filters share one statement). */
+  from: string | null;
+  to: string | null;
+}
+
+export interface ReadingPageFilter extends ReadingFilter {
+  /** Rows per patient (page size + 1, to know whether there is a next page). */
+  take: number;
+  /** Id of the reading the page starts after. */
+  after: string | null;
+}
+
+export interface DayFilter {
+  metric: WearableMetric | null;
+  /** YYYY-MM-DD */
+  from: string | null;
+  to: string | null;
+}
+
+export interface GlucoseFilter {
+  from: string | null;
+  to: string | null;
+}
+
+/** Without `from`, glucose readings cover the 24 hours before `to` (which defaults to now). */
+export const GLUCOSE_DEFAULT_WINDOW_MS = 24 * 3_600_000;
+
+export function glucoseWindow(filter: GlucoseFilter, now = new Date()): { from: Date; to: Date } {
+  const to = filter.to ? new Date(filter.to) : now;
+  const from = filter.from ? new Date(filter.from) : new Date(to.getTime() - GLUCOSE_DEFAULT_WINDOW_MS);
+  return { from, to };
+}
+
+function readingWhere(filter: ReadingFilter) {
+  return {
+    ...(filter.metric ? { metric: filter.metric } : {}),
+    ...(filter.from || filter.to
+      ? { recordedAt: { ...(filter.from ? { gte: new Date(filter.from) } : {}), ...(filter.to ? { lte: new Date(filter.to) } : {}) } }
+      : {}),
+  };
+}
+
+export function createWearablesLoaders(prisma: Prisma) {
+  return {
+    /** Existence, plus the time zone daily stats are computed in. */
+    patient: entityLoader((ids) => prisma.customerProfile.findMany({ where: { id: { in: [...ids] } }, select: { id: true, timezone: true } })),
+    connections: relationLoader(
+      (ids) => prisma.wearableConnection.findMany({ where: { profileId: { in: [...ids] } }, select: PUBLIC_CONNECTION_COLUMNS, orderBy: [{ provider: 'asc' }] }),
+      (row) => row.profileId,
+    ),
+    /**
+     * One page of readings per patient, newest first, in one statement for all patients
+     * (a LATERAL subquery keeps each patient's page bounded by `take`).
+     */
+    readingPages: filteredRelationLoader(async (ids, filter: ReadingPageFilter): Promise<WearableReading[]> => {
+      let after = Sql.empty;
+      if (filter.after) {
+        const cursor = await prisma.wearableReading.findUnique({ where: { id: filter.after }, select: { id: true, recordedAt: true } });
+        if (!cursor) throw badUserInput('after', 'does not point into this list');
+        after = Sql.sql`AND (r0.recorded_at, r0.id) < (${cursor.recordedAt}::timestamptz, ${cursor.id}::uuid)`;
+      }
+      return prisma.$queryRaw<WearableReading[]>(Sql.sql`
+        SELECT r.id, r.profile_id AS "profileId", r.provider::text AS provider, r.metric::text AS metric, r.value, r.unit,
+               r.recorded_at AS "recordedAt", r.provider_reading_id AS "providerReadingId", r.created_at AS "createdAt"
+        FROM unnest(ARRAY[${Sql.join(ids)}]::uuid[]) AS p(id)
+        CROSS JOIN LATERAL (
+          SELECT r0.* FROM "patient_graph"."patient_wearable_readings" r0
+          WHERE r0.profile_id = p.id
+            ${filter.metric ? Sql.sql`AND r0.metric = ${filter.metric}::"patient_graph"."WearableMetric"` : Sql.empty}
+            ${filter.from ? Sql.sql`AND r0.recorded_at >= ${new Date(filter.from)}::timestamptz` : Sql.empty}
+            ${filter.to ? Sql.sql`AND r0.recorded_at <= ${new Date(filter.to)}::timestamptz` : Sql.empty}
+            ${after}
+          ORDER BY r0.recorded_at DESC, r0.id DESC
+          LIMIT ${filter.take}
+        ) r
+        ORDER BY r.profile_id, r.recorded_at DESC, r.id DESC`);
+    }, (row) => row.profileId),
+    /** Reading counts per patient for one filter, in one grouped statement (a filtered countLoader: one row per patient). */
+    readingCounts: filteredRelationLoader(
+      async (ids, filter: ReadingFilter) =>
+        (
+          await prisma.wearableReading.groupBy({
+            by: ['profileId'],
+            where: { profileId: { in: [...ids] }, ...readingWhere(filter) },
+            _count: { _all: true },
+          })
+        ).map((row) => ({ parentId: row.profileId, count: row._count._all })),
+      (row) => row.parentId,
+    ),
+    dailyStats: filteredRelationLoader(
+      (ids, filter: DayFilter) =>
+        prisma.wearableDailyStat.findMany({
+          where: {
+            profileId: { in: [...ids] },
+            ...(filter.metric ? { metric: filter.metric } : {}),
+            ...(filter.from || filter.to
+              ? {
+                  day: {
+                    ...(filter.from ? { gte: new Date(`${filter.from}T00:00:00.000Z`) } : {}),
+                    ...(filter.to ? { lte: new Date(`${filter.to}T00:00:00.000Z`) } : {}),
+                  },
+                }
+              : {}),
+          },
+          orderBy: [{ day: 'asc' }, { metric: 'asc' }],
+        }),
+      (row) => row.profileId,
+    ),
+    glucoseReadings: filteredRelationLoader((ids, filter: GlucoseFilter) => {
+      const { from, to } = glucoseWindow(filter);
+      return prisma.glucoseReading.findMany({
+        where: { profileId: { in: [...ids] }, recordedAt: { gte: from, lte: to } },
+        orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }],
+      });
+    }, (row) => row.profileId),
+    checkIns: relationLoader(
+      (ids) => prisma.checkIn.findMany({ where: { profileId: { in: [...ids] } }, orderBy: [{ weekStart: 'desc' }] }),
+      (row) => row.profileId,
+    ),
+    cgmConnections: relationLoader(
+      (ids) => prisma.cgmConnection.findMany({ where: { profileId: { in: [...ids] } }, orderBy: [{ connectedAt: 'desc' }, { id: 'desc' }] }),
+      (row) => row.profileId,
+    ),
+  };
+}
+
+export type WearablesLoaders = ReturnType<typeof createWearablesLoaders>;

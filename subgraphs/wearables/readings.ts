@@ -1,0 +1,70 @@
+// Storing a batch of readings: validation against the metric table, an idempotent insert and
+// the daily-stat recomputation, all in one transaction.
+import type { Prisma } from '../../shared/db/database';
+import { badUserInput } from '../../shared/graphql/errors';
+import type { WearableDailyStat, WearableMetric, WearableProvider } from '../../generated/prisma/client';
+import { lockPatientStats, recomputeDailyStats, touchedDays } from './daily-stats';
+import { readingProblem } from './metrics';
+
+export const MAX_READINGS_PER_BATCH = 1000;
+/** Device clocks run a little ahead; more than this in the future is not a measurement. */
+const FUTURE_SKEW_MS = 5 * 60_000;
+const EARLIEST_READING = Date.UTC(2000, 0, 1);
+
+export interface WearableReadingInput {
+  provider: WearableProvider;
+  metric: WearableMetric;
+  value: number;
+  unit: string;
+  recordedAt: Date;
+  providerReadingId: string;
+}
+
+export interface RecordReadingsResult {
+  inserted: number;
+  skipped: number;
+  days: WearableDailyStat[];
+}
+
+/** Refuses the whole batch at the first implausible reading, naming it (`readings[3].value`). */
+export function validateReadings(readings: readonly WearableReadingInput[], now = new Date()): WearableReadingInput[] {
+  if (readings.length > MAX_READINGS_PER_BATCH) throw badUserInput('readings', `at most ${MAX_READINGS_PER_BATCH} readings per call`);
+  return readings.map((reading, i) => {
+    const path = `readings[${i}]`;
+    const problem = readingProblem(reading.metric, reading.value, reading.unit);
+    if (problem) throw badUserInput(`${path}.${problem.field}`, problem.reason);
+    const at = reading.recordedAt.getTime();
+    if (at > now.getTime() + FUTURE_SKEW_MS) throw badUserInput(`${path}.recordedAt`, 'is in the future');
+    if (at < EARLIEST_READING) throw badUserInput(`${path}.recordedAt`, 'is before 2000-01-01');
+    const providerReadingId = reading.providerReadingId.trim();
+    if (!providerReadingId || providerReadingId.length > 200) throw badUserInput(`${path}.providerReadingId`, 'must be 1 to 200 characters');
+    return { ...reading, providerReadingId };
+  });
+}
+
+/**
+ * Inserts the readings that are not stored yet (unique on provider + providerReadingId) and
+ * recomputes the daily stats of the (metric, local day) pairs they fall on. Re-sending a batch
+ * writes nothing. `timeZone` is the patient's; callers validate the readings first.
+ */
+export async function recordReadings(
+  prisma: Prisma,
+  profileId: string,
+  timeZone: string,
+  readings: readonly WearableReadingInput[],
+): Promise<RecordReadingsResult> {
+  if (readings.length === 0) return { inserted: 0, skipped: 0, days: [] };
+  return prisma.$transaction(
+    async (tx) => {
+      await lockPatientStats(tx, profileId);
+      const inserted = await tx.wearableReading.createManyAndReturn({
+        data: readings.map((reading) => ({ profileId, ...reading })),
+        skipDuplicates: true,
+        select: { metric: true, recordedAt: true },
+      });
+      const days = await recomputeDailyStats(tx, profileId, timeZone, touchedDays(inserted, timeZone));
+      return { inserted: inserted.length, skipped: readings.length - inserted.length, days };
+    },
+    { maxWait: 10_000, timeout: 60_000 },
+  );
+}

@@ -1,0 +1,111 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { CgmConnection, WearableMetric, WearableProvider } from '../../generated/prisma/client';
+import { badUserInput, isUuid, notFound, parseId } from '../../shared/graphql/errors';
+import { connectionFromQuery, type PageArgs } from '../../shared/graphql/pagination';
+import { wantsField } from '../../shared/graphql/selection';
+import type { SubgraphContext } from '../../shared/server/context';
+import { validateCheckIn, type CheckInInput } from './check-ins';
+import { safeTimeZone } from './daily-stats';
+import { glucoseWindow, PUBLIC_CONNECTION_COLUMNS, type ReadingFilter, type WearablesLoaders } from './loaders';
+import { recordReadings, validateReadings, type WearableReadingInput } from './readings';
+
+type Ctx = SubgraphContext<WearablesLoaders>;
+/** Wearables does not own patient data: a Patient here is its id, and every field loads by it. */
+type PatientRef = { id: string };
+
+/** Longest glucose window one request may ask for. */
+const MAX_GLUCOSE_WINDOW_MS = 90 * 86_400_000;
+
+async function loadPatient(ctx: Ctx, id: string) {
+  const patient = await ctx.loaders.patient.load(id);
+  if (!patient) throw notFound('Patient', id);
+  return patient;
+}
+
+function checkRange(from: Date | null | undefined, to: Date | null | undefined): void {
+  if (from && to && from.getTime() > to.getTime()) throw badUserInput('from', 'must not be after `to`');
+}
+
+const day = (date: Date | null | undefined) => (date ? date.toISOString().slice(0, 10) : null);
+const instant = (date: Date | null | undefined) => (date ? date.toISOString() : null);
+
+export const resolvers = {
+  Mutation: {
+    recordWearableReadings: async (_: unknown, args: { patientId: string; readings: WearableReadingInput[] }, ctx: Ctx) => {
+      const profileId = parseId('patientId', args.patientId);
+      const readings = validateReadings(args.readings);
+      // The patient's time zone is the one column of patient's table wearables reads: a day's
+      // stats must follow the patient's calendar, and the value is not worth a federation hop.
+      const patient = await loadPatient(ctx, profileId);
+      return recordReadings(ctx.prisma, profileId, safeTimeZone(patient.timezone), readings);
+    },
+    disconnectWearable: async (_: unknown, args: { patientId: string; provider: WearableProvider }, ctx: Ctx) => {
+      const profileId = parseId('patientId', args.patientId);
+      await loadPatient(ctx, profileId);
+      const key = { profileId, provider: args.provider };
+      const existing = await ctx.prisma.wearableConnection.findUnique({ where: { profileId_provider: key }, select: { id: true } });
+      if (!existing) throw notFound('WearableConnection', `${profileId}/${args.provider}`);
+      const [connection] = await ctx.prisma.$transaction([
+        ctx.prisma.wearableConnection.update({
+          where: { profileId_provider: key },
+          data: { status: 'DISCONNECTED', accessTokenEnc: null, refreshTokenEnc: null, tokenKeyId: null, tokenExpiresAt: null },
+          select: PUBLIC_CONNECTION_COLUMNS,
+        }),
+        // A CGM (Dexcom) is reached through the same account: it stops with it.
+        ctx.prisma.cgmConnection.updateMany({ where: { ...key, status: { not: 'DISCONNECTED' } }, data: { status: 'DISCONNECTED' } }),
+      ]);
+      return connection;
+    },
+    submitCheckIn: async (_: unknown, args: { patientId: string; input: CheckInInput }, ctx: Ctx) => {
+      const profileId = parseId('patientId', args.patientId);
+      const data = validateCheckIn(args.input);
+      await loadPatient(ctx, profileId);
+      const key = { profileId, weekStart: args.input.weekStart };
+      return ctx.prisma.checkIn.upsert({ where: { profileId_weekStart: key }, create: { ...key, ...data }, update: data });
+    },
+  },
+  Patient: {
+    // A malformed id cannot be a patient; answering null keeps it out of the batched SQL.
+    __resolveReference: (ref: PatientRef): PatientRef | null => (isUuid(ref.id) ? { id: ref.id } : null),
+    wearableConnections: (patient: PatientRef, _: unknown, ctx: Ctx) => ctx.loaders.connections.load(patient.id),
+    wearableReadings: (
+      patient: PatientRef,
+      args: PageArgs & { metric?: WearableMetric | null; from?: Date | null; to?: Date | null },
+      ctx: Ctx,
+      info: GraphQLResolveInfo,
+    ) => {
+      checkRange(args.from, args.to);
+      const filter: ReadingFilter = { metric: args.metric ?? null, from: instant(args.from), to: instant(args.to) };
+      return connectionFromQuery(
+        (window) => {
+          if (window.cursor && !isUuid(window.cursor.id)) throw badUserInput('after', 'is not a cursor this API returned');
+          return ctx.loaders.readingPages.load({
+            parentId: patient.id,
+            filter: { ...filter, take: window.take, after: window.cursor?.id.toLowerCase() ?? null },
+          });
+        },
+        wantsField(info, 'totalCount')
+          ? async () => (await ctx.loaders.readingCounts.load({ parentId: patient.id, filter }))[0]?.count ?? 0
+          : null,
+        args,
+        100,
+      );
+    },
+    wearableDailyStats: (patient: PatientRef, args: { metric?: WearableMetric | null; from?: Date | null; to?: Date | null }, ctx: Ctx) => {
+      checkRange(args.from, args.to);
+      return ctx.loaders.dailyStats.load({ parentId: patient.id, filter: { metric: args.metric ?? null, from: day(args.from), to: day(args.to) } });
+    },
+    glucoseReadings: (patient: PatientRef, args: { from?: Date | null; to?: Date | null }, ctx: Ctx) => {
+      const filter = { from: instant(args.from), to: instant(args.to) };
+      const { from, to } = glucoseWindow(filter);
+      if (from.getTime() > to.getTime()) throw badUserInput('from', 'must not be after `to`');
+      if (to.getTime() - from.getTime() > MAX_GLUCOSE_WINDOW_MS) throw badUserInput('from', 'the window may span at most 90 days');
+      return ctx.loaders.glucoseReadings.load({ parentId: patient.id, filter });
+    },
+    checkIns: (patient: PatientRef, _: unknown, ctx: Ctx) => ctx.loaders.checkIns.load(patient.id),
+    cgmConnection: async (patient: PatientRef, _: unknown, ctx: Ctx): Promise<CgmConnection | null> => {
+      const connections = await ctx.loaders.cgmConnections.load(patient.id);
+      return connections.find((connection) => connection.status === 'CONNECTED') ?? connections[0] ?? null;
+    },
+  },
+};

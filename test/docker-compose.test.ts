@@ -1,0 +1,47 @@
+// No Docker engine runs here: check the deployment file by reading it.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { readRoverConfig } from '../gateway/compose';
+import { DEFAULT_GATEWAY_PORT } from '../shared/config';
+
+const compose = YAML.parse(readFileSync(path.join(__dirname, '../docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, { command?: string[]; environment?: Record<string, string>; expose?: string[]; ports?: string[]; healthcheck?: unknown; depends_on?: Record<string, unknown> }>;
+};
+
+describe('docker-compose.yml', () => {
+  const subgraphs = readRoverConfig();
+
+  it('has postgres and redis with healthchecks', () => {
+    expect(compose.services.postgres?.healthcheck).toBeDefined();
+    expect(compose.services.redis?.healthcheck).toBeDefined();
+  });
+
+  it.each(subgraphs.map((s) => [s.name, s]))('runs subgraph %s on its rover.yaml port, wired to postgres and redis', (name, subgraph) => {
+    const service = compose.services[name];
+    expect(service).toBeDefined();
+    const port = new URL(subgraph.routingUrl).port;
+    expect(service.command).toEqual(['--service', name]);
+    expect(service.environment?.[`SUBGRAPH_${name.toUpperCase()}_PORT`]).toBe(port);
+    expect(service.expose).toContain(port);
+    expect(service.environment?.DATABASE_URL).toMatch(/@postgres:5432\//);
+    expect(service.environment?.REDIS_URL).toBe('redis://redis:6379');
+    expect(service.healthcheck).toBeDefined();
+    expect(JSON.stringify(service.healthcheck)).toContain(`:${port}/healthz`);
+  });
+
+  it('points the gateway at every subgraph service by name and port', () => {
+    const gateway = compose.services.gateway;
+    expect(gateway.command).toEqual(['--service', 'gateway']);
+    expect(gateway.ports).toContain(`${DEFAULT_GATEWAY_PORT}:${DEFAULT_GATEWAY_PORT}`);
+    for (const subgraph of subgraphs) {
+      const port = new URL(subgraph.routingUrl).port;
+      expect(gateway.environment?.[`SUBGRAPH_${subgraph.name.toUpperCase()}_URL`]).toBe(`http://${subgraph.name}:${port}/graphql`);
+      expect(gateway.depends_on).toHaveProperty(subgraph.name);
+    }
+  });
+
+  it('builds every service from the Dockerfile beside it', () => {
+    expect(readFileSync(path.join(__dirname, '../Dockerfile'), 'utf8')).toMatch(/ENTRYPOINT \["npx", "tsx", "bin\/start.ts"\]/);
+  });
+});

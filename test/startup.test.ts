@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, TSX } from './support/stack';
+
+function runStart(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(TSX, [path.join(ROOT, 'bin/start.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'test', LOG_LEVEL: 'info', PORT_BASE: '4900', ...env },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('start-up failures', () => {
+  it('exits non-zero with a clear message when the database is unreachable', async () => {
+    const { code, output } = await runStart({ DATABASE_URL: 'postgresql://nobody:secret@127.0.0.1:9/none', DATABASE_CONNECT_TIMEOUT_MS: '1000' });
+    expect(code).toBe(1);
+    expect(output).toMatch(/Cannot reach the database at PostgreSQL postgresql:\/\/nobody:\*\*\*@127\.0\.0\.1:9\/none/);
+    expect(output).not.toContain('secret');
+  });
+
+  it('names the data folder when it cannot be used', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'loop-start-'));
+    const file = path.join(dir, 'not-a-folder');
+    writeFileSync(file, '');
+    try {
+      const { code, output } = await runStart({ DATABASE_URL: '', DATA_DIR: path.join(file, 'data') });
+      expect(code).toBe(1);
+      expect(output).toContain(`The embedded database folder ${path.join(file, 'data')} cannot be read and written`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

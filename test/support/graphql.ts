@@ -1,0 +1,35 @@
+// A minimal GraphQL-over-HTTP client for tests: they talk to the real gateway.
+export interface GraphQLResponse<T = Record<string, any>> {
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export const gatewayUrl = () => {
+  const url = process.env.GATEWAY_URL;
+  if (!url) throw new Error('GATEWAY_URL is not set: tests run under jest with test/support/global-setup.ts');
+  return url;
+};
+
+export async function gql<T = Record<string, any>>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: { url?: string; headers?: Record<string, string> } = {},
+): Promise<GraphQLResponse<T> & { status: number }> {
+  const response = await fetch(`${options.url ?? gatewayUrl()}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...options.headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as GraphQLResponse<T>) };
+}
+
+export function codes(response: GraphQLResponse): string[] {
+  return (response.errors ?? []).map((error) => String(error.extensions?.code));
+}
+
+export async function sqlStatements(url = gatewayUrl()): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const match = text.match(/^db_sql_statements_total (\d+)/m);
+  if (!match) throw new Error('db_sql_statements_total missing from /metrics');
+  return Number(match[1]);
+}

@@ -1,0 +1,102 @@
+// Starts the whole supergraph as a child process, the way `npm start` does, on a fresh
+// database: a new PGlite folder, or a new database on the PostgreSQL server named by
+// DATABASE_URL (dropped afterwards).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+
+export interface Stack {
+  child: ChildProcess;
+  gatewayUrl: string;
+  portBase: number;
+  env: NodeJS.ProcessEnv;
+  cleanup(): Promise<void>;
+}
+
+export async function createFreshDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `loop_test_${Date.now()}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export async function waitFor(url: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child && child.exitCode !== null) throw new Error(`stack exited with code ${child.exitCode} before ${url} answered`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function startStack(options: { portBase: number; extraEnv?: NodeJS.ProcessEnv }): Promise<Stack> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    SEED: 'true',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    PORT_BASE: String(options.portBase),
+    ...options.extraEnv,
+  };
+  delete env.NODE_OPTIONS;
+  if (process.env.DATABASE_URL) {
+    const database = await createFreshDatabase(process.env.DATABASE_URL);
+    env.DATABASE_URL = database.url;
+    cleanups.push(database.drop);
+  } else {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'loop-test-'));
+    env.DATA_DIR = dataDir;
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+  }
+  const child = spawn(TSX, [path.join(ROOT, 'bin/start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const gatewayUrl = `http://127.0.0.1:${options.portBase}`;
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  };
+  try {
+    await waitFor(`${gatewayUrl}/readyz`, 240_000, child);
+  } catch (error) {
+    await stop();
+    for (const cleanup of cleanups) await cleanup().catch(() => {});
+    throw error;
+  }
+  return {
+    child,
+    gatewayUrl,
+    portBase: options.portBase,
+    env,
+    async cleanup() {
+      await stop();
+      for (const cleanup of cleanups) await cleanup().catch(() => {});
+    },
+  };
+}
