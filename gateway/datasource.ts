@@ -2,6 +2,7 @@
 // reuses keep-alive connections (Node's fetch pools them per origin), and gives up after
 // a deadline so one slow subgraph cannot hold a client's request forever.
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context';
 
 /** Headers passed through from the client request to every subgraph fetch. */
@@ -18,8 +19,17 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   constructor(options: SubgraphDataSourceOptions) {
     super({
       url: options.url,
-      fetcher: ((input: string, init: RequestInit) =>
-        fetch(input, { ...init, signal: AbortSignal.timeout(options.timeoutMs) })) as never,
+      fetcher: (async (input: string, init: RequestInit) => {
+        try {
+          return await fetch(input, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
+        } catch (error) {
+          // Unreachable or too slow: a clear, expected condition, not an internal error.
+          const timedOut = (error as Error).name === 'TimeoutError';
+          throw new GraphQLError(`The ${options.name} service ${timedOut ? 'did not answer in time' : 'is unavailable'}`, {
+            extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: options.name },
+          });
+        }
+      }) as never,
     });
   }
 

@@ -1,9 +1,19 @@
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { SUPERGRAPH_FILE } from '../gateway/compose';
 import { startGateway } from '../gateway/server';
 import type { RunningServer } from '../shared/server/listen';
 import { codes, gatewayUrl, gql, sqlStatements } from './support/graphql';
 import { lastWeek, operation } from './support/operations';
+
+/** A port nothing listens on: bound once by us, then released. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -120,7 +130,7 @@ describe('gateway with a subgraph down', () => {
     const urls = Object.fromEntries(
       ['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'].map((name, i) => [name, `http://127.0.0.1:${base + i + 1}/graphql`]),
     );
-    urls.labs = 'http://127.0.0.1:9/graphql'; // nothing listens on the discard port
+    urls.labs = `http://127.0.0.1:${await closedPort()}/graphql`;
     gateway = await startGateway({
       host: '127.0.0.1',
       port: 0,
@@ -139,8 +149,9 @@ describe('gateway with a subgraph down', () => {
     expect(response.status).toBe(200);
     const nodes = response.data!.patients.edges.map((e: any) => e.node);
     expect(nodes).toHaveLength(2);
-    expect(nodes.every((n: any) => typeof n.firstName === 'string' && Array.isArray(n.protocols))).toBe(true);
+    expect(nodes.every((n: any) => typeof n.firstName === 'string' && Array.isArray(n.protocols) && n.labResults === null)).toBe(true);
     expect(response.errors?.length).toBeGreaterThan(0);
+    expect(response.errors![0]).toMatchObject({ message: 'The labs service is unavailable', extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'labs' } });
   });
 
   it('reports not ready, naming the subgraph that does not answer', async () => {

@@ -207,7 +207,21 @@ interface PatientInfo {
   age: number;
   timezone: string;
   joinedAt: Date;
+  conditions: string[];
 }
+
+/** Conditions nudge the matching biomarkers (z: -1 at the range's low end, +1 at its high end). */
+const CONDITION_TENDENCIES: Record<string, Record<string, number>> = {
+  Prediabetes: { GLUCOSE: 1.5, HBA1C: 1.4, INSULIN: 0.9, TRIGLYCERIDES: 0.8 },
+  'Type 2 diabetes': { GLUCOSE: 2.6, HBA1C: 2.5, TRIGLYCERIDES: 1.2, INSULIN: 1.1 },
+  Hyperlipidemia: { LDL_C: 1.6, CHOLESTEROL_TOTAL: 1.3, NON_HDL_C: 1.5, APOB: 1.4, TRIGLYCERIDES: 1.2 },
+  Hypothyroidism: { TSH: 1.3, FREE_T4: -0.7, TPO_AB: 2.0 },
+  'Iron deficiency': { FERRITIN: -1.1, IRON: -1.2, TRANSFERRIN_SATURATION: -1.3, TIBC: 1.2, HEMOGLOBIN: -0.9 },
+  'Low testosterone': { TESTOSTERONE_TOTAL: -1.3, TESTOSTERONE_FREE: -1.2 },
+  Hypertension: { SODIUM: 0.4 },
+  Perimenopause: { FSH: 0.8, ESTRADIOL: -0.4 },
+  PCOS: { TESTOSTERONE_TOTAL: 1.3, LH: 0.9, INSULIN: 0.9 },
+};
 
 interface EventCandidate {
   type: PatientEventType;
@@ -231,6 +245,11 @@ export function buildPatient(ctx: Ctx): void {
   const customerId = uuidFor(`customer:${index}`);
   const profileId = uuidFor(`profile:${index}`);
   const timezone = rng.pick(TIMEZONES);
+  const conditions = rng.chance(0.45)
+    ? []
+    : rng
+        .sample(CONDITIONS, rng.int(1, 3))
+        .filter((c) => (sex === 'FEMALE' ? c !== 'Low testosterone' : !['PCOS', 'Perimenopause'].includes(c)));
 
   out.customers.push({
     id: customerId,
@@ -252,7 +271,7 @@ export function buildPatient(ctx: Ctx): void {
     dateOfBirth,
     sex,
     timezone,
-    conditions: rng.chance(0.45) ? [] : rng.sample(CONDITIONS, rng.int(1, 3)).filter((c) => sex === 'FEMALE' || !['PCOS', 'Perimenopause'].includes(c)),
+    conditions,
     medications: rng.chance(0.4) ? [] : rng.sample(MEDICATIONS, rng.int(1, 3)).filter((m) => sex === 'FEMALE' || !m.startsWith('Estradiol')),
     allergies: rng.chance(0.7) ? [] : rng.sample(ALLERGIES, rng.int(1, 2)),
     heightCm,
@@ -268,7 +287,7 @@ export function buildPatient(ctx: Ctx): void {
     createdAt: joinedAt,
   });
 
-  const patient: PatientInfo = { profileId, sex, age, timezone, joinedAt };
+  const patient: PatientInfo = { profileId, sex, age, timezone, joinedAt, conditions };
   const events: EventCandidate[] = [];
   buildMembership(ctx, patient, events);
   buildCare(ctx, patient);
@@ -441,6 +460,11 @@ function buildLabs(ctx: Ctx, p: PatientInfo, events: EventCandidate[]): void {
     const z = roll < 0.08 ? rng.between(1.1, 1.9) : roll < 0.14 ? -rng.between(1.1, 1.7) : clamp(rng.normal(0, 0.45), -0.95, 0.95);
     tendency.set(def.code, z);
   }
+  for (const condition of p.conditions) {
+    for (const [code, z] of Object.entries(CONDITION_TENDENCIES[condition] ?? {})) {
+      if (tendency.has(code)) tendency.set(code, z + rng.normal(0, 0.2));
+    }
+  }
   const resultCount = rng.int(1, 4);
   const offsets = rng.sample(Array.from({ length: 360 }, (_, d) => d + 4), resultCount).sort((a, b) => b - a);
   offsets.forEach((daysAgo, r) => {
@@ -448,6 +472,8 @@ function buildLabs(ctx: Ctx, p: PatientInfo, events: EventCandidate[]): void {
     const labName = rng.pick(LABS);
     const collectedAt = new Date(t0 - daysAgo * DAY_MS + rng.int(12, 17) * HOUR_MS + rng.int(0, 59) * 60_000);
     const reportedAt = new Date(Math.min(t0, collectedAt.getTime() + rng.int(20, 60) * HOUR_MS));
+    // Results from before the member joined were added to the record when they joined.
+    const addedAt = new Date(Math.max(reportedAt.getTime(), p.joinedAt.getTime() + 2 * HOUR_MS));
     out.labResults.push({
       id: labResultId,
       profileId: p.profileId,
@@ -457,7 +483,7 @@ function buildLabs(ctx: Ctx, p: PatientInfo, events: EventCandidate[]): void {
       contentHash: null,
       collectedAt,
       reportedAt,
-      createdAt: reportedAt,
+      createdAt: addedAt,
     });
     const count = rng.int(15, 30);
     const core = CORE_PANEL.filter((code) => eligibleCodes.has(code));
@@ -478,7 +504,7 @@ function buildLabs(ctx: Ctx, p: PatientInfo, events: EventCandidate[]): void {
       type: 'LAB_RESULT_ADDED',
       title: `Lab results from ${labName}`,
       source: 'labs',
-      occurredAt: reportedAt,
+      occurredAt: addedAt,
       detail: { labResultId, readings: chosen.length, flagged },
     });
   });
@@ -490,9 +516,13 @@ function makeReading(rng: Rng, def: BiomarkerDefinition, p: PatientInfo, tendenc
   const mid = (lo + hi) / 2;
   const half = (hi - lo) / 2;
   const decimals = decimalsOf(range);
-  const z = tendency + rng.normal(0, 0.12);
+  // A bound the range does not have cannot be crossed: no "high" HDL, no "low" LDL outliers.
+  const z = clamp(tendency + rng.normal(0, 0.12), range.low === undefined ? -1 : -4, range.high === undefined ? 1 : 4);
   const minPositive = 10 ** -decimals;
-  const rawValue = Math.max(minPositive, mid + z * half).toFixed(decimals);
+  // Inside the range z maps linearly; below it, the excess shrinks with the bound so a
+  // low outlier stays plausible (vitamin D ~20, not ~5).
+  const raw = z >= -1 ? mid + z * half : lo + (z + 1) * Math.min(half, lo * 0.5);
+  const rawValue = Math.max(minPositive, raw).toFixed(decimals);
   const value = Number(rawValue);
   const status = classify(def, value, p.sex, p.age);
   const printedRange = formatRange(range) ?? null;
@@ -508,6 +538,8 @@ function makeReading(rng: Rng, def: BiomarkerDefinition, p: PatientInfo, tendenc
     unit: def.unit,
     status,
     printedRange,
+    referenceLow: range.low ?? null,
+    referenceHigh: range.high ?? null,
     labFlag,
     sourceLine: [rawName, rawValue, labFlag, printedRange, def.unit].filter(Boolean).join(' '),
   };

@@ -4,14 +4,18 @@
 // Deterministic: every value and every id comes from seeded PRNG streams (./random), and
 // all dates are offsets from `now` truncated to UTC midnight, so two runs on the same day
 // write identical rows, and any day's run has data in "the last 7 days".
-// Fast: rows are built in memory, then written with createMany in chunks, in foreign-key
-// order, without one long transaction (PGlite costs about 1 ms per statement).
+//
+// Fast: rows are built in memory (typed as Prisma's CreateManyInput), then written in
+// foreign-key order, 1000 rows per statement, without one long transaction. Each chunk is
+// one `INSERT ... SELECT FROM json_populate_recordset($1)`: Postgres parses the rows, which
+// measured ~10x faster than `createMany` on PGlite (0.03 vs 0.3 ms per row; ~84k rows).
+// Columns are the fields' snake_case names, the convention every @map in schema.prisma follows.
 import type { PrismaClient } from '../../generated/prisma/client';
 import { buildContent } from './build-content';
 import { buildPatient, emptyPatientRows } from './build-patients';
 import { utcMidnight } from './random';
 
-export { uuidFor, mulberry32 } from './random';
+export { mulberry32, uuidFor } from './random';
 
 export const DEFAULT_SEED_PATIENTS = 200;
 const CHUNK_ROWS = 1000;
@@ -23,47 +27,65 @@ export interface SeedOptions {
   now?: Date;
 }
 
-/** Rows written per table. */
-export interface SeedSummary {
-  users: number;
-  media: number;
-  peptides: number;
-  stacks: number;
-  goals: number;
-  blogPosts: number;
-  faqs: number;
-  helpArticles: number;
-  coas: number;
-  researchPapers: number;
-  products: number;
-  customers: number;
-  customerProfiles: number;
-  identityMappings: number;
-  memberships: number;
-  patientEvents: number;
-  patientTreatments: number;
-  patientPrescriptions: number;
-  follows: number;
-  labResults: number;
-  biomarkerReadings: number;
-  protocols: number;
-  protocolItems: number;
-  protocolStacks: number;
-  protocolStackItems: number;
-  wearableConnections: number;
-  wearableReadings: number;
-  wearableDailyStats: number;
-  cgmConnections: number;
-  glucoseReadings: number;
-  checkIns: number;
-  conversations: number;
-  chatMessages: number;
-}
+/** Where each collection goes, in insertion (foreign-key) order. */
+const TABLES = {
+  users: 'payload.users',
+  media: 'payload.media',
+  peptides: 'payload.peptides',
+  stacks: 'payload.stacks',
+  goals: 'payload.goals',
+  blogPosts: 'payload.blog_posts',
+  faqs: 'payload.faqs',
+  helpArticles: 'payload.help_articles',
+  coas: 'payload.coas',
+  researchPapers: 'payload.research_papers',
+  products: 'health.products',
+  customers: 'health.customers',
+  customerProfiles: 'patient_graph.customer_profiles',
+  identityMappings: 'patient_graph.identity_mappings',
+  memberships: 'patient_graph.subscriptions',
+  patientEvents: 'patient_graph.patient_events',
+  patientTreatments: 'patient_graph.patient_treatments',
+  patientPrescriptions: 'patient_graph.patient_prescriptions',
+  follows: 'health.follows',
+  labResults: 'patient_graph.lab_results',
+  biomarkerReadings: 'patient_graph.lab_biomarker_readings',
+  protocols: 'patient_graph.protocols',
+  protocolItems: 'patient_graph.protocol_items',
+  protocolStacks: 'health.protocol_stacks',
+  protocolStackItems: 'health.protocol_stack_items',
+  wearableConnections: 'patient_graph.wearable_data',
+  wearableReadings: 'patient_graph.patient_wearable_readings',
+  wearableDailyStats: 'patient_graph.patient_wearable_daily_stats',
+  cgmConnections: 'health.patient_cgm_connections',
+  glucoseReadings: 'health.patient_glucose_readings',
+  checkIns: 'health.patient_check_ins',
+  conversations: 'patient_graph.conversation_history',
+  chatMessages: 'patient_graph.conversation_messages',
+} as const;
 
-async function insertChunks<T>(rows: T[], write: (data: T[]) => PromiseLike<{ count: number }>): Promise<number> {
+/** Rows written per table, keyed like TABLES (memberships = patient_graph.subscriptions, ...). */
+export type SeedSummary = { -readonly [K in keyof typeof TABLES]: number };
+
+const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+async function insertRows(prisma: PrismaClient, table: string, rows: readonly object[]): Promise<number> {
+  const qualified = table
+    .split('.')
+    .map((part) => `"${part}"`)
+    .join('.');
   let count = 0;
   for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
-    count += (await write(rows.slice(i, i + CHUNK_ROWS))).count;
+    const chunk = rows.slice(i, i + CHUNK_ROWS);
+    const fields = [...new Set(chunk.flatMap((row) => Object.keys(row)))];
+    const columns = fields.map((field) => `"${snake(field)}"`).join(', ');
+    const json = JSON.stringify(
+      chunk.map((row) => Object.fromEntries(Object.entries(row).map(([field, value]) => [snake(field), value]))),
+    );
+    count += await prisma.$executeRawUnsafe(
+      `INSERT INTO ${qualified} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${qualified}, $1::json)`,
+      json,
+    );
   }
   return count;
 }
@@ -77,41 +99,10 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
   const patients = emptyPatientRows();
   for (let index = 1; index <= patientCount; index++) buildPatient({ index, today, refs, out: patients });
 
-  const p = prisma;
-  // Foreign-key order: authors before posts, customers before profiles, parents before children.
-  return {
-    users: await insertChunks(content.users, (data) => p.user.createMany({ data })),
-    media: await insertChunks(content.media, (data) => p.media.createMany({ data })),
-    peptides: await insertChunks(content.peptides, (data) => p.peptide.createMany({ data })),
-    stacks: await insertChunks(content.stacks, (data) => p.stack.createMany({ data })),
-    goals: await insertChunks(content.goals, (data) => p.goal.createMany({ data })),
-    blogPosts: await insertChunks(content.blogPosts, (data) => p.blogPost.createMany({ data })),
-    faqs: await insertChunks(content.faqs, (data) => p.faq.createMany({ data })),
-    helpArticles: await insertChunks(content.helpArticles, (data) => p.helpArticle.createMany({ data })),
-    coas: await insertChunks(content.coas, (data) => p.coa.createMany({ data })),
-    researchPapers: await insertChunks(content.researchPapers, (data) => p.researchPaper.createMany({ data })),
-    products: await insertChunks(content.products, (data) => p.product.createMany({ data })),
-    customers: await insertChunks(patients.customers, (data) => p.customer.createMany({ data })),
-    customerProfiles: await insertChunks(patients.customerProfiles, (data) => p.customerProfile.createMany({ data })),
-    identityMappings: await insertChunks(patients.identityMappings, (data) => p.identityMapping.createMany({ data })),
-    memberships: await insertChunks(patients.memberships, (data) => p.membership.createMany({ data })),
-    patientEvents: await insertChunks(patients.patientEvents, (data) => p.patientEvent.createMany({ data })),
-    patientTreatments: await insertChunks(patients.patientTreatments, (data) => p.patientTreatment.createMany({ data })),
-    patientPrescriptions: await insertChunks(patients.patientPrescriptions, (data) => p.patientPrescription.createMany({ data })),
-    follows: await insertChunks(patients.follows, (data) => p.follow.createMany({ data })),
-    labResults: await insertChunks(patients.labResults, (data) => p.labResult.createMany({ data })),
-    biomarkerReadings: await insertChunks(patients.biomarkerReadings, (data) => p.biomarkerReading.createMany({ data })),
-    protocols: await insertChunks(patients.protocols, (data) => p.protocol.createMany({ data })),
-    protocolItems: await insertChunks(patients.protocolItems, (data) => p.protocolItem.createMany({ data })),
-    protocolStacks: await insertChunks(patients.protocolStacks, (data) => p.protocolStack.createMany({ data })),
-    protocolStackItems: await insertChunks(patients.protocolStackItems, (data) => p.protocolStackItem.createMany({ data })),
-    wearableConnections: await insertChunks(patients.wearableConnections, (data) => p.wearableConnection.createMany({ data })),
-    wearableReadings: await insertChunks(patients.wearableReadings, (data) => p.wearableReading.createMany({ data })),
-    wearableDailyStats: await insertChunks(patients.wearableDailyStats, (data) => p.wearableDailyStat.createMany({ data })),
-    cgmConnections: await insertChunks(patients.cgmConnections, (data) => p.cgmConnection.createMany({ data })),
-    glucoseReadings: await insertChunks(patients.glucoseReadings, (data) => p.glucoseReading.createMany({ data })),
-    checkIns: await insertChunks(patients.checkIns, (data) => p.checkIn.createMany({ data })),
-    conversations: await insertChunks(patients.conversations, (data) => p.conversation.createMany({ data })),
-    chatMessages: await insertChunks(patients.chatMessages, (data) => p.chatMessage.createMany({ data })),
-  };
+  const rows: { [K in keyof typeof TABLES]: readonly object[] } = { ...content, ...patients };
+  const summary = {} as SeedSummary;
+  for (const key of Object.keys(TABLES) as (keyof typeof TABLES)[]) {
+    summary[key] = await insertRows(prisma, TABLES[key], rows[key]);
+  }
+  return summary;
 }

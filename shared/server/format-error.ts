@@ -13,6 +13,8 @@ const CLIENT_CODES = new Set<string>([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
+  // A subgraph the gateway could not reach: the response still carries the other fields.
+  'SUBGRAPH_UNAVAILABLE',
 ]);
 
 /** Prisma's known request errors that a client's input causes. */

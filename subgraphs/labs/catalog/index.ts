@@ -11,12 +11,12 @@ const BY_CODE = new Map<string, BiomarkerDefinition>(BIOMARKERS.map((def) => [de
 const BY_LOINC = new Map<string, BiomarkerDefinition>();
 for (const def of BIOMARKERS) for (const loinc of def.loinc) if (!BY_LOINC.has(loinc)) BY_LOINC.set(loinc, def);
 
-/** Lowercase, punctuation to spaces, spaces collapsed: "Glucose, Serum" → "glucose serum". */
+/** Lowercase, "%" to "percent", other punctuation to spaces, spaces collapsed: "Glucose, Serum" → "glucose serum". */
 export function normalizeName(raw: string): string {
   return raw
     .toLowerCase()
-    .replace(/[^a-z0-9%]+/g, ' ')
-    .replace(/%/g, ' ')
+    .replace(/%/g, ' percent ')
+    .replace(/[^a-z0-9]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }
