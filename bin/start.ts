@@ -9,6 +9,9 @@ import { serviceLogger } from '../shared/logger';
 import type { RunningServer } from '../shared/server/listen';
 import { startSubgraph } from '../shared/server/subgraph';
 import { SUBGRAPHS } from '../subgraphs';
+import { setUpAuth } from '../shared/auth/config';
+import { devJwks } from '../shared/auth/dev-issuer';
+import { createIdentityResolver } from '../shared/auth/identity';
 import { SUPERGRAPH_FILE } from '../gateway/compose';
 import { startGateway } from '../gateway/server';
 
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
+  const auth = await setUpAuth(config);
   const subgraphs = services.filter((name): name is SubgraphName => name !== 'gateway');
   if (subgraphs.length) {
     db = await openDatabase({
@@ -54,12 +58,14 @@ async function main(): Promise<void> {
     });
     log.info(`database: ${db.description}`);
     await prepareDatabase(db, { seed: config.seed, log });
+    const resolveCaller = createIdentityResolver({ verify: auth.verify, prisma: db.prisma, roleClaim: auth.roleClaim });
     for (const name of subgraphs) {
       const server = await startSubgraph(SUBGRAPHS[name], {
         prisma: db.prisma,
         host: config.host,
         port: config.subgraphPorts[name],
         exposeErrorDetails: config.env === 'development',
+        resolveCaller,
       });
       running.push(server);
       serviceLogger(name).info(`subgraph ${name} listening on ${server.url}/graphql`);
@@ -73,6 +79,8 @@ async function main(): Promise<void> {
       subgraphUrls: config.subgraphUrls,
       subgraphTimeoutMs: config.subgraphTimeoutMs,
       exposeErrorDetails: config.env === 'development',
+      verifyToken: auth.verify,
+      devJwks: auth.devIssuer ? await devJwks(config.dataDir) : undefined,
     });
     running.push(gateway);
     log.info(`Loop Health supergraph ready at ${gateway.url}/graphql`);

@@ -8,6 +8,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import { bearerToken, type TokenVerifier } from '../shared/auth/verify';
 import { serviceLogger } from '../shared/logger';
 import { registry } from '../shared/metrics';
 import { formatErrorFor } from '../shared/server/format-error';
@@ -25,6 +26,10 @@ export interface GatewayOptions {
   subgraphUrls: Record<string, string>;
   subgraphTimeoutMs: number;
   exposeErrorDetails: boolean;
+  /** Verifies bearer tokens before anything is planned; subgraphs verify them again. */
+  verifyToken: TokenVerifier;
+  /** The dev issuer's public keys, served at /.well-known/jwks.json (development only). */
+  devJwks?: { keys: object[] };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -49,6 +54,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.disable('x-powered-by');
   app.get('/healthz', healthz);
   app.get('/readyz', readyz(options.subgraphUrls));
+  if (options.devJwks) {
+    const jwks = options.devJwks;
+    app.get('/.well-known/jwks.json', (_req, res) => {
+      res.json(jwks);
+    });
+  }
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
   });
@@ -58,6 +69,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     expressMiddleware(server, {
       context: async ({ req }) => {
         const incoming = req.headers['x-request-id'];
+        const token = bearerToken(req.headers.authorization);
+        if (token) await options.verifyToken(token);
         return {
           requestId: typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID(),
           authorization: req.headers.authorization ?? null,

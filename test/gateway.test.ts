@@ -3,6 +3,9 @@ import net from 'node:net';
 import { SUPERGRAPH_FILE } from '../gateway/compose';
 import { startGateway } from '../gateway/server';
 import type { RunningServer } from '../shared/server/listen';
+import { DEV_ISSUER, devJwks } from '../shared/auth/dev-issuer';
+import { createTokenVerifier } from '../shared/auth/verify';
+import { testDataDir } from './support/auth';
 import { codes, gatewayUrl, gql, sqlStatements } from './support/graphql';
 import { lastWeek, operation } from './support/operations';
 
@@ -138,6 +141,7 @@ describe('gateway with a subgraph down', () => {
       subgraphUrls: urls,
       subgraphTimeoutMs: 2_000,
       exposeErrorDetails: false,
+      verifyToken: createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER }),
     });
   });
   afterAll(async () => {

@@ -2,6 +2,7 @@
 // wearables, check-ins, Luna). Each domain draws from its own PRNG stream keyed by the
 // patient's index, so patient N is identical whatever the patient count or the order of
 // the other domains.
+import { seededUserId } from './identities';
 import type { Prisma } from '../../generated/prisma/client';
 import {
   BIOMARKERS,
@@ -282,7 +283,7 @@ export function buildPatient(ctx: Ctx): void {
   out.identityMappings.push({
     id: uuidFor(`identity:${index}`),
     provider: 'clerk',
-    externalUserId: `user_seed_${pad(index)}`,
+    externalUserId: seededUserId(index),
     profileId,
     createdAt: joinedAt,
   });

@@ -16,7 +16,7 @@ import type { SubgraphName } from '../config';
 import type { Prisma } from '../db/database';
 import { scalarResolvers } from '../graphql/scalars';
 import { serviceLogger } from '../logger';
-import { ANONYMOUS } from '../auth/caller';
+import type { ResolveCaller } from '../auth/identity';
 import type { SubgraphContext } from './context';
 import { formatErrorFor } from './format-error';
 import { listen, type RunningServer } from './listen';
@@ -41,6 +41,8 @@ export interface StartSubgraphOptions {
   port: number;
   /** Include stack traces in error responses (development only). */
   exposeErrorDetails: boolean;
+  /** Verifies the forwarded token again (zero trust) and says who is calling. */
+  resolveCaller: ResolveCaller;
 }
 
 export async function startSubgraph<L>(module: SubgraphModule<L>, options: StartSubgraphOptions): Promise<RunningServer> {
@@ -74,7 +76,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
           log: log.child({ requestId }),
           prisma: options.prisma,
           loaders: module.createLoaders(options.prisma),
-          caller: ANONYMOUS,
+          caller: await options.resolveCaller(req.headers.authorization),
           authorization: req.headers.authorization ?? null,
         };
       },

@@ -9,5 +9,6 @@ export default async function globalSetup(): Promise<void> {
   // Test workers inherit the environment, not globals.
   process.env.GATEWAY_URL = stack.gatewayUrl;
   process.env.TEST_PORT_BASE = String(TEST_PORT_BASE);
+  process.env.TEST_DATA_DIR = stack.env.DATA_DIR;
   if (stack.env.DATABASE_URL) process.env.TEST_DATABASE_URL = stack.env.DATABASE_URL;
 }

@@ -63,14 +63,14 @@ export async function startStack(options: { portBase: number; extraEnv?: NodeJS.
     ...options.extraEnv,
   };
   delete env.NODE_OPTIONS;
+  // The data folder holds the embedded database (without DATABASE_URL) and the dev issuer's key.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'loop-test-'));
+  env.DATA_DIR = dataDir;
+  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
   if (process.env.DATABASE_URL) {
     const database = await createFreshDatabase(process.env.DATABASE_URL);
     env.DATABASE_URL = database.url;
     cleanups.push(database.drop);
-  } else {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'loop-test-'));
-    env.DATA_DIR = dataDir;
-    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
   }
   const child = spawn(TSX, [path.join(ROOT, 'bin/start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const gatewayUrl = `http://127.0.0.1:${options.portBase}`;

@@ -1,0 +1,36 @@
+// Which keys verify tokens. Production: Clerk (CLERK_JWT_KEY, the instance's PEM public key,
+// for networkless verification; or AUTH_JWKS_URL). Development and tests with neither set:
+// the local dev issuer whose key pair lives in the data folder.
+import type { Config } from '../config';
+import { DEV_ISSUER, devJwks } from './dev-issuer';
+import { DEFAULT_ROLE_CLAIM } from './identity';
+import { createTokenVerifier, type TokenVerifier } from './verify';
+
+export interface AuthSetup {
+  verify: TokenVerifier;
+  roleClaim: string;
+  /** Set when the dev issuer is in use: the gateway serves its JWKS. */
+  devIssuer: boolean;
+}
+
+export async function setUpAuth(config: Config): Promise<AuthSetup> {
+  const jwksUrl = process.env.AUTH_JWKS_URL || undefined;
+  const publicKeyPem = process.env.CLERK_JWT_KEY || undefined;
+  const roleClaim = process.env.AUTH_ROLE_CLAIM || DEFAULT_ROLE_CLAIM;
+  const authorizedParties = process.env.AUTH_AUTHORIZED_PARTIES?.split(',').map((s) => s.trim()) ?? [];
+  if (jwksUrl || publicKeyPem) {
+    return {
+      verify: createTokenVerifier({ jwksUrl, publicKeyPem, issuer: process.env.AUTH_ISSUER || undefined, authorizedParties }),
+      roleClaim,
+      devIssuer: false,
+    };
+  }
+  if (config.env === 'production') {
+    throw new Error('No identity provider configured: set CLERK_JWT_KEY or AUTH_JWKS_URL (the dev issuer is off in production)');
+  }
+  return {
+    verify: createTokenVerifier({ jwks: await devJwks(config.dataDir), issuer: DEV_ISSUER, authorizedParties }),
+    roleClaim,
+    devIssuer: true,
+  };
+}
