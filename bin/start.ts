@@ -47,9 +47,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  const auth = await setUpAuth(config);
   const subgraphs = services.filter((name): name is SubgraphName => name !== 'gateway');
   if (subgraphs.length) {
+    // The database first: an unusable data folder is reported as the database's problem, by name.
     db = await openDatabase({
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
@@ -58,6 +58,9 @@ async function main(): Promise<void> {
     });
     log.info(`database: ${db.description}`);
     await prepareDatabase(db, { seed: config.seed, log });
+  }
+  const auth = await setUpAuth(config);
+  if (db) {
     const resolveCaller = createIdentityResolver({ verify: auth.verify, prisma: db.prisma, roleClaim: auth.roleClaim });
     for (const name of subgraphs) {
       const server = await startSubgraph(SUBGRAPHS[name], {

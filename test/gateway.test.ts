@@ -5,7 +5,7 @@ import { startGateway } from '../gateway/server';
 import type { RunningServer } from '../shared/server/listen';
 import { DEV_ISSUER, devJwks } from '../shared/auth/dev-issuer';
 import { createTokenVerifier } from '../shared/auth/verify';
-import { testDataDir } from './support/auth';
+import { authHeaders, testDataDir } from './support/auth';
 import { codes, gatewayUrl, gql, sqlStatements } from './support/graphql';
 import { lastWeek, operation } from './support/operations';
 
@@ -20,6 +20,11 @@ async function closedPort(): Promise<number> {
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
+let admin: { headers: Record<string, string> };
+beforeAll(async () => {
+  admin = { headers: await authHeaders('admin') };
+});
+
 describe('gateway over the six subgraphs', () => {
   it('answers /healthz and, with every subgraph up, /readyz', async () => {
     expect((await fetch(`${gatewayUrl()}/healthz`)).status).toBe(200);
@@ -29,7 +34,7 @@ describe('gateway over the six subgraphs', () => {
   });
 
   it('serves the dashboard query with data from patient, labs, protocols, content, wearables and luna', async () => {
-    const response = await gql(operation('dashboard'), { first: 50, ...lastWeek() });
+    const response = await gql(operation('dashboard'), { first: 50, ...lastWeek() }, admin);
     expect(response.errors).toBeUndefined();
     const patients = response.data!.patients.edges.map((e: { node: any }) => e.node);
     expect(patients).toHaveLength(50);
@@ -48,7 +53,7 @@ describe('gateway over the six subgraphs', () => {
   it('sends the same number of SQL statements for the dashboard of 10 and of 50 patients (no N+1)', async () => {
     const measure = async (first: number) => {
       const before = await sqlStatements();
-      const response = await gql(operation('dashboard'), { first, ...lastWeek() });
+      const response = await gql(operation('dashboard'), { first, ...lastWeek() }, admin);
       expect(response.errors).toBeUndefined();
       return (await sqlStatements()) - before;
     };
@@ -68,6 +73,7 @@ describe('gateway over the six subgraphs', () => {
       const page: any = await gql(
         'query($after: String) { patients(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id sex age } } } }',
         { after },
+        admin,
       );
       expect(page.errors).toBeUndefined();
       total = page.data.patients.totalCount;
@@ -85,20 +91,20 @@ describe('gateway over the six subgraphs', () => {
   });
 
   it('answers an unknown id with null and NOT_FOUND', async () => {
-    const response = await gql('query($id: ID!) { patient(id: $id) { id } labResult(id: $id) { id } protocol(id: $id) { id } }', { id: MISSING_ID });
+    const response = await gql('query($id: ID!) { patient(id: $id) { id } labResult(id: $id) { id } protocol(id: $id) { id } }', { id: MISSING_ID }, admin);
     expect(response.status).toBe(200);
     expect(response.data).toEqual({ patient: null, labResult: null, protocol: null });
     expect(codes(response)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
   });
 
   it('answers invalid arguments with BAD_USER_INPUT naming the argument, and no stack trace', async () => {
-    const badId = await gql('{ patient(id: "not-an-id") { id } }');
+    const badId = await gql('{ patient(id: "not-an-id") { id } }', {}, admin);
     expect(codes(badId)).toEqual(['BAD_USER_INPUT']);
     expect(badId.errors![0].message).toMatch(/^id:/);
-    const tooMany = await gql('{ patients(first: 1000) { edges { node { id } } } }');
+    const tooMany = await gql('{ patients(first: 1000) { edges { node { id } } } }', {}, admin);
     expect(codes(tooMany)).toEqual(['BAD_USER_INPUT']);
     expect(tooMany.errors![0].message).toMatch(/^first:/);
-    const badCursor = await gql('{ patients(first: 5, after: "!!") { edges { node { id } } } }');
+    const badCursor = await gql('{ patients(first: 5, after: "!!") { edges { node { id } } } }', {}, admin);
     expect(codes(badCursor)).toEqual(['BAD_USER_INPUT']);
     for (const response of [badId, tooMany, badCursor]) {
       expect(JSON.stringify(response)).not.toMatch(/stacktrace|at .*\.ts:\d+/);
@@ -106,19 +112,20 @@ describe('gateway over the six subgraphs', () => {
   });
 
   it('rejects a malformed query with a client error, not a 500', async () => {
-    const response = await gql('{ patients(first: 5) { edges { node { noSuchField } } } }');
+    const response = await gql('{ patients(first: 5) { edges { node { noSuchField } } } }', {}, admin);
     expect(response.status).toBe(400);
     expect(codes(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 
   it('updates a profile through the graph, validating the input and recording a timeline event', async () => {
-    const list: any = await gql('{ patients(first: 1) { edges { node { id } } } }');
+    const list: any = await gql('{ patients(first: 1) { edges { node { id } } } }', {}, admin);
     const id = list.data.patients.edges[0].node.id;
-    const invalid = await gql('mutation($id: ID!) { updatePatientProfile(id: $id, input: { timezone: "Mars/Olympus" }) { id } }', { id });
+    const invalid = await gql('mutation($id: ID!) { updatePatientProfile(id: $id, input: { timezone: "Mars/Olympus" }) { id } }', { id }, admin);
     expect(codes(invalid)).toEqual(['BAD_USER_INPUT']);
     const updated: any = await gql(
       'mutation($id: ID!) { updatePatientProfile(id: $id, input: { phone: "+1 555 0100", timezone: "Europe/Madrid" }) { phone timezone events(first: 1, types: [PROFILE_UPDATED]) { edges { node { type title } } } } }',
       { id },
+      admin,
     );
     expect(updated.errors).toBeUndefined();
     expect(updated.data.updatePatientProfile).toMatchObject({ phone: '+1 555 0100', timezone: 'Europe/Madrid' });
@@ -149,7 +156,7 @@ describe('gateway with a subgraph down', () => {
   });
 
   it('returns the other subgraphs data plus an error for the missing fields', async () => {
-    const response = await gql('{ patients(first: 2) { edges { node { firstName labResults { totalCount } protocols { id } } } } }', {}, { url: gateway.url });
+    const response = await gql('{ patients(first: 2) { edges { node { firstName labResults { totalCount } protocols { id } } } } }', {}, { url: gateway.url, ...admin });
     expect(response.status).toBe(200);
     const nodes = response.data!.patients.edges.map((e: any) => e.node);
     expect(nodes).toHaveLength(2);

@@ -31,7 +31,11 @@ export async function ensureDevKey(dataDir: string): Promise<StoredKey> {
     privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' },
     publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' },
   };
-  mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+  } catch (error) {
+    throw new Error(`The data folder ${dataDir} cannot hold the development signing key (${(error as NodeJS.ErrnoException).code}); set DATA_DIR to a writable folder`);
+  }
   try {
     writeFileSync(file, JSON.stringify(stored), { mode: 0o600, flag: 'wx' });
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { Caller } from '../auth/caller';
 import type { Prisma } from '../db/database';
 import type { Logger } from '../logger';
+import type { AuditTrail } from '../rbac/audit';
 
 /** What every resolver of every subgraph receives; `L` is that subgraph's DataLoaders. */
 export interface SubgraphContext<L = unknown> {
@@ -12,6 +13,8 @@ export interface SubgraphContext<L = unknown> {
   prisma: Prisma;
   loaders: L;
   caller: Caller;
+  /** PHI access decisions of this request, written to rbac_logs before the response leaves. */
+  audit: AuditTrail;
   /** The bearer token as received, forwarded by the gateway; used when a subgraph calls the graph for its user. */
   authorization: string | null;
 }

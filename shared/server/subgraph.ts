@@ -11,7 +11,10 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { parse, type DocumentNode } from 'graphql';
+import { GraphQLError, parse, type DocumentNode } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { deny, shield, type IRules } from 'graphql-shield';
+import { AuditTrail, auditPlugin } from '../rbac/audit';
 import type { SubgraphName } from '../config';
 import type { Prisma } from '../db/database';
 import { scalarResolvers } from '../graphql/scalars';
@@ -27,6 +30,8 @@ export interface SubgraphModule<L = unknown> {
   // Resolver maps are checked per subgraph; here any parent/args shape is accepted.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   resolvers: GraphQLResolverMap<any>;
+  /** graphql-shield rules built from the RBAC matrix; every field not named is denied. */
+  permissions: IRules;
   createLoaders(prisma: Prisma): L;
 }
 
@@ -47,7 +52,15 @@ export interface StartSubgraphOptions {
 
 export async function startSubgraph<L>(module: SubgraphModule<L>, options: StartSubgraphOptions): Promise<RunningServer> {
   const log = serviceLogger(module.name);
-  const schema = buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: { ...scalarResolvers, ...module.resolvers } as never }]);
+  const schema = applyMiddleware(
+    buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: { ...scalarResolvers, ...module.resolvers } as never }]),
+    shield(module.permissions, {
+      fallbackRule: deny,
+      // A resolver's own error (NOT_FOUND, BAD_USER_INPUT) reaches the client as it is.
+      allowExternalErrors: true,
+      fallbackError: new GraphQLError('No access rule covers this field', { extensions: { code: 'FORBIDDEN' } }),
+    }),
+  );
   const app = express();
   const httpServer = http.createServer(app);
   const server = new ApolloServer<SubgraphContext<L>>({
@@ -55,7 +68,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError: formatErrorFor(log, options.exposeErrorDetails),
     // Inline traces feed Apollo Studio, which we do not use: skip their cost.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), auditPlugin()],
   });
   await server.start();
 
@@ -77,6 +90,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
           prisma: options.prisma,
           loaders: module.createLoaders(options.prisma),
           caller: await options.resolveCaller(req.headers.authorization),
+          audit: new AuditTrail(),
           authorization: req.headers.authorization ?? null,
         };
       },

@@ -74,6 +74,15 @@ export function defineCollection<R extends ContentRow>(collection: Collection<R>
 
 export const PUBLISHED = { status: 'PUBLISHED' as const };
 
+/**
+ * A case-insensitive match on the literal text. Prisma hands `contains`/`startsWith` to SQL
+ * LIKE as they are, so `%`, `_` and `\` in a client's text are escaped (backslash is
+ * PostgreSQL's default LIKE escape); otherwise "%%" would match every row.
+ */
+export function likeText(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 /** Drafts are hidden unless asked for. RBAC (a later issue) limits includeDrafts to admin and staff. */
 export function visible(row: ContentRow, includeDrafts: boolean | null | undefined): boolean {
   return row.status === 'PUBLISHED' || includeDrafts === true;

@@ -3,7 +3,7 @@
 // resolvers in collection.ts turn these into the Query and Mutation root fields.
 import type { BlogPost, Coa, Faq, Goal, HelpArticle, Peptide, ResearchPaper, Stack } from '../../generated/prisma/client';
 import { badUserInput, parseId } from '../../shared/graphql/errors';
-import { defineCollection, visible, type AnyCollection, type Ctx, type ListArgs } from './collection';
+import { defineCollection, likeText, visible, type AnyCollection, type Ctx, type ListArgs } from './collection';
 import { ORDER } from './loaders';
 import { f } from './validation';
 
@@ -49,7 +49,7 @@ export const peptides = defineCollection<Peptide>({
   filter: (args) => {
     const search = textArg(args, 'search');
     if (!search) return {};
-    const contains = { contains: search, mode: 'insensitive' as const };
+    const contains = { contains: likeText(search), mode: 'insensitive' as const };
     return { OR: [{ name: contains }, { slug: contains }, { summary: contains }, { description: contains }] };
   },
   search: { kind: 'PEPTIDE', title: 'name', fields: ['name', 'summary', 'description', 'mechanism'], slug: 'slug' },

@@ -1,8 +1,10 @@
 // searchContent: one case-insensitive "contains" across the published collections that
-// declare a `search` description, one statement per collection, run side by side.
+// declare a `search` description, run side by side. Each collection is read in three tiers
+// (title starts with the query, title contains it, only the text does), each limited to
+// `first`, so a collection with many text matches cannot push its title matches out.
 import { badUserInput } from '../../shared/graphql/errors';
 import { pageSize } from '../../shared/graphql/pagination';
-import { CONTENT_KINDS, PUBLISHED, type AnyCollection, type ContentKind, type Ctx } from './collection';
+import { CONTENT_KINDS, PUBLISHED, likeText, type AnyCollection, type ContentKind, type Ctx } from './collection';
 
 export interface ContentSearchHit {
   kind: ContentKind;
@@ -50,14 +52,19 @@ export async function searchContent(collections: readonly AnyCollection[], args:
   const groups = await Promise.all(
     searched.map(async (c) => {
       const { kind, title, fields, slug } = c.search!;
-      const contains = { contains: query, mode: 'insensitive' as const };
+      const contains = { contains: likeText(query), mode: 'insensitive' as const };
+      const startsWith = { startsWith: likeText(query), mode: 'insensitive' as const };
       const select = Object.fromEntries(['id', ...fields, ...(slug ? [slug] : [])].map((name) => [name, true]));
-      const rows = (await c.delegate(ctx.prisma).findMany({
-        where: { ...PUBLISHED, OR: fields.map((name) => ({ [name]: contains })) },
-        orderBy: c.orderBy,
-        select,
-        take: first,
-      })) as Record<string, unknown>[];
+      const tiers = [
+        { [title]: startsWith },
+        { [title]: contains, NOT: { [title]: startsWith } },
+        { NOT: { [title]: contains }, OR: fields.filter((name) => name !== title).map((name) => ({ [name]: contains })) },
+      ];
+      const rows = (
+        await Promise.all(
+          tiers.map((tier) => c.delegate(ctx.prisma).findMany({ where: { ...PUBLISHED, ...tier }, orderBy: c.orderBy, select, take: first })),
+        )
+      ).flat() as Record<string, unknown>[];
       return rows.map(
         (row): ContentSearchHit => ({
           kind,

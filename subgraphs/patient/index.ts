@@ -1,11 +1,13 @@
 import type { SubgraphModule } from '../../shared/server/subgraph';
 import { loadTypeDefs } from '../../shared/server/subgraph';
 import { createPatientLoaders, type PatientLoaders } from './loaders';
+import { permissions } from './permissions';
 import { resolvers } from './resolvers';
 
 export const patientSubgraph: SubgraphModule<PatientLoaders> = {
   name: 'patient',
   typeDefs: loadTypeDefs(__dirname),
   resolvers,
+  permissions,
   createLoaders: createPatientLoaders,
 };

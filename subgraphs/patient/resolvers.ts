@@ -5,6 +5,7 @@ import type { SubgraphContext } from '../../shared/server/context';
 import { wantsField } from '../../shared/graphql/selection';
 import type { PatientLoaders } from './loaders';
 import { validateProfileUpdate, type ProfileUpdateInput } from './profile';
+import { auditLogPage, type AuditLogFilter } from './audit-log';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { PatientEventType } from '../../generated/prisma/client';
 import { ageOn } from '../../shared/domain/patient-facts';
@@ -42,6 +43,7 @@ export const resolvers = {
       for (const edge of connection.edges) ctx.loaders.profile.prime(edge.node.id, edge.node);
       return connection;
     },
+    auditLog: (_: unknown, args: PageArgs & { filter?: AuditLogFilter | null }, ctx: Ctx) => auditLogPage(ctx.prisma, args.filter, args),
   },
   Mutation: {
     updatePatientProfile: async (_: unknown, args: { id: string; input: ProfileUpdateInput }, ctx: Ctx) => {

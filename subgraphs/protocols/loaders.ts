@@ -26,6 +26,13 @@ export function createProtocolsLoaders(prisma: Prisma) {
       (ids) => prisma.protocolStackItem.findMany({ where: { stackId: { in: [...ids] } }, orderBy: [{ position: 'asc' }, { id: 'asc' }] }),
       (row) => row.stackId,
     ),
+    stack: entityLoader((ids) => prisma.protocolStack.findMany({ where: { id: { in: [...ids] } } })),
+    /** Whose protocol an item belongs to (for the RBAC check of item mutations). */
+    itemOwner: entityLoader(async (ids) =>
+      (
+        await prisma.protocolItem.findMany({ where: { id: { in: [...ids] } }, select: { id: true, protocol: { select: { profileId: true } } } })
+      ).map((item) => ({ id: item.id, profileId: item.protocol.profileId })),
+    ),
     patientFacts: patientFactsLoader(prisma),
   };
 }

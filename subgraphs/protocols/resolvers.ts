@@ -101,7 +101,8 @@ export const resolvers = {
       const protocol = await loadProtocol(ctx, args.protocolId, 'protocolId');
       const data = itemData('input', args.input);
       await assertPeptidesExist(ctx.prisma, [{ argument: 'input.peptideId', peptideId: data.peptideId }]);
-      const position = (await ctx.loaders.itemsByProtocol.load(protocol.id)).length;
+      // After the last item: the count would reuse a position once an item has been removed.
+      const position = (await ctx.loaders.itemsByProtocol.load(protocol.id)).reduce((next, item) => Math.max(next, item.position + 1), 0);
       return ctx.prisma.protocolItem.create({ data: { ...data, protocolId: protocol.id, position } });
     },
     updateProtocolItem: async (_: unknown, args: { id: string; input: Partial<ItemInput> & { position?: number | null } }, ctx: Ctx) => {

@@ -1,0 +1,71 @@
+// graphql-shield rules built from the matrix. A subgraph's permissions.ts says, per type and
+// field, which resource and action a field is and whose patient record it belongs to; the
+// decision itself is always shared/rbac/matrix.ts#decide.
+import { GraphQLError } from 'graphql';
+import { allow, rule } from 'graphql-shield';
+import type { IRules } from 'graphql-shield';
+import type { Caller } from '../auth/caller';
+import { isUuid } from '../graphql/errors';
+import type { AuditTrail } from './audit';
+import { decide, isPhi, type Action, type Resource } from './matrix';
+
+export interface RbacContext {
+  caller: Caller;
+  audit: AuditTrail;
+  /** Decisions already made in this request, by resource|action|patient. */
+  decisions?: Map<string, true | GraphQLError>;
+}
+
+/** Whose record a field belongs to; null = no single patient (a list, a catalog). */
+export type PatientOf<P = any, A = any, C = any> = (parent: P, args: A, context: C) => string | null | undefined | Promise<string | null | undefined>;
+
+export function denial(code: 'UNAUTHENTICATED' | 'FORBIDDEN', resource: Resource, action: Action, reason: string): GraphQLError {
+  const message =
+    code === 'UNAUTHENTICATED'
+      ? `Sign in to ${action} ${resource}`
+      : `Forbidden: ${action} on ${resource} (${reason})`;
+  return new GraphQLError(message, { extensions: { code, resource, action } });
+}
+
+/** The one check: decide, audit PHI access, and answer true or the error for the client. */
+export function authorize(context: RbacContext, resource: Resource, action: Action, patientId: string | null): true | GraphQLError {
+  const decisions = (context.decisions ??= new Map());
+  const key = `${resource}|${action}|${patientId}`;
+  const known = decisions.get(key);
+  if (known) return known;
+  const decision = decide(context.caller, resource, action, patientId);
+  if (isPhi(resource)) context.audit.record({ resource, action, patientId, allowed: decision.allowed, reason: decision.reason });
+  const answer = decision.allowed ? true : denial(decision.code!, resource, action, decision.reason);
+  decisions.set(key, answer);
+  return answer;
+}
+
+/** A field that is `action` on `resource`, belonging to the patient `patientOf` names. */
+export function guard(resource: Resource, action: Action, patientOf?: PatientOf) {
+  return rule({ cache: 'no_cache' })(async (parent, args, context: RbacContext) => {
+    const patientId = patientOf ? ((await patientOf(parent, args, context)) ?? null) : null;
+    return authorize(context, resource, action, patientId);
+  });
+}
+
+/** Any signed-in caller (a field that only describes the caller themself). */
+export const signedIn = rule('signedIn', { cache: 'contextual' })(async (_parent, _args, context: RbacContext) =>
+  context.caller.role === 'anonymous' ? new GraphQLError('Sign in first', { extensions: { code: 'UNAUTHENTICATED' } }) : true,
+);
+
+/**
+ * Types whose fields are reachable only through a guarded field (connections, edges, value
+ * objects of a record): the guard on the way in already decided, so their fields are open.
+ */
+export function reachedThroughGuard(...types: string[]): IRules {
+  return Object.fromEntries(types.map((type) => [type, allow]));
+}
+
+/** What federation needs open under fallbackRule deny: the SDL and entity resolution (the entities' own fields stay guarded). */
+export const FEDERATION_QUERY_FIELDS = { _service: allow, _entities: allow };
+export const FEDERATION_TYPES: IRules = { _Service: allow };
+
+/** A patient id from an argument, when the argument is a well-formed id (else the resolver rejects it). */
+export function argument(name: string): PatientOf {
+  return (_parent, args) => (typeof args?.[name] === 'string' && isUuid(args[name]) ? String(args[name]).toLowerCase() : null);
+}
