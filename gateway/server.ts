@@ -34,6 +34,13 @@ export interface GatewayOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+/** The operation's name as the client gave it, or as the document's only named operation declares it. */
+function operationNameOf(body: unknown): string | null {
+  const { operationName, query } = (body ?? {}) as { operationName?: unknown; query?: unknown };
+  const name = typeof operationName === 'string' ? operationName : typeof query === 'string' ? /^\s*(?:query|mutation|subscription)\s+([_A-Za-z]\w*)/.exec(query)?.[1] : undefined;
+  return name && /^[_A-Za-z][_0-9A-Za-z]{0,127}$/.test(name) ? name : null;
+}
+
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const log = serviceLogger('gateway');
   const gateway = new ApolloGateway({
@@ -75,6 +82,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
           requestId: typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID(),
           authorization: req.headers.authorization ?? null,
           clientIp: req.ip ?? req.socket.remoteAddress ?? null,
+          operationName: operationNameOf(req.body),
         };
       },
     }),

@@ -1,5 +1,5 @@
 // Relay-style connections. Cursors are opaque to clients (base64url of the row id).
-import { badUserInput } from './errors';
+import { badUserInput, isUuid } from './errors';
 
 /** Largest page a client may ask for; bigger requests are refused, not silently cut. */
 export const MAX_PAGE_SIZE = 100;
@@ -69,7 +69,10 @@ export async function connectionFromQuery<T extends { id: string }>(
   fallback = 20,
 ): Promise<Connection<T>> {
   const size = pageSize(args.first, fallback);
-  const window: PageWindow = args.after ? { take: size + 1, skip: 1, cursor: { id: decodeCursor(args.after) } } : { take: size + 1 };
+  const afterId = args.after ? decodeCursor(args.after) : undefined;
+  // Rows are keyed by UUID: anything else is the client's mistake, not a database error.
+  if (afterId !== undefined && !isUuid(afterId)) throw badUserInput('after', 'is not a cursor this API returned');
+  const window: PageWindow = afterId ? { take: size + 1, skip: 1, cursor: { id: afterId } } : { take: size + 1 };
   const [rows, totalCount] = await Promise.all([fetchWindow(window), count ? count() : Promise.resolve(-1)]);
   const page = rows.slice(0, size);
   return {

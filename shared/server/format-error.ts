@@ -22,6 +22,9 @@ const PRISMA_CLIENT_ERRORS: Record<string, { code: ErrorCode; message: string }>
   P2025: { code: ErrorCode.NOT_FOUND, message: 'The record does not exist' },
   P2002: { code: ErrorCode.BAD_USER_INPUT, message: 'A record with these values already exists' },
   P2003: { code: ErrorCode.BAD_USER_INPUT, message: 'A referenced record does not exist' },
+  // The embedded database's adapter reports some constraint violations with Postgres's own codes.
+  '23505': { code: ErrorCode.BAD_USER_INPUT, message: 'A record with these values already exists' },
+  '23503': { code: ErrorCode.BAD_USER_INPUT, message: 'A referenced record does not exist' },
 };
 
 export function formatErrorFor(log: Logger, exposeDetails: boolean) {
@@ -29,7 +32,7 @@ export function formatErrorFor(log: Logger, exposeDetails: boolean) {
     const code = formatted.extensions?.code as string | undefined;
     if (code && CLIENT_CODES.has(code)) return formatted;
     const original = unwrapResolverError(error) as { code?: string; name?: string } | undefined;
-    const prismaCode = original?.name === 'PrismaClientKnownRequestError' ? original.code : undefined;
+    const prismaCode = original?.name === 'PrismaClientKnownRequestError' || original?.name === 'DriverAdapterError' ? original.code : undefined;
     const known = prismaCode ? PRISMA_CLIENT_ERRORS[prismaCode] : undefined;
     if (known) return { message: known.message, path: formatted.path, extensions: { code: known.code } };
     if (code === 'DOWNSTREAM_SERVICE_ERROR' || formatted.extensions?.serviceName) return formatted;

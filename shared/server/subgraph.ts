@@ -84,7 +84,9 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
         return {
           service: module.name,
           requestId,
-          operationName: (req.body as { operationName?: string } | undefined)?.operationName ?? null,
+          // The gateway forwards the client's operation name; its own request is named after it.
+          operationName:
+            (req.headers['x-operation-name'] as string | undefined) ?? (req.body as { operationName?: string } | undefined)?.operationName ?? null,
           clientIp: (req.headers['x-forwarded-for'] as string | undefined)?.split(',')[0].trim() ?? req.socket.remoteAddress ?? null,
           log: log.child({ requestId }),
           prisma: options.prisma,

@@ -1,3 +1,4 @@
+import { appendPatientEvent } from '../../shared/domain/patient-events';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ChatMessage, Conversation } from '../../generated/prisma/client';
 import { badUserInput, isUuid, notFound, parseId } from '../../shared/graphql/errors';
@@ -41,7 +42,17 @@ export const resolvers = {
       const title = args.title == null ? DEFAULT_TITLE : args.title.trim();
       if (!title || title.length > 200) throw badUserInput('title', 'must be 1 to 200 characters');
       await loadPatient(ctx, profileId);
-      return ctx.prisma.conversation.create({ data: { profileId, title } });
+      return ctx.prisma.$transaction(async (tx) => {
+        const conversation = await tx.conversation.create({ data: { profileId, title } });
+        await appendPatientEvent(tx, {
+          patientId: profileId,
+          type: 'LUNA_CONVERSATION',
+          title: `Conversation with Luna: ${title}`,
+          source: 'luna',
+          detail: { conversationId: conversation.id },
+        });
+        return conversation;
+      });
     },
     archiveConversation: async (_: unknown, args: { id: string }, ctx: Ctx) => {
       const conversation = await loadConversation(ctx, args.id);

@@ -8,6 +8,7 @@ export interface AuditLogFilter {
   patient?: string | null;
   resource?: string | null;
   decision?: 'ALLOW' | 'DENY' | null;
+  requestId?: string | null;
   from?: Date | null;
   to?: Date | null;
 }
@@ -27,6 +28,7 @@ export async function auditLogPage(prisma: Prisma, filter: AuditLogFilter | null
       patientId: filter?.patient ? parseId('filter.patient', filter.patient) : undefined,
       resource: filter?.resource ?? undefined,
       decision: filter?.decision ?? undefined,
+      requestId: filter?.requestId ?? undefined,
       createdAt: filter?.from || filter?.to ? { gte: filter?.from ?? undefined, lte: filter?.to ?? undefined } : undefined,
       id: before !== undefined ? { lt: before } : undefined,
     },

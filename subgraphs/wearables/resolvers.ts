@@ -1,3 +1,4 @@
+import { appendPatientEvent } from '../../shared/domain/patient-events';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { CgmConnection, WearableMetric, WearableProvider } from '../../generated/prisma/client';
 import { badUserInput, isUuid, notFound, parseId } from '../../shared/graphql/errors';
@@ -53,6 +54,13 @@ export const resolvers = {
         }),
         // A CGM (Dexcom) is reached through the same account: it stops with it.
         ctx.prisma.cgmConnection.updateMany({ where: { ...key, status: { not: 'DISCONNECTED' } }, data: { status: 'DISCONNECTED' } }),
+        appendPatientEvent(ctx.prisma, {
+          patientId: profileId,
+          type: 'WEARABLE_DISCONNECTED',
+          title: `${args.provider} disconnected`,
+          source: 'wearables',
+          detail: { provider: args.provider },
+        }),
       ]);
       return connection;
     },
@@ -61,7 +69,17 @@ export const resolvers = {
       const data = validateCheckIn(args.input);
       await loadPatient(ctx, profileId);
       const key = { profileId, weekStart: args.input.weekStart };
-      return ctx.prisma.checkIn.upsert({ where: { profileId_weekStart: key }, create: { ...key, ...data }, update: data });
+      const [checkIn] = await ctx.prisma.$transaction([
+        ctx.prisma.checkIn.upsert({ where: { profileId_weekStart: key }, create: { ...key, ...data }, update: data }),
+        appendPatientEvent(ctx.prisma, {
+          patientId: profileId,
+          type: 'CHECK_IN',
+          title: 'Weekly check-in',
+          source: 'wearables',
+          detail: { weekStart: args.input.weekStart.toISOString().slice(0, 10) },
+        }),
+      ]);
+      return checkIn;
     },
   },
   Patient: {

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "rbac_logs_request_id_idx" ON "patient_graph"."rbac_logs"("request_id");
