@@ -11,9 +11,9 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError, parse, type DocumentNode } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
-import { deny, shield, type IRules } from 'graphql-shield';
+import { parse, type DocumentNode } from 'graphql';
+import type { IRules } from 'graphql-shield';
+import { applyPermissions } from '../rbac/apply';
 import { AuditTrail, auditPlugin } from '../rbac/audit';
 import type { SubgraphName } from '../config';
 import type { Prisma } from '../db/database';
@@ -48,19 +48,14 @@ export interface StartSubgraphOptions {
   exposeErrorDetails: boolean;
   /** Verifies the forwarded token again (zero trust) and says who is calling. */
   resolveCaller: ResolveCaller;
+  /** Benchmarks only (see bench/shield-cost.ts): leave out the graphql-shield rules. */
+  withoutPermissions?: boolean;
 }
 
 export async function startSubgraph<L>(module: SubgraphModule<L>, options: StartSubgraphOptions): Promise<RunningServer> {
   const log = serviceLogger(module.name);
-  const schema = applyMiddleware(
-    buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: { ...scalarResolvers, ...module.resolvers } as never }]),
-    shield(module.permissions, {
-      fallbackRule: deny,
-      // A resolver's own error (NOT_FOUND, BAD_USER_INPUT) reaches the client as it is.
-      allowExternalErrors: true,
-      fallbackError: new GraphQLError('No access rule covers this field', { extensions: { code: 'FORBIDDEN' } }),
-    }),
-  );
+  const federated = buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: { ...scalarResolvers, ...module.resolvers } as never }]);
+  const schema = options.withoutPermissions ? federated : applyPermissions(federated, module.permissions);
   const app = express();
   const httpServer = http.createServer(app);
   const server = new ApolloServer<SubgraphContext<L>>({

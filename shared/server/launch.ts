@@ -1,0 +1,89 @@
+// Starts a set of services in this process: opens and prepares the database for the
+// subgraphs, sets up identity, starts each subgraph, then the gateway. Used by `npm start`
+// (bin/start.ts) and by the benchmarks that need the stack in-process.
+import { readFileSync } from 'node:fs';
+import { SERVICE_NAMES, type Config, type SubgraphName } from '../config';
+import { openDatabase, type Database } from '../db/database';
+import { prepareDatabase } from '../db/prepare';
+import { serviceLogger } from '../logger';
+import type { RunningServer } from './listen';
+import { startSubgraph } from './subgraph';
+import { setUpAuth } from '../auth/config';
+import { devJwks } from '../auth/dev-issuer';
+import { createIdentityResolver } from '../auth/identity';
+import { SUBGRAPHS } from '../../subgraphs';
+import { SUPERGRAPH_FILE } from '../../gateway/compose';
+import { startGateway } from '../../gateway/server';
+
+export type ServiceName = SubgraphName | 'gateway';
+export const ALL_SERVICES: ServiceName[] = [...SERVICE_NAMES, 'gateway'];
+
+export interface Launched {
+  servers: RunningServer[];
+  db?: Database;
+  /** Stops the gateway first (no new requests reach closing subgraphs), then subgraphs, then the database. */
+  stop(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  /** Benchmarks only: serve the subgraphs without their graphql-shield rules, to measure what they cost. */
+  withoutPermissions?: boolean;
+}
+
+export async function launch(config: Config, services: ServiceName[], options: LaunchOptions = {}): Promise<Launched> {
+  const log = serviceLogger('launcher');
+  const servers: RunningServer[] = [];
+  let db: Database | undefined;
+  const stop = async () => {
+    for (const server of [...servers].reverse()) await server.stop().catch((error) => log.error({ err: error }, `stopping ${server.name}`));
+    await db?.close().catch((error) => log.error({ err: error }, 'closing the database'));
+  };
+  try {
+    const subgraphs = services.filter((name): name is SubgraphName => name !== 'gateway');
+    if (subgraphs.length) {
+      // The database first: an unusable data folder is reported as the database's problem, by name.
+      db = await openDatabase({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        poolSize: config.databasePoolSize,
+        connectTimeoutMs: config.databaseConnectTimeoutMs,
+      });
+      log.info(`database: ${db.description}`);
+      await prepareDatabase(db, { seed: config.seed, log });
+    }
+    const auth = await setUpAuth(config);
+    if (db) {
+      const resolveCaller = createIdentityResolver({ verify: auth.verify, prisma: db.prisma, roleClaim: auth.roleClaim });
+      for (const name of subgraphs) {
+        const server = await startSubgraph(SUBGRAPHS[name], {
+          prisma: db.prisma,
+          host: config.host,
+          port: config.subgraphPorts[name],
+          exposeErrorDetails: config.env === 'development',
+          resolveCaller,
+          withoutPermissions: options.withoutPermissions,
+        });
+        servers.push(server);
+        serviceLogger(name).info(`subgraph ${name} listening on ${server.url}/graphql`);
+      }
+    }
+    if (services.includes('gateway')) {
+      servers.push(
+        await startGateway({
+          host: config.host,
+          port: config.gatewayPort,
+          supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
+          subgraphUrls: config.subgraphUrls,
+          subgraphTimeoutMs: config.subgraphTimeoutMs,
+          exposeErrorDetails: config.env === 'development',
+          verifyToken: auth.verify,
+          devJwks: auth.devIssuer ? await devJwks(config.dataDir) : undefined,
+        }),
+      );
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { servers, db, stop };
+}
