@@ -18,8 +18,11 @@ export const permissions: IRules = {
   },
   Mutation: {
     createLabResult: guard('lab_results', 'create', argument('patientId')),
+    // A customer uploads their own report; staff and admin for anyone (ownOnly grants create).
+    uploadLabReport: guard('lab_results', 'create', argument('patientId')),
     deleteLabResult: guard('lab_results', 'delete', ownerOfResult),
   },
+  Subscription: { labResultAdded: guard('lab_results', 'read', argument('patientId')) },
   ...FEDERATION_TYPES,
   Patient: { id: allow, '*': guard('lab_results', 'read', (patient: { id: string }) => patient.id) },
   LabResult: { id: allow, '*': guard('lab_results', 'read', (result: { profileId: string }) => result.profileId) },

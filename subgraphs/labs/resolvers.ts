@@ -1,3 +1,6 @@
+import { onLabResultStored } from './events';
+import { authorizedStream } from '../../shared/rbac/stream';
+import { topics } from '../../shared/pubsub';
 import type { BiomarkerReading, LabResult } from '../../generated/prisma/client';
 import { ageOn } from '../../shared/domain/patient-facts';
 import { appendPatientEvent } from '../../shared/domain/patient-events';
@@ -7,6 +10,8 @@ import type { SubgraphContext } from '../../shared/server/context';
 import { BIOMARKERS, classify, findBiomarker, referenceRangeFor } from './catalog';
 import { labsScore } from './health-score';
 import type { LabsLoaders } from './loaders';
+import type { LabReportFileInput } from './upload/file';
+import { uploadLabReport } from './upload/upload-report';
 
 type Ctx = SubgraphContext<LabsLoaders>;
 
@@ -67,8 +72,8 @@ export const resolvers = {
           position: index,
         };
       });
-      return ctx.prisma.$transaction(async (tx) => {
-        const result = await tx.labResult.create({
+      const result = await ctx.prisma.$transaction(async (tx) => {
+        const created = await tx.labResult.create({
           data: {
             profileId: patientId,
             source: 'INTEGRATION',
@@ -81,17 +86,27 @@ export const resolvers = {
         await appendPatientEvent(tx, {
           patientId,
           type: 'LAB_RESULT_ADDED',
-          title: `Lab result${result.labName ? ` from ${result.labName}` : ''} added`,
+          title: `Lab result${created.labName ? ` from ${created.labName}` : ''} added`,
           source: 'labs',
-          detail: { labResultId: result.id, readings: rows.length },
+          detail: { labResultId: created.id, readings: rows.length },
         });
-        return result;
+        return created;
       });
+      await onLabResultStored(ctx.pubsub, { result, readings: rows.length, labsScore: null });
+      return result;
     },
+    uploadLabReport: (_: unknown, args: { patientId: string; file: LabReportFileInput }, ctx: Ctx) => uploadLabReport(ctx, args),
     deleteLabResult: async (_: unknown, args: { id: string }, ctx: Ctx) => {
       const id = parseId('id', args.id);
       await ctx.prisma.labResult.delete({ where: { id } });
       return id;
+    },
+  },
+  Subscription: {
+    labResultAdded: {
+      subscribe: (_: unknown, args: { patientId: string }, ctx: Ctx) =>
+        authorizedStream(ctx, 'lab_results', { name: 'patientId', value: args.patientId }, topics.labResultAdded),
+      resolve: (result: unknown) => result,
     },
   },
   Patient: {

@@ -1,0 +1,157 @@
+// POST /api/labs/upload — a lab report as multipart/form-data (`file`, `patientId`), for
+// clients that send files rather than GraphQL. The route decides nothing itself: it streams
+// the form (refusing an oversized or unaccepted file before reading all of it), then runs
+// the `uploadLabReport` mutation on the graph with the caller's own Authorization header, so
+// identity, RBAC, audit and validation are exactly those of the mutation. It answers
+// `{ id }` or `{ error: { code, message } }`.
+import busboy from 'busboy';
+import express, { type Request, type Response, type Router } from 'express';
+import { kindOf } from '../subgraphs/labs/upload/file';
+import { DEFAULT_MAX_UPLOAD_BYTES, formatBytes } from '../subgraphs/labs/upload/limits';
+
+export interface LabUploadOptions {
+  /** The graph to forward to: the gateway's own /graphql. */
+  graphqlUrl: string;
+  /** The largest file accepted (the graph checks it again); default 10 MB, LAB_UPLOAD_MAX_BYTES. */
+  maxBytes: number;
+}
+
+/** Room for the form's boundaries, headers and the patientId field beside the file. */
+const FORM_OVERHEAD_BYTES = 64 * 1024;
+
+const UPLOAD = `mutation UploadLabReport($patientId: ID!, $file: LabReportFileInput!) {
+  uploadLabReport(patientId: $patientId, file: $file) { id }
+}`;
+
+const STATUS: Record<string, number> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+};
+const STATUS_BY_REASON: Record<string, number> = { FILE_TOO_LARGE: 413, UNSUPPORTED_TYPE: 415 };
+
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Form {
+  patientId: string | null;
+  file: { filename: string; mimeType: string; bytes: Buffer } | null;
+}
+
+/** Reads the form, holding at most maxBytes of file; refuses as soon as the file is too large or of a type we do not take. */
+function readForm(req: Request, maxBytes: number): Promise<Form> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { fileSize: maxBytes, files: 1, fields: 5, fieldSize: 1024, parts: 8 } });
+    } catch {
+      reject(new Refusal(415, 'BAD_USER_INPUT', 'Send the report as multipart/form-data with the fields file and patientId'));
+      return;
+    }
+    const form: Form = { patientId: null, file: null };
+    let settled = false;
+    const fail = (refusal: Refusal) => {
+      if (settled) return;
+      settled = true;
+      req.unpipe(parser);
+      req.resume();
+      reject(refusal);
+    };
+    parser.on('field', (name, value) => {
+      if (name === 'patientId') form.patientId = value.trim();
+    });
+    parser.on('file', (name, stream, info) => {
+      if (name !== 'file') {
+        stream.resume();
+        return;
+      }
+      if (!kindOf(info.mimeType, info.filename ?? '')) {
+        stream.resume();
+        fail(new Refusal(415, 'BAD_USER_INPUT', `file: "${info.mimeType}" is not accepted: upload a PDF, a plain-text or a CSV file`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('limit', () => fail(new Refusal(413, 'BAD_USER_INPUT', `file: is larger than the limit of ${formatBytes(maxBytes)}`)));
+      stream.on('end', () => {
+        if (!settled) form.file = { filename: info.filename ?? 'report', mimeType: info.mimeType, bytes: Buffer.concat(chunks) };
+      });
+    });
+    parser.on('filesLimit', () => fail(new Refusal(400, 'BAD_USER_INPUT', 'Send one file per upload')));
+    parser.on('error', () => fail(new Refusal(400, 'BAD_USER_INPUT', 'The multipart form could not be read')));
+    parser.on('close', () => {
+      if (settled) return;
+      settled = true;
+      resolve(form);
+    });
+    req.pipe(parser);
+  });
+}
+
+function send(res: Response, status: number, body: object): void {
+  res.status(status).json(body);
+}
+
+export function labUploadRouter(options: LabUploadOptions): Router {
+  const maxBytes = options.maxBytes || DEFAULT_MAX_UPLOAD_BYTES;
+  const router = express.Router();
+  router.post('/upload', async (req, res) => {
+    try {
+      // Refused before the body is read: nothing to upload as nobody, nothing announced too large.
+      if (!req.headers.authorization) throw new Refusal(401, 'UNAUTHENTICATED', 'Sign in to upload a lab report');
+      if (!req.is('multipart/form-data')) throw new Refusal(415, 'BAD_USER_INPUT', 'Send the report as multipart/form-data with the fields file and patientId');
+      const announced = Number(req.headers['content-length']);
+      if (Number.isFinite(announced) && announced > maxBytes + FORM_OVERHEAD_BYTES) {
+        throw new Refusal(413, 'BAD_USER_INPUT', `file: is larger than the limit of ${formatBytes(maxBytes)}`);
+      }
+      const form = await readForm(req, maxBytes);
+      if (!form.file) throw new Refusal(400, 'BAD_USER_INPUT', 'file: is missing');
+      if (!form.patientId) throw new Refusal(400, 'BAD_USER_INPUT', 'patientId: is missing');
+
+      const headers: Record<string, string> = { 'content-type': 'application/json', authorization: req.headers.authorization };
+      const requestId = req.headers['x-request-id'];
+      if (typeof requestId === 'string') headers['x-request-id'] = requestId;
+      // The client's address for the audit row (the gateway reads it when it trusts loopback proxies).
+      const client = req.ip ?? req.socket.remoteAddress;
+      if (client) headers['x-forwarded-for'] = client;
+      const response = await fetch(options.graphqlUrl, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          query: UPLOAD,
+          operationName: 'UploadLabReport',
+          variables: {
+            patientId: form.patientId,
+            file: { filename: form.file.filename, mimeType: form.file.mimeType, contentBase64: form.file.bytes.toString('base64') },
+          },
+        }),
+      });
+      const body = (await response.json().catch(() => null)) as {
+        data?: { uploadLabReport?: { id: string } | null } | null;
+        errors?: { message: string; extensions?: { code?: string; reason?: string } }[];
+      } | null;
+      const id = body?.data?.uploadLabReport?.id;
+      if (id) return send(res, 200, { id });
+      const error = body?.errors?.[0];
+      const code = error?.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
+      const status = STATUS_BY_REASON[error?.extensions?.reason ?? ''] ?? STATUS[code] ?? 502;
+      return send(res, status, { error: { code, message: status === 502 ? 'The upload could not be processed' : (error?.message ?? 'Upload failed') } });
+    } catch (error) {
+      if (error instanceof Refusal) {
+        if (error.status === 413 || error.status === 415) res.setHeader('connection', 'close');
+        return send(res, error.status, { error: { code: error.code, message: error.message } });
+      }
+      return send(res, 502, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'The upload could not be processed' } });
+    }
+  });
+  return router;
+}
