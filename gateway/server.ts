@@ -17,6 +17,11 @@ import type { GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
 import { healthz, readyz } from './health';
 import { requestMetricsPlugin } from './metrics';
+import { labUploadRouter } from './lab-upload';
+import { uploadLimits } from '../subgraphs/labs/upload/limits';
+import { SubscriptionPlanner } from './subscriptions/planner';
+import { serveGatewayWebSocket } from './subscriptions/server';
+import { UpstreamPool } from './subscriptions/upstream';
 
 export interface GatewayOptions {
   host: string;
@@ -43,11 +48,9 @@ function operationNameOf(body: unknown): string | null {
 
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const log = serviceLogger('gateway');
-  const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl,
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource({ name, url: options.subgraphUrls[name] ?? url!, timeoutMs: options.subgraphTimeoutMs }),
-  });
+  const dataSource = (name: string, url?: string) =>
+    new SubgraphDataSource({ name, url: options.subgraphUrls[name] ?? url!, timeoutMs: options.subgraphTimeoutMs });
+  const gateway = new ApolloGateway({ supergraphSdl: options.supergraphSdl, buildService: ({ name, url }) => dataSource(name, url) });
   const app = express();
   const httpServer = http.createServer(app);
   const server = new ApolloServer<GatewayContext>({
@@ -57,6 +60,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestMetricsPlugin()],
   });
   await server.start();
+
+  // Subscriptions: @apollo/gateway plans them but does not execute them; we do (subscriptions/).
+  let planner = new SubscriptionPlanner(options.supergraphSdl);
+  const upstream = new UpstreamPool(options.subgraphUrls);
+  const websocket = serveGatewayWebSocket({
+    httpServer,
+    apollo: server,
+    verifyToken: options.verifyToken,
+    planner: () => planner,
+    upstream,
+    serviceMap: Object.fromEntries(Object.keys(options.subgraphUrls).map((name) => [name, dataSource(name)])),
+    log,
+  });
+  let currentSdl = options.supergraphSdl;
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    if (coreSupergraphSdl === currentSdl) return;
+    currentSdl = coreSupergraphSdl;
+    planner = new SubscriptionPlanner(coreSupergraphSdl);
+    websocket.endAll('SUPERGRAPH_CHANGED', 'The supergraph changed: subscribe again');
+  });
 
   app.disable('x-powered-by');
   app.get('/healthz', healthz);
@@ -70,6 +93,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
   });
+  // REST upload for lab PDFs: parsed here, then run as the uploadLabReport mutation with the caller's token.
+  app.use('/api/labs', labUploadRouter({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, maxBytes: uploadLimits().maxBytes }));
   app.use(
     '/graphql',
     express.json({ limit: '15mb' }),
@@ -87,5 +112,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       },
     }),
   );
-  return listen(httpServer, options.host, options.port, 'gateway', () => server.stop());
+  return listen(httpServer, options.host, options.port, 'gateway', async () => {
+    await websocket.close();
+    await upstream.close();
+    await server.stop();
+  });
 }

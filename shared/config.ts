@@ -36,6 +36,8 @@ export interface Config {
   /** Base URL per subgraph as the gateway reaches it; `SUBGRAPH_<NAME>_URL` overrides. */
   subgraphUrls: Record<SubgraphName, string>;
   databaseUrl: string | undefined;
+  /** Redis for pub/sub across processes; unset = in-process events (one process only). */
+  redisUrl: string | undefined;
   dataDir: string;
   /** Fill an empty database with the demo data set on start (off in production unless SEED=true). */
   seed: boolean;
@@ -74,6 +76,7 @@ export function loadConfig(): Config {
     subgraphPorts,
     subgraphUrls,
     databaseUrl: process.env.DATABASE_URL || undefined,
+    redisUrl: process.env.REDIS_URL || undefined,
     dataDir: path.resolve(projectRoot, process.env.DATA_DIR ?? DEFAULT_DATA_DIR),
     seed: seedSetting ? seedSetting === 'true' || seedSetting === '1' : env !== 'production',
     logLevel: process.env.LOG_LEVEL ?? (env === 'test' ? 'warn' : 'info'),

@@ -2,6 +2,7 @@ import type { Caller } from '../auth/caller';
 import type { Prisma } from '../db/database';
 import type { Logger } from '../logger';
 import type { AuditTrail } from '../rbac/audit';
+import type { PubSub } from '../pubsub';
 
 /** What every resolver of every subgraph receives; `L` is that subgraph's DataLoaders. */
 export interface SubgraphContext<L = unknown> {
@@ -11,6 +12,8 @@ export interface SubgraphContext<L = unknown> {
   clientIp: string | null;
   log: Logger;
   prisma: Prisma;
+  /** Domain events: publish after the write commits. */
+  pubsub: PubSub;
   loaders: L;
   caller: Caller;
   /** PHI access decisions of this request, written to rbac_logs before the response leaves. */

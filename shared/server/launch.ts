@@ -6,6 +6,7 @@ import { SERVICE_NAMES, type Config, type SubgraphName } from '../config';
 import { openDatabase, type Database } from '../db/database';
 import { prepareDatabase } from '../db/prepare';
 import { serviceLogger } from '../logger';
+import { createPubSub } from '../pubsub';
 import type { RunningServer } from './listen';
 import { startSubgraph } from './subgraph';
 import { setUpAuth } from '../auth/config';
@@ -34,8 +35,10 @@ export async function launch(config: Config, services: ServiceName[], options: L
   const log = serviceLogger('launcher');
   const servers: RunningServer[] = [];
   let db: Database | undefined;
+  const pubsub = createPubSub(config.redisUrl);
   const stop = async () => {
     for (const server of [...servers].reverse()) await server.stop().catch((error) => log.error({ err: error }, `stopping ${server.name}`));
+    await pubsub.close();
     await db?.close().catch((error) => log.error({ err: error }, 'closing the database'));
   };
   try {
@@ -61,6 +64,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           port: config.subgraphPorts[name],
           exposeErrorDetails: config.env === 'development',
           resolveCaller,
+          pubsub,
           withoutPermissions: options.withoutPermissions,
         });
         servers.push(server);

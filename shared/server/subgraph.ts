@@ -14,6 +14,8 @@ import express from 'express';
 import { parse, type DocumentNode } from 'graphql';
 import type { IRules } from 'graphql-shield';
 import { applyPermissions } from '../rbac/apply';
+import type { PubSub } from '../pubsub';
+import { serveSubscriptions } from './subscriptions';
 import { AuditTrail, auditPlugin } from '../rbac/audit';
 import type { SubgraphName } from '../config';
 import type { Prisma } from '../db/database';
@@ -48,6 +50,8 @@ export interface StartSubgraphOptions {
   exposeErrorDetails: boolean;
   /** Verifies the forwarded token again (zero trust) and says who is calling. */
   resolveCaller: ResolveCaller;
+  /** Where domain events are published (and subscriptions listen). */
+  pubsub: PubSub;
   /** Benchmarks only (see bench/shield-cost.ts): leave out the graphql-shield rules. */
   withoutPermissions?: boolean;
 }
@@ -70,28 +74,43 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: module.name });
   });
+  // One context shape for HTTP requests and websocket operations.
+  const contextFor = async (meta: { authorization: string | null; requestId?: string; operationName: string | null; clientIp: string | null }) => {
+    const requestId = meta.requestId ?? randomUUID();
+    return {
+      service: module.name,
+      requestId,
+      operationName: meta.operationName,
+      clientIp: meta.clientIp,
+      log: log.child({ requestId }),
+      prisma: options.prisma,
+      pubsub: options.pubsub,
+      loaders: module.createLoaders(options.prisma),
+      caller: await options.resolveCaller(meta.authorization),
+      audit: new AuditTrail(),
+      authorization: meta.authorization,
+    } satisfies SubgraphContext<L>;
+  };
   app.use(
     '/graphql',
     express.json({ limit: '15mb' }),
     expressMiddleware(server, {
-      context: async ({ req }) => {
-        const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
-        return {
-          service: module.name,
-          requestId,
+      context: ({ req }) =>
+        contextFor({
+          authorization: req.headers.authorization ?? null,
+          requestId: req.headers['x-request-id'] as string | undefined,
           // The gateway forwards the client's operation name; its own request is named after it.
           operationName:
             (req.headers['x-operation-name'] as string | undefined) ?? (req.body as { operationName?: string } | undefined)?.operationName ?? null,
           clientIp: (req.headers['x-forwarded-for'] as string | undefined)?.split(',')[0].trim() ?? req.socket.remoteAddress ?? null,
-          log: log.child({ requestId }),
-          prisma: options.prisma,
-          loaders: module.createLoaders(options.prisma),
-          caller: await options.resolveCaller(req.headers.authorization),
-          audit: new AuditTrail(),
-          authorization: req.headers.authorization ?? null,
-        };
-      },
+        }),
     }),
   );
-  return listen(httpServer, options.host, options.port, module.name, () => server.stop());
+  const stopSubscriptions = schema.getSubscriptionType()
+    ? serveSubscriptions({ httpServer, schema, service: module.name, contextFor, log, exposeErrorDetails: options.exposeErrorDetails })
+    : async () => {};
+  return listen(httpServer, options.host, options.port, module.name, async () => {
+    await stopSubscriptions();
+    await server.stop();
+  });
 }

@@ -9,6 +9,7 @@ export const permissions: IRules = {
     disconnectWearable: guard('wearables', 'delete', argument('patientId')),
     submitCheckIn: guard('wearables', 'create', argument('patientId')),
   },
+  Subscription: { wearableReadingAdded: guard('wearables', 'read', argument('patientId')) },
   ...FEDERATION_TYPES,
   Patient: { id: allow, '*': guard('wearables', 'read', (patient: { id: string }) => patient.id) },
   ...reachedThroughGuard(

@@ -1,5 +1,6 @@
 // Storing a batch of readings: validation against the metric table, an idempotent insert and
 // the daily-stat recomputation, all in one transaction.
+import { topics, type PubSub } from '../../shared/pubsub';
 import type { Prisma } from '../../shared/db/database';
 import { badUserInput } from '../../shared/graphql/errors';
 import type { WearableDailyStat, WearableMetric, WearableProvider } from '../../generated/prisma/client';
@@ -49,22 +50,26 @@ export function validateReadings(readings: readonly WearableReadingInput[], now 
  */
 export async function recordReadings(
   prisma: Prisma,
+  pubsub: PubSub,
   profileId: string,
   timeZone: string,
   readings: readonly WearableReadingInput[],
 ): Promise<RecordReadingsResult> {
   if (readings.length === 0) return { inserted: 0, skipped: 0, days: [] };
-  return prisma.$transaction(
+  const { stored, ...result } = await prisma.$transaction(
     async (tx) => {
       await lockPatientStats(tx, profileId);
       const inserted = await tx.wearableReading.createManyAndReturn({
         data: readings.map((reading) => ({ profileId, ...reading })),
         skipDuplicates: true,
-        select: { metric: true, recordedAt: true },
       });
       const days = await recomputeDailyStats(tx, profileId, timeZone, touchedDays(inserted, timeZone));
-      return { inserted: inserted.length, skipped: readings.length - inserted.length, days };
+      return { stored: inserted, inserted: inserted.length, skipped: readings.length - inserted.length, days };
     },
     { maxWait: 10_000, timeout: 60_000 },
   );
+  // Live subscribers hear of each new reading once it is committed (never of a rolled-back one).
+  const topic = topics.wearableReadingAdded(profileId);
+  await Promise.all(stored.map((reading) => pubsub.publish(topic, reading)));
+  return result;
 }

@@ -1,3 +1,5 @@
+import { authorizedStream } from '../../shared/rbac/stream';
+import { topics } from '../../shared/pubsub';
 import { appendPatientEvent } from '../../shared/domain/patient-events';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { CgmConnection, WearableMetric, WearableProvider } from '../../generated/prisma/client';
@@ -38,7 +40,7 @@ export const resolvers = {
       // The patient's time zone is the one column of patient's table wearables reads: a day's
       // stats must follow the patient's calendar, and the value is not worth a federation hop.
       const patient = await loadPatient(ctx, profileId);
-      return recordReadings(ctx.prisma, profileId, safeTimeZone(patient.timezone), readings);
+      return recordReadings(ctx.prisma, ctx.pubsub, profileId, safeTimeZone(patient.timezone), readings);
     },
     disconnectWearable: async (_: unknown, args: { patientId: string; provider: WearableProvider }, ctx: Ctx) => {
       const profileId = parseId('patientId', args.patientId);
@@ -81,6 +83,16 @@ export const resolvers = {
       ]);
       return checkIn;
     },
+  },
+  Subscription: {
+    wearableReadingAdded: {
+      subscribe: (_: unknown, args: { patientId: string }, ctx: Ctx) =>
+        authorizedStream(ctx, 'wearables', { name: 'patientId', value: args.patientId }, topics.wearableReadingAdded),
+      resolve: (reading: unknown) => reading,
+    },
+  },
+  WearableReading: {
+    patient: (reading: { profileId: string }) => ({ id: reading.profileId }),
   },
   Patient: {
     // A malformed id cannot be a patient; answering null keeps it out of the batched SQL.

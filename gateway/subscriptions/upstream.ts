@@ -1,0 +1,67 @@
+// One graphql-ws connection per subgraph per gateway process, shared by every client
+// subscription (each carries its caller's token in the subscribe message). The client
+// reconnects on its own and re-sends the active subscriptions, so a subgraph restart is
+// invisible to the gateway's clients except for the events it missed while down.
+import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
+import client from 'prom-client';
+import WebSocket from 'ws';
+import { registry } from '../../shared/metrics';
+
+const upstreamConnections = new client.Gauge({
+  name: 'gateway_upstream_ws_connections',
+  help: 'graphql-ws connections from this gateway to a subgraph',
+  labelNames: ['service'],
+  registers: [registry],
+});
+
+/** Longest wait between reconnection attempts to a subgraph. */
+export const MAX_RECONNECT_WAIT_MS = 2_000;
+/** Keep-alive ping interval: finds a dead subgraph connection that TCP would not report. */
+export const KEEP_ALIVE_MS = 10_000;
+
+export interface UpstreamRequest {
+  query: string;
+  variables: Record<string, unknown>;
+  operationName?: string;
+  extensions: Record<string, unknown>;
+}
+
+export class UpstreamPool {
+  private readonly clients = new Map<string, Client>();
+
+  constructor(private readonly httpUrls: Record<string, string>) {}
+
+  private clientFor(service: string): Client {
+    let upstream = this.clients.get(service);
+    if (upstream) return upstream;
+    const httpUrl = this.httpUrls[service];
+    if (!httpUrl) throw new Error(`No URL for subgraph ${service}`);
+    upstream = createClient({
+      url: httpUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      // Connect on the first subscription, close a while after the last one ends.
+      lazy: true,
+      lazyCloseTimeout: 5_000,
+      keepAlive: KEEP_ALIVE_MS,
+      retryAttempts: Number.POSITIVE_INFINITY,
+      shouldRetry: () => true,
+      retryWait: async (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(MAX_RECONNECT_WAIT_MS, 100 * 2 ** retries))),
+      // A client holds at most one socket: the gauge is 1 while it is open.
+      on: {
+        connected: () => upstreamConnections.set({ service }, 1),
+        closed: () => upstreamConnections.set({ service }, 0),
+      },
+    });
+    this.clients.set(service, upstream);
+    return upstream;
+  }
+
+  subscribe(service: string, request: UpstreamRequest): AsyncIterableIterator<ExecutionResult> {
+    return this.clientFor(service).iterate(request) as AsyncIterableIterator<ExecutionResult>;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.clients.values()].map((upstream) => upstream.dispose()));
+    this.clients.clear();
+  }
+}

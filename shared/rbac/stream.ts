@@ -1,0 +1,15 @@
+// Subscriptions: graphql-shield guards a Subscription field's resolve (each event), not its
+// subscribe. The stream itself is authorized here, when it is opened, and the decision's
+// audit row is written before the first event can flow.
+import type { SubgraphContext } from '../server/context';
+import { parseId } from '../graphql/errors';
+import type { Resource } from './matrix';
+import { authorize } from './rules';
+
+export async function authorizedStream<T>(ctx: SubgraphContext, resource: Resource, patientIdArgument: { name: string; value: string }, topic: (patientId: string) => string) {
+  const patientId = parseId(patientIdArgument.name, patientIdArgument.value);
+  const decision = authorize(ctx, resource, 'read', patientId);
+  await ctx.audit.flush(ctx.prisma, ctx);
+  if (decision !== true) throw decision;
+  return ctx.pubsub.subscribe<T>(topic(patientId));
+}

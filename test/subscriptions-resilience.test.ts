@@ -1,0 +1,165 @@
+// Subscriptions survive a subgraph restart, and with Redis an event published by one replica
+// reaches subscribers attached through another.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { DEV_ISSUER, devJwks } from '../shared/auth/dev-issuer';
+import { createIdentityResolver } from '../shared/auth/identity';
+import { createTokenVerifier } from '../shared/auth/verify';
+import { prepareDatabase } from '../shared/db/prepare';
+import { serviceLogger } from '../shared/logger';
+import { LocalPubSub } from '../shared/pubsub';
+import type { RunningServer } from '../shared/server/listen';
+import { startSubgraph } from '../shared/server/subgraph';
+import { SUPERGRAPH_FILE } from '../gateway/compose';
+import { startGateway } from '../gateway/server';
+import { wearablesSubgraph } from '../subgraphs/wearables';
+import { authHeaders, seededPatientId, testDataDir } from './support/auth';
+import { openScratchDatabase } from './support/database';
+import { gatewayUrl, gql } from './support/graphql';
+import { ROOT, TSX, waitFor } from './support/stack';
+import { collect, eventually, metric, wsClient } from './support/ws';
+
+const PATIENT = seededPatientId(13);
+const READINGS = `subscription($p: ID!) { wearableReadingAdded(patientId: $p) { value patient { id firstName } } }`;
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function recordReading(url: string, headers: Record<string, string>, value: number) {
+  const response = await gql(
+    `mutation($p: ID!, $r: String!, $at: DateTime!) { recordWearableReadings(patientId: $p, readings: [{ provider: WHOOP, metric: RESTING_HR, value: ${value}, unit: "bpm", recordedAt: $at, providerReadingId: $r }]) { inserted } }`,
+    { p: PATIENT, r: `resilience-${randomUUID()}`, at: new Date(Date.now() - 60_000).toISOString() },
+    { url, headers },
+  );
+  expect(response.errors).toBeUndefined();
+}
+
+const stackSubgraphUrl = (offset: number) => `http://127.0.0.1:${Number(process.env.TEST_PORT_BASE) + offset}/graphql`;
+
+describe('a subgraph restart', () => {
+  let db: Awaited<ReturnType<typeof openScratchDatabase>>;
+  let gateway: RunningServer;
+  let wearables: RunningServer | undefined;
+  let port: number;
+  const start = async () => {
+    const verify = createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER });
+    wearables = await startSubgraph(wearablesSubgraph, {
+      prisma: db.prisma,
+      host: '127.0.0.1',
+      port,
+      exposeErrorDetails: false,
+      resolveCaller: createIdentityResolver({ verify, prisma: db.prisma }),
+      pubsub: new LocalPubSub(),
+    });
+  };
+
+  beforeAll(async () => {
+    // A wearables subgraph of this test's own (its own seeded database: same patient ids), behind
+    // a gateway of its own; the other subgraphs are the test stack's.
+    db = await openScratchDatabase();
+    await prepareDatabase(db, { seed: true, log: serviceLogger('test') });
+    port = await freePort();
+    await start();
+    const urls = Object.fromEntries(['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'].map((name, i) => [name, stackSubgraphUrl(i + 1)]));
+    urls.wearables = `http://127.0.0.1:${port}/graphql`;
+    gateway = await startGateway({
+      host: '127.0.0.1',
+      port: 0,
+      supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
+      subgraphUrls: urls,
+      subgraphTimeoutMs: 5_000,
+      exposeErrorDetails: false,
+      verifyToken: createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER }),
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await wearables?.stop();
+    await db?.dispose();
+  });
+
+  it('resumes delivery without the client reconnecting', async () => {
+    const admin = await authHeaders('admin');
+    let clientClosed = false;
+    const client = wsClient(admin.authorization, gateway.url, () => (clientClosed = true));
+    const stream = collect(client, READINGS, { p: PATIENT });
+    const upstreamSubscriptions = () => metric(gateway.url, 'subgraph_ws_active_subscriptions', 'service="wearables"');
+    try {
+      await eventually(async () => (await upstreamSubscriptions()) === 1, 5_000, 'the upstream subscription');
+      await recordReading(gateway.url, admin, 71);
+      await stream.waitFor(1);
+
+      await wearables!.stop(); // every socket dropped, as in a crash
+      await eventually(async () => (await metric(gateway.url, 'gateway_upstream_ws_connections', 'service="wearables"')) === 0, 5_000, 'the upstream to drop');
+      await start();
+      await eventually(async () => (await upstreamSubscriptions()) === 1, 10_000, 'the gateway to resubscribe');
+
+      await recordReading(gateway.url, admin, 72);
+      const events = await stream.waitFor(2);
+      expect(events.map((e) => (e.data as any).wearableReadingAdded.value)).toEqual([71, 72]);
+      expect((events[1].data as any).wearableReadingAdded.patient.id).toBe(PATIENT);
+      expect(clientClosed).toBe(false);
+      expect(stream.completed).toBe(false);
+    } finally {
+      stream.dispose();
+      await client.dispose();
+    }
+  });
+});
+
+// Two replicas of a subgraph share events only through Redis, and two processes can share only
+// a PostgreSQL server (the embedded database belongs to one process): this runs in the CI pass
+// that sets DATABASE_URL and REDIS_URL.
+const withRedis = process.env.REDIS_URL && process.env.TEST_DATABASE_URL ? describe : describe.skip;
+
+withRedis('with REDIS_URL, a second replica of the wearables subgraph', () => {
+  let replica: ChildProcess;
+  let replicaUrl: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    replicaUrl = `http://127.0.0.1:${port}`;
+    replica = spawn(TSX, [path.join(ROOT, 'bin/start.ts'), '--service', 'wearables'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        NODE_ENV: 'test',
+        SEED: 'false',
+        DATABASE_URL: process.env.TEST_DATABASE_URL,
+        DATA_DIR: testDataDir(),
+        SUBGRAPH_WEARABLES_PORT: String(port),
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    await waitFor(`${replicaUrl}/healthz`, 60_000, replica);
+  }, 90_000);
+
+  afterAll(() => {
+    replica?.kill('SIGTERM');
+  });
+
+  it("delivers an event it publishes to a subscriber attached through the other replica's gateway", async () => {
+    const admin = await authHeaders('admin');
+    const client = wsClient(admin.authorization);
+    const stream = collect(client, READINGS, { p: PATIENT });
+    try {
+      await eventually(async () => (await metric(gatewayUrl(), 'subgraph_ws_active_subscriptions', 'service="wearables"')) >= 1, 5_000, 'the subscription');
+      await recordReading(`${replicaUrl}`, admin, 81); // straight to the replica, not through the gateway
+      const [event] = await stream.waitFor(1, 3_000);
+      expect((event.data as any).wearableReadingAdded).toMatchObject({ value: 81, patient: { id: PATIENT } });
+    } finally {
+      stream.dispose();
+      await client.dispose();
+    }
+  });
+});
