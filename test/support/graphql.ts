@@ -33,3 +33,27 @@ export async function sqlStatements(url = gatewayUrl()): Promise<number> {
   if (!match) throw new Error('db_sql_statements_total missing from /metrics');
   return Number(match[1]);
 }
+
+/** A test's client acting with the headers `headers()` returns (set in its beforeAll). */
+export function clientWith(headers: () => Record<string, string>) {
+  const ask = (query: string, variables: Record<string, unknown> = {}, extra?: Record<string, string>) =>
+    gql(query, variables, { headers: extra ?? headers() });
+  /** The data of a request that must succeed. */
+  const data = async (query: string, variables: Record<string, unknown> = {}): Promise<any> => {
+    const response = await ask(query, variables);
+    expect(response.errors ?? []).toEqual([]);
+    return response.data;
+  };
+  return { ask, data };
+}
+
+/** One BAD_USER_INPUT error that names `argument`, as badUserInput() reports it. */
+export function expectBadInput(response: GraphQLResponse, argument: string): void {
+  expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+  expect(response.errors![0].message.startsWith(`${argument}:`)).toBe(true);
+  expect(response.errors![0].extensions?.argument).toBe(argument);
+}
+
+export function expectNotFound(response: GraphQLResponse): void {
+  expect(codes(response)).toEqual(['NOT_FOUND']);
+}

@@ -4,7 +4,7 @@
 // hidden, a slug conflict is the client's mistake, deleting a peptide removes it everywhere,
 // and protocols (another subgraph) still resolve the peptides they name.
 import { authHeaders, seededPatientId } from '../../../test/support/auth';
-import { codes, gql, type GraphQLResponse } from '../../../test/support/graphql';
+import { codes, gql, type GraphQLResponse, clientWith, expectBadInput, expectNotFound } from '../../../test/support/graphql';
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 /** Makes every slug, name and batch number of this run unique. */
@@ -20,23 +20,7 @@ beforeAll(async () => {
   headers = await authHeaders('admin');
 });
 
-const ask = (query: string, variables: Record<string, unknown> = {}) => gql(query, variables, { headers });
-
-async function data(query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const response = await ask(query, variables);
-  expect(response.errors ?? []).toEqual([]);
-  return response.data;
-}
-
-function expectBadInput(response: GraphQLResponse, argument: string): void {
-  expect(codes(response)).toEqual(['BAD_USER_INPUT']);
-  expect(response.errors![0].message.startsWith(`${argument}:`)).toBe(true);
-  expect(response.errors![0].extensions?.argument).toBe(argument);
-}
-
-function expectNotFound(response: GraphQLResponse): void {
-  expect(codes(response)).toEqual(['NOT_FOUND']);
-}
+const { ask, data } = clientWith(() => headers);
 
 const PEPTIDE_FIELDS = 'id slug name summary description mechanism benefits typicalDose halfLife status publishedAt';
 

@@ -3,7 +3,7 @@
 // timeline event, the health score and biomarker history that follow the latest result,
 // paging a patient's results, and deleting a result.
 import { authHeaders, seededPatientId } from '../../../test/support/auth';
-import { codes, gql, type GraphQLResponse } from '../../../test/support/graphql';
+import { codes, gql, type GraphQLResponse, clientWith, expectBadInput, expectNotFound } from '../../../test/support/graphql';
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -62,23 +62,7 @@ beforeAll(async () => {
   people.paging = take(() => true);
 });
 
-const ask = (query: string, variables: Record<string, unknown> = {}) => gql(query, variables, { headers });
-
-async function data(query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const response = await ask(query, variables);
-  expect(response.errors ?? []).toEqual([]);
-  return response.data;
-}
-
-function expectBadInput(response: GraphQLResponse, argument: string): void {
-  expect(codes(response)).toEqual(['BAD_USER_INPUT']);
-  expect(response.errors![0].message.startsWith(`${argument}:`)).toBe(true);
-  expect(response.errors![0].extensions?.argument).toBe(argument);
-}
-
-function expectNotFound(response: GraphQLResponse): void {
-  expect(codes(response)).toEqual(['NOT_FOUND']);
-}
+const { ask, data } = clientWith(() => headers);
 
 /** The catalog's range for one sex (the tests use biomarkers with one range per sex). */
 function rangeFor(code: string, sex: string): Range {

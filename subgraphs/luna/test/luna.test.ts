@@ -2,7 +2,7 @@
 // totalCount), one conversation with its messages oldest first, starting and archiving,
 // and the contract's errors.
 import { authHeaders, seededPatientId } from '../../../test/support/auth';
-import { codes, gql, type GraphQLResponse } from '../../../test/support/graphql';
+import { codes, gql, type GraphQLResponse, clientWith, expectBadInput } from '../../../test/support/graphql';
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
@@ -15,18 +15,7 @@ let headers: Record<string, string>;
 /** A seeded patient with at least three conversations (only read, never written). */
 let READER: string;
 
-const ask = (query: string, variables: Record<string, unknown> = {}) => gql(query, variables, { headers });
-
-async function data(query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const response = await ask(query, variables);
-  expect(response.errors ?? []).toEqual([]);
-  return response.data;
-}
-
-function expectBadInput(response: GraphQLResponse, argument: string): void {
-  expect(codes(response)).toEqual(['BAD_USER_INPUT']);
-  expect(response.errors![0].message.startsWith(`${argument}:`)).toBe(true);
-}
+const { ask, data } = clientWith(() => headers);
 
 const CONVERSATIONS = `query($id: ID!, $first: Int, $after: String) {
   patient(id: $id) {

@@ -2,7 +2,7 @@
 // population, profile updates and their validation, the timeline (recordPatientEvent and
 // the events filter), care records, and `me` for a signed-in customer.
 import { authHeaders, seededPatientId } from '../../../test/support/auth';
-import { codes, gql, type GraphQLResponse } from '../../../test/support/graphql';
+import { codes, gql, type GraphQLResponse, clientWith, expectBadInput } from '../../../test/support/graphql';
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
@@ -30,19 +30,7 @@ beforeAll(async () => {
   headers = await authHeaders('admin');
 });
 
-const ask = (query: string, variables: Record<string, unknown> = {}, extra?: Record<string, string>) =>
-  gql(query, variables, { headers: extra ?? headers });
-
-async function data(query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const response = await ask(query, variables);
-  expect(response.errors ?? []).toEqual([]);
-  return response.data;
-}
-
-function expectBadInput(response: GraphQLResponse, argument: string): void {
-  expect(codes(response)).toEqual(['BAD_USER_INPUT']);
-  expect(response.errors![0].message.startsWith(`${argument}:`)).toBe(true);
-}
+const { ask, data } = clientWith(() => headers);
 
 const PATIENTS = `query($search: String, $first: Int, $after: String) {
   patients(search: $search, first: $first, after: $after) {

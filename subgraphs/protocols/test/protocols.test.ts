@@ -3,7 +3,7 @@
 // event an active protocol adds, updates, items, stacks, deletion, validation that names
 // the argument, and NOT_FOUND for unknown ids.
 import { authHeaders, seededPatientId } from '../../../test/support/auth';
-import { codes, gql, type GraphQLResponse } from '../../../test/support/graphql';
+import { codes, gql, type GraphQLResponse, clientWith, expectBadInput, expectNotFound } from '../../../test/support/graphql';
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -27,23 +27,7 @@ beforeAll(async () => {
   expect(peptides).toHaveLength(2);
 });
 
-const ask = (query: string, variables: Record<string, unknown> = {}) => gql(query, variables, { headers });
-
-async function data(query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const response = await ask(query, variables);
-  expect(response.errors ?? []).toEqual([]);
-  return response.data;
-}
-
-function expectBadInput(response: GraphQLResponse, argument: string): void {
-  expect(codes(response)).toEqual(['BAD_USER_INPUT']);
-  expect(response.errors![0].message.startsWith(`${argument}:`)).toBe(true);
-  expect(response.errors![0].extensions?.argument).toBe(argument);
-}
-
-function expectNotFound(response: GraphQLResponse): void {
-  expect(codes(response)).toEqual(['NOT_FOUND']);
-}
+const { ask, data } = clientWith(() => headers);
 
 const ITEM_FIELDS = 'id peptide { id name } doseAmount doseUnit frequency route timing durationWeeks notes position';
 const PROTOCOL_FIELDS = `id name goal status startDate endDate notes createdBy createdAt updatedAt patient { id firstName } items { ${ITEM_FIELDS} }`;

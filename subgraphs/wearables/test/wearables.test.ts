@@ -2,7 +2,7 @@
 // stats in the patient's time zone (DST included), idempotent ingestion, validation,
 // check-ins, disconnecting, and that tokens never reach the schema.
 import { authHeaders, seededPatientId } from '../../../test/support/auth';
-import { codes, gql, type GraphQLResponse } from '../../../test/support/graphql';
+import { codes, gql, type GraphQLResponse, clientWith, expectBadInput } from '../../../test/support/graphql';
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 /** Makes every providerReadingId / note of this run unique. */
@@ -26,19 +26,7 @@ beforeAll(async () => {
   READER = reader.id;
 });
 
-const ask = (query: string, variables: Record<string, unknown> = {}) => gql(query, variables, { headers });
-
-async function data(query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const response = await ask(query, variables);
-  expect(response.errors ?? []).toEqual([]);
-  return response.data;
-}
-
-function expectBadInput(response: GraphQLResponse, argument: string): void {
-  expect(codes(response)).toEqual(['BAD_USER_INPUT']);
-  expect(response.errors![0].message.startsWith(`${argument}:`)).toBe(true);
-  expect(response.errors![0].extensions?.argument).toBe(argument);
-}
+const { ask, data } = clientWith(() => headers);
 
 interface ReadingInput {
   provider: string;
