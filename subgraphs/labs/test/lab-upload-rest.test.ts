@@ -129,3 +129,17 @@ describe('POST /api/labs/upload', () => {
     expect((await post(form(await pdf(), 'not-an-id'), admin)).status).toBe(400);
   });
 });
+
+describe('the route on the gateway itself', () => {
+  it('is mounted at /api/labs/upload on the gateway port, with the same RBAC', async () => {
+    const file = await pdf({ ...REPORT, collected: '03/04/2025 08:10' });
+    const customer = await authHeaders('customer', { patientIndex: 197 });
+    const own = await fetch(`${gatewayUrl()}/api/labs/upload`, { method: 'POST', body: form(file, seededPatientId(197)), headers: customer });
+    expect(own.status).toBe(200);
+    const { id } = (await own.json()) as { id: string };
+    const read = await gql('query($id: ID!) { labResult(id: $id) { patient { id } } }', { id }, { headers: admin });
+    expect(read.data!.labResult.patient.id).toBe(seededPatientId(197));
+    const other = await fetch(`${gatewayUrl()}/api/labs/upload`, { method: 'POST', body: form(file, seededPatientId(198)), headers: customer });
+    expect(other.status).toBe(403);
+  });
+});
