@@ -17,6 +17,8 @@ import type { GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
 import { healthz, readyz } from './health';
 import { requestMetricsPlugin } from './metrics';
+import { playground, playgroundEnabled } from './playground';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { labUploadRouter } from './lab-upload';
 import { uploadLimits } from '../subgraphs/labs/upload/limits';
 import { SubscriptionPlanner } from './subscriptions/planner';
@@ -53,11 +55,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const gateway = new ApolloGateway({ supergraphSdl: options.supergraphSdl, buildService: ({ name, url }) => dataSource(name, url) });
   const app = express();
   const httpServer = http.createServer(app);
+  // The playground and introspection: on in development, off in production unless PLAYGROUND=true.
+  const playgroundOn = playgroundEnabled(process.env);
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError: formatErrorFor(log, options.exposeErrorDetails),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestMetricsPlugin()],
+    introspection: playgroundOn,
+    // Apollo's own landing page loads from a CDN: ours (playground.ts) is served locally instead.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin()],
   });
   await server.start();
 
@@ -95,6 +101,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   // REST upload for lab PDFs: parsed here, then run as the uploadLabReport mutation with the caller's token.
   app.use('/api/labs', labUploadRouter({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, maxBytes: uploadLimits().maxBytes }));
+  app.get('/graphql', playground({ enabled: playgroundOn }));
   app.use(
     '/graphql',
     express.json({ limit: '15mb' }),
