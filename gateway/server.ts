@@ -29,6 +29,8 @@ export interface GatewayOptions {
   host: string;
   port: number;
   supergraphSdl: string;
+  /** Receives the function that swaps the served supergraph at runtime (hot reload; tests). */
+  onSupergraphUpdater?: (update: (supergraphSdl: string) => void) => void;
   /** Where each subgraph of the supergraph is reached, by name (overrides the SDL's routing URLs). */
   subgraphUrls: Record<string, string>;
   subgraphTimeoutMs: number;
@@ -52,7 +54,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const log = serviceLogger('gateway');
   const dataSource = (name: string, url?: string) =>
     new SubgraphDataSource({ name, url: options.subgraphUrls[name] ?? url!, timeoutMs: options.subgraphTimeoutMs });
-  const gateway = new ApolloGateway({ supergraphSdl: options.supergraphSdl, buildService: ({ name, url }) => dataSource(name, url) });
+  const gateway = new ApolloGateway({
+    supergraphSdl: async ({ update }) => {
+      options.onSupergraphUpdater?.(update);
+      return { supergraphSdl: options.supergraphSdl };
+    },
+    buildService: ({ name, url }) => dataSource(name, url),
+  });
   const app = express();
   const httpServer = http.createServer(app);
   // The playground and introspection: on in development, off in production unless PLAYGROUND=true.

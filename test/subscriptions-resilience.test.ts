@@ -49,6 +49,7 @@ describe('a subgraph restart', () => {
   let gateway: RunningServer;
   let wearables: RunningServer | undefined;
   let port: number;
+  let updateSupergraph!: (sdl: string) => void;
   const start = async () => {
     const verify = createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER });
     wearables = await startSubgraph(wearablesSubgraph, {
@@ -78,6 +79,7 @@ describe('a subgraph restart', () => {
       subgraphTimeoutMs: 5_000,
       exposeErrorDetails: false,
       verifyToken: createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER }),
+      onSupergraphUpdater: (update) => (updateSupergraph = update),
     });
   }, 120_000);
 
@@ -109,6 +111,23 @@ describe('a subgraph restart', () => {
       expect((events[1].data as any).wearableReadingAdded.patient.id).toBe(PATIENT);
       expect(clientClosed).toBe(false);
       expect(stream.completed).toBe(false);
+    } finally {
+      stream.dispose();
+      await client.dispose();
+    }
+  });
+
+  it('ends open subscriptions with SUPERGRAPH_CHANGED when the supergraph changes under them', async () => {
+    const admin = await authHeaders('admin');
+    const client = wsClient(admin.authorization, gateway.url);
+    const stream = collect(client, READINGS, { p: PATIENT });
+    try {
+      await eventually(async () => (await metric(gateway.url, 'subgraph_ws_active_subscriptions', 'service="wearables"')) === 1, 5_000, 'the upstream subscription');
+      updateSupergraph(`${readFileSync(SUPERGRAPH_FILE, 'utf8')}\n# recomposed\n`);
+      const [last] = await stream.waitFor(1);
+      expect(last.errors?.[0]).toMatchObject({ extensions: { code: 'SUPERGRAPH_CHANGED' } });
+      await eventually(async () => stream.completed, 3_000, 'the stream to complete');
+      await eventually(async () => (await metric(gateway.url, 'subgraph_ws_active_subscriptions', 'service="wearables"')) === 0, 3_000, 'the upstream to end');
     } finally {
       stream.dispose();
       await client.dispose();
