@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import { SUPERGRAPH_FILE } from '../gateway/compose';
 import { startGateway } from '../gateway/server';
 import type { RunningServer } from '../shared/server/listen';
@@ -8,15 +7,7 @@ import { createTokenVerifier } from '../shared/auth/verify';
 import { authHeaders, testDataDir } from './support/auth';
 import { codes, gatewayUrl, gql, sqlStatements } from './support/graphql';
 import { lastWeek, operation } from './support/operations';
-
-/** A port nothing listens on: bound once by us, then released. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from './support/stack';
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -140,7 +131,7 @@ describe('gateway with a subgraph down', () => {
     const urls = Object.fromEntries(
       ['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'].map((name, i) => [name, `http://127.0.0.1:${base + i + 1}/graphql`]),
     );
-    urls.labs = `http://127.0.0.1:${await closedPort()}/graphql`;
+    urls.labs = `http://127.0.0.1:${await freePort()}/graphql`;
     gateway = await startGateway({
       host: '127.0.0.1',
       port: 0,

@@ -2,7 +2,6 @@
 // reaches subscribers attached through another.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { DEV_ISSUER, devJwks } from '../shared/auth/dev-issuer';
@@ -19,19 +18,11 @@ import { wearablesSubgraph } from '../subgraphs/wearables';
 import { authHeaders, seededPatientId, testDataDir } from './support/auth';
 import { openScratchDatabase } from './support/database';
 import { gatewayUrl, gql } from './support/graphql';
-import { ROOT, TSX, waitFor } from './support/stack';
+import { freePort, ROOT, TSX, waitFor } from './support/stack';
 import { collect, eventually, metric, wsClient } from './support/ws';
 
 const PATIENT = seededPatientId(13);
 const READINGS = `subscription($p: ID!) { wearableReadingAdded(patientId: $p) { value patient { id firstName } } }`;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function recordReading(url: string, headers: Record<string, string>, value: number) {
   const response = await gql(

@@ -69,3 +69,14 @@ export const FEDERATION_TYPES: IRules = { _Service: allow };
 export function argument(name: string): PatientOf {
   return (_parent, args) => (typeof args?.[name] === 'string' && isUuid(args[name]) ? String(args[name]).toLowerCase() : null);
 }
+
+/**
+ * The patient a record belongs to, by the id in `argumentName`: `load` finds the record (through
+ * a loader). Null when the id is malformed or there is no such record: the resolver answers.
+ */
+export function ownerOf<C>(argumentName: string, load: (context: C, id: string) => Promise<{ profileId: string } | null>): PatientOf {
+  return async (_parent, args, context) => {
+    const id = args?.[argumentName];
+    return typeof id === 'string' && isUuid(id) ? ((await load(context, id.toLowerCase()))?.profileId ?? null) : null;
+  };
+}

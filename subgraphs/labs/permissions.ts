@@ -1,13 +1,9 @@
 import { allow } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import { isUuid } from '../../shared/graphql/errors';
-import { argument, FEDERATION_QUERY_FIELDS, FEDERATION_TYPES, guard, reachedThroughGuard } from '../../shared/rbac/rules';
+import { argument, ownerOf, FEDERATION_QUERY_FIELDS, FEDERATION_TYPES, guard, reachedThroughGuard } from '../../shared/rbac/rules';
 import type { LabsLoaders } from './loaders';
 
-/** The patient a lab result belongs to (null when there is no such result: the resolver answers NOT_FOUND). */
-async function ownerOfResult(_: unknown, args: { id: string }, ctx: { loaders: LabsLoaders }) {
-  return isUuid(args.id) ? ((await ctx.loaders.labResult.load(args.id.toLowerCase()))?.profileId ?? null) : null;
-}
+const ownerOfResult = ownerOf('id', (ctx: { loaders: LabsLoaders }, id) => ctx.loaders.labResult.load(id));
 
 export const permissions: IRules = {
   Query: {

@@ -1,12 +1,9 @@
 import { allow } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import { isUuid } from '../../shared/graphql/errors';
-import { argument, FEDERATION_QUERY_FIELDS, FEDERATION_TYPES, guard, reachedThroughGuard } from '../../shared/rbac/rules';
+import { argument, ownerOf, FEDERATION_QUERY_FIELDS, FEDERATION_TYPES, guard, reachedThroughGuard } from '../../shared/rbac/rules';
 import type { LunaLoaders } from './loaders';
 
-async function ownerOfConversation(_: unknown, args: { id: string }, ctx: { loaders: LunaLoaders }) {
-  return isUuid(args.id) ? ((await ctx.loaders.conversation.load(args.id.toLowerCase()))?.profileId ?? null) : null;
-}
+const ownerOfConversation = ownerOf('id', (ctx: { loaders: LunaLoaders }, id) => ctx.loaders.conversation.load(id));
 
 export const permissions: IRules = {
   Query: {

@@ -1,21 +1,13 @@
 import { allow } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import { isUuid } from '../../shared/graphql/errors';
-import { argument, FEDERATION_QUERY_FIELDS, FEDERATION_TYPES, guard, reachedThroughGuard } from '../../shared/rbac/rules';
+import { argument, ownerOf, FEDERATION_QUERY_FIELDS, FEDERATION_TYPES, guard, reachedThroughGuard } from '../../shared/rbac/rules';
 import type { ProtocolsLoaders } from './loaders';
 
 type Ctx = { loaders: ProtocolsLoaders };
 
-/** Owner lookups for the checks; null when the record does not exist (the resolver answers NOT_FOUND). */
-function ownerBy(argumentName: string, load: (ctx: Ctx, id: string) => Promise<{ profileId: string } | null>) {
-  return async (_: unknown, args: Record<string, string>, ctx: Ctx) => {
-    const id = args[argumentName];
-    return typeof id === 'string' && isUuid(id) ? ((await load(ctx, id.toLowerCase()))?.profileId ?? null) : null;
-  };
-}
-const protocolOwner = (name: string) => ownerBy(name, (ctx, id) => ctx.loaders.protocol.load(id));
-const itemOwner = ownerBy('id', (ctx, id) => ctx.loaders.itemOwner.load(id));
-const stackOwner = ownerBy('id', (ctx, id) => ctx.loaders.stack.load(id));
+const protocolOwner = (name: string) => ownerOf<Ctx>(name, (ctx, id) => ctx.loaders.protocol.load(id));
+const itemOwner = ownerOf<Ctx>('id', (ctx, id) => ctx.loaders.itemOwner.load(id));
+const stackOwner = ownerOf<Ctx>('id', (ctx, id) => ctx.loaders.stack.load(id));
 
 export const permissions: IRules = {
   Query: {

@@ -3,6 +3,7 @@
 // DATABASE_URL (dropped afterwards).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createScratchDatabase } from '../../shared/db/scratch';
@@ -83,4 +84,13 @@ export async function startStack(options: { portBase: number; extraEnv?: NodeJS.
       for (const cleanup of cleanups) await cleanup().catch(() => {});
     },
   };
+}
+
+/** A port nothing listens on: bound once, then released (for a server to start on, or to find closed). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
