@@ -33,6 +33,8 @@ export interface Config {
   host: string;
   gatewayPort: number;
   subgraphPorts: Record<SubgraphName, number>;
+  /** The gateway's own GraphQL URL as background work reaches it (Luna's tools); `GATEWAY_URL` overrides. */
+  gatewayUrl: string;
   /** Base URL per subgraph as the gateway reaches it; `SUBGRAPH_<NAME>_URL` overrides. */
   subgraphUrls: Record<SubgraphName, string>;
   databaseUrl: string | undefined;
@@ -69,10 +71,12 @@ export function loadConfig(): Config {
     ]),
   ) as Record<SubgraphName, string>;
   const seedSetting = process.env.SEED;
+  const gatewayPort = int('PORT', base ?? DEFAULT_GATEWAY_PORT);
   return {
     env,
     host,
-    gatewayPort: int('PORT', base ?? DEFAULT_GATEWAY_PORT),
+    gatewayPort,
+    gatewayUrl: process.env.GATEWAY_URL ?? `http://127.0.0.1:${gatewayPort}/graphql`,
     subgraphPorts,
     subgraphUrls,
     databaseUrl: process.env.DATABASE_URL || undefined,

@@ -36,7 +36,9 @@ export async function launch(config: Config, services: ServiceName[], options: L
   const servers: RunningServer[] = [];
   let db: Database | undefined;
   const pubsub = createPubSub(config.redisUrl);
+  const stopBackground: (() => Promise<void>)[] = [];
   const stop = async () => {
+    for (const stopOne of stopBackground.reverse()) await stopOne().catch((error) => log.error({ err: error }, 'stopping background work'));
     for (const server of [...servers].reverse()) await server.stop().catch((error) => log.error({ err: error }, `stopping ${server.name}`));
     await pubsub.close();
     await db?.close().catch((error) => log.error({ err: error }, 'closing the database'));
@@ -84,6 +86,12 @@ export async function launch(config: Config, services: ServiceName[], options: L
           devJwks: auth.devIssuer ? await devJwks(config.dataDir) : undefined,
         }),
       );
+    }
+    // Background work starts last: a job that calls the graph finds it answering.
+    for (const name of services) {
+      const module = name === 'gateway' ? undefined : SUBGRAPHS[name];
+      if (!module?.startBackground || !db) continue;
+      stopBackground.push(await module.startBackground({ prisma: db.prisma, db, pubsub, config, log: serviceLogger(name) }));
     }
   } catch (error) {
     await stop();

@@ -17,10 +17,10 @@ import { applyPermissions } from '../rbac/apply';
 import type { PubSub } from '../pubsub';
 import { serveSubscriptions } from './subscriptions';
 import { AuditTrail, auditPlugin } from '../rbac/audit';
-import type { SubgraphName } from '../config';
-import type { Prisma } from '../db/database';
+import type { Config, SubgraphName } from '../config';
+import type { Database, Prisma } from '../db/database';
 import { scalarResolvers } from '../graphql/scalars';
-import { serviceLogger } from '../logger';
+import { serviceLogger, type Logger } from '../logger';
 import type { ResolveCaller } from '../auth/identity';
 import type { SubgraphContext } from './context';
 import { formatErrorFor } from './format-error';
@@ -35,6 +35,21 @@ export interface SubgraphModule<L = unknown> {
   /** graphql-shield rules built from the RBAC matrix; every field not named is denied. */
   permissions: IRules;
   createLoaders(prisma: Prisma): L;
+  /**
+   * Work the subgraph does outside requests (scheduled jobs, queue workers, background turns).
+   * Started once per process after every server is listening; the returned function stops it.
+   */
+  startBackground?(runtime: BackgroundRuntime): Promise<() => Promise<void>>;
+}
+
+/** What background work may use: the same database and events as the subgraph's resolvers. */
+export interface BackgroundRuntime {
+  prisma: Prisma;
+  /** Raw SQL on the same database (PGlite or a server), e.g. for a Postgres job queue. */
+  db: Database;
+  pubsub: PubSub;
+  config: Config;
+  log: Logger;
 }
 
 /** Reads the schema.graphql that sits beside a subgraph's resolvers. */
