@@ -24,6 +24,10 @@ import { uploadLimits } from '../subgraphs/labs/upload/limits';
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewayWebSocket } from './subscriptions/server';
 import { UpstreamPool } from './subscriptions/upstream';
+import { partnerAccess } from './partner/access';
+import { loadManifest } from './partner/persisted-operations';
+import { createRateLimiter } from './partner/rate-limit';
+import { tokenEndpoint } from './partner/token-endpoint';
 
 export interface GatewayOptions {
   host: string;
@@ -39,6 +43,8 @@ export interface GatewayOptions {
   verifyToken: TokenVerifier;
   /** The dev issuer's public keys, served at /.well-known/jwks.json (development only). */
   devJwks?: { keys: object[] };
+  /** Partner rate limits are counted here when set, so every gateway replica shares them. */
+  redisUrl?: string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -109,10 +115,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   // REST upload for lab PDFs: parsed here, then run as the uploadLabReport mutation with the caller's token.
   app.use('/api/labs', labUploadRouter({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, maxBytes: uploadLimits().maxBytes }));
+  const limiter = createRateLimiter(options.redisUrl);
+  app.use('/oauth/token', tokenEndpoint({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, limiter }));
   app.get('/graphql', playground({ enabled: playgroundOn }));
   app.use(
     '/graphql',
     express.json({ limit: '15mb' }),
+    partnerAccess({ verifyToken: options.verifyToken, manifest: loadManifest(), limiter }),
     expressMiddleware(server, {
       context: async ({ req }) => {
         const incoming = req.headers['x-request-id'];
@@ -131,5 +140,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     await websocket.close();
     await upstream.close();
     await server.stop();
+    await limiter.close();
   });
 }

@@ -15,6 +15,7 @@ const TABLE: Record<Resource, Record<Role, string>> = {
   wearables: { admin: FULL, staff: FULL, provider: 'r', support: 'r', customer: 'own:crud' },
   conversations: { admin: FULL, staff: FULL, provider: 'r', support: 'r', customer: 'own:rcu' },
   content: { admin: FULL, staff: FULL, provider: 'r', support: 'r', customer: 'r' },
+  partner_credentials: { admin: FULL, staff: '', provider: '', support: '', customer: '' },
 };
 const LETTER = { read: 'r', create: 'c', update: 'u', delete: 'd' } as const;
 const OWN = '11111111-1111-4111-8111-111111111111';
@@ -56,5 +57,16 @@ describe('the RBAC matrix', () => {
     expect(decide(customer, 'profile', 'read', null).allowed).toBe(false);
     expect(decide({ ...customer, patientId: null }, 'profile', 'read', null).allowed).toBe(false);
     expect(decide({ ...customer, patientId: null }, 'profile', 'read', OWN).allowed).toBe(false);
+  });
+
+  it("limits a partner credential to its scopes, within its role's row", () => {
+    const partner: Caller = { userId: 'partner:p1', role: 'support', patientId: null, partnerId: 'p1', scopes: ['lab_results', 'profile:read'] };
+    expect(decide(partner, 'lab_results', 'read', OTHER).allowed).toBe(true);
+    expect(decide(partner, 'profile', 'read', OTHER).allowed).toBe(true);
+    const outside = decide(partner, 'protocols', 'read', OTHER);
+    expect([outside.allowed, outside.code]).toEqual([false, 'FORBIDDEN']);
+    // A scope never grants more than the role: support may not write lab results.
+    expect(decide(partner, 'lab_results', 'create', OTHER).allowed).toBe(false);
+    expect(decide({ ...partner, scopes: undefined }, 'protocols', 'read', OTHER).allowed).toBe(true);
   });
 });

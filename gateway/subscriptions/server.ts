@@ -2,6 +2,7 @@
 // (missing: close 4401, invalid: close 4403) before any operation runs. Subscriptions run
 // through the federation (execute.ts); queries and mutations over the socket go through
 // Apollo Server like HTTP ones. A supergraph change ends open subscriptions with a clear code.
+import { isPartnerToken } from '../partner/access';
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { ApolloServer } from '@apollo/server';
@@ -50,6 +51,8 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
           ctx.extra.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized: connection_init needs authorization: Bearer <token>');
           return false;
         }
+        // Partner clients run persisted operations over HTTP only (rate-limited, allowlisted: gateway/partner).
+        if (isPartnerToken(token)) return false;
         try {
           await options.verifyToken(token);
         } catch {

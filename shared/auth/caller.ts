@@ -9,6 +9,10 @@ export interface Caller {
   role: Role | 'anonymous';
   /** The caller's own patient record, for customers. */
   patientId: string | null;
+  /** Partner clients only: the credential the token was issued for. */
+  partnerId?: string;
+  /** Partner clients only: what the credential is limited to (matrix resources or resource:action); unset = the role's row. */
+  scopes?: readonly string[];
 }
 
 export const ANONYMOUS: Caller = Object.freeze({ userId: null, role: 'anonymous', patientId: null });

@@ -4,7 +4,9 @@
 import type { Config } from '../config';
 import { DEV_ISSUER, devJwks } from './dev-issuer';
 import { DEFAULT_ROLE_CLAIM } from './identity';
-import { createTokenVerifier, type TokenVerifier } from './verify';
+import { PARTNER_ISSUER, partnerIssuer } from './partner-issuer';
+import { createTokenVerifier, unauthenticated, type TokenVerifier } from './verify';
+import { decodeJwt } from 'jose';
 
 export interface AuthSetup {
   verify: TokenVerifier;
@@ -14,6 +16,28 @@ export interface AuthSetup {
 }
 
 export async function setUpAuth(config: Config): Promise<AuthSetup> {
+  const users = await userTokens(config);
+  const partners = await partnerIssuer(config);
+  const verifyPartner = partners ? createTokenVerifier({ jwks: partners.jwks, issuer: PARTNER_ISSUER }) : undefined;
+  // The unverified issuer only picks the key set; the chosen verifier checks the issuer again.
+  const verify: TokenVerifier = async (token) => {
+    if (issuerOf(token) !== PARTNER_ISSUER) return users.verify(token);
+    if (!verifyPartner) throw unauthenticated('Partner access is not enabled on this server');
+    return verifyPartner(token);
+  };
+  return { ...users, verify };
+}
+
+function issuerOf(token: string): string | undefined {
+  try {
+    return decodeJwt(token).iss;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Tokens of people: Clerk's, or the dev issuer's. */
+async function userTokens(config: Config): Promise<AuthSetup> {
   const jwksUrl = process.env.AUTH_JWKS_URL || undefined;
   const publicKeyPem = process.env.CLERK_JWT_KEY || undefined;
   const roleClaim = process.env.AUTH_ROLE_CLAIM || DEFAULT_ROLE_CLAIM;

@@ -2,49 +2,20 @@
 // data folder, its JWKS (served by the gateway at /.well-known/jwks.json), and tokens
 // shaped like Clerk's session tokens (sub = user id, role in publicMetadata.adminRole).
 // Never used in production: there the keys are Clerk's.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { importJWK, SignJWT, type JWK } from 'jose';
+import { ensureKeyPair, type StoredKey } from './key-file';
 import type { Role } from './caller';
 
 export const DEV_ISSUER = 'loop-health-dev';
 const KEY_FILE = 'dev-auth/signing-key.json';
-
-interface StoredKey {
-  kid: string;
-  privateJwk: JWK;
-  publicJwk: JWK;
-}
 
 export function devKeyPath(dataDir: string): string {
   return path.join(dataDir, KEY_FILE);
 }
 
 /** Loads the dev key pair, creating it on first use (mode 0600: it can mint any role). */
-export async function ensureDevKey(dataDir: string): Promise<StoredKey> {
-  const file = devKeyPath(dataDir);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StoredKey;
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  const kid = `dev-${Date.now().toString(36)}`;
-  const stored: StoredKey = {
-    kid,
-    privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' },
-    publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' },
-  };
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-  } catch (error) {
-    throw new Error(`The data folder ${dataDir} cannot hold the development signing key (${(error as NodeJS.ErrnoException).code}); set DATA_DIR to a writable folder`);
-  }
-  try {
-    writeFileSync(file, JSON.stringify(stored), { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    // Another process made it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return JSON.parse(readFileSync(file, 'utf8')) as StoredKey;
-    throw error;
-  }
-  return stored;
-}
+export const ensureDevKey = (dataDir: string): Promise<StoredKey> => ensureKeyPair(devKeyPath(dataDir), 'dev');
 
 export async function devJwks(dataDir: string): Promise<{ keys: JWK[] }> {
   return { keys: [(await ensureDevKey(dataDir)).publicJwk] };

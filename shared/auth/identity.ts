@@ -3,12 +3,16 @@
 import type { Prisma } from '../db/database';
 import { ANONYMOUS, ROLES, type Caller, type Role } from './caller';
 import { bearerToken, claimAt, unauthenticated, type TokenVerifier } from './verify';
+import { PARTNER_ISSUER } from './partner-issuer';
+import type { JWTPayload } from 'jose';
 
 /** Where Clerk's session-token template puts the role. */
 export const DEFAULT_ROLE_CLAIM = 'publicMetadata.adminRole';
 /** How long a user id → patient id mapping is reused before it is looked up again. */
 export const DEFAULT_MAPPING_CACHE_MS = 60_000;
 const IDENTITY_PROVIDER = 'clerk';
+/** Longest a revoked partner credential's unexpired tokens keep working on one process. */
+export const DEFAULT_REVOCATION_CACHE_MS = 5_000;
 
 export interface IdentityOptions {
   verify: TokenVerifier;
@@ -36,10 +40,32 @@ export function createIdentityResolver(options: IdentityOptions): ResolveCaller 
     return mapping?.profileId ?? null;
   }
 
+  const revokedCache = new Map<string, { revoked: boolean; expires: number }>();
+  /** Revocation is checked here, not only when tokens are issued: a revoked credential stops within the cache time. */
+  async function isRevoked(credentialId: string): Promise<boolean> {
+    const cached = revokedCache.get(credentialId);
+    if (cached && cached.expires > Date.now()) return cached.revoked;
+    const credential = await options.prisma.partnerCredential.findUnique({ where: { id: credentialId }, select: { revokedAt: true } });
+    const revoked = !credential || credential.revokedAt !== null;
+    if (revokedCache.size > 10_000) revokedCache.clear();
+    revokedCache.set(credentialId, { revoked, expires: Date.now() + Math.min(ttl, DEFAULT_REVOCATION_CACHE_MS) });
+    return revoked;
+  }
+
+  async function partnerCaller(claims: JWTPayload): Promise<Caller> {
+    const credentialId = claims.sub!.replace(/^partner:/, '');
+    const role = claims.role;
+    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role) || role === 'customer') throw unauthenticated('The partner token names no usable role');
+    if (await isRevoked(credentialId)) throw unauthenticated('The partner credential has been revoked');
+    const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
+    return { userId: claims.sub!, role: role as Role, patientId: null, partnerId: credentialId, scopes: scopes.length ? scopes : undefined };
+  }
+
   return async (authorization) => {
     const token = bearerToken(authorization);
     if (!token) return ANONYMOUS;
     const claims = await options.verify(token);
+    if (claims.iss === PARTNER_ISSUER) return partnerCaller(claims);
     const claimed = claimAt(claims, roleClaim);
     // A role we do not know grants nothing beyond a customer's own record.
     const role: Role = typeof claimed === 'string' && (ROLES as readonly string[]).includes(claimed) ? (claimed as Role) : 'customer';

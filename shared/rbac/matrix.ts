@@ -33,6 +33,9 @@ export function decide(caller: Caller, resource: Resource, action: Action, patie
   const entry = matrixFile.resources[resource] as { public?: string[] };
   if (entry.public?.includes(action)) return { allowed: true, reason: 'public' };
   if (caller.role === 'anonymous') return { allowed: false, code: 'UNAUTHENTICATED', reason: 'no valid token' };
+  if (caller.scopes && !caller.scopes.some((scope) => scope === resource || scope === `${resource}:${action}`)) {
+    return { allowed: false, code: 'FORBIDDEN', reason: `outside the credential's scopes (${resource}:${action})` };
+  }
   const permission = permissionOf(resource, caller.role);
   if (permission === 'ownOnly') {
     const own = (matrixFile.ownOnly as unknown as Record<string, string[]>)[resource] ?? [];

@@ -84,6 +84,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           exposeErrorDetails: config.env === 'development',
           verifyToken: auth.verify,
           devJwks: auth.devIssuer ? await devJwks(config.dataDir) : undefined,
+          redisUrl: config.redisUrl,
         }),
       );
     }

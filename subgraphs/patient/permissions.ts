@@ -11,10 +11,15 @@ export const permissions: IRules = {
     patient: guard('profile', 'read', argument('id')),
     patients: guard('profile', 'read'),
     auditLog: guard('audit_log', 'read'),
+    partnerCredentials: guard('partner_credentials', 'read'),
   },
   Mutation: {
     updatePatientProfile: guard('profile', 'update', argument('id')),
     recordPatientEvent: guard('events', 'create', argument('patientId')),
+    createPartnerCredential: guard('partner_credentials', 'create'),
+    revokePartnerCredential: guard('partner_credentials', 'delete'),
+    // Authenticated by the client secret itself, and audited there (partners.ts).
+    issuePartnerToken: allow,
   },
   ...FEDERATION_TYPES,
   Patient: {
@@ -25,5 +30,6 @@ export const permissions: IRules = {
   ...reachedThroughGuard(
     'PatientConnection', 'PatientEdge', 'PageInfo', 'Membership', 'PatientEvent', 'PatientEventConnection', 'PatientEventEdge',
     'Treatment', 'Prescription', 'AuditLogConnection', 'AuditLogEdge', 'AuditLogEntry',
+    'PartnerCredential', 'CreatedPartnerCredential', 'PartnerToken',
   ),
 };

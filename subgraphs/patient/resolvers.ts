@@ -9,6 +9,13 @@ import { auditLogPage, type AuditLogFilter } from './audit-log';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { PatientEventType } from '../../generated/prisma/client';
 import { ageOn } from '../../shared/domain/patient-facts';
+import {
+  createPartnerCredential,
+  issuePartnerToken,
+  partnerCredentialResolvers,
+  revokePartnerCredential,
+  type CreatePartnerCredentialInput,
+} from './partners';
 
 type Ctx = SubgraphContext<PatientLoaders>;
 
@@ -44,8 +51,13 @@ export const resolvers = {
       return connection;
     },
     auditLog: (_: unknown, args: PageArgs & { filter?: AuditLogFilter | null }, ctx: Ctx) => auditLogPage(ctx.prisma, args.filter, args),
+    partnerCredentials: (_: unknown, args: { includeRevoked?: boolean | null }, ctx: Ctx) =>
+      ctx.prisma.partnerCredential.findMany({ where: args.includeRevoked ? undefined : { revokedAt: null }, orderBy: { createdAt: 'desc' } }),
   },
   Mutation: {
+    createPartnerCredential: (_: unknown, args: { input: CreatePartnerCredentialInput }, ctx: Ctx) => createPartnerCredential(ctx, args.input),
+    revokePartnerCredential: (_: unknown, args: { id: string }, ctx: Ctx) => revokePartnerCredential(ctx, args.id),
+    issuePartnerToken: (_: unknown, args: { clientId: string; clientSecret: string }, ctx: Ctx) => issuePartnerToken(ctx, args.clientId, args.clientSecret),
     updatePatientProfile: async (_: unknown, args: { id: string; input: ProfileUpdateInput }, ctx: Ctx) => {
       const id = parseId('id', args.id);
       const data = validateProfileUpdate(args.input);
@@ -93,6 +105,7 @@ export const resolvers = {
     treatments: (profile: CustomerProfile, _: unknown, ctx: Ctx) => ctx.loaders.treatments.load(profile.id),
     prescriptions: (profile: CustomerProfile, _: unknown, ctx: Ctx) => ctx.loaders.prescriptions.load(profile.id),
   },
+  PartnerCredential: partnerCredentialResolvers,
   PatientEvent: {
     detail: (event: { detail: unknown }) => (event.detail == null ? null : JSON.stringify(event.detail)),
   },

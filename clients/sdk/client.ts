@@ -1,0 +1,168 @@
+// The typed client of the Loop Health graph: HTTP queries and mutations, graphql-ws
+// subscriptions with reconnect, the bearer token on both, and errors typed by extensions.code.
+// Documents come from ./generated (npm run codegen), so variables and results are typed.
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
+import { createClient, type Client as WsClient } from 'graphql-ws';
+import { LoopGraphQLError, networkError } from './errors';
+import { PERSISTED_OPERATION_HASHES } from './generated/persisted';
+
+export interface LoopClientOptions {
+  /** The gateway's GraphQL endpoint, e.g. http://localhost:4000/graphql. */
+  url: string;
+  /** A bearer token, or a function that returns the current one (refreshed tokens). */
+  token?: string | null | (() => string | null | undefined | Promise<string | null | undefined>);
+  /** Send operations by their persisted hash only (required for partner credentials). */
+  persisted?: boolean;
+  /** WebSocket implementation outside browsers (e.g. `ws`). */
+  webSocketImpl?: unknown;
+  /** Reconnect attempts for subscriptions before giving up (default 10, with backoff). */
+  retryAttempts?: number;
+  fetch?: typeof fetch;
+}
+
+export interface SubscriptionHandlers<R> {
+  next(data: R): void;
+  error?(error: LoopGraphQLError): void;
+  complete?(): void;
+}
+
+type Variables<V> = V extends Record<string, never> ? V | undefined : V;
+
+function operationOf(document: TypedDocumentNode<unknown, unknown>): OperationDefinitionNode {
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+  if (!operation?.name) throw new Error('The document has no named operation');
+  return operation;
+}
+
+export class LoopClient {
+  private ws?: WsClient;
+  private readonly printed = new WeakMap<object, string>();
+
+  constructor(private readonly options: LoopClientOptions) {}
+
+  private async authorization(): Promise<string | undefined> {
+    const token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+    return token ? `Bearer ${token}` : undefined;
+  }
+
+  private text(document: TypedDocumentNode<unknown, unknown>): string {
+    let text = this.printed.get(document);
+    if (!text) this.printed.set(document, (text = print(document)));
+    return text;
+  }
+
+  /** Runs a query or mutation; resolves with its data or rejects with a LoopGraphQLError. */
+  async request<R, V>(document: TypedDocumentNode<R, V>, ...[variables]: V extends Record<string, never> ? [V?] : [V]): Promise<R> {
+    const operationName = operationOf(document as TypedDocumentNode<unknown, unknown>).name!.value;
+    const body: Record<string, unknown> = { operationName, variables: variables ?? {} };
+    if (this.options.persisted) {
+      const hash = PERSISTED_OPERATION_HASHES[operationName];
+      if (!hash) throw new Error(`${operationName} is not a persisted operation: add it to clients/operations and run npm run codegen`);
+      body.extensions = { persistedQuery: { version: 1, sha256Hash: hash } };
+    } else {
+      body.query = this.text(document as TypedDocumentNode<unknown, unknown>);
+    }
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    const authorization = await this.authorization();
+    if (authorization) headers.authorization = authorization;
+    let response: Response;
+    try {
+      response = await (this.options.fetch ?? fetch)(this.options.url, { method: 'POST', headers, body: JSON.stringify(body) });
+    } catch (error) {
+      throw networkError(`Could not reach ${this.options.url}: ${(error as Error).message}`);
+    }
+    const retryAfter = Number(response.headers.get('retry-after')) || undefined;
+    let result: { data?: R | null; errors?: GraphQLFormattedError[] };
+    try {
+      result = (await response.json()) as typeof result;
+    } catch {
+      throw new LoopGraphQLError([{ message: `HTTP ${response.status} without a GraphQL answer`, extensions: { code: response.status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'NETWORK_ERROR' } }], undefined, response.status);
+    }
+    if (result.errors?.length) throw new LoopGraphQLError(result.errors, result.data, response.status, retryAfter);
+    if (!result.data) throw new LoopGraphQLError([{ message: `HTTP ${response.status} without data` }], undefined, response.status);
+    return result.data;
+  }
+
+  private socket(): WsClient {
+    if (!this.ws) {
+      const url = this.options.url.replace(/^http/, 'ws');
+      this.ws = createClient({
+        url,
+        webSocketImpl: this.options.webSocketImpl,
+        lazy: true,
+        // The token is read on every (re)connect, so a refreshed token is used after a drop.
+        connectionParams: async () => {
+          const authorization = await this.authorization();
+          return authorization ? { authorization } : {};
+        },
+        retryAttempts: this.options.retryAttempts ?? 10,
+        // Reconnect after drops and server restarts; not after an authentication refusal (4401/4403).
+        shouldRetry: (event) => !(typeof event === 'object' && event && 'code' in event && [4401, 4403].includes((event as { code: number }).code)),
+      });
+    }
+    return this.ws;
+  }
+
+  /** Subscribes; returns the function that ends the subscription. */
+  subscribe<R, V>(document: TypedDocumentNode<R, V>, variables: Variables<V>, handlers: SubscriptionHandlers<R>): () => void {
+    const operationName = operationOf(document as TypedDocumentNode<unknown, unknown>).name!.value;
+    return this.socket().subscribe<R>(
+      { query: this.text(document as TypedDocumentNode<unknown, unknown>), operationName, variables: (variables ?? {}) as Record<string, unknown> },
+      {
+        next: (result) => {
+          if (result.errors?.length) handlers.error?.(new LoopGraphQLError(result.errors as GraphQLFormattedError[], result.data));
+          else if (result.data) handlers.next(result.data as R);
+        },
+        error: (error) => {
+          if (Array.isArray(error)) handlers.error?.(new LoopGraphQLError(error as GraphQLFormattedError[]));
+          else if (error instanceof Error) handlers.error?.(networkError(error.message));
+          else {
+            const close = error as { code?: number; reason?: string };
+            handlers.error?.(
+              new LoopGraphQLError([{ message: close.reason || 'The subscription connection closed', extensions: { code: close.code === 4401 ? 'UNAUTHENTICATED' : close.code === 4403 ? 'FORBIDDEN' : 'NETWORK_ERROR' } }]),
+            );
+          }
+        },
+        complete: () => handlers.complete?.(),
+      },
+    );
+  }
+
+  /** The same subscription as an async iterator (ends when the loop breaks). */
+  async *stream<R, V>(document: TypedDocumentNode<R, V>, variables: Variables<V>): AsyncGenerator<R> {
+    const queue: R[] = [];
+    let failure: LoopGraphQLError | undefined;
+    let done = false;
+    let wake: (() => void) | undefined;
+    const unsubscribe = this.subscribe(document, variables, {
+      next: (data) => {
+        queue.push(data);
+        wake?.();
+      },
+      error: (error) => {
+        failure = error;
+        wake?.();
+      },
+      complete: () => {
+        done = true;
+        wake?.();
+      },
+    });
+    try {
+      for (;;) {
+        if (queue.length) yield queue.shift()!;
+        else if (failure) throw failure;
+        else if (done) return;
+        else await new Promise<void>((resolve) => (wake = resolve));
+      }
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.ws?.dispose();
+    this.ws = undefined;
+  }
+}

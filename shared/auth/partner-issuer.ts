@@ -1,0 +1,69 @@
+// Tokens for partner (machine) clients: the OAuth client-credentials grant ends here. The
+// patient subgraph checks a credential's secret and signs a short-lived RS256 token with this
+// issuer; the gateway and every subgraph verify it like any other token (auth/config.ts).
+// Keys: PARTNER_SIGNING_JWK (a private RSA JWK with a kid) in production; in development a
+// key pair made once in the data folder. Without either, in production, partner access is off.
+import path from 'node:path';
+import { importJWK, SignJWT, type JWK } from 'jose';
+import type { Config } from '../config';
+import type { Role } from './caller';
+import { ensureKeyPair, publicJwkOf } from './key-file';
+
+export const PARTNER_ISSUER = 'loop-health-partners';
+/** Partner tokens are short-lived: a revoked credential's token stops working soon even where revocation is not checked. */
+export const DEFAULT_PARTNER_TOKEN_TTL_SECONDS = 15 * 60;
+const KEY_FILE = 'partner-auth/signing-key.json';
+
+/** The claims a partner token carries (besides iss/sub/iat/exp). */
+export interface PartnerGrant {
+  credentialId: string;
+  role: Role;
+  /** Matrix resources (`lab_results`) or resource:action pairs (`lab_results:read`); empty = the role's whole row. */
+  scopes: string[];
+  rateLimitPerMinute: number;
+}
+
+export interface PartnerIssuer {
+  jwks: { keys: JWK[] };
+  sign(grant: PartnerGrant): Promise<{ accessToken: string; expiresIn: number }>;
+}
+
+/** `partner:<credential id>`: the subject of a partner token, and the actor in the audit trail. */
+export const partnerSubject = (credentialId: string) => `partner:${credentialId}`;
+
+const issuers = new Map<string, Promise<PartnerIssuer | null>>();
+
+export function partnerIssuer(config: Pick<Config, 'env' | 'dataDir'>): Promise<PartnerIssuer | null> {
+  const key = `${config.env}:${config.dataDir}`;
+  if (!issuers.has(key)) issuers.set(key, createIssuer(config));
+  return issuers.get(key)!;
+}
+
+async function createIssuer(config: Pick<Config, 'env' | 'dataDir'>): Promise<PartnerIssuer | null> {
+  const configured = process.env.PARTNER_SIGNING_JWK;
+  let privateJwk: JWK;
+  if (configured) {
+    privateJwk = JSON.parse(configured) as JWK;
+    if (!privateJwk.kid || !privateJwk.d) throw new Error('PARTNER_SIGNING_JWK must be a private RSA JWK with a kid');
+  } else if (config.env !== 'production') {
+    privateJwk = (await ensureKeyPair(path.join(config.dataDir, KEY_FILE), 'partner')).privateJwk;
+  } else {
+    return null;
+  }
+  const signingKey = await importJWK(privateJwk, 'RS256');
+  const ttl = Number(process.env.PARTNER_TOKEN_TTL_SECONDS) || DEFAULT_PARTNER_TOKEN_TTL_SECONDS;
+  return {
+    jwks: { keys: [{ ...publicJwkOf(privateJwk), alg: 'RS256', use: 'sig' }] },
+    async sign(grant) {
+      const now = Math.floor(Date.now() / 1000);
+      const accessToken = await new SignJWT({ role: grant.role, scope: grant.scopes.join(' '), rpm: grant.rateLimitPerMinute })
+        .setProtectedHeader({ alg: 'RS256', kid: privateJwk.kid, typ: 'JWT' })
+        .setIssuer(PARTNER_ISSUER)
+        .setSubject(partnerSubject(grant.credentialId))
+        .setIssuedAt(now)
+        .setExpirationTime(now + ttl)
+        .sign(signingKey);
+      return { accessToken, expiresIn: ttl };
+    },
+  };
+}
