@@ -1,0 +1,89 @@
+// The MCP server's only way to data: GraphQL over HTTP to the gateway, with the caller's own
+// bearer token, so the gateway and every subgraph verify it, apply RBAC and write the audit
+// trail exactly as for any other client. No database, no service identity.
+
+/** Codes of the graph's public contract that end a tool call (the caller must change something). */
+const CONTRACT_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'OPERATION_LIMIT', 'BAD_USER_INPUT', 'NOT_FOUND'];
+
+/** The gateway could not be reached or did not answer in time (not a GraphQL error code). */
+export const GATEWAY_UNAVAILABLE = 'GATEWAY_UNAVAILABLE';
+
+export class GraphError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    /** Seconds to wait before retrying, for RATE_LIMITED. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+interface WireError {
+  message?: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; retryAfter?: number };
+}
+
+export interface GraphResult<T> {
+  data: T;
+  /** Parts the graph could not deliver (a subgraph down): the rest of `data` is still valid. */
+  warnings: string[];
+}
+
+export interface GatewayClientOptions {
+  url: string;
+  /** The caller's token, forwarded as is; undefined = anonymous (public content only). */
+  token: string | undefined;
+  timeoutMs: number;
+}
+
+export class GatewayClient {
+  constructor(private readonly options: GatewayClientOptions) {}
+
+  /** Runs one named operation; a contract error, or no data at all, throws a GraphError. */
+  async execute<T>(operationName: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphResult<T>> {
+    const { url, token, timeoutMs } = this.options;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({ operationName, query, variables }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'connection failed';
+      throw new GraphError(GATEWAY_UNAVAILABLE, `The gateway at ${url} is unreachable (${reason}).`);
+    }
+    let body: { data?: T | null; errors?: WireError[] };
+    try {
+      body = (await response.json()) as typeof body;
+    } catch {
+      throw new GraphError(GATEWAY_UNAVAILABLE, `The gateway at ${url} answered HTTP ${response.status} without a GraphQL response.`);
+    }
+    const errors = body.errors ?? [];
+    const fatal = errors.find((error) => CONTRACT_CODES.includes(String(error.extensions?.code)));
+    if (fatal) throw toGraphError(fatal, response);
+    if (body.data == null) {
+      throw errors.length ? toGraphError(errors[0], response) : new GraphError('INTERNAL_SERVER_ERROR', 'The graph returned no data.');
+    }
+    return { data: body.data, warnings: errors.map(describePartialError) };
+  }
+}
+
+function toGraphError(error: WireError, response: Response): GraphError {
+  const code = String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+  const header = Number(response.headers.get('retry-after'));
+  const retryAfter = error.extensions?.retryAfter ?? (Number.isFinite(header) && header > 0 ? header : undefined);
+  return new GraphError(code, error.message ?? 'The graph reported an error.', retryAfter);
+}
+
+function describePartialError(error: WireError): string {
+  const where = error.path?.length ? `${error.path.join('.')}: ` : '';
+  return `${where}${error.message ?? 'unavailable'}`;
+}

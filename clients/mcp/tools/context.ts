@@ -1,0 +1,29 @@
+// What every tool shares: the gateway client bound to the caller's token, the logger, the
+// read-only annotations, and one wrapper that turns failures into MCP tool errors.
+import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { GatewayClient } from '../graph';
+import type { Logger } from '../log';
+import { GraphError } from '../graph';
+import { toolError } from '../results';
+
+export interface ToolContext {
+  graph: GatewayClient;
+  log: Logger;
+}
+
+/** Every tool only reads through the graph: safe to call, retry and run in parallel. */
+export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+
+export async function runTool(ctx: ToolContext, tool: string, work: () => Promise<CallToolResult>): Promise<CallToolResult> {
+  const started = Date.now();
+  try {
+    const result = await work();
+    ctx.log.info({ tool, outcome: 'ok', ms: Date.now() - started }, 'tool call');
+    return result;
+  } catch (error) {
+    const code = error instanceof GraphError ? error.code : 'INTERNAL_SERVER_ERROR';
+    if (error instanceof GraphError) ctx.log.info({ tool, outcome: code, ms: Date.now() - started }, 'tool call');
+    else ctx.log.error({ tool, outcome: code, err: error }, 'tool failed');
+    return toolError(error);
+  }
+}
