@@ -59,11 +59,12 @@ export const EXAMPLE_OPERATIONS: { query: string; variables?: string }[] = [
   {
     query: `# Welcome to the Loop Health supergraph.
 #
-# 1. Mint a token: npm run -s token -- --role admin
-#    (--role customer signs in as a patient: \`me\` is then set)
-# 2. Paste it into the Headers pane below.
-# Subscriptions (next tab) run over graphql-ws with the same
-# authorization header.
+# In development the Headers pane below opens signed in as a
+# seeded patient (a customer: `me` is their record, and
+# `patients` is refused). For other roles mint a token:
+#   npm run -s token -- --role admin
+# and paste it into the Headers pane. Subscriptions (other
+# tabs) run over graphql-ws with the same authorization header.
 
 query Patients($first: Int = 5) {
   me {
@@ -127,8 +128,13 @@ const escapeHtml = (text: string) =>
 /** JSON that is safe inside a <script type="application/json"> element. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 
-function renderPage(assetUrl: (name: string) => string): string {
-  const config = { defaultHeaders: DEFAULT_HEADERS, tabs: EXAMPLE_OPERATIONS, storageNamespace: 'loop-health-playground' };
+/** The Headers pane's content: a fresh development token when one can be minted, else the placeholder. */
+export async function headersFor(devToken?: () => Promise<string>): Promise<string> {
+  return devToken ? JSON.stringify({ authorization: `Bearer ${await devToken()}` }, null, 2) : DEFAULT_HEADERS;
+}
+
+function renderPage(assetUrl: (name: string) => string, defaultHeaders: string): string {
+  const config = { defaultHeaders, tabs: EXAMPLE_OPERATIONS, storageNamespace: 'loop-health-playground' };
   const style = (name: string) => `<link rel="stylesheet" href="${escapeHtml(assetUrl(name))}">`;
   const script = (name: string) => `<script src="${escapeHtml(assetUrl(name))}"></script>`;
   return `<!doctype html>
@@ -163,7 +169,16 @@ function wantsHtml(req: Request): boolean {
  * GET handler for the GraphQL endpoint's path: the playground page for browsers, its files
  * for `?playground-asset=<name>`, next() for everything else (and for everything when disabled).
  */
-export function playground(options: { enabled: boolean }): RequestHandler {
+export interface PlaygroundOptions {
+  enabled: boolean;
+  /**
+   * Development only (the local dev issuer): mints the token the Headers pane opens with, so a
+   * new user can run the examples at once. Unset (Clerk, production): a placeholder to replace.
+   */
+  devToken?: () => Promise<string>;
+}
+
+export function playground(options: PlaygroundOptions): RequestHandler {
   if (!options.enabled) return (_req, _res, next) => next();
   const assets = new Map<string, Asset>();
   const asset = (name: string): Asset => {
@@ -174,7 +189,7 @@ export function playground(options: { enabled: boolean }): RequestHandler {
   // Resolve every file now: a missing package fails at start-up, not in a browser.
   for (const name of Object.keys(ASSETS)) asset(name);
 
-  return (req: Request, res: Response, next: NextFunction) => {
+  return async (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const requested = req.query[ASSET_PARAM];
     if (typeof requested === 'string') {
@@ -194,6 +209,6 @@ export function playground(options: { enabled: boolean }): RequestHandler {
     res.setHeader('cache-control', 'no-cache');
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
-    res.type('html').send(renderPage(assetUrl));
+    res.type('html').send(renderPage(assetUrl, await headersFor(options.devToken)));
   };
 }

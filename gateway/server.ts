@@ -43,6 +43,8 @@ export interface GatewayOptions {
   verifyToken: TokenVerifier;
   /** The dev issuer's public keys, served at /.well-known/jwks.json (development only). */
   devJwks?: { keys: object[] };
+  /** Development only: mints the token the playground's Headers pane opens with. */
+  devToken?: () => Promise<string>;
   /** Partner rate limits are counted here when set, so every gateway replica shares them. */
   redisUrl?: string;
 }
@@ -117,7 +119,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.use('/api/labs', labUploadRouter({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, maxBytes: uploadLimits().maxBytes }));
   const limiter = createRateLimiter(options.redisUrl);
   app.use('/oauth/token', tokenEndpoint({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, limiter }));
-  app.get('/graphql', playground({ enabled: playgroundOn }));
+  app.get('/graphql', playground({ enabled: playgroundOn, devToken: options.devToken }));
   app.use(
     '/graphql',
     express.json({ limit: '15mb' }),

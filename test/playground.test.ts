@@ -12,10 +12,10 @@ interface App {
   close: () => Promise<void>;
 }
 
-async function serve(enabled: boolean): Promise<App> {
+async function serve(enabled: boolean, devToken?: () => Promise<string>): Promise<App> {
   const app = express();
   const fellThrough: string[] = [];
-  app.get('/graphql', playground({ enabled }));
+  app.get('/graphql', playground({ enabled, devToken }));
   app.use('/graphql', (req, res) => {
     fellThrough.push(req.originalUrl);
     res.status(299).json({ next: true });
@@ -75,6 +75,20 @@ describe('GraphiQL playground', () => {
     const queries: string[] = config.tabs.map((tab: { query: string }) => tab.query);
     expect(queries.some((q) => /\bme\s*\{/.test(q) && /\bpatients\s*\(/.test(q))).toBe(true);
     expect(queries.some((q) => /subscription\b[\s\S]*wearableReadingAdded/.test(q))).toBe(true);
+  });
+
+  it('opens with a fresh development token in the Headers pane when the dev issuer can mint one', async () => {
+    let minted = 0;
+    const withToken = await serve(true, async () => `dev-token-${++minted}`);
+    try {
+      for (const expected of ['Bearer dev-token-1', 'Bearer dev-token-2']) {
+        const html = await (await fetch(withToken.url, { headers: { accept: 'text/html' } })).text();
+        const config = JSON.parse(/<script type="application\/json" id="playground-config">([^<]*)<\/script>/.exec(html)![1]);
+        expect(JSON.parse(config.defaultHeaders)).toEqual({ authorization: expected });
+      }
+    } finally {
+      await withToken.close();
+    }
   });
 
   it('serves every file the page references as JavaScript or CSS', async () => {

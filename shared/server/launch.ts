@@ -10,7 +10,8 @@ import { createPubSub } from '../pubsub';
 import type { RunningServer } from './listen';
 import { startSubgraph } from './subgraph';
 import { setUpAuth } from '../auth/config';
-import { devJwks } from '../auth/dev-issuer';
+import { devJwks, signDevToken } from '../auth/dev-issuer';
+import { seededUserId } from '../../prisma/seed/identities';
 import { createIdentityResolver } from '../auth/identity';
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUPERGRAPH_FILE } from '../../gateway/compose';
@@ -85,6 +86,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
           verifyToken: auth.verify,
           devJwks: auth.devIssuer ? await devJwks(config.dataDir) : undefined,
           redisUrl: config.redisUrl,
+          // The playground opens signed in as the first seeded patient (dev issuer only).
+          devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: '8h' }) : undefined,
         }),
       );
     }
