@@ -60,8 +60,8 @@ export const EXAMPLE_OPERATIONS: { query: string; variables?: string }[] = [
     query: `# Welcome to the Loop Health supergraph.
 #
 # In development the Headers pane below opens signed in as a
-# seeded patient (a customer: `me` is their record, and
-# `patients` is refused). For other roles mint a token:
+# seeded patient (a customer: \`me\` is their record, and
+# \`patients\` is refused). For other roles mint a token:
 #   npm run -s token -- --role admin
 # and paste it into the Headers pane. Subscriptions (other
 # tabs) run over graphql-ws with the same authorization header.

@@ -20,6 +20,7 @@ import { requestMetricsPlugin } from './metrics';
 import { playground, playgroundEnabled } from './playground';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { labUploadRouter } from './lab-upload';
+import { webApp } from './web-app';
 import { uploadLimits } from '../subgraphs/labs/upload/limits';
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewayWebSocket } from './subscriptions/server';
@@ -43,6 +44,8 @@ export interface GatewayOptions {
   verifyToken: TokenVerifier;
   /** The dev issuer's public keys, served at /.well-known/jwks.json (development only). */
   devJwks?: { keys: object[] };
+  /** Serve the playground and answer introspection (default: playgroundEnabled(), on outside production). */
+  playground?: boolean;
   /** Development only: mints the token the playground's Headers pane opens with. */
   devToken?: () => Promise<string>;
   /** Partner rate limits are counted here when set, so every gateway replica shares them. */
@@ -72,7 +75,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const app = express();
   const httpServer = http.createServer(app);
   // The playground and introspection: on in development, off in production unless PLAYGROUND=true.
-  const playgroundOn = playgroundEnabled(process.env);
+  const playgroundOn = options.playground ?? playgroundEnabled(process.env);
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
@@ -119,6 +122,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.use('/api/labs', labUploadRouter({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, maxBytes: uploadLimits().maxBytes }));
   const limiter = createRateLimiter(options.redisUrl);
   app.use('/oauth/token', tokenEndpoint({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, limiter }));
+  app.use('/app', webApp());
   app.get('/graphql', playground({ enabled: playgroundOn, devToken: options.devToken }));
   app.use(
     '/graphql',
