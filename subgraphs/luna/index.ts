@@ -1,8 +1,17 @@
 import type { SubgraphModule } from '../../shared/server/subgraph';
 import { loadTypeDefs } from '../../shared/server/subgraph';
+import { loadLunaConfig } from './config';
 import { createLunaLoaders, type LunaLoaders } from './loaders';
+import { AnthropicProvider } from './model/anthropic';
+import { OfflineModel } from './model/offline';
+import type { ModelProvider } from './model/provider';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
+import { failAbandonedTurns } from './turn/store';
+import { setActiveRunner, TurnRunner } from './turn/runner';
+
+/** How often a process fails replies that a dead process left PENDING. */
+const ABANDONED_SWEEP_MS = 60_000;
 
 export const lunaSubgraph: SubgraphModule<LunaLoaders> = {
   name: 'luna',
@@ -10,4 +19,26 @@ export const lunaSubgraph: SubgraphModule<LunaLoaders> = {
   resolvers,
   permissions,
   createLoaders: createLunaLoaders,
+  // Turns run here, outside requests: sendLunaMessage hands them to this process's runner.
+  async startBackground(runtime) {
+    const config = loadLunaConfig();
+    const model: ModelProvider = config.anthropic
+      ? new AnthropicProvider({ ...config.anthropic, timeoutMs: config.modelTimeoutMs })
+      : new OfflineModel(config.offlineChunkDelayMs);
+    const runner = new TurnRunner({ prisma: runtime.prisma, pubsub: runtime.pubsub, model, config, gatewayUrl: runtime.config.gatewayUrl, log: runtime.log });
+    setActiveRunner(runner);
+    runtime.log.info(`Luna answers with ${config.anthropic ? `Claude (${model.name})` : 'the offline model (set ANTHROPIC_API_KEY for Claude)'}`);
+    // A reply still PENDING well after a turn's deadline was left by a process that died.
+    const sweep = () =>
+      failAbandonedTurns(runtime.prisma, new Date(Date.now() - 2 * config.turnTimeoutMs))
+        .then((count) => count && runtime.log.warn({ count }, 'Luna: failed replies abandoned mid-turn'))
+        .catch((error) => runtime.log.error({ err: error }, 'Luna: sweeping abandoned turns'));
+    await sweep();
+    const timer = setInterval(sweep, ABANDONED_SWEEP_MS).unref();
+    return async () => {
+      clearInterval(timer);
+      await runner.stop();
+      setActiveRunner(null);
+    };
+  },
 };

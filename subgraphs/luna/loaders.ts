@@ -1,6 +1,6 @@
 import type { Prisma } from '../../shared/db/database';
 import { badUserInput } from '../../shared/graphql/errors';
-import { countLoader, entityLoader, filteredRelationLoader } from '../../shared/graphql/loaders';
+import { countLoader, entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 import { Prisma as Sql, type ChatMessage, type Conversation } from '../../generated/prisma/client';
 
 /** One page per parent: `take` rows (page size + 1, to know whether there is a next page) after the row `after`. */
@@ -63,6 +63,11 @@ export function createLunaLoaders(prisma: Prisma) {
         ) m
         ORDER BY m.conversation_id, m.created_at ASC, m.id ASC`);
     }, (row) => row.conversationId),
+    /** Each conversation's clinical interactions, newest first. */
+    clinicalInteractions: relationLoader(
+      (ids) => prisma.clinicalInteraction.findMany({ where: { conversationId: { in: [...ids] } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+      (row) => row.conversationId!,
+    ),
     messageCounts: countLoader(async (ids) =>
       (await prisma.chatMessage.groupBy({ by: ['conversationId'], where: { conversationId: { in: [...ids] } }, _count: { _all: true } })).map(
         (row) => ({ parentId: row.conversationId, count: row._count._all }),

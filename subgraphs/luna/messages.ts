@@ -10,6 +10,8 @@ export interface ToolCallRecord {
   arguments: unknown;
   resultSize?: number | null;
   durationMs?: number | null;
+  /** `CODE: message` when the call failed (a denial, bad arguments, a timeout). */
+  error?: string | null;
 }
 
 /** One entry of conversation_messages.guardrails. */
@@ -24,6 +26,7 @@ export interface ToolCall {
   arguments: string;
   resultSize: number | null;
   durationMs: number | null;
+  error: string | null;
 }
 
 export interface GuardrailOutcome {
@@ -51,6 +54,7 @@ export function toolCallsOf(json: Prisma.JsonValue | null | undefined): ToolCall
     arguments: typeof entry.arguments === 'string' ? entry.arguments : JSON.stringify(entry.arguments ?? {}),
     resultSize: integer(entry.resultSize),
     durationMs: integer(entry.durationMs),
+    error: text(entry.error),
   }));
 }
 

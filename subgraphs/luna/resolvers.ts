@@ -1,18 +1,20 @@
-import { appendPatientEvent } from '../../shared/domain/patient-events';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { ChatMessage, Conversation } from '../../generated/prisma/client';
+import type { ChatMessage, ClinicalInteraction, Conversation } from '../../generated/prisma/client';
 import { badUserInput, isUuid, notFound, parseId } from '../../shared/graphql/errors';
 import { connectionFromQuery, type PageArgs, type PageWindow } from '../../shared/graphql/pagination';
 import { wantsField } from '../../shared/graphql/selection';
 import type { SubgraphContext } from '../../shared/server/context';
+import { MAX_MESSAGE_CHARS } from './config';
+import { DEFAULT_TITLE, openConversation, receiveMessage } from './conversations';
 import type { LunaLoaders, PageFilter } from './loaders';
 import { guardrailsOf, toolCallsOf } from './messages';
+import { conversationStream } from './stream';
+import type { LunaEvent } from './turn/events';
+import { activeRunner } from './turn/runner';
 
 type Ctx = SubgraphContext<LunaLoaders>;
 /** Luna does not own patient data: a Patient here is its id. */
 type PatientRef = { id: string };
-
-const DEFAULT_TITLE = 'New conversation';
 
 async function loadPatient(ctx: Ctx, id: string): Promise<PatientRef> {
   const patient = await ctx.loaders.patient.load(id);
@@ -20,8 +22,8 @@ async function loadPatient(ctx: Ctx, id: string): Promise<PatientRef> {
   return patient;
 }
 
-async function loadConversation(ctx: Ctx, id: string): Promise<Conversation> {
-  const conversation = await ctx.loaders.conversation.load(parseId('id', id));
+async function loadConversation(ctx: Ctx, id: string, argument = 'id'): Promise<Conversation> {
+  const conversation = await ctx.loaders.conversation.load(parseId(argument, id));
   if (!conversation) throw notFound('Conversation', id);
   return conversation;
 }
@@ -30,6 +32,26 @@ async function loadConversation(ctx: Ctx, id: string): Promise<Conversation> {
 function pageFilter(window: PageWindow): PageFilter {
   if (window.cursor && !isUuid(window.cursor.id)) throw badUserInput('after', 'is not a cursor this API returned');
   return { take: window.take, after: window.cursor?.id.toLowerCase() ?? null };
+}
+
+interface SendArgs {
+  conversationId?: string | null;
+  patientId?: string | null;
+  message: string;
+}
+
+/** The conversation a message goes to (null: a new one) and whose it is. */
+async function destination(args: SendArgs, ctx: Ctx): Promise<{ conversation: Conversation | null; profileId: string }> {
+  if (args.conversationId != null) {
+    const conversation = await loadConversation(ctx, args.conversationId, 'conversationId');
+    if (args.patientId != null && parseId('patientId', args.patientId) !== conversation.profileId) throw badUserInput('patientId', 'is not the patient of this conversation');
+    if (conversation.status === 'ARCHIVED') throw badUserInput('conversationId', 'is archived; start a new conversation');
+    return { conversation, profileId: conversation.profileId };
+  }
+  const profileId = args.patientId != null ? parseId('patientId', args.patientId) : ctx.caller.patientId;
+  if (!profileId) throw badUserInput('patientId', 'is required to start a conversation for someone without a patient record of their own');
+  await loadPatient(ctx, profileId);
+  return { conversation: null, profileId };
 }
 
 export const resolvers = {
@@ -42,23 +64,41 @@ export const resolvers = {
       const title = args.title == null ? DEFAULT_TITLE : args.title.trim();
       if (!title || title.length > 200) throw badUserInput('title', 'must be 1 to 200 characters');
       await loadPatient(ctx, profileId);
-      return ctx.prisma.$transaction(async (tx) => {
-        const conversation = await tx.conversation.create({ data: { profileId, title } });
-        await appendPatientEvent(tx, {
-          patientId: profileId,
-          type: 'LUNA_CONVERSATION',
-          title: `Conversation with Luna: ${title}`,
-          source: 'luna',
-          detail: { conversationId: conversation.id },
-        });
-        return conversation;
-      });
+      return ctx.prisma.$transaction((tx) => openConversation(tx, profileId, title));
     },
     archiveConversation: async (_: unknown, args: { id: string }, ctx: Ctx) => {
       const conversation = await loadConversation(ctx, args.id);
       if (conversation.status === 'ARCHIVED') return conversation;
       return ctx.prisma.conversation.update({ where: { id: conversation.id }, data: { status: 'ARCHIVED' } });
     },
+    sendLunaMessage: async (_: unknown, args: SendArgs, ctx: Ctx) => {
+      const text = args.message.trim();
+      if (!text || text.length > MAX_MESSAGE_CHARS) throw badUserInput('message', `must be 1 to ${MAX_MESSAGE_CHARS} characters`);
+      const runner = activeRunner();
+      if (!runner) throw new Error('Luna’s turn runner is not running in this process');
+      const { conversation, profileId } = await destination(args, ctx);
+      // A PENDING reply older than a turn's deadline belongs to a turn that died: it does not block.
+      const pendingAfter = new Date(Date.now() - runner.deps.config.turnTimeoutMs);
+      const received = await receiveMessage(ctx.prisma, { conversation, profileId, text, pendingAfter });
+      runner.start({
+        turnId: received.reply.id,
+        conversationId: received.conversation.id,
+        patientId: profileId,
+        userMessageId: received.message.id,
+        text,
+        authorization: ctx.authorization,
+      });
+      return received;
+    },
+  },
+  Subscription: {
+    lunaResponse: {
+      subscribe: (_: unknown, args: { conversationId: string }, ctx: Ctx) => conversationStream(ctx, args.conversationId),
+      resolve: (event: LunaEvent) => event,
+    },
+  },
+  LunaEvent: {
+    __resolveType: (event: LunaEvent) => event.__typename,
   },
   Patient: {
     // A malformed id cannot be a patient; answering null keeps it out of the batched SQL.
@@ -85,6 +125,10 @@ export const resolvers = {
         args,
         50,
       ),
+    clinicalInteractions: (conversation: Conversation, _: unknown, ctx: Ctx) => ctx.loaders.clinicalInteractions.load(conversation.id),
+  },
+  ClinicalInteraction: {
+    detail: (interaction: ClinicalInteraction) => (interaction.detail == null ? null : JSON.stringify(interaction.detail)),
   },
   ChatMessage: {
     toolCalls: (message: ChatMessage) => toolCallsOf(message.toolCalls),

@@ -1,0 +1,59 @@
+// Luna's way into the supergraph: every request goes through the gateway with the end user's
+// own bearer token, so the graph's RBAC decides what Luna may see and each access is audited
+// under the user's name. The turn's id travels as the request id: the audit trail of one
+// turn is `auditLog(filter: { requestId: "luna-<turnId>" })`.
+
+export interface GraphError {
+  message: string;
+  code: string;
+}
+
+export class GraphRequestError extends Error {
+  constructor(
+    readonly errors: GraphError[],
+    readonly operationName: string,
+  ) {
+    super(errors.map((error) => `${error.code}: ${error.message}`).join('; '));
+    this.name = 'GraphRequestError';
+  }
+
+  get code(): string {
+    return this.errors[0]?.code ?? 'INTERNAL_SERVER_ERROR';
+  }
+}
+
+export interface GraphClientOptions {
+  gatewayUrl: string;
+  authorization: string | null;
+  requestId: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+export class GraphClient {
+  constructor(private readonly options: GraphClientOptions) {}
+
+  /** The data of an operation; errors (a denial, a missing record) throw GraphRequestError. */
+  async request<T>(operationName: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': this.options.requestId };
+    if (this.options.authorization) headers.authorization = this.options.authorization;
+    const response = await fetch(this.options.gatewayUrl, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables, operationName }),
+      signal: AbortSignal.any([this.options.signal, AbortSignal.timeout(this.options.timeoutMs)]),
+    });
+    let body: { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] };
+    try {
+      body = (await response.json()) as typeof body;
+    } catch {
+      throw new GraphRequestError([{ code: `HTTP_${response.status}`, message: 'the gateway did not answer with JSON' }], operationName);
+    }
+    const errors = (body.errors ?? []).map((error) => ({ message: error.message, code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') }));
+    // A partial answer (one subgraph down) is still an answer; a denial anywhere is not.
+    if (!body.data || errors.some((error) => error.code === 'FORBIDDEN' || error.code === 'UNAUTHENTICATED')) {
+      throw new GraphRequestError(errors.length ? errors : [{ code: `HTTP_${response.status}`, message: 'no data' }], operationName);
+    }
+    return body.data;
+  }
+}
