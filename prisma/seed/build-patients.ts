@@ -30,6 +30,7 @@ import {
   TREATMENTS,
 } from './content';
 import { DAY_MS, HOUR_MS, Rng, round, uuidFor } from './random';
+import { cursorSince } from '../../subgraphs/wearables/sync/cursor';
 
 export interface PatientRows {
   customers: Prisma.CustomerCreateManyInput[];
@@ -719,7 +720,9 @@ function buildWearables(ctx: Ctx, p: PatientInfo, events: EventCandidate[]): voi
       tokenKeyId: null,
       tokenExpiresAt: null,
       scopes: PROVIDER_SCOPES[provider],
-      syncCursor: null,
+      // The seed wrote the history up to today: a sync (at the provider's simulator, which the
+      // connection signs in to as externalUserId on its first sync) continues from there.
+      syncCursor: cursorSince(today),
       lastSyncedAt,
       lastError: null,
       connectedAt,

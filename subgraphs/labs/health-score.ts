@@ -3,7 +3,10 @@
 //     OPTIMAL 100, NORMAL 85, LOW/HIGH 50, CRITICAL_LOW/CRITICAL_HIGH 10 (UNKNOWN is left out);
 //   a category (lipids, metabolic, ...) scores the mean of its biomarkers;
 //   the score is the mean of the categories, so one category with many tests cannot dominate.
-// The wearables part (40% of the total) joins when the wearables domain supplies it.
+// The wearables part (40% of the total) comes from the wearables subgraph through federation
+// (Patient.wearableScore, pulled in with @requires; labs never reads wearables' tables): with
+// it, the score is 60% labs + 40% wearables and every component's weight is scaled to match;
+// without it (no recent wearable data, or the caller may not see it) the score is labs-only.
 import type { BiomarkerReading } from '../../generated/prisma/client';
 import { findBiomarker } from './catalog';
 
@@ -43,4 +46,33 @@ export function labsScore(readings: Pick<BiomarkerReading, 'code' | 'status'>[])
   }));
   const score = Math.round(components.reduce((sum, c) => sum + c.score * c.weight, 0));
   return { score, components };
+}
+
+/** The share of the total the wearables part takes when a patient has one. */
+export const WEARABLES_WEIGHT = 0.4;
+
+export interface WearablesPart {
+  score: number;
+  components: { name: string; score: number; detail?: string | null }[];
+}
+
+/** Labs (60%) and the wearables part (40%); the labs-only score when there is no wearables part. */
+export function combinedScore(
+  labs: { score: number; components: ScoreComponent[] },
+  wearables: WearablesPart | null | undefined,
+): { score: number; components: ScoreComponent[] } {
+  if (!wearables || wearables.components.length === 0) return labs;
+  const labsWeight = 1 - WEARABLES_WEIGHT;
+  return {
+    score: Math.round(labs.score * labsWeight + wearables.score * WEARABLES_WEIGHT),
+    components: [
+      ...labs.components.map((component) => ({ ...component, weight: component.weight * labsWeight })),
+      ...wearables.components.map((component) => ({
+        name: component.name,
+        score: component.score,
+        weight: WEARABLES_WEIGHT / wearables.components.length,
+        detail: `wearables: ${component.detail ?? component.name.toLowerCase()}`,
+      })),
+    ],
+  };
 }

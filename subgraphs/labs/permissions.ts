@@ -24,5 +24,8 @@ export const permissions: IRules = {
   LabResult: { id: allow, '*': guard('lab_results', 'read', (result: { profileId: string }) => result.profileId) },
   Biomarker: allow,
   ReferenceRange: allow,
-  ...reachedThroughGuard('LabResultConnection', 'LabResultEdge', 'PageInfo', 'BiomarkerReading', 'BiomarkerPoint', 'HealthScore', 'HealthScoreComponent'),
+  ...reachedThroughGuard(
+    'LabResultConnection', 'LabResultEdge', 'PageInfo', 'BiomarkerReading', 'BiomarkerPoint', 'HealthScore', 'HealthScoreComponent',
+    'WearableScore', 'WearableScoreComponent',
+  ),
 };

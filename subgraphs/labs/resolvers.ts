@@ -8,12 +8,14 @@ import { badUserInput, notFound, parseId } from '../../shared/graphql/errors';
 import { connectionFromArray, type PageArgs } from '../../shared/graphql/pagination';
 import type { SubgraphContext } from '../../shared/server/context';
 import { BIOMARKERS, classify, findBiomarker, referenceRangeFor } from './catalog';
-import { labsScore } from './health-score';
+import { combinedScore, labsScore, type WearablesPart } from './health-score';
 import type { LabsLoaders } from './loaders';
 import type { LabReportFileInput } from './upload/file';
 import { uploadLabReport } from './upload/upload-report';
 
 type Ctx = SubgraphContext<LabsLoaders>;
+/** A Patient here: its id, and the wearables part of the score when the gateway brought it (@requires). */
+type PatientRef = { id: string; wearableScore?: WearablesPart | null };
 
 interface LabResultInput {
   labName?: string | null;
@@ -110,7 +112,8 @@ export const resolvers = {
     },
   },
   Patient: {
-    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    // The representation carries wearableScore when healthScore was asked for (@requires).
+    __resolveReference: (ref: PatientRef) => ({ id: ref.id, wearableScore: ref.wearableScore }),
     labResults: async (patient: { id: string }, args: PageArgs, ctx: Ctx) =>
       connectionFromArray(await ctx.loaders.labResultsByPatient.load(patient.id), args, 10),
     biomarkerHistory: async (patient: { id: string }, args: { code: string }, ctx: Ctx) => {
@@ -118,11 +121,11 @@ export const resolvers = {
       if (!definition) throw badUserInput('code', `"${args.code}" is not in the biomarker catalog`);
       return ctx.loaders.history.load({ parentId: patient.id, filter: definition.code });
     },
-    healthScore: async (patient: { id: string }, _: unknown, ctx: Ctx) => {
+    healthScore: async (patient: PatientRef, _: unknown, ctx: Ctx) => {
       const latest = await latestReadings(ctx, patient.id);
       const labs = latest && labsScore(latest.readings);
       if (!latest || !labs) return null;
-      return { ...labs, basedOnLabResultId: latest.result.id, computedAt: new Date() };
+      return { ...combinedScore(labs, patient.wearableScore), basedOnLabResultId: latest.result.id, computedAt: new Date() };
     },
   },
   LabResult: {

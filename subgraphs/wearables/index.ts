@@ -3,6 +3,7 @@ import { loadTypeDefs } from '../../shared/server/subgraph';
 import { createWearablesLoaders, type WearablesLoaders } from './loaders';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
+import { startWearablesBackground } from './background';
 
 export const wearablesSubgraph: SubgraphModule<WearablesLoaders> = {
   name: 'wearables',
@@ -10,4 +11,5 @@ export const wearablesSubgraph: SubgraphModule<WearablesLoaders> = {
   resolvers,
   permissions,
   createLoaders: createWearablesLoaders,
+  startBackground: startWearablesBackground,
 };

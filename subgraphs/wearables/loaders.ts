@@ -2,6 +2,7 @@ import type { Prisma } from '../../shared/db/database';
 import { badUserInput } from '../../shared/graphql/errors';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 import { Prisma as Sql, type WearableMetric, type WearableReading } from '../../generated/prisma/client';
+import { SCORE_METRICS, scoreWindowStart } from './score';
 
 /** The columns of wearable_data a client may see: never the tokens, their key id or the sync cursor. */
 export const PUBLIC_CONNECTION_COLUMNS = {
@@ -13,6 +14,12 @@ export const PUBLIC_CONNECTION_COLUMNS = {
   connectedAt: true,
   lastSyncedAt: true,
   lastError: true,
+  syncStatus: true,
+  syncJobId: true,
+  syncRequestedAt: true,
+  syncStartedAt: true,
+  syncFinishedAt: true,
+  syncReadingsAdded: true,
 } as const satisfies Sql.WearableConnectionSelect;
 
 export interface ReadingFilter {
@@ -132,6 +139,15 @@ export function createWearablesLoaders(prisma: Prisma) {
         orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }],
       });
     }, (row) => row.profileId),
+    /** The daily stats the health score's wearables part is computed from (../score.ts), per patient. */
+    scoreStats: relationLoader(
+      (ids) =>
+        prisma.wearableDailyStat.findMany({
+          where: { profileId: { in: [...ids] }, metric: { in: SCORE_METRICS }, day: { gte: scoreWindowStart() } },
+          select: { profileId: true, metric: true, avg: true },
+        }),
+      (row) => row.profileId,
+    ),
     checkIns: relationLoader(
       (ids) => prisma.checkIn.findMany({ where: { profileId: { in: [...ids] } }, orderBy: [{ weekStart: 'desc' }] }),
       (row) => row.profileId,

@@ -1,12 +1,19 @@
 import { allow } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import { argument, FEDERATION_QUERY_FIELDS, FEDERATION_TYPES, guard, reachedThroughGuard } from '../../shared/rbac/rules';
+import { argument, FEDERATION_QUERY_FIELDS, FEDERATION_TYPES, guard, reachedThroughGuard, type PatientOf, type RbacContext } from '../../shared/rbac/rules';
+
+/** Self-service mutations act for `patientId` when given, else for the caller's own record. */
+const patientArgumentOrCaller: PatientOf = (parent, args, context: RbacContext) =>
+  args?.patientId === undefined || args?.patientId === null ? context.caller.patientId : argument('patientId')(parent, args, context);
 
 export const permissions: IRules = {
   Query: { ...FEDERATION_QUERY_FIELDS },
   Mutation: {
     recordWearableReadings: guard('wearables', 'create', argument('patientId')),
-    disconnectWearable: guard('wearables', 'delete', argument('patientId')),
+    startWearableConnection: guard('wearables', 'create', patientArgumentOrCaller),
+    completeWearableConnection: guard('wearables', 'create', patientArgumentOrCaller),
+    disconnectWearable: guard('wearables', 'delete', patientArgumentOrCaller),
+    syncWearables: guard('wearables', 'update', patientArgumentOrCaller),
     submitCheckIn: guard('wearables', 'create', argument('patientId')),
   },
   Subscription: { wearableReadingAdded: guard('wearables', 'read', argument('patientId')) },
@@ -14,6 +21,6 @@ export const permissions: IRules = {
   Patient: { id: allow, '*': guard('wearables', 'read', (patient: { id: string }) => patient.id) },
   ...reachedThroughGuard(
     'WearableConnection', 'WearableReading', 'WearableReadingConnection', 'WearableReadingEdge', 'PageInfo', 'DailyStat',
-    'GlucoseReading', 'CgmConnection', 'CheckIn', 'RecordReadingsResult',
+    'GlucoseReading', 'CgmConnection', 'CheckIn', 'RecordReadingsResult', 'WearableAuthorization', 'WearableScore', 'WearableScoreComponent',
   ),
 };

@@ -3,8 +3,8 @@
 import { topics, type PubSub } from '../../shared/pubsub';
 import type { Prisma } from '../../shared/db/database';
 import { badUserInput } from '../../shared/graphql/errors';
-import type { WearableDailyStat, WearableMetric, WearableProvider } from '../../generated/prisma/client';
-import { lockPatientStats, recomputeDailyStats, touchedDays } from './daily-stats';
+import type { GlucoseTrend, WearableDailyStat, WearableMetric, WearableProvider } from '../../generated/prisma/client';
+import { lockPatientStats, recomputeDailyStats, touchedDays, type Tx } from './daily-stats';
 import { readingProblem } from './metrics';
 
 export const MAX_READINGS_PER_BATCH = 1000;
@@ -19,6 +19,8 @@ export interface WearableReadingInput {
   unit: string;
   recordedAt: Date;
   providerReadingId: string;
+  /** A CGM reading's trend arrow (Dexcom); kept with the patient's glucose readings. */
+  trend?: GlucoseTrend | null;
 }
 
 export interface RecordReadingsResult {
@@ -43,10 +45,38 @@ export function validateReadings(readings: readonly WearableReadingInput[], now 
   });
 }
 
+/** The new Dexcom glucose readings as CGM readings, and the CGM's last reading time. */
+async function recordCgmReadings(
+  tx: Tx,
+  profileId: string,
+  readings: readonly WearableReadingInput[],
+  inserted: readonly { provider: WearableProvider; metric: WearableMetric; value: number; recordedAt: Date; providerReadingId: string }[],
+): Promise<void> {
+  const glucose = inserted.filter((reading) => reading.provider === 'DEXCOM' && reading.metric === 'GLUCOSE');
+  if (glucose.length === 0) return;
+  const trends = new Map(readings.map((reading) => [reading.providerReadingId, reading.trend]));
+  await tx.glucoseReading.createMany({
+    data: glucose.map((reading) => ({
+      profileId,
+      valueMgDl: reading.value,
+      trend: trends.get(reading.providerReadingId) ?? 'NOT_COMPUTABLE',
+      recordedAt: reading.recordedAt,
+      providerReadingId: reading.providerReadingId,
+    })),
+    skipDuplicates: true,
+  });
+  const latest = new Date(Math.max(...glucose.map((reading) => reading.recordedAt.getTime())));
+  await tx.$executeRaw`
+    UPDATE "health"."patient_cgm_connections" SET last_reading_at = GREATEST(COALESCE(last_reading_at, ${latest}::timestamptz), ${latest}::timestamptz)
+    WHERE profile_id = ${profileId}::uuid AND provider = 'DEXCOM'`;
+}
+
 /**
  * Inserts the readings that are not stored yet (unique on provider + providerReadingId) and
  * recomputes the daily stats of the (metric, local day) pairs they fall on. Re-sending a batch
- * writes nothing. `timeZone` is the patient's; callers validate the readings first.
+ * writes nothing. `timeZone` is the patient's; callers validate the readings first. This is the
+ * one write path of readings: the GraphQL mutation and the provider sync both come through it.
+ * Dexcom glucose readings also become the patient's CGM glucose readings (with their trend).
  */
 export async function recordReadings(
   prisma: Prisma,
@@ -60,9 +90,10 @@ export async function recordReadings(
     async (tx) => {
       await lockPatientStats(tx, profileId);
       const inserted = await tx.wearableReading.createManyAndReturn({
-        data: readings.map((reading) => ({ profileId, ...reading })),
+        data: readings.map(({ trend: _trend, ...reading }) => ({ profileId, ...reading })),
         skipDuplicates: true,
       });
+      await recordCgmReadings(tx, profileId, readings, inserted);
       const days = await recomputeDailyStats(tx, profileId, timeZone, touchedDays(inserted, timeZone));
       return { stored: inserted, inserted: inserted.length, skipped: readings.length - inserted.length, days };
     },

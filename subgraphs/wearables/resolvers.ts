@@ -11,6 +11,10 @@ import { validateCheckIn, type CheckInInput } from './check-ins';
 import { safeTimeZone } from './daily-stats';
 import { glucoseWindow, PUBLIC_CONNECTION_COLUMNS, type ReadingFilter, type WearablesLoaders } from './loaders';
 import { recordReadings, validateReadings, type WearableReadingInput } from './readings';
+import { completeConnection, startConnection, type ConnectDeps } from './connect';
+import { wearableScore } from './score';
+import { config, syncQueue, syncQueueIfRunning, tokenKeyring } from './services';
+import { requestSync } from './sync/request';
 
 type Ctx = SubgraphContext<WearablesLoaders>;
 /** Wearables does not own patient data: a Patient here is its id, and every field loads by it. */
@@ -29,6 +33,15 @@ function checkRange(from: Date | null | undefined, to: Date | null | undefined):
   if (from && to && from.getTime() > to.getTime()) throw badUserInput('from', 'must not be after `to`');
 }
 
+/** The patient a self-service mutation acts for: the argument, else the caller's own record. */
+function targetPatientId(ctx: Ctx, patientId: string | null | undefined): string {
+  if (patientId !== undefined && patientId !== null) return parseId('patientId', patientId);
+  if (ctx.caller.patientId) return ctx.caller.patientId;
+  throw badUserInput('patientId', 'is required when the caller has no patient record of their own');
+}
+
+const connectDeps = (ctx: Ctx): ConnectDeps => ({ prisma: ctx.prisma, config: config(), keyring: tokenKeyring(), queue: syncQueueIfRunning() });
+
 const day = (date: Date | null | undefined) => (date ? date.toISOString().slice(0, 10) : null);
 const instant = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
@@ -42,8 +55,38 @@ export const resolvers = {
       const patient = await loadPatient(ctx, profileId);
       return recordReadings(ctx.prisma, ctx.pubsub, profileId, safeTimeZone(patient.timezone), readings);
     },
-    disconnectWearable: async (_: unknown, args: { patientId: string; provider: WearableProvider }, ctx: Ctx) => {
-      const profileId = parseId('patientId', args.patientId);
+    startWearableConnection: async (_: unknown, args: { provider: WearableProvider; patientId?: string | null }, ctx: Ctx) => {
+      const profileId = targetPatientId(ctx, args.patientId);
+      await loadPatient(ctx, profileId);
+      return startConnection(connectDeps(ctx), { profileId, provider: args.provider, createdBy: ctx.caller.userId });
+    },
+    completeWearableConnection: async (
+      _: unknown,
+      args: { provider: WearableProvider; code: string; state: string; patientId?: string | null },
+      ctx: Ctx,
+    ) => {
+      const profileId = targetPatientId(ctx, args.patientId);
+      await loadPatient(ctx, profileId);
+      return completeConnection(connectDeps(ctx), { profileId, provider: args.provider, code: args.code, state: args.state });
+    },
+    syncWearables: async (_: unknown, args: { patientId?: string | null }, ctx: Ctx) => {
+      const profileId = targetPatientId(ctx, args.patientId);
+      await loadPatient(ctx, profileId);
+      const connections = await ctx.prisma.wearableConnection.findMany({
+        where: { profileId, status: { not: 'DISCONNECTED' } },
+        select: { id: true, provider: true },
+        orderBy: { provider: 'asc' },
+      });
+      const queue = syncQueue();
+      for (const connection of connections) await requestSync(ctx.prisma, queue, connection, 'on-demand');
+      return ctx.prisma.wearableConnection.findMany({
+        where: { id: { in: connections.map((connection) => connection.id) } },
+        select: PUBLIC_CONNECTION_COLUMNS,
+        orderBy: { provider: 'asc' },
+      });
+    },
+    disconnectWearable: async (_: unknown, args: { patientId?: string | null; provider: WearableProvider }, ctx: Ctx) => {
+      const profileId = targetPatientId(ctx, args.patientId);
       await loadPatient(ctx, profileId);
       const key = { profileId, provider: args.provider };
       const existing = await ctx.prisma.wearableConnection.findUnique({ where: { profileId_provider: key }, select: { id: true } });
@@ -133,6 +176,7 @@ export const resolvers = {
       return ctx.loaders.glucoseReadings.load({ parentId: patient.id, filter });
     },
     checkIns: (patient: PatientRef, _: unknown, ctx: Ctx) => ctx.loaders.checkIns.load(patient.id),
+    wearableScore: async (patient: PatientRef, _: unknown, ctx: Ctx) => wearableScore(await ctx.loaders.scoreStats.load(patient.id)),
     cgmConnection: async (patient: PatientRef, _: unknown, ctx: Ctx): Promise<CgmConnection | null> => {
       const connections = await ctx.loaders.cgmConnections.load(patient.id);
       return connections.find((connection) => connection.status === 'CONNECTED') ?? connections[0] ?? null;

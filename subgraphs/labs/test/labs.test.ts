@@ -30,6 +30,7 @@ interface Person {
   id: string;
   sex: 'FEMALE' | 'MALE';
   age: number;
+  wearableScore: { score: number } | null;
 }
 
 let headers: Record<string, string>;
@@ -46,7 +47,7 @@ beforeAll(async () => {
   catalog = new Map(list.biomarkers.map((b: Biomarker) => [b.code, b]));
 
   const ids = Array.from({ length: 30 }, (_, i) => seededPatientId(141 + i));
-  const fields = ids.map((id, i) => `p${i}: patient(id: "${id}") { id sex age }`).join('\n');
+  const fields = ids.map((id, i) => `p${i}: patient(id: "${id}") { id sex age wearableScore { score } }`).join('\n');
   const pool: Person[] = Object.values(await data(`{ ${fields} }`));
   const take = (predicate: (p: Person) => boolean): Person => {
     const index = pool.findIndex(predicate);
@@ -58,7 +59,8 @@ beforeAll(async () => {
   // Away from the edges of the age bands (18-29, 30-39, ...), so the age on the collection day is unambiguous.
   people.ageBand = take((p) => p.sex === 'MALE' && p.age % 10 !== 9 && p.age % 10 !== 0);
   people.invalid = take(() => true);
-  people.score = take(() => true);
+  // Without recent wearable data, the health score is the labs-only score (health-score.test.ts has the combined one).
+  people.score = take((p) => p.wearableScore === null);
   people.paging = take(() => true);
 });
 

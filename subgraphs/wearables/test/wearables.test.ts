@@ -292,7 +292,10 @@ describe('wearables: connections', () => {
   it('never exposes token columns in the schema', async () => {
     const response = await data('{ __type(name: "WearableConnection") { fields { name } } }');
     const fields = response.__type.fields.map((field: { name: string }) => field.name);
-    expect(fields.sort()).toEqual(['connectedAt', 'id', 'lastError', 'lastSyncedAt', 'provider', 'scopes', 'status']);
+    expect(fields.sort()).toEqual([
+      'connectedAt', 'id', 'lastError', 'lastSyncedAt', 'provider', 'scopes', 'status',
+      'syncFinishedAt', 'syncJobId', 'syncReadingsAdded', 'syncRequestedAt', 'syncStartedAt', 'syncStatus',
+    ]);
     expect(fields.filter((name: string) => /token|secret|cursor|key|external/i.test(name))).toEqual([]);
     const asked = await ask('query($id: ID!) { patient(id: $id) { wearableConnections { accessTokenEnc } } }', { id: READER });
     expect(codes(asked)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
@@ -343,6 +346,21 @@ describe('wearables: weekly check-ins', () => {
     // None of the refused check-ins was stored.
     const stored = (await data(`{ patient(id: "${CHECK_INS}") { checkIns { weekStart } } }`)).patient.checkIns;
     expect(stored.map((c: any) => c.weekStart)).not.toContain('2026-03-02');
+  });
+
+  it('lets a patient write and read their own check-ins, and no one else’s', async () => {
+    const own = 196;
+    const patient = await authHeaders('customer', { patientIndex: own });
+    const mine = { id: seededPatientId(own), input: { weekStart: '2026-03-09', ...scores, notes: `mine ${RUN}` } };
+    const written = (await gql(SUBMIT, mine, { headers: patient })).data?.submitCheckIn;
+    expect(written).toMatchObject({ weekStart: '2026-03-09', notes: `mine ${RUN}` });
+    const read = await gql(`{ me { checkIns { id weekStart notes } } }`, {}, { headers: patient });
+    expect(read.errors).toBeUndefined();
+    expect(read.data!.me.checkIns).toContainEqual({ id: written.id, weekStart: '2026-03-09', notes: `mine ${RUN}` });
+    const theirs = await gql(SUBMIT, { ...mine, id: CHECK_INS }, { headers: patient });
+    expect(codes(theirs)).toEqual(['FORBIDDEN']);
+    const peek = await gql(`{ patient(id: "${CHECK_INS}") { checkIns { id } } }`, {}, { headers: patient });
+    expect(codes(peek)).toContain('FORBIDDEN');
   });
 
   it('stores a check-in, and a second one for the same week replaces it', async () => {

@@ -1,0 +1,48 @@
+// The wearables subgraph's work outside requests, started once per process after the servers
+// listen: the token keyring (a missing key in production stops the start here), the vendor
+// simulators of every provider not configured for its real vendor, and the sync queue's
+// workers with the daily 03:00 UTC schedule.
+import type { BackgroundRuntime } from '../../shared/server/subgraph';
+import { loadWearablesConfig } from './config';
+import { installServices } from './services';
+import { startSimulators } from './simulators';
+import { syncConnection, RetryableSyncError, type SyncDeps } from './sync/pipeline';
+import { startSyncQueue, type SyncQueue } from './sync/queue';
+import { requestDailySync } from './sync/request';
+import { loadTokenKeyring } from './tokens/keyring';
+
+export async function startWearablesBackground(runtime: BackgroundRuntime): Promise<() => Promise<void>> {
+  const { prisma, log } = runtime;
+  const config = loadWearablesConfig(runtime.config);
+  const keyring = loadTokenKeyring(config);
+  const stopSimulators = await startSimulators(config, log);
+  const deps: SyncDeps = { prisma, pubsub: runtime.pubsub, config, keyring, log };
+  let queue: SyncQueue;
+  try {
+    queue = await startSyncQueue({
+      db: runtime.db,
+      config,
+      log,
+      handlers: {
+        async sync(job) {
+          const outcome = await syncConnection(deps, job.data.connectionId, job.id);
+          // The connection already shows the failure; throwing hands a temporary one back to the queue to retry.
+          if (outcome.status === 'failed' && outcome.retryable) throw new RetryableSyncError(outcome.error);
+        },
+        async daily() {
+          const queued = await requestDailySync(prisma, queue, config.rawPayloadRetentionDays);
+          log.info({ queued }, 'daily wearable sync queued');
+        },
+      },
+    });
+  } catch (error) {
+    await stopSimulators();
+    throw error;
+  }
+  installServices({ config, keyring, queue });
+  return async () => {
+    installServices(null);
+    await queue.stop();
+    await stopSimulators();
+  };
+}

@@ -1,0 +1,126 @@
+// The sync job queue: pg-boss (Postgres-backed, so jobs live in the same database as the
+// data and survive any process restart; 10.x is the last line that supports Node 20), on the
+// server database or on the embedded PGlite through our own SQL runner. Each provider has its
+// own queue and workers, so a slow, rate-limited or failing vendor delays only its own jobs;
+// a queue holds one job per connection to sync ("stately": at most one queued and one running
+// per connection, so a connection is never synced twice at once). A further queue receives
+// the daily cron tick and fans out a job per connection.
+import PgBoss from 'pg-boss';
+import type { WearableProvider } from '../../../generated/prisma/client';
+import type { Database } from '../../../shared/db/database';
+import type { Logger } from '../../../shared/logger';
+import { PROVIDERS, type WearablesConfig } from '../config';
+
+export const syncQueueName = (provider: WearableProvider) => `wearables-sync-${provider.toLowerCase()}`;
+export const DAILY_QUEUE = 'wearables-daily-sync';
+export const QUEUE_SCHEMA = 'pgboss';
+/** A job running longer than this is presumed dead (its process crashed) and retried. */
+const JOB_EXPIRE_SECONDS = 15 * 60;
+/** Sends in this process wake its workers at once; the poll finds jobs sent by other processes. */
+const POLLING_INTERVAL_SECONDS = 2;
+
+export interface SyncJobData {
+  connectionId: string;
+  reason: 'daily' | 'on-demand' | 'connected';
+}
+
+const LOCKED_SCRIPT = /^\s*BEGIN;([\s\S]*)COMMIT;\s*$/;
+
+/**
+ * pg-boss's `db` option over our database. Its maintenance and schema scripts arrive as
+ * `BEGIN; ...; COMMIT;` text without parameters: on PGlite (whose parameterised query takes
+ * one statement) they run as one script in one transaction; everything else is one query.
+ */
+export function queueDb(db: Database): PgBoss.Db {
+  return {
+    async executeSql(text: string, values?: unknown[]) {
+      if (db.kind === 'pglite' && !values?.length) {
+        const locked = LOCKED_SCRIPT.exec(text);
+        if (locked) {
+          await db.sql.execInTransaction(locked[1]);
+          return { rows: [] };
+        }
+      }
+      const rows = await db.sql.query(text, values?.length ? values : undefined);
+      return { rows: Array.isArray(rows) ? rows : [] };
+    },
+  };
+}
+
+export interface QueueHandlers {
+  sync(job: PgBoss.Job<SyncJobData>): Promise<void>;
+  daily(): Promise<void>;
+}
+
+export interface SyncQueue {
+  /**
+   * Queues a sync of the connection as job `id`; null when one is already waiting (nothing
+   * sent). `behind`: the connection's sync is running, so this one cannot start before it ends:
+   * it goes after every other job, rather than at the head of the queue where the workers
+   * would keep fetching (and skipping) it.
+   */
+  send(provider: WearableProvider, connectionId: string, reason: SyncJobData['reason'], id: string, behind?: boolean): Promise<string | null>;
+  stop(): Promise<void>;
+  boss: PgBoss;
+}
+
+export interface StartQueueOptions {
+  db: Database;
+  config: Pick<WearablesConfig, 'syncCron' | 'syncConcurrency' | 'syncRetryLimit' | 'syncRetryDelaySeconds'>;
+  log: Logger;
+  /** Omit to only send jobs (no workers in this process). */
+  handlers?: QueueHandlers;
+}
+
+export async function startSyncQueue(options: StartQueueOptions): Promise<SyncQueue> {
+  const { config, log, handlers } = options;
+  const boss = new PgBoss({
+    db: queueDb(options.db),
+    schema: QUEUE_SCHEMA,
+    migrate: true,
+    supervise: Boolean(handlers),
+    schedule: Boolean(handlers),
+  } as PgBoss.ConstructorOptions);
+  boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
+  await boss.start();
+  for (const provider of PROVIDERS) {
+    const queue = {
+      name: syncQueueName(provider),
+      policy: 'stately' as const,
+      retryLimit: config.syncRetryLimit,
+      retryDelay: config.syncRetryDelaySeconds,
+      retryBackoff: true,
+      expireInSeconds: JOB_EXPIRE_SECONDS,
+    };
+    await boss.createQueue(queue.name, queue);
+    // A queue keeps the options it was created with: apply today's retry settings.
+    await boss.updateQueue(queue.name, queue);
+  }
+  await boss.createQueue(DAILY_QUEUE, { name: DAILY_QUEUE, policy: 'standard' });
+
+  const workers = new Map<WearableProvider, string[]>(PROVIDERS.map((provider) => [provider, []]));
+  if (handlers) {
+    await boss.schedule(DAILY_QUEUE, config.syncCron, undefined, { tz: 'UTC' });
+    for (const provider of PROVIDERS) {
+      for (let i = 0; i < config.syncConcurrency; i++) {
+        const options = { pollingIntervalSeconds: POLLING_INTERVAL_SECONDS, batchSize: 1 };
+        workers.get(provider)!.push(await boss.work<SyncJobData>(syncQueueName(provider), options, async ([job]) => handlers.sync(job)));
+      }
+    }
+    await boss.work(DAILY_QUEUE, { pollingIntervalSeconds: 5, batchSize: 1 }, async () => handlers.daily());
+  }
+  return {
+    boss,
+    async send(provider, connectionId, reason, jobId, behind = false) {
+      const options = { id: jobId, singletonKey: connectionId, priority: behind ? -1 : 0 };
+      const id = await boss.send(syncQueueName(provider), { connectionId, reason } satisfies SyncJobData, options);
+      // Wake this process's workers rather than waiting for their next poll.
+      for (const worker of workers.get(provider)!) boss.notifyWorker(worker);
+      return id;
+    },
+    async stop() {
+      // Graceful: running syncs finish (or, past the timeout, are retried after expiry).
+      await boss.stop({ graceful: true, wait: true, timeout: 20_000 });
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// Asking for syncs: one queue job per connection, so each vendor's sync succeeds or fails on
+// its own. The connection shows QUEUED (with the job id) before the job exists, so a worker
+// that picks the job up at once can only move it forward (RUNNING, then SUCCEEDED/FAILED).
+import { randomUUID } from 'node:crypto';
+import type { Prisma } from '../../../shared/db/database';
+import { DEFAULT_RAW_PAYLOAD_RETENTION_DAYS } from '../config';
+import { deleteOldStates } from '../oauth/state';
+import type { WearableProvider } from '../../../generated/prisma/client';
+import { QUEUE_SCHEMA, syncQueueName, type SyncJobData, type SyncQueue } from './queue';
+
+/** Queues a sync of one connection; returns the id of the job that will run it. */
+export async function requestSync(
+  prisma: Prisma,
+  queue: SyncQueue,
+  connection: { id: string; provider: WearableProvider },
+  reason: SyncJobData['reason'],
+): Promise<string> {
+  const connectionId = connection.id;
+  const jobId = randomUUID();
+  const running = (await prisma.wearableConnection.findUniqueOrThrow({ where: { id: connectionId }, select: { syncStatus: true } })).syncStatus === 'RUNNING';
+  await prisma.wearableConnection.update({ where: { id: connectionId }, data: { syncStatus: 'QUEUED', syncJobId: jobId, syncRequestedAt: new Date() } });
+  // Twice at most: a waiting job may start between our send and our look-up.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (await queue.send(connection.provider, connectionId, reason, jobId, running)) return jobId;
+    // A sync of this connection is already waiting: that job answers this request too.
+    const [waiting] = await prisma.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id::text AS id FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND singleton_key = $2 AND state = 'created' LIMIT 1`,
+      syncQueueName(connection.provider),
+      connectionId,
+    );
+    if (waiting) {
+      await prisma.wearableConnection.updateMany({ where: { id: connectionId, syncJobId: jobId }, data: { syncJobId: waiting.id } });
+      return waiting.id;
+    }
+  }
+  throw new Error(`could not queue a sync of connection ${connectionId}`);
+}
+
+/**
+ * The 03:00 UTC run: a sync job for every connection that is not disconnected, then
+ * housekeeping (old OAuth states; raw pages past their retention).
+ */
+export async function requestDailySync(prisma: Prisma, queue: SyncQueue, rawPayloadRetentionDays = DEFAULT_RAW_PAYLOAD_RETENTION_DAYS): Promise<number> {
+  const connections = await prisma.wearableConnection.findMany({ where: { status: { not: 'DISCONNECTED' } }, select: { id: true, provider: true }, orderBy: { id: 'asc' } });
+  for (const connection of connections) await requestSync(prisma, queue, connection, 'daily');
+  await deleteOldStates(prisma);
+  await prisma.wearableRawPayload.deleteMany({ where: { fetchedAt: { lt: new Date(Date.now() - rawPayloadRetentionDays * 86_400_000) } } });
+  return connections.length;
+}
