@@ -7,6 +7,7 @@ COPY scripts ./scripts
 COPY prisma ./prisma
 RUN npm ci --include=dev
 COPY . .
-RUN node scripts/prisma-generate.mjs && npx tsx scripts/compose.ts --check
+RUN node scripts/prisma-generate.mjs && npx tsx scripts/compose.ts --check && npx tsx scripts/codegen.ts --check \
+  && npx vite build --config clients/web/vite.config.ts
 USER node
 ENTRYPOINT ["npx", "tsx", "bin/start.ts"]

@@ -105,6 +105,70 @@ subscription WearableReadings($patientId: ID!) {
 `,
     variables: JSON.stringify({ patientId: '<patient id>' }, null, 2),
   },
+  {
+    query: `# Wearables (signed in as a patient). Seeded patients have simulated
+# Oura / Whoop / Dexcom / Garmin accounts that sync daily at 03:00 UTC.
+# Run SyncNow to sync on demand (it returns at once with QUEUED), then
+# Connections to watch syncStatus reach SUCCEEDED; new readings also
+# arrive on the WearableReadings subscription tab.
+
+mutation SyncNow {
+  syncWearables {
+    provider
+    syncStatus
+    syncJobId
+  }
+}
+
+query Connections {
+  me {
+    wearableConnections {
+      provider
+      status
+      syncStatus
+      lastSyncedAt
+      syncReadingsAdded
+      lastError
+    }
+    wearableDailyStats(metric: HRV_RMSSD) { day avg unit }
+    healthScore { score components { name score weight } }
+  }
+}
+`,
+  },
+  {
+    query: `# Chat with Luna, the AI health assistant (signed in as a patient).
+# 1. Run AskLuna: it stores the message and returns at once.
+# 2. Put the conversation id into the LunaAnswer tab and run it:
+#    the answer streams in (tool calls, text, then the stored reply).
+#    A subscriber that joins right after sending still gets the
+#    whole turn from its first event.
+
+mutation AskLuna($message: String!) {
+  sendLunaMessage(message: $message) {
+    conversation { id title }
+    reply { id status }
+  }
+}
+`,
+    variables: JSON.stringify({ message: 'How are my labs and my sleep looking?' }, null, 2),
+  },
+  {
+    query: `subscription LunaAnswer($conversationId: ID!) {
+  lunaResponse(conversationId: $conversationId) {
+    __typename
+    sequence
+    ... on LunaToolCallStarted { name argumentsSummary }
+    ... on LunaTextDelta { text }
+    ... on LunaGuardrailNotice { check action }
+    ... on LunaEmergencyNotice { category emergencyNumber crisisLine }
+    ... on LunaTurnDone { message { content toolCalls { name durationMs } guardrails { check action } } }
+    ... on LunaTurnError { code reason }
+  }
+}
+`,
+    variables: JSON.stringify({ conversationId: '<conversation id from AskLuna>' }, null, 2),
+  },
 ];
 
 export const DEFAULT_HEADERS = JSON.stringify({ authorization: 'Bearer <paste a token from npm run token>' }, null, 2);

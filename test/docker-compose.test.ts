@@ -41,6 +41,15 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('requires the production secrets from the environment instead of baking any in', () => {
+    const env = compose.services.patient.environment!;
+    expect(env.NODE_ENV).toBe('production');
+    expect(env.CLERK_JWT_KEY).toMatch(/^\$\{CLERK_JWT_KEY:\?/);
+    expect(env.WEARABLE_TOKEN_KEYS).toMatch(/^\$\{WEARABLE_TOKEN_KEYS:\?/);
+    expect(env.PARTNER_SIGNING_JWK).toBe('${PARTNER_SIGNING_JWK:-}');
+    expect(compose.services.luna.environment?.GATEWAY_URL).toBe('http://gateway:4000/graphql');
+  });
+
   it('builds every service from the Dockerfile beside it', () => {
     expect(readFileSync(path.join(__dirname, '../Dockerfile'), 'utf8')).toMatch(/ENTRYPOINT \["npx", "tsx", "bin\/start.ts"\]/);
   });

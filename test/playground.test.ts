@@ -3,7 +3,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ASSET_PARAM, playground, playgroundEnabled } from '../gateway/playground';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildSchema, parse, validate } from 'graphql';
+import { ASSET_PARAM, EXAMPLE_OPERATIONS, playground, playgroundEnabled } from '../gateway/playground';
 
 interface App {
   url: string;
@@ -75,6 +78,13 @@ describe('GraphiQL playground', () => {
     const queries: string[] = config.tabs.map((tab: { query: string }) => tab.query);
     expect(queries.some((q) => /\bme\s*\{/.test(q) && /\bpatients\s*\(/.test(q))).toBe(true);
     expect(queries.some((q) => /subscription\b[\s\S]*wearableReadingAdded/.test(q))).toBe(true);
+    expect(queries.some((q) => /mutation\b[\s\S]*sendLunaMessage/.test(q))).toBe(true);
+    expect(queries.some((q) => /subscription\b[\s\S]*lunaResponse/.test(q))).toBe(true);
+  });
+
+  it('preloads only operations that are valid against the graph clients see', () => {
+    const schema = buildSchema(readFileSync(path.join(__dirname, '../schema/api-schema.graphql'), 'utf8'));
+    for (const tab of EXAMPLE_OPERATIONS) expect(validate(schema, parse(tab.query)).map((e) => e.message)).toEqual([]);
   });
 
   it('opens with a fresh development token in the Headers pane when the dev issuer can mint one', async () => {

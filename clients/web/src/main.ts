@@ -1,0 +1,48 @@
+// The patient dashboard: profile, latest labs, protocols, a live wearable chart and a Luna chat,
+// all through the typed SDK against the gateway this page is served from.
+import { LoopClient, LoopGraphQLError, MyDashboardDocument } from '../../sdk';
+import { escape } from './html';
+import { chatView } from './views/chat';
+import { labsView } from './views/labs';
+import { profileView } from './views/profile';
+import { protocolsView } from './views/protocols';
+import { wearablesView } from './views/wearables';
+import { signInForm, signOut, takeTokenFromUrl } from './session';
+import './style.css';
+
+const app = document.getElementById('app')!;
+const graphqlUrl = new URL('/graphql', location.href).toString();
+
+async function show(token: string): Promise<void> {
+  const client = new LoopClient({ url: graphqlUrl, token });
+  app.innerHTML = '<p class="empty">Loading your dashboard…</p>';
+  try {
+    const { me } = await client.request(MyDashboardDocument);
+    if (!me) {
+      app.innerHTML = '<section class="card"><h2>No patient record</h2><p>This sign-in has no patient record: the dashboard is for patients.</p></section>';
+      return;
+    }
+    document.getElementById('who')!.textContent = `${me.firstName} ${me.lastName}`;
+    const signOutButton = document.getElementById('sign-out')!;
+    signOutButton.hidden = false;
+    signOutButton.onclick = signOut;
+    const wearables = wearablesView(client, me.id);
+    app.replaceChildren(profileView(me), labsView(me), protocolsView(me), wearables.root, chatView(client));
+    app.dataset.ready = 'true';
+    addEventListener('pagehide', () => {
+      wearables.stop();
+      void client.close();
+    });
+  } catch (error) {
+    const code = error instanceof LoopGraphQLError ? error.code : 'NETWORK_ERROR';
+    if (code === 'UNAUTHENTICATED') {
+      signOut();
+      return;
+    }
+    app.innerHTML = `<section class="card error"><h2>Something went wrong</h2><p>${escape((error as Error).message)} (${escape(code)})</p></section>`;
+  }
+}
+
+const token = takeTokenFromUrl();
+if (token) void show(token);
+else signInForm(app, (t) => void show(t));
