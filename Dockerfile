@@ -8,6 +8,6 @@ COPY prisma ./prisma
 RUN npm ci --include=dev
 COPY . .
 RUN node scripts/prisma-generate.mjs && npx tsx scripts/compose.ts --check && npx tsx scripts/codegen.ts --check \
-  && npx vite build --config clients/web/vite.config.ts
+  && npx vite build --config clients/web/vite.config.mts
 USER node
 ENTRYPOINT ["npx", "tsx", "bin/start.ts"]

@@ -4,9 +4,9 @@
 //
 //   LOOP_CLIENT_ID=lhp_… LOOP_CLIENT_SECRET=lhs_… npm run -s partner:export -- --out labs.csv
 //
-// Options: --url (default http://localhost:4000 or LOOP_URL), --out (default stdout),
+// Options: --url (default LOOP_URL, else http://127.0.0.1:<PORT_BASE or 4000>), --out (default stdout),
 // --page-size (patients per request, default 50), --max-patients (default all).
-import { createWriteStream } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ExportPatientLabsDocument, LoopClient } from '../sdk';
 import { withRetries } from './retry';
@@ -37,7 +37,10 @@ export interface ExportOptions {
 
 /** Writes the header and one line per biomarker reading; returns how many patients and rows. */
 export async function exportLabs(options: ExportOptions): Promise<{ patients: number; rows: number; requests: number }> {
-  const client = new LoopClient({ url: `${options.baseUrl}/graphql`, token: partnerTokens(options), persisted: true });
+  const token = partnerTokens(options);
+  // Sign in first: a refused credential or an unreachable gateway writes nothing.
+  await token();
+  const client = new LoopClient({ url: `${options.baseUrl}/graphql`, token, persisted: true });
   const log = options.log ?? (() => {});
   options.write(csvLine(CSV_COLUMNS));
   let after: string | null | undefined;
@@ -77,17 +80,19 @@ async function main(): Promise<void> {
   const clientId = process.env.LOOP_CLIENT_ID;
   const clientSecret = process.env.LOOP_CLIENT_SECRET;
   if (!clientId || !clientSecret) throw new Error('Set LOOP_CLIENT_ID and LOOP_CLIENT_SECRET (an admin creates them with createPartnerCredential)');
-  const out = values.out ? createWriteStream(values.out) : process.stdout;
+  const lines: string[] = [];
+  const defaultUrl = `http://127.0.0.1:${process.env.PORT_BASE || process.env.PORT || 4000}`;
   const result = await exportLabs({
-    baseUrl: (values.url ?? process.env.LOOP_URL ?? 'http://localhost:4000').replace(/\/+$/, ''),
+    baseUrl: (values.url ?? process.env.LOOP_URL ?? defaultUrl).replace(/\/+$/, ''),
     clientId,
     clientSecret,
     pageSize: values['page-size'] ? Number(values['page-size']) : undefined,
     maxPatients: values['max-patients'] ? Number(values['max-patients']) : undefined,
-    write: (line) => out.write(`${line}\n`),
+    write: (line) => (values.out ? lines.push(line) : process.stdout.write(`${line}\n`)),
     log: (message) => process.stderr.write(`${message}\n`),
   });
-  if (out !== process.stdout) await new Promise<void>((resolve) => (out as NodeJS.WritableStream).end(() => resolve()));
+  // The file is written only once the export is whole: a failed run leaves no partial CSV behind.
+  if (values.out) writeFileSync(values.out, lines.map((line) => `${line}\n`).join(''));
   process.stderr.write(`exported ${result.rows} rows for ${result.patients} patients in ${result.requests} requests\n`);
 }
 

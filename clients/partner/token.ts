@@ -13,13 +13,16 @@ export function partnerTokens(credentials: PartnerCredentials): () => Promise<st
   let current: { token: string; expiresAt: number } | undefined;
   return async () => {
     if (current && current.expiresAt - RENEW_BEFORE_EXPIRY_MS > Date.now()) return current.token;
-    const response = await fetch(`${credentials.baseUrl}/oauth/token`, {
+    const url = `${credentials.baseUrl}/oauth/token`;
+    const response = await fetch(url, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         authorization: `Basic ${Buffer.from(`${encodeURIComponent(credentials.clientId)}:${encodeURIComponent(credentials.clientSecret)}`).toString('base64')}`,
       },
       body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    }).catch((error: Error) => {
+      throw new Error(`Could not reach ${url}: ${error.message} (is the gateway running? set --url or LOOP_URL)`);
     });
     const body = (await response.json()) as { access_token?: string; expires_in?: number; error?: string; error_description?: string };
     if (!response.ok || !body.access_token) throw new Error(`token request refused: ${body.error ?? response.status} ${body.error_description ?? ''}`.trim());

@@ -1,7 +1,7 @@
 // The partner example against the live graph: client-credentials token, persisted operations
 // only, every page of patients, and a 429 from the server waited out and retried.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -75,6 +75,23 @@ describe('the partner export example', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(/exported \d+ rows for 3 patients in 1 requests/);
     expect(readFileSync(out, 'utf8').split('\n')[0]).toBe(CSV_COLUMNS.join(','));
+  });
+
+  it('fails clearly, writing no file, when the credential is refused or the gateway is unreachable', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'loop-export-'));
+    const run = (url: string, secret: string) =>
+      spawnSync(TSX, [path.join(ROOT, 'clients/partner/export-labs.ts'), '--url', url, '--out', path.join(dir, 'labs.csv')], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '', LOOP_CLIENT_ID: 'lhp_unknown', LOOP_CLIENT_SECRET: secret },
+      });
+    const refused = run(gatewayUrl(), 'lhs_wrong');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/invalid_client/);
+    const unreachable = run('http://127.0.0.1:1', 'lhs_wrong');
+    expect(unreachable.status).toBe(1);
+    expect(unreachable.stderr).toMatch(/Could not reach http:\/\/127\.0\.0\.1:1\/oauth\/token/);
+    expect(existsSync(path.join(dir, 'labs.csv'))).toBe(false);
   });
 
   it('quotes CSV fields and defuses spreadsheet formulas', () => {

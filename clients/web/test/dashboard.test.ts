@@ -28,7 +28,7 @@ async function recordReading(value: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  const build = spawnSync(path.join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'clients/web/vite.config.ts'], { cwd: ROOT, encoding: 'utf8' });
+  const build = spawnSync(path.join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'clients/web/vite.config.mts'], { cwd: ROOT, encoding: 'utf8' });
   expect(build.stderr).not.toMatch(/error/i);
   expect(build.status).toBe(0);
   mkdirSync(SCREENSHOTS, { recursive: true });
