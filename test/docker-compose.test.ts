@@ -47,6 +47,12 @@ describe('docker-compose.yml', () => {
     expect(env.CLERK_JWT_KEY).toMatch(/^\$\{CLERK_JWT_KEY:\?/);
     expect(env.WEARABLE_TOKEN_KEYS).toMatch(/^\$\{WEARABLE_TOKEN_KEYS:\?/);
     expect(env.PARTNER_SIGNING_JWK).toBe('${PARTNER_SIGNING_JWK:-}');
+    // The private partner key only where tokens are issued; every other service verifies with the public JWKS.
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (service.command?.[0] !== '--service') continue;
+      expect([name, 'PARTNER_SIGNING_JWK' in (service.environment ?? {})]).toEqual([name, name === 'patient']);
+      expect(service.environment?.PARTNER_JWKS).toBe('${PARTNER_JWKS:-}');
+    }
     expect(compose.services.luna.environment?.GATEWAY_URL).toBe('http://gateway:4000/graphql');
   });
 

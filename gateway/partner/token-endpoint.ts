@@ -21,7 +21,11 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return null;
-  return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  try {
+    return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  } catch {
+    return null; // malformed %-encoding: answered as invalid_request
+  }
 }
 
 export function tokenEndpoint(options: TokenEndpointOptions): Router {
@@ -39,15 +43,20 @@ export function tokenEndpoint(options: TokenEndpointOptions): Router {
     const fromBody = typeof body.client_id === 'string' && typeof body.client_secret === 'string' ? { id: body.client_id, secret: body.client_secret } : null;
     const credentials = basicCredentials(req.headers.authorization) ?? fromBody;
     if (!credentials) return oauthError(400, 'invalid_request', 'Send client_id and client_secret (HTTP Basic or form fields)');
-    const response = await fetch(options.graphqlUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': String(req.headers['x-request-id'] ?? '') || crypto.randomUUID() },
-      body: JSON.stringify({ query: ISSUE, variables: { id: credentials.id, secret: credentials.secret } }),
-    });
-    const result = (await response.json()) as {
+    let result: {
       data?: { issuePartnerToken?: { accessToken: string; tokenType: string; expiresIn: number; scope: string | null } };
       errors?: { extensions?: { code?: string } }[];
     };
+    try {
+      const response = await fetch(options.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': String(req.headers['x-request-id'] ?? '') || crypto.randomUUID() },
+        body: JSON.stringify({ query: ISSUE, variables: { id: credentials.id, secret: credentials.secret } }),
+      });
+      result = (await response.json()) as typeof result;
+    } catch {
+      return oauthError(503, 'temporarily_unavailable', 'The token could not be issued; retry later');
+    }
     const issued = result.data?.issuePartnerToken;
     if (issued) {
       return res.json({ access_token: issued.accessToken, token_type: issued.tokenType, expires_in: issued.expiresIn, ...(issued.scope ? { scope: issued.scope } : {}) });

@@ -4,7 +4,7 @@
 import type { Config } from '../config';
 import { DEV_ISSUER, devJwks } from './dev-issuer';
 import { DEFAULT_ROLE_CLAIM } from './identity';
-import { PARTNER_ISSUER, partnerIssuer } from './partner-issuer';
+import { PARTNER_ISSUER, partnerVerificationKeys } from './partner-issuer';
 import { createTokenVerifier, unauthenticated, type TokenVerifier } from './verify';
 import { decodeJwt } from 'jose';
 
@@ -17,8 +17,8 @@ export interface AuthSetup {
 
 export async function setUpAuth(config: Config): Promise<AuthSetup> {
   const users = await userTokens(config);
-  const partners = await partnerIssuer(config);
-  const verifyPartner = partners ? createTokenVerifier({ jwks: partners.jwks, issuer: PARTNER_ISSUER }) : undefined;
+  const partnerKeys = await partnerVerificationKeys(config);
+  const verifyPartner = partnerKeys ? createTokenVerifier({ jwks: partnerKeys, issuer: PARTNER_ISSUER }) : undefined;
   // The unverified issuer only picks the key set; the chosen verifier checks the issuer again.
   const verify: TokenVerifier = async (token) => {
     if (issuerOf(token) !== PARTNER_ISSUER) return users.verify(token);

@@ -1,8 +1,9 @@
 // Tokens for partner (machine) clients: the OAuth client-credentials grant ends here. The
 // patient subgraph checks a credential's secret and signs a short-lived RS256 token with this
 // issuer; the gateway and every subgraph verify it like any other token (auth/config.ts).
-// Keys: PARTNER_SIGNING_JWK (a private RSA JWK with a kid) in production; in development a
-// key pair made once in the data folder. Without either, in production, partner access is off.
+// Keys: PARTNER_SIGNING_JWK (a private RSA JWK with a kid) only where tokens are issued (the
+// patient subgraph), PARTNER_JWKS (its public JWKS) everywhere tokens are verified; in development
+// a key pair made once in the data folder. Without them, in production, partner access is off.
 import path from 'node:path';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import type { Config } from '../config';
@@ -30,6 +31,17 @@ export interface PartnerIssuer {
 
 /** `partner:<credential id>`: the subject of a partner token, and the actor in the audit trail. */
 export const partnerSubject = (credentialId: string) => `partner:${credentialId}`;
+
+/** The public keys partner tokens are verified with: PARTNER_JWKS, else the issuer's own (one process, development). */
+export async function partnerVerificationKeys(config: Pick<Config, 'env' | 'dataDir'>): Promise<{ keys: JWK[] } | null> {
+  const configured = process.env.PARTNER_JWKS;
+  if (configured) {
+    const jwks = JSON.parse(configured) as { keys?: JWK[] };
+    if (!Array.isArray(jwks.keys) || jwks.keys.some((key) => key.d)) throw new Error('PARTNER_JWKS must be a JWKS of public keys ({"keys":[…]}, no private parts)');
+    return { keys: jwks.keys };
+  }
+  return (await partnerIssuer(config))?.jwks ?? null;
+}
 
 const issuers = new Map<string, Promise<PartnerIssuer | null>>();
 

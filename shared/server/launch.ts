@@ -61,6 +61,11 @@ export async function launch(config: Config, services: ServiceName[], options: L
     if (db) {
       const resolveCaller = createIdentityResolver({ verify: auth.verify, prisma: db.prisma, roleClaim: auth.roleClaim });
       for (const name of subgraphs) {
+        // A subgraph's background work (Luna's turn runner, the wearables queue) starts before it
+        // answers: once /healthz (and so the gateway's /readyz) answers, its mutations can run.
+        // Nothing started here calls the graph until a request asks it to.
+        const module = SUBGRAPHS[name];
+        if (module.startBackground) stopBackground.push(await module.startBackground({ prisma: db.prisma, db, pubsub, config, log: serviceLogger(name) }));
         const server = await startSubgraph(SUBGRAPHS[name], {
           prisma: db.prisma,
           host: config.host,
@@ -90,12 +95,6 @@ export async function launch(config: Config, services: ServiceName[], options: L
           devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: '8h' }) : undefined,
         }),
       );
-    }
-    // Background work starts last: a job that calls the graph finds it answering.
-    for (const name of services) {
-      const module = name === 'gateway' ? undefined : SUBGRAPHS[name];
-      if (!module?.startBackground || !db) continue;
-      stopBackground.push(await module.startBackground({ prisma: db.prisma, db, pubsub, config, log: serviceLogger(name) }));
     }
   } catch (error) {
     await stop();

@@ -37,7 +37,7 @@ export interface SubgraphModule<L = unknown> {
   createLoaders(prisma: Prisma): L;
   /**
    * Work the subgraph does outside requests (scheduled jobs, queue workers, background turns).
-   * Started once per process after every server is listening; the returned function stops it.
+   * Started once per process just before the subgraph listens; the returned function stops it.
    */
   startBackground?(runtime: BackgroundRuntime): Promise<() => Promise<void>>;
 }

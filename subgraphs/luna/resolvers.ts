@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ChatMessage, ClinicalInteraction, Conversation } from '../../generated/prisma/client';
 import { badUserInput, isUuid, notFound, parseId } from '../../shared/graphql/errors';
@@ -72,6 +73,8 @@ export const resolvers = {
       return ctx.prisma.conversation.update({ where: { id: conversation.id }, data: { status: 'ARCHIVED' } });
     },
     sendLunaMessage: async (_: unknown, args: SendArgs, ctx: Ctx) => {
+      // Luna's tools run free-form queries with the caller's token, which partner tokens may not.
+      if (ctx.caller.partnerId) throw new GraphQLError('Partner clients cannot chat with Luna', { extensions: { code: 'FORBIDDEN' } });
       const text = args.message.trim();
       if (!text || text.length > MAX_MESSAGE_CHARS) throw badUserInput('message', `must be 1 to ${MAX_MESSAGE_CHARS} characters`);
       const runner = activeRunner();

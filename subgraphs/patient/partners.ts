@@ -69,8 +69,13 @@ export async function revokePartnerCredential(ctx: SubgraphContext, id: string):
   return ctx.prisma.partnerCredential.update({ where: { id: credentialId }, data: { revokedAt: new Date() } });
 }
 
+/** Requests that already asked for a token: one per request, so aliases cannot multiply guesses. */
+const tokenRequests = new WeakSet<object>();
+
 /** The client-credentials grant. Every failure looks the same to the caller (no probing which ids exist). */
 export async function issuePartnerToken(ctx: SubgraphContext, clientId: string, clientSecret: string) {
+  if (tokenRequests.has(ctx.audit)) throw badUserInput('clientId', 'one token per request');
+  tokenRequests.add(ctx.audit);
   const issuer = await partnerIssuer(loadConfig());
   if (!issuer) throw new GraphQLError('Partner access is not enabled on this server', { extensions: { code: 'FORBIDDEN' } });
   const credential = clientId.length <= 100 ? await ctx.prisma.partnerCredential.findUnique({ where: { clientId } }) : null;

@@ -86,7 +86,8 @@ export async function completeConnection(
     },
   );
   const serial = await deviceSerial(vendor, tokens);
-  const fields = { status: 'CONNECTED' as const, scopes: tokens.scopes, connectedAt: now, lastError: null, ...sealTokens(keyring, profileId, provider, tokens) };
+  // A reconnect may be another vendor account: its sync starts afresh, not from the old cursor.
+  const fields = { status: 'CONNECTED' as const, scopes: tokens.scopes, connectedAt: now, lastError: null, syncCursor: null, ...sealTokens(keyring, profileId, provider, tokens) };
   const key = { profileId, provider };
   const [connection] = await prisma.$transaction([
     prisma.wearableConnection.upsert({ where: { profileId_provider: key }, create: { ...key, ...fields }, update: fields, select: { id: true, provider: true } }),

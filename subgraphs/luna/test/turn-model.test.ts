@@ -189,15 +189,15 @@ describe('a Luna turn with Claude (a local Messages API server)', () => {
     expect(result.content).toMatch(/FORBIDDEN/);
     expect(result.content).not.toMatch(/readings|collectedAt/);
     expect(end.message.toolCalls[0]).toMatchObject({ name: 'getLabResults', resultSize: null, error: expect.stringMatching(/^FORBIDDEN/) });
-    // Refused by the graph's RBAC (at the patient record, before any lab), audited under the customer's name in this turn.
+    // Refused before the graph is asked: tools read only the conversation's patient (whatever the
+    // token could read), so nothing about the other patient was requested in this turn.
+    expect(finished.error).toMatch(/conversation is about/);
     const audit = await gql(
-      `query($r: String!) { auditLog(filter: { requestId: $r, decision: DENY }) { edges { node { actorRole resource action patientId operationName } } } }`,
+      `query($r: String!) { auditLog(filter: { requestId: $r }) { edges { node { patientId } } } }`,
       { r: `luna-${turnId}` },
       { url, headers: admin },
     );
-    expect(audit.data!.auditLog.edges.map((edge: any) => edge.node)).toEqual([
-      { actorRole: 'customer', resource: 'profile', action: 'read', patientId: OTHER, operationName: 'LunaLabResults' },
-    ]);
+    expect(audit.data!.auditLog.edges.map((edge: any) => edge.node.patientId)).not.toContain(OTHER);
   });
 
   it("catches a guardrail violation in the model's text before it reaches the client", async () => {

@@ -7,7 +7,7 @@ import { getProtocols } from './protocols';
 import { searchContent } from './search-content';
 import { getWearableInsights } from './wearable-insights';
 import { GraphRequestError } from './graph-client';
-import { ToolInputError, type LunaTool, type ToolContext } from './tool';
+import { ToolForbiddenError, ToolInputError, type LunaTool, type ToolContext } from './tool';
 
 export const LUNA_TOOLS: readonly LunaTool[] = [getPatientProfile, getLabResults, getProtocols, getWearableInsights, searchContent];
 
@@ -35,8 +35,8 @@ export async function runTool(name: string, input: Record<string, unknown>, cont
     const reason =
       error instanceof GraphRequestError
         ? `${error.code}: ${error.errors[0]?.message ?? 'the graph refused'}`
-        : error instanceof ToolInputError
-          ? `BAD_USER_INPUT: ${error.message}`
+        : error instanceof ToolInputError || error instanceof ToolForbiddenError
+          ? `${error.code}: ${error.message}`
           : error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
             ? 'TIMEOUT: the tool did not answer in time'
             : 'UNAVAILABLE: the tool failed';

@@ -19,17 +19,29 @@ export class ToolInputError extends Error {
   readonly code = 'BAD_USER_INPUT';
 }
 
+/** The model asked for data outside the conversation's patient. */
+export class ToolForbiddenError extends Error {
+  readonly code = 'FORBIDDEN';
+}
+
 export const PATIENT_ID_PROPERTY = {
   type: 'string',
-  description: "The patient's id. Leave it out for the patient this conversation is about.",
+  description: "The patient's id. Leave it out: tools read only the patient this conversation is about.",
 };
 
-/** The patientId argument, or the conversation's patient. */
+/**
+ * The conversation's patient. Tools never follow the model to another id, whatever the user's
+ * token could read: otherwise instructions planted in a conversation (or a lab report) could
+ * make a staff member's turn copy one patient's data into another patient's conversation.
+ */
 export function patientIdOf(input: Record<string, unknown>, context: ToolContext): string {
   const value = input.patientId;
   if (value === undefined || value === null || value === '') return context.patientId;
   if (typeof value !== 'string') throw new ToolInputError('patientId must be a string');
-  return value;
+  if (value.trim().toLowerCase() !== context.patientId.toLowerCase()) {
+    throw new ToolForbiddenError('Luna reads only the data of the patient this conversation is about');
+  }
+  return context.patientId;
 }
 
 export function optionalStrings(input: Record<string, unknown>, name: string, max = 20): string[] {

@@ -60,7 +60,12 @@ export function connectionTokens(prisma: Prisma, keyring: TokenKeyring, vendor: 
   const store = async (tokens: TokenSet) => {
     // A vendor that does not rotate refresh tokens keeps the one we have.
     const next = { ...tokens, refreshToken: tokens.refreshToken ?? refreshToken };
-    await prisma.wearableConnection.update({ where: { id: row.id }, data: sealTokens(keyring, row.profileId, row.provider, next) });
+    // Conditional: a disconnect during this sync erased the tokens, and must stay erased.
+    const { count } = await prisma.wearableConnection.updateMany({
+      where: { id: row.id, status: { not: 'DISCONNECTED' } },
+      data: sealTokens(keyring, row.profileId, row.provider, next),
+    });
+    if (count === 0) throw new VendorError(`${vendor.plugin.label}: the connection was disconnected during the sync`, 'auth', null);
     access = next.accessToken;
     refreshToken = next.refreshToken;
     expiresAt = next.expiresAt;

@@ -46,6 +46,10 @@ describe('vendor tokens at rest', () => {
     }
     // Pasted into another patient's row, the ciphertext does not open.
     expect(() => h.keyring.decrypt({ kid: 'k1', ciphertext: row.access_token_enc }, tokenBinding(P2, 'OURA'))).toThrow();
+    // A truncated authentication tag is refused (GCM would accept a short tag otherwise).
+    const [format, iv, tag, body] = String(row.access_token_enc).split('.');
+    const shortTag = Buffer.from(tag, 'base64url').subarray(0, 4).toString('base64url');
+    expect(() => h.keyring.decrypt({ kid: 'k1', ciphertext: [format, iv, shortTag, body].join('.') }, tokenBinding(P1, 'OURA'))).toThrow(/does not open/);
   });
 
   it('still open after a key rotation, and are re-sealed with the new key when refreshed', async () => {

@@ -66,9 +66,12 @@ export function keyringFrom(entries: [string, Buffer][]): TokenKeyring {
       const [format, iv, tag, body] = sealed.ciphertext.split('.');
       if (format !== FORMAT || !iv || !tag || body === undefined) throw new TokenKeyError('not a sealed token');
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+        // A 16-byte tag only: GCM would otherwise accept a truncated (weaker) one.
+        const authTag = Buffer.from(tag, 'base64url');
+        if (authTag.length !== 16) throw new TokenKeyError('not a sealed token');
+        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
         decipher.setAAD(Buffer.from(boundTo));
-        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+        decipher.setAuthTag(authTag);
         return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
       } catch {
         throw new TokenKeyError(`a sealed token does not open with key "${sealed.kid}" (altered, or sealed for another connection)`);
