@@ -63,7 +63,8 @@ async function createIssuer(config: Pick<Config, 'env' | 'dataDir'>): Promise<Pa
     return null;
   }
   const signingKey = await importJWK(privateJwk, 'RS256');
-  const ttl = Number(process.env.PARTNER_TOKEN_TTL_SECONDS) || DEFAULT_PARTNER_TOKEN_TTL_SECONDS;
+  // Between a minute and an hour: longer tokens outlive revocation checks made elsewhere.
+  const ttl = Math.min(3600, Math.max(60, Math.trunc(Number(process.env.PARTNER_TOKEN_TTL_SECONDS)) || DEFAULT_PARTNER_TOKEN_TTL_SECONDS));
   return {
     jwks: { keys: [{ ...publicJwkOf(privateJwk), alg: 'RS256', use: 'sig' }] },
     async sign(grant) {

@@ -28,6 +28,9 @@ describe('partner secrets at rest', () => {
     expect(row.secret_hash).toBe(createHash('sha256').update(clientSecret).digest('hex'));
     const issued = await issuePartnerToken(ctx, credential.clientId, clientSecret);
     expect(issued.accessToken.split('.')).toHaveLength(3);
-    await expect(issuePartnerToken(ctx, credential.clientId, clientSecret.slice(0, -1))).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    // One token per request: aliases in one operation cannot multiply guesses.
+    await expect(issuePartnerToken(ctx, credential.clientId, clientSecret)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    const nextRequest = { ...ctx, audit: new AuditTrail() } as SubgraphContext;
+    await expect(issuePartnerToken(nextRequest, credential.clientId, clientSecret.slice(0, -1))).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
   });
 });
