@@ -47,7 +47,7 @@ function busy(): GraphQLError {
  */
 export async function receiveMessage(
   prisma: Prisma,
-  input: { conversation: Conversation | null; profileId: string; text: string; pendingAfter: Date },
+  input: { conversation: Conversation | null; profileId: string; text: string; pendingAfter: Date; author: { id: string | null; role: string } },
 ): Promise<ReceivedMessage> {
   return prisma.$transaction(async (tx) => {
     let conversation = input.conversation;
@@ -63,7 +63,9 @@ export async function receiveMessage(
     }
     // Explicit instants keep the order (the reply after its question) inside one transaction.
     const now = Date.now();
-    const message = await tx.chatMessage.create({ data: { conversationId: conversation.id, role: 'USER', content: input.text, status: 'COMPLETE', createdAt: new Date(now) } });
+    const message = await tx.chatMessage.create({
+      data: { conversationId: conversation.id, role: 'USER', content: input.text, status: 'COMPLETE', authorId: input.author.id, authorRole: input.author.role, createdAt: new Date(now) },
+    });
     const reply = await tx.chatMessage.create({ data: { conversationId: conversation.id, role: 'ASSISTANT', content: '', status: 'PENDING', createdAt: new Date(now + 1) } });
     conversation = await tx.conversation.update({ where: { id: conversation.id }, data: { lastMessageAt: new Date(now + 1) } });
     return { conversation, message, reply };

@@ -82,13 +82,15 @@ export const resolvers = {
       const { conversation, profileId } = await destination(args, ctx);
       // A PENDING reply older than a turn's deadline belongs to a turn that died: it does not block.
       const pendingAfter = new Date(Date.now() - runner.deps.config.turnTimeoutMs);
-      const received = await receiveMessage(ctx.prisma, { conversation, profileId, text, pendingAfter });
+      const author = { id: ctx.caller.userId, role: ctx.caller.role };
+      const received = await receiveMessage(ctx.prisma, { conversation, profileId, text, pendingAfter, author });
       runner.start({
         turnId: received.reply.id,
         conversationId: received.conversation.id,
         patientId: profileId,
         userMessageId: received.message.id,
         text,
+        authorRole: author.role,
         authorization: ctx.authorization,
       });
       return received;

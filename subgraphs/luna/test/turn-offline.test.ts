@@ -164,6 +164,9 @@ describe('Luna’s conversations, permissions and audit', () => {
     const forPatient = await send(staff, { m: 'Summarize recent wearable trends', p: OTHER });
     expect(forPatient.errors).toBeUndefined();
     expect(forPatient.data!.sendLunaMessage.conversation.patient.id).toBe(OTHER);
+    // The record says who wrote it: staff, not the patient; Luna's reply has no author.
+    expect(forPatient.data!.sendLunaMessage.message.authorRole).toBe('staff');
+    expect(forPatient.data!.sendLunaMessage.reply.authorRole).toBeNull();
     await storedReply(staff, forPatient.data!.sendLunaMessage.conversation.id, forPatient.data!.sendLunaMessage.reply.id);
     expectBadInput(await send(staff, { m: 'Hello' }), 'patientId');
     const support = await authHeaders('support');
@@ -172,6 +175,7 @@ describe('Luna’s conversations, permissions and audit', () => {
 
   it('takes one message at a time per conversation (RATE_LIMITED while Luna answers) and keeps the order', async () => {
     const first = (await send(customer, { m: 'How are my labs?' })).data!.sendLunaMessage;
+    expect(first.message.authorRole).toBe('customer');
     const [again, other] = await Promise.all([send(customer, { m: 'And my sleep?', c: first.conversation.id }), send(customer, { m: 'Hello?', c: first.conversation.id })]);
     expect([...codes(again), ...codes(other)]).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
     await storedReply(customer, first.conversation.id, first.reply.id);

@@ -7,8 +7,8 @@ import { collect, eventually } from '../../../test/support/ws';
 export const SEND = `mutation Send($m: String!, $c: ID, $p: ID) {
   sendLunaMessage(message: $m, conversationId: $c, patientId: $p) {
     conversation { id title patient { id } }
-    message { id role status content }
-    reply { id role status content }
+    message { id role status content authorRole }
+    reply { id role status content authorRole }
   }
 }`;
 

@@ -65,19 +65,24 @@ const HISTORY_WINDOW = 40;
  * The conversation's completed messages before this turn, newest kept first until the budget is
  * spent, in the order the Messages API wants: alternating roles, starting with the user.
  */
+/** A user message as the model reads it: it must not take a care team member's words for the patient's own. */
+export function userText(content: string, authorRole: string | null): string {
+  return authorRole && authorRole !== 'customer' ? `[written by the patient's care team (${authorRole})] ${content}` : content;
+}
+
 export async function recentHistory(prisma: Prisma, conversationId: string, exclude: string[], tokenBudget: number): Promise<ModelMessage[]> {
   const rows = await prisma.chatMessage.findMany({
     where: { conversationId, status: 'COMPLETE', id: { notIn: exclude } },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: HISTORY_WINDOW,
-    select: { role: true, content: true },
+    select: { role: true, content: true, authorRole: true },
   });
   const kept: ModelMessage[] = [];
   let spent = 0;
   for (const row of rows) {
     spent += estimateTokens(row.content);
     if (spent > tokenBudget) break;
-    kept.unshift({ role: row.role === 'USER' ? 'user' : 'assistant', content: row.content });
+    kept.unshift(row.role === 'USER' ? { role: 'user', content: userText(row.content, row.authorRole) } : { role: 'assistant', content: row.content });
   }
   const merged: ModelMessage[] = [];
   for (const message of kept) {

@@ -16,7 +16,7 @@ import type { GuardrailRecord, ToolCallRecord } from '../messages';
 import type { ContentBlock, ModelMessage, ModelProvider } from '../model/provider';
 import { GraphClient } from '../tools/graph-client';
 import { LUNA_TOOLS, runTool, summarizeArguments } from '../tools';
-import { catalogNames, guardFacts, patientSummary, recentHistory, systemPrompt, type PatientSummary } from './context';
+import { catalogNames, guardFacts, patientSummary, recentHistory, systemPrompt, userText, type PatientSummary } from './context';
 import { TurnEvents } from './events';
 import { describeFailure, failureNote } from './failure';
 import { modelStep } from './step';
@@ -29,6 +29,8 @@ export interface TurnRequest {
   patientId: string;
   userMessageId: string;
   text: string;
+  /** The role of whoever wrote the message: customer (the patient) or staff writing for them. */
+  authorRole: string;
   /** The user's bearer token: the tools act as the user. */
   authorization: string | null;
 }
@@ -97,7 +99,7 @@ export async function runTurn(request: TurnRequest, deps: TurnDeps, signal: Abor
     const facts = guardFacts(await summary, await catalogNames(graph).catch(() => []));
     guard = new AnswerGuard(facts, language);
     const history = await recentHistory(deps.prisma, request.conversationId, [request.userMessageId, request.turnId], deps.config.contextTokens);
-    const messages: ModelMessage[] = [...history, { role: 'user', content: request.text }];
+    const messages: ModelMessage[] = [...history, { role: 'user', content: userText(request.text, request.authorRole) }];
     const system = systemPrompt(await summary, language);
     let refused = 0;
 
