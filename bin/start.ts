@@ -1,15 +1,15 @@
 // npm start: runs the supergraph. With no arguments, every subgraph and the gateway in this
 // one process (the embedded PGlite database belongs to one process). `--service <name>`
 // (repeatable, or SERVICES=a,b) runs a subset: how docker-compose runs one service per container.
-import { loadConfig } from '../shared/config';
+import { loadConfig, SettingsError, type Config } from '../shared/config';
 import { serviceLogger } from '../shared/logger';
 import { ALL_SERVICES, launch, type Launched, type ServiceName } from '../shared/server/launch';
 
 const log = serviceLogger('launcher');
 
-function selectedServices(): ServiceName[] {
+function selectedServices(config: Config): ServiceName[] {
   const fromArgs = process.argv.flatMap((arg, i, all) => (arg === '--service' && all[i + 1] ? [all[i + 1]] : []));
-  const requested = fromArgs.length ? fromArgs : (process.env.SERVICES?.split(',').map((s) => s.trim()).filter(Boolean) ?? []);
+  const requested = fromArgs.length ? fromArgs : config.services;
   if (requested.length === 0 || requested.includes('all')) return ALL_SERVICES;
   const unknown = requested.filter((name) => !ALL_SERVICES.includes(name as ServiceName));
   if (unknown.length) throw new Error(`Unknown service ${unknown.join(', ')}; choose from ${ALL_SERVICES.join(', ')}, all`);
@@ -29,12 +29,17 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  launched = await launch(loadConfig(), selectedServices());
+  const config = loadConfig();
+  launched = await launch(config, selectedServices(config));
   const gateway = launched.servers.find((server) => server.name === 'gateway');
   if (gateway) log.info(`Loop Health supergraph ready at ${gateway.url}/graphql`);
 }
 
 main().catch((error) => {
-  log.fatal(error instanceof Error ? error.message : String(error));
+  if (error instanceof SettingsError) {
+    // Read by a person at a terminal or in a container's log: plain lines, one per bad variable.
+    log.fatal({ problems: error.problems }, 'invalid settings');
+    process.stderr.write(`${error.message}\n`);
+  } else log.fatal(error instanceof Error ? error.message : String(error));
   process.exit(1);
 });

@@ -7,7 +7,7 @@
 import busboy from 'busboy';
 import express, { type Request, type Response, type Router } from 'express';
 import { kindOf } from '../subgraphs/labs/upload/file';
-import { DEFAULT_MAX_UPLOAD_BYTES, formatBytes } from '../subgraphs/labs/upload/limits';
+import { formatBytes } from '../subgraphs/labs/upload/limits';
 
 export interface LabUploadOptions {
   /** The graph to forward to: the gateway's own /graphql. */
@@ -102,7 +102,7 @@ function send(res: Response, status: number, body: object): void {
 }
 
 export function labUploadRouter(options: LabUploadOptions): Router {
-  const maxBytes = options.maxBytes || DEFAULT_MAX_UPLOAD_BYTES;
+  const { maxBytes } = options;
   const router = express.Router();
   router.post('/upload', async (req, res) => {
     try {

@@ -12,14 +12,6 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 /** The query parameter that names one of the playground's files. */
 export const ASSET_PARAM = 'playground-asset';
 
-/** On in development and test, off in production unless PLAYGROUND=true (PLAYGROUND=false turns it off anywhere). */
-export function playgroundEnabled(env: Record<string, string | undefined> = process.env): boolean {
-  const setting = env.PLAYGROUND?.trim().toLowerCase();
-  if (setting === 'true' || setting === '1') return true;
-  if (setting === 'false' || setting === '0') return false;
-  return env.NODE_ENV !== 'production';
-}
-
 /** A file inside an installed package, whether or not the package's `exports` lists it. */
 function packageFile(pkg: string, file: string): string {
   return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file);

@@ -17,11 +17,11 @@ import type { GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
 import { healthz, readyz } from './health';
 import { requestMetricsPlugin } from './metrics';
-import { playground, playgroundEnabled } from './playground';
+import { playground } from './playground';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { labUploadRouter } from './lab-upload';
 import { webApp } from './web-app';
-import { uploadLimits } from '../subgraphs/labs/upload/limits';
+import { DEFAULT_JSON_BODY_LIMIT_BYTES, labsSettings } from '../shared/config';
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewayWebSocket } from './subscriptions/server';
 import { UpstreamPool } from './subscriptions/upstream';
@@ -44,8 +44,12 @@ export interface GatewayOptions {
   verifyToken: TokenVerifier;
   /** The dev issuer's public keys, served at /.well-known/jwks.json (development only). */
   devJwks?: { keys: object[] };
-  /** Serve the playground and answer introspection (default: playgroundEnabled(), on outside production). */
+  /** Serve the playground and answer introspection (config.playground: on outside production); off when unset. */
   playground?: boolean;
+  /** Largest JSON body read (default DEFAULT_JSON_BODY_LIMIT_BYTES). */
+  jsonBodyLimitBytes?: number;
+  /** Largest lab report the REST upload takes (config.labs.maxUploadBytes). */
+  maxUploadBytes?: number;
   /** Development only: mints the token the playground's Headers pane opens with. */
   devToken?: () => Promise<string>;
   /** Partner rate limits are counted here when set, so every gateway replica shares them. */
@@ -75,7 +79,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const app = express();
   const httpServer = http.createServer(app);
   // The playground and introspection: on in development, off in production unless PLAYGROUND=true.
-  const playgroundOn = options.playground ?? playgroundEnabled(process.env);
+  const playgroundOn = options.playground ?? false;
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
@@ -119,14 +123,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     res.type(registry.contentType).send(await registry.metrics());
   });
   // REST upload for lab PDFs: parsed here, then run as the uploadLabReport mutation with the caller's token.
-  app.use('/api/labs', labUploadRouter({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, maxBytes: uploadLimits().maxBytes }));
+  app.use('/api/labs', labUploadRouter({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, maxBytes: options.maxUploadBytes ?? labsSettings.maxUploadBytes.default! }));
   const limiter = createRateLimiter(options.redisUrl);
   app.use('/oauth/token', tokenEndpoint({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, limiter }));
   app.use('/app', webApp());
   app.get('/graphql', playground({ enabled: playgroundOn, devToken: options.devToken }));
   app.use(
     '/graphql',
-    express.json({ limit: '15mb' }),
+    express.json({ limit: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),
     partnerAccess({ verifyToken: options.verifyToken, manifest: loadManifest(), limiter }),
     expressMiddleware(server, {
       context: async ({ req }) => {

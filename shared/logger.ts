@@ -1,9 +1,19 @@
 import pino from 'pino';
+import { processConfig } from './config';
+
+/** LOG_LEVEL; while the settings are invalid, `info`, so the start can still say what is wrong with them. */
+function level(): string {
+  try {
+    return processConfig().logLevel;
+  } catch {
+    return 'info';
+  }
+}
 
 // One root logger; each service logs through a child tagged with its name, so the
 // interleaved output of `npm start` reads service by service.
 const root = pino({
-  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
+  level: level(),
   base: undefined,
   timestamp: pino.stdTimeFunctions.isoTime,
 });

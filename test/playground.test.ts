@@ -6,7 +6,8 @@ import express from 'express';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSchema, parse, validate } from 'graphql';
-import { ASSET_PARAM, EXAMPLE_OPERATIONS, playground, playgroundEnabled } from '../gateway/playground';
+import { ASSET_PARAM, EXAMPLE_OPERATIONS, playground } from '../gateway/playground';
+import { loadConfig, SettingsError } from '../shared/config';
 
 interface App {
   url: string;
@@ -148,13 +149,15 @@ describe('GraphiQL playground', () => {
   });
 
   it('is on in development and test, off in production unless PLAYGROUND=true', () => {
+    const playgroundEnabled = (env: NodeJS.ProcessEnv) => loadConfig(env).playground;
     expect(playgroundEnabled({})).toBe(true);
     expect(playgroundEnabled({ NODE_ENV: 'development' })).toBe(true);
     expect(playgroundEnabled({ NODE_ENV: 'test' })).toBe(true);
     expect(playgroundEnabled({ NODE_ENV: 'production' })).toBe(false);
     expect(playgroundEnabled({ NODE_ENV: 'production', PLAYGROUND: 'true' })).toBe(true);
     expect(playgroundEnabled({ NODE_ENV: 'production', PLAYGROUND: '1' })).toBe(true);
-    expect(playgroundEnabled({ NODE_ENV: 'production', PLAYGROUND: 'yes-please' })).toBe(false);
+    // A value that is neither on nor off stops start instead of guessing.
+    expect(() => playgroundEnabled({ NODE_ENV: 'production', PLAYGROUND: 'yes-please' })).toThrow(SettingsError);
     expect(playgroundEnabled({ NODE_ENV: 'development', PLAYGROUND: 'false' })).toBe(false);
   });
 });

@@ -29,6 +29,17 @@ describe('start-up failures', () => {
     expect(output).not.toContain('secret');
   });
 
+  it('exits non-zero naming every bad setting before anything starts', async () => {
+    const { code, output } = await runStart({ SUBGRAPH_TIMEOUT_MS: 'soon', WEARABLES_SYNC_CONCURRENCY: '0', ANTHROPIC_API_KEY: 'sk-secret-value', ANTHROPIC_BASE_URL: 'nope' });
+    expect(code).toBe(1);
+    expect(output).toContain('Invalid settings');
+    expect(output).toContain('SUBGRAPH_TIMEOUT_MS="soon"');
+    expect(output).toContain('WEARABLES_SYNC_CONCURRENCY="0"');
+    expect(output).toContain('ANTHROPIC_BASE_URL="nope"');
+    expect(output).not.toContain('sk-secret-value');
+    expect(output).not.toContain('listening');
+  });
+
   it('names the data folder when it cannot be used', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'loop-start-'));
     const file = path.join(dir, 'not-a-folder');

@@ -1,13 +1,14 @@
 // The MCP server logs to stderr: on the stdio transport stdout carries the protocol and nothing
 // else. Lines name the tool and its outcome, never a token or a tool's arguments (patient ids).
 import pino from 'pino';
+import { processConfig } from '../../shared/config';
 
 export type Logger = pino.Logger;
 
 export function mcpLogger(): Logger {
   return pino(
     {
-      level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
+      level: processConfig().logLevel,
       base: { service: 'mcp' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

@@ -1,4 +1,4 @@
-// `npx tsx prisma/seed/cli.ts [patients]`: migrates the configured database (DATABASE_URL,
+// `npx tsx prisma/seed/cli.ts [patients]` (else SEED_PATIENTS): migrates the configured database (DATABASE_URL,
 // else the embedded PGlite in DATA_DIR) and fills it with the demo data set, only when it
 // has no patients yet.
 import { loadConfig } from '../../shared/config';
@@ -8,8 +8,8 @@ import { seedDatabase } from './index';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const arg = process.argv[2] ?? process.env.SEED_PATIENTS;
-  const patients = arg === undefined ? undefined : Number(arg);
+  const arg = process.argv[2];
+  const patients = arg === undefined ? config.seedPatients : Number(arg);
   if (patients !== undefined && (!Number.isInteger(patients) || patients < 0)) {
     throw new Error(`The patient count must be a whole number, got "${arg}"`);
   }

@@ -1,9 +1,8 @@
 // Which keys verify tokens. Production: Clerk (CLERK_JWT_KEY, the instance's PEM public key,
 // for networkless verification; or AUTH_JWKS_URL). Development and tests with neither set:
-// the local dev issuer whose key pair lives in the data folder.
+// the local dev issuer whose key pair lives in the data folder. Settings: config.auth.
 import type { Config } from '../config';
 import { DEV_ISSUER, devJwks } from './dev-issuer';
-import { DEFAULT_ROLE_CLAIM } from './identity';
 import { PARTNER_ISSUER, partnerVerificationKeys } from './partner-issuer';
 import { createTokenVerifier, unauthenticated, type TokenVerifier } from './verify';
 import { decodeJwt } from 'jose';
@@ -38,13 +37,10 @@ function issuerOf(token: string): string | undefined {
 
 /** Tokens of people: Clerk's, or the dev issuer's. */
 async function userTokens(config: Config): Promise<AuthSetup> {
-  const jwksUrl = process.env.AUTH_JWKS_URL || undefined;
-  const publicKeyPem = process.env.CLERK_JWT_KEY || undefined;
-  const roleClaim = process.env.AUTH_ROLE_CLAIM || DEFAULT_ROLE_CLAIM;
-  const authorizedParties = process.env.AUTH_AUTHORIZED_PARTIES?.split(',').map((s) => s.trim()) ?? [];
+  const { jwksUrl, clerkJwtKey: publicKeyPem, roleClaim, authorizedParties, issuer } = config.auth;
   if (jwksUrl || publicKeyPem) {
     return {
-      verify: createTokenVerifier({ jwksUrl, publicKeyPem, issuer: process.env.AUTH_ISSUER || undefined, authorizedParties }),
+      verify: createTokenVerifier({ jwksUrl, publicKeyPem, issuer, authorizedParties }),
       roleClaim,
       devIssuer: false,
     };

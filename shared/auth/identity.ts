@@ -5,9 +5,11 @@ import { ANONYMOUS, ROLES, type Caller, type Role } from './caller';
 import { bearerToken, claimAt, unauthenticated, type TokenVerifier } from './verify';
 import { PARTNER_ISSUER } from './partner-issuer';
 import type { JWTPayload } from 'jose';
+import { authSettings } from '../config';
 
-/** Where Clerk's session-token template puts the role. */
-export const DEFAULT_ROLE_CLAIM = 'publicMetadata.adminRole';
+/** Where Clerk's session-token template puts the role (AUTH_ROLE_CLAIM's default). */
+const DEFAULT_ROLE_CLAIM = authSettings.roleClaim.default!;
+
 /** How long a user id → patient id mapping is reused before it is looked up again. */
 export const DEFAULT_MAPPING_CACHE_MS = 60_000;
 const IDENTITY_PROVIDER = 'clerk';

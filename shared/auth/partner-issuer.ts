@@ -1,8 +1,8 @@
 // Tokens for partner (machine) clients: the OAuth client-credentials grant ends here. The
 // patient subgraph checks a credential's secret and signs a short-lived RS256 token with this
 // issuer; the gateway and every subgraph verify it like any other token (auth/config.ts).
-// Keys: PARTNER_SIGNING_JWK (a private RSA JWK with a kid) only where tokens are issued (the
-// patient subgraph), PARTNER_JWKS (its public JWKS) everywhere tokens are verified; in development
+// Keys (config.partner): PARTNER_SIGNING_JWK (a private RSA JWK with a kid) only where tokens are
+// issued (the patient subgraph), PARTNER_JWKS (its public JWKS) everywhere tokens are verified; in development
 // a key pair made once in the data folder. Without them, in production, partner access is off.
 import path from 'node:path';
 import { importJWK, SignJWT, type JWK } from 'jose';
@@ -11,8 +11,6 @@ import type { Role } from './caller';
 import { ensureKeyPair, publicJwkOf } from './key-file';
 
 export const PARTNER_ISSUER = 'loop-health-partners';
-/** Partner tokens are short-lived: a revoked credential's token stops working soon even where revocation is not checked. */
-export const DEFAULT_PARTNER_TOKEN_TTL_SECONDS = 15 * 60;
 const KEY_FILE = 'partner-auth/signing-key.json';
 
 /** The claims a partner token carries (besides iss/sub/iat/exp). */
@@ -33,8 +31,8 @@ export interface PartnerIssuer {
 export const partnerSubject = (credentialId: string) => `partner:${credentialId}`;
 
 /** The public keys partner tokens are verified with: PARTNER_JWKS, else the issuer's own (one process, development). */
-export async function partnerVerificationKeys(config: Pick<Config, 'env' | 'dataDir'>): Promise<{ keys: JWK[] } | null> {
-  const configured = process.env.PARTNER_JWKS;
+export async function partnerVerificationKeys(config: Pick<Config, 'env' | 'dataDir' | 'partner'>): Promise<{ keys: JWK[] } | null> {
+  const configured = config.partner.jwks;
   if (configured) {
     const jwks = JSON.parse(configured) as { keys?: JWK[] };
     if (!Array.isArray(jwks.keys) || jwks.keys.some((key) => key.d)) throw new Error('PARTNER_JWKS must be a JWKS of public keys ({"keys":[…]}, no private parts)');
@@ -45,14 +43,14 @@ export async function partnerVerificationKeys(config: Pick<Config, 'env' | 'data
 
 const issuers = new Map<string, Promise<PartnerIssuer | null>>();
 
-export function partnerIssuer(config: Pick<Config, 'env' | 'dataDir'>): Promise<PartnerIssuer | null> {
+export function partnerIssuer(config: Pick<Config, 'env' | 'dataDir' | 'partner'>): Promise<PartnerIssuer | null> {
   const key = `${config.env}:${config.dataDir}`;
   if (!issuers.has(key)) issuers.set(key, createIssuer(config));
   return issuers.get(key)!;
 }
 
-async function createIssuer(config: Pick<Config, 'env' | 'dataDir'>): Promise<PartnerIssuer | null> {
-  const configured = process.env.PARTNER_SIGNING_JWK;
+async function createIssuer(config: Pick<Config, 'env' | 'dataDir' | 'partner'>): Promise<PartnerIssuer | null> {
+  const configured = config.partner.signingJwk;
   let privateJwk: JWK;
   if (configured) {
     privateJwk = JSON.parse(configured) as JWK;
@@ -63,8 +61,8 @@ async function createIssuer(config: Pick<Config, 'env' | 'dataDir'>): Promise<Pa
     return null;
   }
   const signingKey = await importJWK(privateJwk, 'RS256');
-  // Between a minute and an hour: longer tokens outlive revocation checks made elsewhere.
-  const ttl = Math.min(3600, Math.max(60, Math.trunc(Number(process.env.PARTNER_TOKEN_TTL_SECONDS)) || DEFAULT_PARTNER_TOKEN_TTL_SECONDS));
+  // Between a minute and an hour (the setting's range): longer tokens outlive revocation checks made elsewhere.
+  const ttl = config.partner.tokenTtlSeconds;
   return {
     jwks: { keys: [{ ...publicJwkOf(privateJwk), alg: 'RS256', use: 'sig' }] },
     async sign(grant) {

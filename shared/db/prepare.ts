@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 
 const SEED_LOCK_KEY = 72707370;
 
-export async function prepareDatabase(db: Database, options: { seed: boolean; log: Logger }): Promise<void> {
+export async function prepareDatabase(db: Database, options: { seed: boolean; seedPatients?: number; log: Logger }): Promise<void> {
   const applied = await migrate(db.sql);
   if (applied.length) options.log.info({ migrations: applied }, 'applied migrations');
   if (!options.seed) return;
@@ -14,7 +14,7 @@ export async function prepareDatabase(db: Database, options: { seed: boolean; lo
     if ((await db.prisma.customerProfile.count()) > 0) return;
     const started = Date.now();
     const { seedDatabase } = await import('../../prisma/seed');
-    const summary = await seedDatabase(db.prisma);
+    const summary = await seedDatabase(db.prisma, { patients: options.seedPatients });
     options.log.info({ ms: Date.now() - started, ...summary }, 'seeded the demo data set');
   });
 }

@@ -55,7 +55,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
         connectTimeoutMs: config.databaseConnectTimeoutMs,
       });
       log.info(`database: ${db.description}`);
-      await prepareDatabase(db, { seed: config.seed, log });
+      await prepareDatabase(db, { seed: config.seed, seedPatients: config.seedPatients, log });
     }
     const auth = await setUpAuth(config);
     if (db) {
@@ -74,6 +74,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           resolveCaller,
           pubsub,
           withoutPermissions: options.withoutPermissions,
+          jsonBodyLimitBytes: config.jsonBodyLimitBytes,
         });
         servers.push(server);
         serviceLogger(name).info(`subgraph ${name} listening on ${server.url}/graphql`);
@@ -91,6 +92,9 @@ export async function launch(config: Config, services: ServiceName[], options: L
           verifyToken: auth.verify,
           devJwks: auth.devIssuer ? await devJwks(config.dataDir) : undefined,
           redisUrl: config.redisUrl,
+          playground: config.playground,
+          jsonBodyLimitBytes: config.jsonBodyLimitBytes,
+          maxUploadBytes: config.labs.maxUploadBytes,
           // The playground opens signed in as the first seeded patient (dev issuer only).
           devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: '8h' }) : undefined,
         }),

@@ -17,7 +17,7 @@ import { applyPermissions } from '../rbac/apply';
 import type { PubSub } from '../pubsub';
 import { serveSubscriptions } from './subscriptions';
 import { AuditTrail, auditPlugin } from '../rbac/audit';
-import type { Config, SubgraphName } from '../config';
+import { DEFAULT_JSON_BODY_LIMIT_BYTES, type Config, type SubgraphName } from '../config';
 import type { Database, Prisma } from '../db/database';
 import { scalarResolvers } from '../graphql/scalars';
 import { serviceLogger, type Logger } from '../logger';
@@ -69,6 +69,8 @@ export interface StartSubgraphOptions {
   pubsub: PubSub;
   /** Benchmarks only (see bench/shield-cost.ts): leave out the graphql-shield rules. */
   withoutPermissions?: boolean;
+  /** Largest JSON body read (default DEFAULT_JSON_BODY_LIMIT_BYTES). */
+  jsonBodyLimitBytes?: number;
 }
 
 export async function startSubgraph<L>(module: SubgraphModule<L>, options: StartSubgraphOptions): Promise<RunningServer> {
@@ -108,7 +110,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
   };
   app.use(
     '/graphql',
-    express.json({ limit: '15mb' }),
+    express.json({ limit: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),
     expressMiddleware(server, {
       context: ({ req }) =>
         contextFor({

@@ -21,7 +21,7 @@ export const lunaSubgraph: SubgraphModule<LunaLoaders> = {
   createLoaders: createLunaLoaders,
   // Turns run here, outside requests: sendLunaMessage hands them to this process's runner.
   async startBackground(runtime) {
-    const config = loadLunaConfig();
+    const config = loadLunaConfig(runtime.config);
     const model: ModelProvider = config.anthropic
       ? new AnthropicProvider({ ...config.anthropic, timeoutMs: config.modelTimeoutMs })
       : new OfflineModel(config.offlineChunkDelayMs);

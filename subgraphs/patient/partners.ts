@@ -7,7 +7,7 @@ import type { PartnerCredential } from '../../generated/prisma/client';
 import { ROLES, type Role } from '../../shared/auth/caller';
 import { partnerIssuer } from '../../shared/auth/partner-issuer';
 import { unauthenticated } from '../../shared/auth/verify';
-import { loadConfig } from '../../shared/config';
+import { processConfig } from '../../shared/config';
 import { badUserInput, notFound, parseId } from '../../shared/graphql/errors';
 import { ACTIONS, RESOURCES } from '../../shared/rbac/matrix';
 import type { SubgraphContext } from '../../shared/server/context';
@@ -76,7 +76,7 @@ const tokenRequests = new WeakSet<object>();
 export async function issuePartnerToken(ctx: SubgraphContext, clientId: string, clientSecret: string) {
   if (tokenRequests.has(ctx.audit)) throw badUserInput('clientId', 'one token per request');
   tokenRequests.add(ctx.audit);
-  const issuer = await partnerIssuer(loadConfig());
+  const issuer = await partnerIssuer(processConfig());
   if (!issuer) throw new GraphQLError('Partner access is not enabled on this server', { extensions: { code: 'FORBIDDEN' } });
   const credential = clientId.length <= 100 ? await ctx.prisma.partnerCredential.findUnique({ where: { clientId } }) : null;
   const presented = Buffer.from(sha256(clientSecret), 'hex');

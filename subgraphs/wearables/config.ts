@@ -1,35 +1,15 @@
-// Settings only the wearables subgraph reads, each default named and explained once.
-// Vendor credentials decide, per provider, whether it is the real vendor or its local
-// simulator: a provider with a client id configured (or any provider in production) talks to
-// the vendor; otherwise it talks to the simulator this process starts on a local port.
-import { loadConfig, type Config } from '../../shared/config';
+// The wearables subgraph's settings, derived from the process's settings (declared, typed and
+// defaulted in shared/config/settings.ts). Vendor credentials decide, per provider, whether it is
+// the real vendor or its local simulator: a provider with a client id or an endpoint configured
+// (or any provider in production) talks to the vendor; otherwise it talks to the simulator this
+// process starts on a local port.
+import { processConfig, SIMULATOR_PORT_OFFSET, WEARABLE_VENDORS, wearablesSettings, type Config } from '../../shared/config';
 import type { WearableProvider } from '../../generated/prisma/client';
 
-export const PROVIDERS: readonly WearableProvider[] = ['OURA', 'WHOOP', 'DEXCOM', 'GARMIN'];
-
-/** Simulator ports: 4011 OURA, 4012 WHOOP, 4013 DEXCOM, 4014 GARMIN; PORT_BASE moves them to base+11..14. */
-export const DEFAULT_SIMULATOR_PORT_BASE = 4011;
-export const SIMULATOR_PORT_OFFSET_FROM_PORT_BASE = 11;
-/** How long a started authorization (its `state`) may be completed. */
-export const DEFAULT_OAUTH_STATE_TTL_SECONDS = 600;
-/** The daily sync: 03:00 UTC. */
-export const DEFAULT_SYNC_CRON = '0 3 * * *';
-/** Sync jobs one process runs at once per provider (each waits mostly on the vendor's HTTP answers). */
-export const DEFAULT_SYNC_CONCURRENCY = 2;
-/** A new connection's first sync reaches this far back. */
-export const DEFAULT_INITIAL_SYNC_DAYS = 30;
-/** Attempts per vendor request (the first plus retries on 429, 5xx and network errors). */
-export const DEFAULT_HTTP_MAX_ATTEMPTS = 4;
-/** First retry delay; doubles per attempt (with jitter) unless the vendor sends Retry-After. */
-export const DEFAULT_HTTP_BACKOFF_MS = 250;
-/** Longest wait between two attempts, whatever Retry-After says. */
-export const DEFAULT_HTTP_MAX_BACKOFF_MS = 30_000;
-export const DEFAULT_HTTP_TIMEOUT_MS = 15_000;
-/** A failed sync job is retried by the queue this many times (after the in-job HTTP retries). */
-export const DEFAULT_SYNC_RETRY_LIMIT = 3;
-export const DEFAULT_SYNC_RETRY_DELAY_SECONDS = 30;
-/** Raw vendor pages are kept this long (to re-derive readings when a mapping changes), then deleted by the daily run. */
-export const DEFAULT_RAW_PAYLOAD_RETENTION_DAYS = 90;
+export const PROVIDERS: readonly WearableProvider[] = WEARABLE_VENDORS;
+export { SIMULATOR_PORT_OFFSET };
+/** Raw vendor pages are kept this long unless WEARABLES_RAW_PAYLOAD_RETENTION_DAYS says otherwise. */
+export const DEFAULT_RAW_PAYLOAD_RETENTION_DAYS = wearablesSettings.rawPayloadRetentionDays.default!;
 
 export interface VendorSettings {
   /** True: this provider talks to its local simulator (nothing of the vendor configured, not production). */
@@ -67,58 +47,43 @@ export interface WearablesConfig {
   rawPayloadRetentionDays: number;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, got "${raw}"`);
-  return value;
-}
-
-export function loadWearablesConfig(base: Config, env: NodeJS.ProcessEnv = process.env): WearablesConfig {
-  const portBase = env.WEARABLES_SIMULATOR_PORT_BASE
-    ? int(env, 'WEARABLES_SIMULATOR_PORT_BASE', DEFAULT_SIMULATOR_PORT_BASE, 1)
-    : env.PORT_BASE
-      ? int(env, 'PORT_BASE', 4000, 1) + SIMULATOR_PORT_OFFSET_FROM_PORT_BASE
-      : DEFAULT_SIMULATOR_PORT_BASE;
+export function loadWearablesConfig(config: Config): WearablesConfig {
+  const settings = config.wearables;
   const vendors = Object.fromEntries(
     PROVIDERS.map((provider) => {
-      const clientId = env[`${provider}_CLIENT_ID`] || '';
-      const urls = {
-        authorizeUrl: env[`${provider}_AUTHORIZE_URL`] || undefined,
-        tokenUrl: env[`${provider}_TOKEN_URL`] || undefined,
-        apiUrl: env[`${provider}_API_URL`] || undefined,
-      };
-      const simulated = base.env !== 'production' && !clientId && !urls.authorizeUrl && !urls.tokenUrl && !urls.apiUrl;
-      const settings: VendorSettings = {
+      const { clientId, clientSecret, authorizeUrl, tokenUrl, apiUrl, redirectUri } = settings.vendors[provider];
+      const simulated = config.env !== 'production' && !clientId && !authorizeUrl && !tokenUrl && !apiUrl;
+      const vendor: VendorSettings = {
         simulated,
         available: simulated || Boolean(clientId),
-        clientId: simulated ? 'loop-health-dev' : clientId,
-        clientSecret: env[`${provider}_CLIENT_SECRET`] || (simulated ? 'simulator-secret' : ''),
-        ...urls,
-        redirectUri: env[`${provider}_REDIRECT_URI`] || env.WEARABLES_REDIRECT_URI || undefined,
+        clientId: simulated ? 'loop-health-dev' : (clientId ?? ''),
+        clientSecret: clientSecret ?? (simulated ? 'simulator-secret' : ''),
+        authorizeUrl,
+        tokenUrl,
+        apiUrl,
+        redirectUri: redirectUri ?? settings.redirectUri,
       };
-      return [provider, settings];
+      return [provider, vendor];
     }),
   ) as Record<WearableProvider, VendorSettings>;
   return {
-    env: base.env,
-    dataDir: base.dataDir,
-    host: base.host,
-    tokenKeys: env.WEARABLE_TOKEN_KEYS || undefined,
+    env: config.env,
+    dataDir: config.dataDir,
+    host: config.host,
+    tokenKeys: settings.tokenKeys,
     vendors,
-    simulatorPorts: Object.fromEntries(PROVIDERS.map((provider, i) => [provider, portBase + i])) as Record<WearableProvider, number>,
-    oauthStateTtlSeconds: int(env, 'WEARABLES_OAUTH_STATE_TTL_SECONDS', DEFAULT_OAUTH_STATE_TTL_SECONDS, 1),
-    syncCron: env.WEARABLES_SYNC_CRON || DEFAULT_SYNC_CRON,
-    syncConcurrency: int(env, 'WEARABLES_SYNC_CONCURRENCY', DEFAULT_SYNC_CONCURRENCY, 1),
-    initialSyncDays: int(env, 'WEARABLES_INITIAL_SYNC_DAYS', DEFAULT_INITIAL_SYNC_DAYS, 1),
-    httpMaxAttempts: int(env, 'WEARABLES_HTTP_MAX_ATTEMPTS', DEFAULT_HTTP_MAX_ATTEMPTS, 1),
-    httpBackoffMs: int(env, 'WEARABLES_HTTP_BACKOFF_MS', DEFAULT_HTTP_BACKOFF_MS),
-    httpMaxBackoffMs: int(env, 'WEARABLES_HTTP_MAX_BACKOFF_MS', DEFAULT_HTTP_MAX_BACKOFF_MS),
-    httpTimeoutMs: int(env, 'WEARABLES_HTTP_TIMEOUT_MS', DEFAULT_HTTP_TIMEOUT_MS, 1),
-    syncRetryLimit: int(env, 'WEARABLES_SYNC_RETRY_LIMIT', DEFAULT_SYNC_RETRY_LIMIT),
-    syncRetryDelaySeconds: int(env, 'WEARABLES_SYNC_RETRY_DELAY_SECONDS', DEFAULT_SYNC_RETRY_DELAY_SECONDS, 1),
-    rawPayloadRetentionDays: int(env, 'WEARABLES_RAW_PAYLOAD_RETENTION_DAYS', DEFAULT_RAW_PAYLOAD_RETENTION_DAYS, 1),
+    simulatorPorts: Object.fromEntries(PROVIDERS.map((provider, i) => [provider, settings.simulatorPortBase + i])) as Record<WearableProvider, number>,
+    oauthStateTtlSeconds: settings.oauthStateTtlSeconds,
+    syncCron: settings.syncCron,
+    syncConcurrency: settings.syncConcurrency,
+    initialSyncDays: settings.initialSyncDays,
+    httpMaxAttempts: settings.httpMaxAttempts,
+    httpBackoffMs: settings.httpBackoffMs,
+    httpMaxBackoffMs: settings.httpMaxBackoffMs,
+    httpTimeoutMs: settings.httpTimeoutMs,
+    syncRetryLimit: settings.syncRetryLimit,
+    syncRetryDelaySeconds: settings.syncRetryDelaySeconds,
+    rawPayloadRetentionDays: settings.rawPayloadRetentionDays,
   };
 }
 
@@ -126,6 +91,6 @@ let current: WearablesConfig | undefined;
 
 /** The process's settings (resolvers have no runtime object; background work passes its own). */
 export function wearablesConfig(): WearablesConfig {
-  current ??= loadWearablesConfig(loadConfig());
+  current ??= loadWearablesConfig(processConfig());
   return current;
 }

@@ -5,13 +5,10 @@
 // misreads never becomes a reading. Everything after (matching, units, ranges) is the same
 // as for parsed rows.
 import Anthropic from '@anthropic-ai/sdk';
+import type { Config } from '../../../shared/config';
 import { isValue, normalizeLine, parsePrintedDate, splitValue } from './fields';
 import type { ExtractedReport, ExtractedRow } from './report';
 
-/** LAB_EXTRACTOR_MODEL: the Claude model that reads reports. */
-export const DEFAULT_LAB_EXTRACTOR_MODEL = 'claude-sonnet-4-6';
-/** LAB_EXTRACTOR_TIMEOUT_MS: one request's deadline. */
-export const DEFAULT_LAB_EXTRACTOR_TIMEOUT_MS = 60_000;
 /** Output room for ~300 rows. */
 const MAX_TOKENS = 16_000;
 /** A lab report's text is a few thousand characters; more is cut off (and the rows past it are not read). */
@@ -29,16 +26,10 @@ export interface AiExtractorOptions {
 
 export type AiExtractor = (text: string) => Promise<ExtractedReport>;
 
-/** Options from ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, LAB_EXTRACTOR_MODEL, LAB_EXTRACTOR_TIMEOUT_MS; null without a key. */
-export function aiExtractorOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AiExtractorOptions | null {
-  if (!env.ANTHROPIC_API_KEY) return null;
-  const timeout = Number(env.LAB_EXTRACTOR_TIMEOUT_MS);
-  return {
-    apiKey: env.ANTHROPIC_API_KEY,
-    baseURL: env.ANTHROPIC_BASE_URL || undefined,
-    model: env.LAB_EXTRACTOR_MODEL || DEFAULT_LAB_EXTRACTOR_MODEL,
-    timeoutMs: Number.isInteger(timeout) && timeout > 0 ? timeout : DEFAULT_LAB_EXTRACTOR_TIMEOUT_MS,
-  };
+/** The extractor's options from the settings (ANTHROPIC_API_KEY, …, LAB_EXTRACTOR_MODEL); null without a key. */
+export function aiExtractorOptions(config: Pick<Config, 'anthropic' | 'labs'>): AiExtractorOptions | null {
+  if (!config.anthropic) return null;
+  return { apiKey: config.anthropic.apiKey, baseURL: config.anthropic.baseUrl, model: config.labs.extractorModel, timeoutMs: config.labs.extractorTimeoutMs };
 }
 
 const nullableString = (description: string) => ({ type: ['string', 'null'], description });

@@ -4,7 +4,8 @@
 import type { Logger } from '../../../shared/logger';
 import { uploadRefused } from '../upload/errors';
 import { decodeText, type ReportFile } from '../upload/file';
-import { aiExtractorOptionsFromEnv, createAiExtractor, type AiExtractor } from './ai';
+import type { Config } from '../../../shared/config';
+import { aiExtractorOptions, createAiExtractor, type AiExtractor } from './ai';
 import { parseReportCsv } from './csv';
 import { parseReportText } from './lines';
 import { pdfText } from './pdf';
@@ -20,14 +21,14 @@ export interface ExtractOptions {
   log?: Logger;
 }
 
-let fromEnv: { settings: string; extractor: AiExtractor | null } | undefined;
+let built: { settings: string; extractor: AiExtractor | null } | undefined;
 
-/** The AI extractor the environment configures (ANTHROPIC_API_KEY …), built once per setting. */
-export function aiExtractorFromEnv(env: NodeJS.ProcessEnv = process.env): AiExtractor | null {
-  const options = aiExtractorOptionsFromEnv(env);
+/** The AI extractor the settings configure (ANTHROPIC_API_KEY …), built once per distinct settings. */
+export function aiExtractorFor(config: Pick<Config, 'anthropic' | 'labs'>): AiExtractor | null {
+  const options = aiExtractorOptions(config);
   const settings = JSON.stringify(options);
-  if (fromEnv?.settings !== settings) fromEnv = { settings, extractor: options ? createAiExtractor(options) : null };
-  return fromEnv.extractor;
+  if (built?.settings !== settings) built = { settings, extractor: options ? createAiExtractor(options) : null };
+  return built.extractor;
 }
 
 export async function extractReport(file: ReportFile, options: ExtractOptions): Promise<ExtractedReport> {

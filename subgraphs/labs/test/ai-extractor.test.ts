@@ -4,8 +4,9 @@
 // to it only when the parser finds nothing.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { aiExtractorFromEnv, extractReport } from '../extract';
-import { aiExtractorOptionsFromEnv, createAiExtractor, DEFAULT_LAB_EXTRACTOR_MODEL, TOOL_NAME } from '../extract/ai';
+import { loadConfig, DEFAULT_CLAUDE_MODEL } from '../../../shared/config';
+import { aiExtractorFor, extractReport } from '../extract';
+import { aiExtractorOptions, createAiExtractor, TOOL_NAME } from '../extract/ai';
 import { toReadings } from '../readings';
 import type { ReportFile } from '../upload/file';
 
@@ -117,12 +118,12 @@ describe('the AI extractor', () => {
   });
 
   it('is configured from the environment: key, base URL, model; none without a key', async () => {
-    expect(aiExtractorOptionsFromEnv({})).toBeNull();
-    expect(aiExtractorOptionsFromEnv({ ANTHROPIC_API_KEY: 'k' })).toMatchObject({ apiKey: 'k', model: DEFAULT_LAB_EXTRACTOR_MODEL, baseURL: undefined });
-    expect(aiExtractorFromEnv({})).toBeNull();
+    expect(aiExtractorOptions(loadConfig({}))).toBeNull();
+    expect(aiExtractorOptions(loadConfig({ ANTHROPIC_API_KEY: 'k' }))).toMatchObject({ apiKey: 'k', model: DEFAULT_CLAUDE_MODEL, baseURL: undefined });
+    expect(aiExtractorFor(loadConfig({}))).toBeNull();
 
     answer = { input: MODEL_ROWS };
-    const extract = aiExtractorFromEnv({ ANTHROPIC_API_KEY: 'sk-env-key', ANTHROPIC_BASE_URL: baseURL, LAB_EXTRACTOR_MODEL: 'claude-env-model' });
+    const extract = aiExtractorFor(loadConfig({ ANTHROPIC_API_KEY: 'sk-env-key', ANTHROPIC_BASE_URL: baseURL, LAB_EXTRACTOR_MODEL: 'claude-env-model' }));
     expect(extract).not.toBeNull();
     await extract!(VERTICAL);
     expect(seen[0].body.model).toBe('claude-env-model');

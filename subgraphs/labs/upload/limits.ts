@@ -1,12 +1,7 @@
-// The limits of a lab-report upload, each with its default and the variable that moves it.
-// They are read per upload, so a test or an operator can change them without a restart.
+// The limits of a lab-report upload. The configurable ones are settings (LAB_UPLOAD_MAX_BYTES,
+// LAB_UPLOAD_MAX_PAGES, LAB_EXTRACT_TIMEOUT_MS in shared/config/settings.ts); the rest are fixed here.
+import { processConfig } from '../../../shared/config';
 
-/** LAB_UPLOAD_MAX_BYTES: the largest file accepted, 10 MB. Base64 in a GraphQL body adds a third: the 15 MB JSON limit of the servers must stay above it. */
-export const DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-/** LAB_UPLOAD_MAX_PAGES: a lab report is a few pages; thousands are an attack or a mistake. */
-export const DEFAULT_MAX_PDF_PAGES = 50;
-/** LAB_EXTRACT_TIMEOUT_MS: the deadline for reading the text out of a PDF. */
-export const DEFAULT_EXTRACT_TIMEOUT_MS = 30_000;
 /** The most values one report may hold (a full panel has ~100). */
 export const MAX_READINGS = 500;
 
@@ -16,20 +11,8 @@ export interface UploadLimits {
   timeoutMs: number;
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return value;
-}
-
-export function uploadLimits(env: NodeJS.ProcessEnv = process.env): UploadLimits {
-  return {
-    maxBytes: positiveInt(env, 'LAB_UPLOAD_MAX_BYTES', DEFAULT_MAX_UPLOAD_BYTES),
-    maxPages: positiveInt(env, 'LAB_UPLOAD_MAX_PAGES', DEFAULT_MAX_PDF_PAGES),
-    timeoutMs: positiveInt(env, 'LAB_EXTRACT_TIMEOUT_MS', DEFAULT_EXTRACT_TIMEOUT_MS),
-  };
+export function uploadLimits(labs = processConfig().labs): UploadLimits {
+  return { maxBytes: labs.maxUploadBytes, maxPages: labs.maxPdfPages, timeoutMs: labs.extractTimeoutMs };
 }
 
 export function formatBytes(bytes: number): string {

@@ -8,7 +8,8 @@ import { appendPatientEvent } from '../../../shared/domain/patient-events';
 import { notFound, parseId } from '../../../shared/graphql/errors';
 import type { SubgraphContext } from '../../../shared/server/context';
 import { onLabResultStored } from '../events';
-import { aiExtractorFromEnv, extractReport } from '../extract';
+import { processConfig } from '../../../shared/config';
+import { aiExtractorFor, extractReport } from '../extract';
 import { labsScore } from '../health-score';
 import type { LabsLoaders } from '../loaders';
 import { toReadings } from '../readings';
@@ -36,7 +37,7 @@ export async function uploadLabReport(ctx: Ctx, args: { patientId: string; file:
   const previous = await existing();
   if (previous) return previous;
 
-  const report = await extractReport(file, { maxPages: limits.maxPages, timeoutMs: limits.timeoutMs, ai: aiExtractorFromEnv(), log: ctx.log });
+  const report = await extractReport(file, { maxPages: limits.maxPages, timeoutMs: limits.timeoutMs, ai: aiExtractorFor(processConfig()), log: ctx.log });
   if (report.rows.length > MAX_READINGS) throw uploadRefused('TOO_MANY_RESULTS', `holds ${report.rows.length} results; a report may hold at most ${MAX_READINGS}`);
   const collectedAt = report.collectedAt ? printedDateToInstant(report.collectedAt, facts.timezone) : new Date();
   if (collectedAt.getTime() > Date.now() + FUTURE_TOLERANCE_MS) {

@@ -31,7 +31,7 @@ export async function startHarness(options: { patients?: number } = {}) {
   const simulators: RunningServer[] = [];
   for (const provider of PROVIDERS) simulators.push(await startSimulator(SIMULATORS[provider], '127.0.0.1', 0));
   const config: WearablesConfig = {
-    ...loadWearablesConfig(loadConfig(), { NODE_ENV: 'test' }),
+    ...loadWearablesConfig(loadConfig({ NODE_ENV: 'test' })),
     simulatorPorts: Object.fromEntries(PROVIDERS.map((provider, i) => [provider, simulators[i].port])) as Record<WearableProvider, number>,
     httpBackoffMs: 5,
     syncConcurrency: 2,

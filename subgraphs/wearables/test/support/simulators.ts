@@ -1,11 +1,11 @@
 // Test helpers for the vendor simulators: where the test stack's simulators listen, their
 // control API (faults, fixtures, revocation), and the browser's part of the OAuth flow.
-import { PROVIDERS, SIMULATOR_PORT_OFFSET_FROM_PORT_BASE } from '../../config';
+import { PROVIDERS, SIMULATOR_PORT_OFFSET } from '../../config';
 import type { LoggedRequest } from '../../simulators/server';
 
 /** The test stack's simulator of `provider` (its ports move with the stack's PORT_BASE). */
 export function stackSimulator(provider: string): string {
-  const base = Number(process.env.TEST_PORT_BASE) + SIMULATOR_PORT_OFFSET_FROM_PORT_BASE;
+  const base = Number(process.env.TEST_PORT_BASE) + SIMULATOR_PORT_OFFSET;
   return `http://127.0.0.1:${base + PROVIDERS.indexOf(provider as never)}`;
 }
 

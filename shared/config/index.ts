@@ -1,0 +1,151 @@
+// The processes' settings, typed: every environment variable the platform reads is declared in
+// settings.ts and read here, once, by loadConfig(). A bad value stops start with one message
+// naming every bad variable. Nothing else in the product reads process.env.
+import path from 'node:path';
+import { parseSection, type ValuesOf } from './define';
+import {
+  anthropicSettings,
+  authSettings,
+  databaseSettings,
+  DEFAULT_GATEWAY_PORT,
+  gatewaySettings,
+  labsSettings,
+  lunaSettings,
+  MCP_PORT_OFFSET,
+  mcpSettings,
+  partnerSettings,
+  processSettings,
+  SERVICE_NAMES,
+  SIMULATOR_PORT_OFFSET,
+  subgraphSettings,
+  vendorSettings,
+  WEARABLE_VENDORS,
+  wearablesSettings,
+  type SubgraphName,
+  type WearableVendor,
+} from './settings';
+
+export * from './settings';
+
+export const projectRoot = path.resolve(__dirname, '../..');
+
+/** Default subgraph ports: 4001..4006 in SERVICE_NAMES order (DESIGN.md). */
+export const DEFAULT_SUBGRAPH_PORTS = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, DEFAULT_GATEWAY_PORT + i + 1])) as Record<SubgraphName, number>;
+
+export type VendorConfig = ValuesOf<ReturnType<typeof vendorSettings>>;
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  gatewayPort: number;
+  subgraphPorts: Record<SubgraphName, number>;
+  /** The gateway's own GraphQL URL as background work reaches it (Luna's tools); `GATEWAY_URL` overrides. */
+  gatewayUrl: string;
+  /** Base URL per subgraph as the gateway reaches it; `SUBGRAPH_<NAME>_URL` overrides. */
+  subgraphUrls: Record<SubgraphName, string>;
+  /** Services this process runs (`SERVICES`); empty = all. `--service` arguments take precedence. */
+  services: string[];
+  databaseUrl: string | undefined;
+  /** Redis for pub/sub across processes; unset = in-process events (one process only). */
+  redisUrl: string | undefined;
+  dataDir: string;
+  /** Fill an empty database with the demo data set on start (off in production unless SEED=true). */
+  seed: boolean;
+  seedPatients: number | undefined;
+  logLevel: string;
+  /** Milliseconds the gateway waits for one subgraph request. */
+  subgraphTimeoutMs: number;
+  /** Largest JSON body the gateway and the subgraphs parse. */
+  jsonBodyLimitBytes: number;
+  /** Serve the playground and answer introspection. */
+  playground: boolean;
+  /** Pool size per process for a PostgreSQL server. */
+  databasePoolSize: number;
+  /** How long start-up keeps retrying an unreachable PostgreSQL server before exiting. */
+  databaseConnectTimeoutMs: number;
+  auth: ValuesOf<typeof authSettings>;
+  partner: ValuesOf<typeof partnerSettings>;
+  /** Null without ANTHROPIC_API_KEY. */
+  anthropic: { apiKey: string; baseUrl: string | undefined } | null;
+  labs: ValuesOf<typeof labsSettings>;
+  luna: ValuesOf<typeof lunaSettings>;
+  wearables: ValuesOf<typeof wearablesSettings> & { simulatorPortBase: number; vendors: Record<WearableVendor, VendorConfig> };
+  mcp: ValuesOf<typeof mcpSettings> & { port: number };
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid settings:\n${problems.map((problem) => `- ${problem}`).join('\n')}`);
+  }
+}
+
+/** Reads and checks every setting; throws SettingsError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const proc = parseSection(processSettings, env, problems);
+  const subgraphs = parseSection(subgraphSettings, env, problems);
+  const database = parseSection(databaseSettings, env, problems);
+  const gateway = parseSection(gatewaySettings, env, problems);
+  const auth = parseSection(authSettings, env, problems);
+  const partner = parseSection(partnerSettings, env, problems);
+  const anthropic = parseSection(anthropicSettings, env, problems);
+  const labs = parseSection(labsSettings, env, problems);
+  const luna = parseSection(lunaSettings, env, problems);
+  const wearables = parseSection(wearablesSettings, env, problems);
+  const vendors = Object.fromEntries(WEARABLE_VENDORS.map((vendor) => [vendor, parseSection(vendorSettings(vendor), env, problems)])) as Record<WearableVendor, VendorConfig>;
+  const mcp = parseSection(mcpSettings, env, problems);
+  if (problems.length) throw new SettingsError(problems);
+
+  const mode = proc.env as Config['env'];
+  // PORT_BASE moves the whole set together (tests run beside a dev instance).
+  const base = proc.portBase;
+  const subgraphPorts = Object.fromEntries(
+    SERVICE_NAMES.map((name, i) => [name, (subgraphs[`${name}Port`] as number | undefined) ?? (base !== undefined ? base + i + 1 : DEFAULT_SUBGRAPH_PORTS[name])]),
+  ) as Record<SubgraphName, number>;
+  const subgraphUrls = Object.fromEntries(
+    SERVICE_NAMES.map((name) => [name, (subgraphs[`${name}Url`] as string | undefined) ?? `http://127.0.0.1:${subgraphPorts[name]}/graphql`]),
+  ) as Record<SubgraphName, string>;
+  const gatewayPort = proc.gatewayPort ?? base ?? DEFAULT_GATEWAY_PORT;
+  return {
+    env: mode,
+    host: proc.host,
+    gatewayPort,
+    gatewayUrl: proc.gatewayUrl ?? `http://127.0.0.1:${gatewayPort}/graphql`,
+    subgraphPorts,
+    subgraphUrls,
+    services: proc.services,
+    databaseUrl: database.url,
+    redisUrl: database.redisUrl,
+    dataDir: path.resolve(projectRoot, proc.dataDir),
+    seed: proc.seed ?? mode !== 'production',
+    seedPatients: proc.seedPatients,
+    logLevel: proc.logLevel ?? (mode === 'test' ? 'warn' : 'info'),
+    subgraphTimeoutMs: gateway.subgraphTimeoutMs,
+    jsonBodyLimitBytes: gateway.jsonBodyLimitBytes,
+    playground: gateway.playground ?? mode !== 'production',
+    databasePoolSize: database.poolSize,
+    databaseConnectTimeoutMs: database.connectTimeoutMs,
+    auth,
+    partner,
+    anthropic: anthropic.apiKey ? { apiKey: anthropic.apiKey, baseUrl: anthropic.baseUrl } : null,
+    labs,
+    luna,
+    wearables: {
+      ...wearables,
+      simulatorPortBase: wearables.simulatorPortBase ?? (base ?? DEFAULT_GATEWAY_PORT) + SIMULATOR_PORT_OFFSET,
+      vendors,
+    },
+    mcp: { ...mcp, port: mcp.port ?? (base ?? DEFAULT_GATEWAY_PORT) + MCP_PORT_OFFSET },
+  };
+}
+
+let current: Config | undefined;
+
+/**
+ * This process's settings, read from its environment on first use. Code that runs without a
+ * runtime object to carry them (a resolver's helper, the logger) reads them here.
+ */
+export function processConfig(): Config {
+  current ??= loadConfig();
+  return current;
+}
