@@ -1,16 +1,16 @@
-// The web dashboard end to end, in headless Chromium (Debian's, driven by playwright-core):
+// The web dashboard end to end, in headless Chromium (test/support/browser.ts picks which):
 // built with Vite, served by the gateway at /app/, signed in as a seeded patient. It shows
 // the patient's own data, draws a reading that arrives over the live subscription, and
 // streams a Luna answer. Screenshots of each state go to clients/web/test/screenshots/.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../../test/support/browser';
 import { seededPatientId, tokenFor } from '../../../test/support/auth';
 import { gatewayUrl, gql } from '../../../test/support/graphql';
 import { ROOT } from '../../../test/support/stack';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = path.join(__dirname, 'screenshots');
 const PATIENT = 4;
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
   expect(build.stderr).not.toMatch(/error/i);
   expect(build.status).toBe(0);
   mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
   const token = await tokenFor('customer', { patientIndex: PATIENT });
