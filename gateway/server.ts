@@ -29,6 +29,8 @@ import { partnerAccess } from './partner/access';
 import { loadManifest } from './partner/persisted-operations';
 import { createRateLimiter } from './partner/rate-limit';
 import { tokenEndpoint } from './partner/token-endpoint';
+import { fhirApi } from './fhir/router';
+import { loadFhirConfig } from './fhir/config';
 
 export interface GatewayOptions {
   host: string;
@@ -123,6 +125,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const limiter = createRateLimiter(options.redisUrl);
   app.use('/oauth/token', tokenEndpoint({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, limiter }));
   app.use('/app', webApp());
+  // FHIR R4, read-only, over the graph with the caller's token (gateway/fhir).
+  app.use('/fhir/R4', fhirApi({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, verifyToken: options.verifyToken, config: loadFhirConfig(), log }));
   app.get('/graphql', playground({ enabled: playgroundOn, devToken: options.devToken }));
   app.use(
     '/graphql',
