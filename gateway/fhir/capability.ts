@@ -30,7 +30,6 @@ export function capabilityStatement(base: string, released: string): CapabilityS
       ? {
           operation: [
             { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything', documentation: `Parameters: ${Object.keys(EVERYTHING_PARAMS).join(', ')}.` },
-            { name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export', documentation: 'Patient/{id}/$export: Prefer: respond-async; _type and _since; NDJSON for the requester only.' },
           ],
         }
       : {}),

@@ -16,7 +16,7 @@ import { everythingSources } from './everything';
 import { graphRunner } from './graph';
 import { badRequest, FhirError, forbidden, notFound, notSupported, operationOutcome, unauthenticated } from './outcome';
 import { pageAcross, searchset, type Source } from './paging';
-import { catalogCache, type FhirContext, type TypeHandler } from './resources/context';
+import { catalogCache, isId, type FhirContext, type TypeHandler } from './resources/context';
 import { devices } from './resources/device';
 import { diagnosticReports } from './resources/diagnostic-report';
 import { medicationStatements } from './resources/medication-statement';
@@ -42,16 +42,6 @@ export interface FhirApiOptions {
   verifyToken: TokenVerifier;
   config: FhirConfig;
   log: Logger;
-  /** Extra routes mounted before the generic ones (the Bulk Data export). */
-  extend?: (router: Router, helpers: FhirHelpers) => void;
-}
-
-export interface FhirHelpers {
-  /** Authenticates the request and returns what an interaction works with. */
-  context(req: Request, res: Response): Promise<FhirContext & { authorization: string; requestId: string; claims: Record<string, unknown> }>;
-  send(req: Request, res: Response, status: number, body: unknown): void;
-  fail(req: Request, res: Response, error: unknown): void;
-  base(req: Request): string;
 }
 
 export function fhirApi(options: FhirApiOptions): Router {
@@ -72,7 +62,8 @@ export function fhirApi(options: FhirApiOptions): Router {
     send(req, res, 500, operationOutcome('error', 'exception', 'The request could not be completed'));
   };
 
-  async function context(req: Request, res: Response) {
+  /** Authenticates the request and returns what an interaction works with. */
+  async function context(req: Request, res: Response): Promise<FhirContext> {
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', requestId);
@@ -91,17 +82,9 @@ export function fhirApi(options: FhirApiOptions): Router {
     }
     const scopes = claims.iss === PARTNER_ISSUER && typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
     const run = graphRunner(options.graphqlUrl, { authorization: `Bearer ${token}`, requestId, clientIp: req.ip ?? req.socket.remoteAddress ?? null });
-    return {
-      run,
-      scopes: scopes.length ? scopes : undefined,
-      biomarkerLoinc: () => biomarkerLoinc(run),
-      authorization: `Bearer ${token}`,
-      requestId,
-      claims,
-    };
+    return { run, scopes: scopes.length ? scopes : undefined, biomarkerLoinc: () => biomarkerLoinc(run) };
   }
 
-  const helpers: FhirHelpers = { context, send, fail, base };
   const typeOf = (name: string): FhirType => {
     if (!(FHIR_TYPES as string[]).includes(name)) throw notFound(`${name} is not a resource type this server serves (${FHIR_TYPES.join(', ')}); see /metadata`);
     return name as FhirType;
@@ -129,7 +112,6 @@ export function fhirApi(options: FhirApiOptions): Router {
   });
 
   router.get('/metadata', (req, res) => send(req, res, 200, capabilityStatement(base(req), CAPABILITY_DATE)));
-  options.extend?.(router, helpers);
 
   router.get('/:type', async (req, res) => {
     try {
@@ -144,6 +126,7 @@ export function fhirApi(options: FhirApiOptions): Router {
         const named = search.params.get('patient')?.[0];
         const patientId = named !== undefined ? referenceId(named, 'Patient', 'patient') : (await ctx.run(FhirMeDocument, {})).me?.id;
         if (!patientId) throw badRequest(`${type} searches need patient=<id> (searches across patients are not supported)`);
+        if (!isId(patientId)) throw badRequest(`patient: "${patientId}" is not a patient id`);
         sources = await HANDLERS[type].sources(ctx, patientId, search);
       }
       await respondWithPage(req, res, type, sources, search, search.count ?? options.config.pageSize);

@@ -1,6 +1,6 @@
 // Observation (vital-signs, and activity where it is one) from one wearable daily stat: the
 // day's average as the value, its minimum, maximum and reading count as components (HL7's
-// observation-statistics codes), the day as the effective period. LOINC where LOINC has the
+// observation-statistics codes), the day as the effective date. LOINC where LOINC has the
 // measurement (terminology.ts says which); the core R4 heart-rate and oxygen-saturation
 // profiles where they apply. Ids are `wearable-<stat id>`.
 import type { Observation } from '@medplum/fhirtypes';
@@ -26,8 +26,8 @@ export function toVitalsObservation(stat: FhirDailyStatFieldsFragment): Observat
       text: metric.display,
     },
     subject: patientReference(stat.patient.id),
-    // The day in the patient's time zone, as the wearables subgraph cut it.
-    effectivePeriod: { start: stat.day, end: stat.day },
+    // The day (to the day: the patient's calendar day, as the wearables subgraph cut it).
+    effectiveDateTime: stat.day,
     valueQuantity: value(stat.avg),
     component: [
       { code: statistic('minimum', 'Minimum'), valueQuantity: value(stat.min) },
