@@ -5,6 +5,7 @@
 // once stored: their last update is the result's createdAt.
 import type { GraphQLResolveInfo } from 'graphql';
 import { badUserInput, parseId } from '../../shared/graphql/errors';
+import { inclusiveWindow } from '../../shared/graphql/windows';
 import { connectionFromQuery, type PageArgs } from '../../shared/graphql/pagination';
 import { wantsField } from '../../shared/graphql/selection';
 import type { SubgraphContext } from '../../shared/server/context';
@@ -26,16 +27,11 @@ export interface ResultWindow {
   updatedTo?: Date | null;
 }
 
-function between(argument: string, from: Date | null | undefined, to: Date | null | undefined) {
-  if (from && to && from.getTime() > to.getTime()) throw badUserInput(argument, 'the window ends before it starts');
-  return from || to ? { ...(from ? { gte: from } : {}), ...(to ? { lte: to } : {}) } : undefined;
-}
-
 function resultWhere(args: ResultWindow) {
   return {
     profileId: parseId('patientId', args.patientId),
-    collectedAt: between('from', args.from, args.to),
-    createdAt: between('updatedFrom', args.updatedFrom, args.updatedTo),
+    collectedAt: inclusiveWindow('from', args.from, args.to),
+    createdAt: inclusiveWindow('updatedFrom', args.updatedFrom, args.updatedTo),
   };
 }
 

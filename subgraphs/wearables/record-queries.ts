@@ -4,7 +4,8 @@
 // partner with patient/Observation.rs) can reach them.
 import type { GraphQLResolveInfo } from 'graphql';
 import type { WearableMetric } from '../../generated/prisma/client';
-import { badUserInput, parseId } from '../../shared/graphql/errors';
+import { parseId } from '../../shared/graphql/errors';
+import { inclusiveWindow } from '../../shared/graphql/windows';
 import { connectionFromQuery, type PageArgs } from '../../shared/graphql/pagination';
 import { wantsField } from '../../shared/graphql/selection';
 import type { SubgraphContext } from '../../shared/server/context';
@@ -24,17 +25,12 @@ export interface DailyStatArgs extends PageArgs {
   updatedTo?: Date | null;
 }
 
-function between(argument: string, from: Date | null | undefined, to: Date | null | undefined) {
-  if (from && to && from.getTime() > to.getTime()) throw badUserInput(argument, 'the window ends before it starts');
-  return from || to ? { ...(from ? { gte: from } : {}), ...(to ? { lte: to } : {}) } : undefined;
-}
-
 export function patientDailyStats(ctx: Ctx, args: DailyStatArgs, info: GraphQLResolveInfo) {
   const where = {
     profileId: parseId('patientId', args.patientId),
     ...(args.metrics ? { metric: { in: args.metrics } } : {}),
-    day: between('from', args.from, args.to),
-    updatedAt: between('updatedFrom', args.updatedFrom, args.updatedTo),
+    day: inclusiveWindow('from', args.from, args.to),
+    updatedAt: inclusiveWindow('updatedFrom', args.updatedFrom, args.updatedTo),
   };
   return connectionFromQuery(
     (window) => ctx.prisma.wearableDailyStat.findMany({ where, orderBy: [{ day: 'desc' }, { metric: 'asc' }, { id: 'asc' }], ...window }),
