@@ -57,6 +57,10 @@ export const EXAMPLE_OPERATIONS: { query: string; variables?: string }[] = [
 #   npm run -s token -- --role admin
 # and paste it into the Headers pane. Subscriptions (other
 # tabs) run over graphql-ws with the same authorization header.
+#
+# The same record as FHIR R4 (read-only, same token): /fhir/R4/metadata,
+# /fhir/R4/Patient/<id>/$everything, /fhir/R4/Observation?patient=<id>
+# (README.md, "FHIR R4 API", has curl examples and the SMART scopes).
 
 query Patients($first: Int = 5) {
   me {

@@ -29,6 +29,8 @@ import { partnerAccess } from './partner/access';
 import { loadManifest } from './partner/persisted-operations';
 import { createRateLimiter } from './partner/rate-limit';
 import { tokenEndpoint } from './partner/token-endpoint';
+import { fhirApi } from './fhir/router';
+import { fhirSettings, type Config } from '../shared/config';
 
 export interface GatewayOptions {
   host: string;
@@ -50,6 +52,8 @@ export interface GatewayOptions {
   jsonBodyLimitBytes?: number;
   /** Largest lab report the REST upload takes (config.labs.maxUploadBytes). */
   maxUploadBytes?: number;
+  /** The FHIR API's page sizes and public base URL (config.fhir); the settings' defaults when unset. */
+  fhir?: Config['fhir'];
   /** Development only: mints the token the playground's Headers pane opens with. */
   devToken?: () => Promise<string>;
   /** Partner rate limits are counted here when set, so every gateway replica shares them. */
@@ -127,6 +131,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const limiter = createRateLimiter(options.redisUrl);
   app.use('/oauth/token', tokenEndpoint({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, limiter }));
   app.use('/app', webApp());
+  // FHIR R4, read-only, over the graph with the caller's token (gateway/fhir).
+  app.use('/fhir/R4', fhirApi({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, verifyToken: options.verifyToken, config: options.fhir ?? { pageSize: fhirSettings.pageSize.default!, everythingMaxResources: fhirSettings.everythingMaxResources.default!, baseUrl: undefined }, log }));
   app.get('/graphql', playground({ enabled: playgroundOn, devToken: options.devToken }));
   app.use(
     '/graphql',

@@ -11,7 +11,7 @@ export interface Caller {
   patientId: string | null;
   /** Partner clients only: the credential the token was issued for. */
   partnerId?: string;
-  /** Partner clients only: what the credential is limited to (matrix resources or resource:action); unset = the role's row. */
+  /** Partner clients only: what the credential is limited to (matrix or SMART scopes, shared/rbac/scopes.ts); unset = the role's row. */
   scopes?: readonly string[];
 }
 

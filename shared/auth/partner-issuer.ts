@@ -17,7 +17,7 @@ const KEY_FILE = 'partner-auth/signing-key.json';
 export interface PartnerGrant {
   credentialId: string;
   role: Role;
-  /** Matrix resources (`lab_results`) or resource:action pairs (`lab_results:read`); empty = the role's whole row. */
+  /** Matrix resources (`lab_results`), resource:action pairs (`lab_results:read`) or SMART scopes (`patient/Observation.rs`); empty = the role's whole row. */
   scopes: string[];
   rateLimitPerMinute: number;
 }

@@ -8,6 +8,7 @@ import {
   authSettings,
   databaseSettings,
   DEFAULT_GATEWAY_PORT,
+  fhirSettings,
   gatewaySettings,
   labsSettings,
   lunaSettings,
@@ -70,6 +71,7 @@ export interface Config {
   labs: ValuesOf<typeof labsSettings>;
   luna: ValuesOf<typeof lunaSettings>;
   wearables: ValuesOf<typeof wearablesSettings> & { simulatorPortBase: number; vendors: Record<WearableVendor, VendorConfig> };
+  fhir: ValuesOf<typeof fhirSettings>;
   mcp: ValuesOf<typeof mcpSettings> & { port: number };
 }
 
@@ -93,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const luna = parseSection(lunaSettings, env, problems);
   const wearables = parseSection(wearablesSettings, env, problems);
   const vendors = Object.fromEntries(WEARABLE_VENDORS.map((vendor) => [vendor, parseSection(vendorSettings(vendor), env, problems)])) as Record<WearableVendor, VendorConfig>;
+  const fhir = parseSection(fhirSettings, env, problems);
   const mcp = parseSection(mcpSettings, env, problems);
   if (problems.length) throw new SettingsError(problems);
 
@@ -135,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       simulatorPortBase: wearables.simulatorPortBase ?? (base ?? DEFAULT_GATEWAY_PORT) + SIMULATOR_PORT_OFFSET,
       vendors,
     },
+    fhir,
     mcp: { ...mcp, port: mcp.port ?? (base ?? DEFAULT_GATEWAY_PORT) + MCP_PORT_OFFSET },
   };
 }

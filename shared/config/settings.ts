@@ -138,6 +138,15 @@ const allVendorSettings: Section = Object.fromEntries(
   WEARABLE_VENDORS.flatMap((vendor) => Object.entries(vendorSettings(vendor)).map(([key, spec]) => [`${vendor}.${key}`, spec])),
 );
 
+/** Largest FHIR page (_count): the graph's own page limit (shared/graphql/pagination.ts). */
+export const MAX_FHIR_PAGE_SIZE = 100;
+
+export const fhirSettings = {
+  pageSize: setting('FHIR_PAGE_SIZE', whole(1, MAX_FHIR_PAGE_SIZE), 50, 'resources per FHIR search page when the client sends no `_count`'),
+  everythingMaxResources: setting('FHIR_EVERYTHING_MAX_RESOURCES', whole(1), 10_000, 'most resources in one `Patient/{id}/$everything` Bundle without `_count` (then a `next` link)'),
+  baseUrl: optional('FHIR_BASE_URL', url().transform((value) => value.replace(/\/+$/, '')), "the FHIR API's public base (`…/fhir/R4`) for `fullUrl` and paging links behind a proxy", { shown: "the request's own host" }),
+} satisfies Section;
+
 export const mcpSettings = {
   port: optional('MCP_PORT', port(), "the MCP server's streamable HTTP port", { shown: '`4010` (`PORT_BASE`+10)' }),
   gatewayTimeoutMs: setting('MCP_GATEWAY_TIMEOUT_MS', whole(1), 15_000, 'how long one GraphQL call through the gateway may take before the tool reports a failure'),
@@ -155,5 +164,6 @@ export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Lab reports', section: labsSettings },
   { title: 'Luna', section: lunaSettings },
   { title: 'Wearables', section: { ...wearablesSettings, ...allVendorSettings } },
+  { title: 'FHIR R4 API', section: fhirSettings },
   { title: 'MCP server', section: mcpSettings },
 ];

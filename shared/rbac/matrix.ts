@@ -2,6 +2,7 @@
 // rule in every subgraph calls: resource × action × role, then ownership for ownOnly.
 import matrixFile from '../../schema/rbac-matrix.json';
 import type { Caller, Role } from '../auth/caller';
+import { scopesGrant } from './scopes';
 
 export const ACTIONS = ['read', 'create', 'update', 'delete'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -33,7 +34,7 @@ export function decide(caller: Caller, resource: Resource, action: Action, patie
   const entry = matrixFile.resources[resource] as { public?: string[] };
   if (entry.public?.includes(action)) return { allowed: true, reason: 'public' };
   if (caller.role === 'anonymous') return { allowed: false, code: 'UNAUTHENTICATED', reason: 'no valid token' };
-  if (caller.scopes && !caller.scopes.some((scope) => scope === resource || scope === `${resource}:${action}`)) {
+  if (caller.scopes && !scopesGrant(caller.scopes, resource, action, patientId)) {
     return { allowed: false, code: 'FORBIDDEN', reason: `outside the credential's scopes (${resource}:${action})` };
   }
   const permission = permissionOf(resource, caller.role);

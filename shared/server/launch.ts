@@ -95,6 +95,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           playground: config.playground,
           jsonBodyLimitBytes: config.jsonBodyLimitBytes,
           maxUploadBytes: config.labs.maxUploadBytes,
+          fhir: config.fhir,
           // The playground opens signed in as the first seeded patient (dev issuer only).
           devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: '8h' }) : undefined,
         }),

@@ -5,6 +5,12 @@ import { entityLoader, filteredRelationLoader, relationLoader } from '../../shar
 export function createLabsLoaders(prisma: Prisma) {
   return {
     labResult: entityLoader((ids) => prisma.labResult.findMany({ where: { id: { in: [...ids] } } })),
+    /** One reading with the patient it belongs to (its result's). */
+    reading: entityLoader(async (ids) =>
+      (await prisma.biomarkerReading.findMany({ where: { id: { in: [...ids] } }, include: { labResult: { select: { profileId: true } } } })).map(
+        ({ labResult, ...reading }) => ({ ...reading, profileId: labResult.profileId }),
+      ),
+    ),
     labResultsByPatient: relationLoader(
       (ids) =>
         prisma.labResult.findMany({

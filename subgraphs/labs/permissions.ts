@@ -4,6 +4,7 @@ import { argument, ownerOf, FEDERATION_QUERY_FIELDS, FEDERATION_TYPES, guard, re
 import type { LabsLoaders } from './loaders';
 
 const ownerOfResult = ownerOf('id', (ctx: { loaders: LabsLoaders }, id) => ctx.loaders.labResult.load(id));
+const ownerOfReading = ownerOf('id', (ctx: { loaders: LabsLoaders }, id) => ctx.loaders.reading.load(id));
 
 export const permissions: IRules = {
   Query: {
@@ -11,6 +12,9 @@ export const permissions: IRules = {
     labResult: guard('lab_results', 'read', ownerOfResult),
     // The biomarker catalog is reference data, not PHI.
     biomarkers: allow,
+    labResults: guard('lab_results', 'read', argument('patientId')),
+    biomarkerReadings: guard('lab_results', 'read', argument('patientId')),
+    biomarkerReading: guard('lab_results', 'read', ownerOfReading),
   },
   Mutation: {
     createLabResult: guard('lab_results', 'create', argument('patientId')),
@@ -25,7 +29,7 @@ export const permissions: IRules = {
   Biomarker: allow,
   ReferenceRange: allow,
   ...reachedThroughGuard(
-    'LabResultConnection', 'LabResultEdge', 'PageInfo', 'BiomarkerReading', 'BiomarkerPoint', 'HealthScore', 'HealthScoreComponent',
+    'LabResultConnection', 'LabResultEdge', 'BiomarkerReadingConnection', 'BiomarkerReadingEdge', 'PageInfo', 'BiomarkerReading', 'BiomarkerPoint', 'HealthScore', 'HealthScoreComponent',
     'WearableScore', 'WearableScoreComponent',
   ),
 };

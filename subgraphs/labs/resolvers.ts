@@ -12,8 +12,28 @@ import { combinedScore, labsScore, type WearablesPart } from './health-score';
 import type { LabsLoaders } from './loaders';
 import type { LabReportFileInput } from './upload/file';
 import { uploadLabReport } from './upload/upload-report';
+import { patientLabResults, patientReadings, type ResultWindow } from './record-queries';
+import { toUcum } from './units';
+import type { GraphQLResolveInfo } from 'graphql';
 
 type Ctx = SubgraphContext<LabsLoaders>;
+
+/**
+ * The range a reading was classified with (stored with it), completed from the catalog with the
+ * sex and ages it applies to, its critical limits and optimal band: only when the catalog's range
+ * for the patient at collection time is still the stored one.
+ */
+async function readingRange(ctx: Ctx, reading: BiomarkerReading) {
+  if (reading.referenceLow == null && reading.referenceHigh == null) return null;
+  const stored = { low: reading.referenceLow, high: reading.referenceHigh };
+  const definition = reading.code ? findBiomarker(reading.code) : undefined;
+  const result = definition ? await ctx.loaders.labResult.load(reading.labResultId) : null;
+  const facts = result ? await ctx.loaders.patientFacts.load(result.profileId) : null;
+  if (!definition || !result || !facts) return stored;
+  const range = referenceRangeFor(definition, facts.sex, ageOn(facts.dateOfBirth, result.collectedAt));
+  const same = range && (range.low ?? null) === stored.low && (range.high ?? null) === stored.high;
+  return same ? { ...range, ...stored } : stored;
+}
 /** A Patient here: its id, and the wearables part of the score when the gateway brought it (@requires). */
 type PatientRef = { id: string; wearableScore?: WearablesPart | null };
 
@@ -40,6 +60,14 @@ export const resolvers = {
     },
     biomarkers: (_: unknown, args: { category?: string | null }) =>
       args.category ? BIOMARKERS.filter((b) => b.category === args.category) : BIOMARKERS,
+    labResults: (_: unknown, args: ResultWindow & PageArgs, ctx: Ctx, info: GraphQLResolveInfo) => patientLabResults(ctx, args, info),
+    biomarkerReadings: (_: unknown, args: ResultWindow & PageArgs & { codes?: string[] | null }, ctx: Ctx, info: GraphQLResolveInfo) =>
+      patientReadings(ctx, args, info),
+    biomarkerReading: async (_: unknown, args: { id: string }, ctx: Ctx) => {
+      const reading = await ctx.loaders.reading.load(parseId('id', args.id));
+      if (!reading) throw notFound('BiomarkerReading', args.id);
+      return reading;
+    },
   },
   Mutation: {
     createLabResult: async (_: unknown, args: { patientId: string; input: LabResultInput }, ctx: Ctx) => {
@@ -139,8 +167,10 @@ export const resolvers = {
   BiomarkerReading: {
     name: (reading: BiomarkerReading) => (reading.code ? findBiomarker(reading.code)?.name : undefined) ?? reading.rawName,
     biomarker: (reading: BiomarkerReading) => (reading.code ? findBiomarker(reading.code) ?? null : null),
-    referenceRange: (reading: BiomarkerReading) =>
-      reading.referenceLow == null && reading.referenceHigh == null ? null : { low: reading.referenceLow, high: reading.referenceHigh },
+    referenceRange: (reading: BiomarkerReading, _: unknown, ctx: Ctx) => readingRange(ctx, reading),
+    ucumUnit: (reading: BiomarkerReading) => toUcum(reading.unit),
+    labResult: (reading: BiomarkerReading, _: unknown, ctx: Ctx) => ctx.loaders.labResult.load(reading.labResultId),
+    lastUpdated: async (reading: BiomarkerReading, _: unknown, ctx: Ctx) => (await ctx.loaders.labResult.load(reading.labResultId))?.createdAt,
   },
   Biomarker: {
     referenceRanges: (definition: { ranges: unknown[] }) => definition.ranges,

@@ -9,7 +9,7 @@ import { partnerIssuer } from '../../shared/auth/partner-issuer';
 import { unauthenticated } from '../../shared/auth/verify';
 import { processConfig } from '../../shared/config';
 import { badUserInput, notFound, parseId } from '../../shared/graphql/errors';
-import { ACTIONS, RESOURCES } from '../../shared/rbac/matrix';
+import { parseScope } from '../../shared/rbac/scopes';
 import type { SubgraphContext } from '../../shared/server/context';
 
 /** Requests per minute a credential gets unless the admin sets another limit. */
@@ -28,11 +28,11 @@ export interface CreatePartnerCredentialInput {
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const token = (prefix: string, bytes: number) => `${prefix}_${randomBytes(bytes).toString('base64url')}`;
 
+/** Matrix scopes (`lab_results`, `profile:read`) or SMART v2 ones (`patient/Observation.rs`): see shared/rbac/scopes.ts. */
 function validScopes(scopes: string[]): string[] {
   return [...new Set(scopes.map((scope) => scope.trim()))].map((scope, i) => {
-    const [resource, action, extra] = scope.split(':');
-    const known = (RESOURCES as string[]).includes(resource) && (action === undefined || (ACTIONS as readonly string[]).includes(action));
-    if (!known || extra !== undefined) throw badUserInput(`input.scopes[${i}]`, `"${scope}" is not a resource or resource:action of the matrix`);
+    const parsed = parseScope(scope);
+    if ('error' in parsed) throw badUserInput(`input.scopes[${i}]`, parsed.error);
     return scope;
   });
 }

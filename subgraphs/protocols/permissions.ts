@@ -13,6 +13,7 @@ export const permissions: IRules = {
   Query: {
     ...FEDERATION_QUERY_FIELDS,
     protocol: guard('protocols', 'read', protocolOwner('id')),
+    protocols: guard('protocols', 'read', argument('patientId')),
   },
   Mutation: {
     createProtocol: guard('protocols', 'create', argument('patientId')),

@@ -31,6 +31,8 @@ async function assertPatientExists(ctx: Ctx, patientId: string): Promise<void> {
 export const resolvers = {
   Query: {
     protocol: (_: unknown, args: { id: string }, ctx: Ctx) => loadProtocol(ctx, args.id),
+    protocols: (_: unknown, args: { patientId: string; status?: ProtocolStatus | null }, ctx: Ctx) =>
+      ctx.loaders.protocolsByPatient.load({ parentId: parseId('patientId', args.patientId), filter: args.status ?? null }),
   },
   Mutation: {
     createProtocol: async (_: unknown, args: { patientId: string; input: ProtocolInput }, ctx: Ctx) => {

@@ -70,6 +70,7 @@ export function createWearablesLoaders(prisma: Prisma) {
   return {
     /** Existence, plus the time zone daily stats are computed in. */
     patient: entityLoader((ids) => prisma.customerProfile.findMany({ where: { id: { in: [...ids] } }, select: { id: true, timezone: true } })),
+    dailyStat: entityLoader((ids) => prisma.wearableDailyStat.findMany({ where: { id: { in: [...ids] } } })),
     connections: relationLoader(
       (ids) => prisma.wearableConnection.findMany({ where: { profileId: { in: [...ids] } }, select: PUBLIC_CONNECTION_COLUMNS, orderBy: [{ provider: 'asc' }] }),
       (row) => row.profileId,

@@ -15,6 +15,7 @@ import { completeConnection, startConnection, type ConnectDeps } from './connect
 import { wearableScore } from './score';
 import { config, syncQueue, syncQueueIfRunning, tokenKeyring } from './services';
 import { requestSync } from './sync/request';
+import { patientDailyStats, type DailyStatArgs } from './record-queries';
 
 type Ctx = SubgraphContext<WearablesLoaders>;
 /** Wearables does not own patient data: a Patient here is its id, and every field loads by it. */
@@ -46,6 +47,18 @@ const day = (date: Date | null | undefined) => (date ? date.toISOString().slice(
 const instant = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
 export const resolvers = {
+  Query: {
+    wearableDailyStats: (_: unknown, args: DailyStatArgs, ctx: Ctx, info: GraphQLResolveInfo) => patientDailyStats(ctx, args, info),
+    wearableDailyStat: async (_: unknown, args: { id: string }, ctx: Ctx) => {
+      const stat = await ctx.loaders.dailyStat.load(parseId('id', args.id));
+      if (!stat) throw notFound('DailyStat', args.id);
+      return stat;
+    },
+    wearableConnections: (_: unknown, args: { patientId: string }, ctx: Ctx) => ctx.loaders.connections.load(parseId('patientId', args.patientId)),
+  },
+  DailyStat: {
+    patient: (stat: { profileId: string }) => ({ id: stat.profileId }),
+  },
   Mutation: {
     recordWearableReadings: async (_: unknown, args: { patientId: string; readings: WearableReadingInput[] }, ctx: Ctx) => {
       const profileId = parseId('patientId', args.patientId);
