@@ -13,6 +13,8 @@ export const permissions: IRules = {
   Query: {
     ...FEDERATION_QUERY_FIELDS,
     protocol: guard('protocols', 'read', protocolOwner('id')),
+    // Reads the patient's conditions and medications: a read of their protocols' data.
+    checkContraindications: guard('protocols', 'read', argument('patientId')),
   },
   Mutation: {
     createProtocol: guard('protocols', 'create', argument('patientId')),
@@ -28,5 +30,5 @@ export const permissions: IRules = {
   Patient: { id: allow, '*': guard('protocols', 'read', (patient: { id: string }) => patient.id) },
   Protocol: { id: allow, '*': guard('protocols', 'read', (protocol: { profileId: string }) => protocol.profileId) },
   Peptide: { id: allow },
-  ...reachedThroughGuard('ProtocolItem', 'ProtocolStack', 'ProtocolStackItem'),
+  ...reachedThroughGuard('ProtocolItem', 'ProtocolStack', 'ProtocolStackItem', 'ClinicalFinding', 'ClinicalOverride'),
 };
