@@ -119,7 +119,7 @@ export const careAlertSubscriptions = {
 
 export const careAlertTypes = {
   CareAlert: {
-    patient: (alert: CareAlert) => ({ id: alert.profileId }),
+    patient: (alert: CareAlert, _: unknown, ctx: Ctx) => ctx.loaders.profile.load(alert.profileId),
     detail: (alert: CareAlert) => (alert.detail == null ? null : JSON.stringify(alert.detail)),
     source: (alert: CareAlert) => ({ service: alert.sourceService, type: alert.sourceType, id: alert.sourceId }),
   },
