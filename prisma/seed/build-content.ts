@@ -221,19 +221,7 @@ function clinicalRuleRows(): Pick<ContentRows, 'peptideDosing' | 'peptideContrai
   return {
     peptideDosing: PEPTIDES.map((p) => ({ peptideId: peptideId(p.slug), ...CLINICAL_RULES[p.slug].dosing, updatedBy: 'seed' })),
     peptideContraindications: PEPTIDES.flatMap((p) =>
-      contraindicationsFor(p.slug).map((rule, i) => ({
-        id: uuidFor(`contraindication:${p.slug}:${i}`),
-        peptideId: peptideId(p.slug),
-        conditions: rule.conditions ?? [],
-        medications: rule.medications ?? [],
-        sexes: rule.sexes ?? [],
-        ageUnder: rule.ageUnder ?? null,
-        ageOver: null,
-        pregnancy: rule.pregnancy ?? false,
-        reason: rule.reason,
-        source: rule.source,
-        createdBy: 'seed',
-      })),
+      contraindicationsFor(p.slug).map((rule, i) => ({ id: uuidFor(`contraindication:${p.slug}:${i}`), peptideId: peptideId(p.slug), ...rule, createdBy: 'seed' })),
     ),
   };
 }

@@ -245,7 +245,16 @@ export const CLINICAL_RULES: Record<string, { dosing: DosingSeed; contraindicati
   },
 };
 
-/** A peptide's rules, the adults-only rule first. */
-export function contraindicationsFor(slug: string): ContraindicationSeed[] {
-  return [ADULTS_ONLY, ...(CLINICAL_RULES[slug]?.contraindications ?? [])];
+/** A peptide's contraindication rules, the adults-only rule first, every criterion spelled out. */
+export function contraindicationsFor(slug: string) {
+  return [ADULTS_ONLY, ...(CLINICAL_RULES[slug]?.contraindications ?? [])].map((rule) => ({
+    conditions: rule.conditions ?? [],
+    medications: rule.medications ?? [],
+    sexes: rule.sexes ?? [],
+    ageUnder: rule.ageUnder ?? null,
+    ageOver: null,
+    pregnancy: rule.pregnancy ?? false,
+    reason: rule.reason,
+    source: rule.source,
+  }));
 }

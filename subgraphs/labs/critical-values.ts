@@ -11,28 +11,33 @@ import { raiseCareAlert, type CareAlertRequest } from '../../shared/domain/care-
 import type { RawTransaction } from '../../shared/queue/sql';
 import { findBiomarker, type BiomarkerDefinition } from './catalog';
 
-const KOST =
-  'Kost GJ, Table of Critical Limits (Medical Laboratory Observer, Clinical Laboratory Reference 2023-2024), from US national surveys first published in JAMA 1990;263(5):704-7; our limits lie within the surveyed ranges';
-const HOUSTON_METHODIST = 'Houston Methodist Laboratory critical values (adult)';
+/** The references of the limits, by the short name the README table uses. */
+export const CRITICAL_LIMIT_SOURCES = {
+  Kost: 'Kost GJ, Table of Critical Limits (Medical Laboratory Observer, Clinical Laboratory Reference 2023-2024), from the US national surveys first published in JAMA 1990;263(5):704-7; our limits lie within the surveyed ranges',
+  'Houston Methodist': 'Houston Methodist Laboratory, critical values (adult)',
+} as const;
+type SourceName = keyof typeof CRITICAL_LIMIT_SOURCES;
 
 /** Analytes whose critical results are called in, and where their limits come from. */
-export const CRITICAL_VALUE_CALLS: readonly { code: string; source: string }[] = [
-  { code: 'GLUCOSE', source: `${HOUSTON_METHODIST} (≤50 / >400 mg/dL); ${KOST}` },
-  { code: 'POTASSIUM', source: `${KOST} (survey means 2.8 / 6.2 mmol/L)` },
-  { code: 'SODIUM', source: KOST },
-  { code: 'CALCIUM', source: `${HOUSTON_METHODIST} (≤6.5 / ≥13.0 mg/dL); ${KOST}` },
-  { code: 'MAGNESIUM', source: KOST },
-  { code: 'CO2', source: KOST },
-  { code: 'CHLORIDE', source: KOST },
-  { code: 'PHOSPHORUS', source: KOST },
-  { code: 'BUN', source: KOST },
-  { code: 'CREATININE', source: KOST },
-  { code: 'BILIRUBIN_TOTAL', source: KOST },
-  { code: 'HEMOGLOBIN', source: `${HOUSTON_METHODIST} (≤7.0 g/dL); ${KOST}` },
-  { code: 'HEMATOCRIT', source: KOST },
-  { code: 'PLATELETS', source: KOST },
-  { code: 'WBC', source: KOST },
+export const CRITICAL_VALUE_CALLS: readonly { code: string; sources: SourceName[] }[] = [
+  { code: 'GLUCOSE', sources: ['Houston Methodist', 'Kost'] },
+  { code: 'POTASSIUM', sources: ['Kost'] },
+  { code: 'SODIUM', sources: ['Kost'] },
+  { code: 'CALCIUM', sources: ['Houston Methodist', 'Kost'] },
+  { code: 'MAGNESIUM', sources: ['Kost'] },
+  { code: 'CO2', sources: ['Kost'] },
+  { code: 'CHLORIDE', sources: ['Kost'] },
+  { code: 'PHOSPHORUS', sources: ['Kost'] },
+  { code: 'BUN', sources: ['Kost'] },
+  { code: 'CREATININE', sources: ['Kost'] },
+  { code: 'BILIRUBIN_TOTAL', sources: ['Kost'] },
+  { code: 'HEMOGLOBIN', sources: ['Houston Methodist', 'Kost'] },
+  { code: 'HEMATOCRIT', sources: ['Kost'] },
+  { code: 'PLATELETS', sources: ['Kost'] },
+  { code: 'WBC', sources: ['Kost'] },
 ];
+
+const sourceOf = (call: { sources: SourceName[] }) => call.sources.map((name) => CRITICAL_LIMIT_SOURCES[name]).join('; ');
 
 const CALLED = new Map(CRITICAL_VALUE_CALLS.map((call) => [call.code, call]));
 
@@ -43,6 +48,7 @@ export interface CriticalLimitRow {
   unit: string;
   low: number | null;
   high: number | null;
+  sources: SourceName[];
   source: string;
 }
 
@@ -52,14 +58,17 @@ export function criticalLimitsTable(): CriticalLimitRow[] {
     const def = findBiomarker(call.code) as BiomarkerDefinition;
     return def.ranges
       .filter((range) => range.criticalLow !== undefined || range.criticalHigh !== undefined)
-      .map((range) => ({ code: def.code, name: def.name, sex: range.sex ?? null, unit: def.unit, low: range.criticalLow ?? null, high: range.criticalHigh ?? null, source: call.source }));
+      .map((range) => ({ code: def.code, name: def.name, sex: range.sex ?? null, unit: def.unit, low: range.criticalLow ?? null, high: range.criticalHigh ?? null, sources: call.sources, source: sourceOf(call) }));
   });
 }
 
-/** The table as markdown (README.md's "Critical values"). */
+/** The table as markdown (README.md's "Critical values"), its sources listed below it. */
 export function criticalLimitsMarkdown(): string {
-  const rows = criticalLimitsTable().map((row) => `| ${row.name} | ${row.sex ?? 'all'} | ${row.low === null ? '—' : `< ${row.low}`} | ${row.high === null ? '—' : `> ${row.high}`} | ${row.unit} | ${row.source} |`);
-  return ['| biomarker | sex | critical low | critical high | unit | source |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  const rows = criticalLimitsTable().map(
+    (row) => `| ${row.name} | ${row.sex ?? 'all'} | ${row.low === null ? '—' : `< ${row.low}`} | ${row.high === null ? '—' : `> ${row.high}`} | ${row.unit} | ${row.sources.join('; ')} |`,
+  );
+  const legend = Object.entries(CRITICAL_LIMIT_SOURCES).map(([name, reference]) => `- **${name}**: ${reference}.`);
+  return ['| biomarker | sex | critical low | critical high | unit | source |', '|---|---|---|---|---|---|', ...rows, '', ...legend].join('\n');
 }
 
 interface Reading {
@@ -82,7 +91,7 @@ export async function raiseCriticalValues(tx: RawTransaction, result: { id: stri
   if (!critical.length) return false;
   const described = critical.map((reading) => {
     const def = findBiomarker(reading.code!)!;
-    return { code: def.code, name: def.name, value: reading.value, unit: reading.unit, status: reading.status, source: CALLED.get(def.code)!.source };
+    return { code: def.code, name: def.name, value: reading.value, unit: reading.unit, status: reading.status, source: sourceOf(CALLED.get(def.code)!) };
   });
   const request: CareAlertRequest = {
     key: `labs:critical:${result.id}`,

@@ -1,32 +1,13 @@
 // The guardrails on Luna's answers: each check catches what it should and lets through what
 // it should, and the streaming guard never releases a violating sentence. The catalog's rules
 // are the seed's (the data content owns), as the graph would serve them.
-import { CLINICAL_RULES, contraindicationsFor } from '../../../prisma/seed/clinical-rules';
-import { PEPTIDES } from '../../../prisma/seed/content';
-import type { PeptideRules } from '../../../shared/domain/clinical/rules';
 import { AnswerGuard, BLOCKED_REPLY, checkSentence, type Release } from '../guardrails';
 import { DISCLAIMER } from '../guardrails/compliance';
 import type { GuardFacts } from '../guardrails/facts';
-
-const rulesOf = (slug: string): PeptideRules => ({
-  peptideId: slug,
-  name: PEPTIDES.find((p) => p.slug === slug)!.name,
-  dosing: CLINICAL_RULES[slug].dosing,
-  contraindications: contraindicationsFor(slug).map((rule, i) => ({
-    id: `${slug}-${i}`,
-    conditions: rule.conditions ?? [],
-    medications: rule.medications ?? [],
-    sexes: rule.sexes ?? [],
-    ageUnder: rule.ageUnder ?? null,
-    ageOver: null,
-    pregnancy: rule.pregnancy ?? false,
-    reason: rule.reason,
-    source: rule.source,
-  })),
-});
+import { seededRules } from '../../../test/support/clinical-rules';
 
 const FACTS: GuardFacts = {
-  catalog: ['bpc-157', 'tb-500', 'pt-141', 'semaglutide', 'cjc-1295', 'ipamorelin'].map(rulesOf),
+  catalog: ['bpc-157', 'tb-500', 'pt-141', 'semaglutide', 'cjc-1295', 'ipamorelin'].map(seededRules),
   patient: { sex: 'FEMALE', age: 44 },
   protocolDoses: [
     { peptide: 'BPC-157', amount: 250, unit: 'mcg', unresolved: false },
