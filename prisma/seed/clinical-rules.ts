@@ -3,16 +3,10 @@
 // national) labels; the others have no approved label, so their range is the clinic's protocol
 // (the catalog's typical dose) and the reference says so. Content owns these rows
 // (payload.peptide_dosing, payload.peptide_contraindications); admins and staff edit them in the graph.
+import type { DosingLimits } from '../../shared/domain/clinical/rules';
 
-export interface DosingSeed {
-  doseUnit: 'mcg' | 'mg';
-  minDose: number;
-  maxDose: number;
-  maxDailyDose: number;
-  routes: string[];
-  frequencies: string[];
-  source: string;
-}
+/** In the shape the graph serves (shared/domain/clinical/rules.ts). */
+export type DosingSeed = DosingLimits & { doseUnit: 'mcg' | 'mg' };
 
 export interface ContraindicationSeed {
   conditions?: string[];

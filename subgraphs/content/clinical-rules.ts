@@ -6,6 +6,7 @@ import type { Peptide, PeptideContraindication, PeptideDosing } from '../../gene
 import { DOSE_UNITS } from '../../shared/domain/clinical/dose-units';
 import { FREQUENCY_KEYS } from '../../shared/domain/clinical/frequencies';
 import { ROUTES } from '../../shared/domain/clinical/routes';
+import type { DosingLimits } from '../../shared/domain/clinical/rules';
 import { badUserInput, notFound, parseId } from '../../shared/graphql/errors';
 import { topics } from '../../shared/pubsub';
 import type { Ctx } from './collection';
@@ -18,15 +19,8 @@ const MAX_AMOUNT = 1_000_000;
 const MAX_TERMS = 30;
 export const SEXES = ['FEMALE', 'MALE'] as const;
 
-interface DosingInput {
-  doseUnit: string;
-  minDose: number;
-  maxDose: number;
-  maxDailyDose: number;
-  routes: string[];
-  frequencies: string[];
-  source: string;
-}
+/** The editor's input has the shape of the rules themselves. */
+type DosingInput = DosingLimits;
 
 interface ContraindicationInput {
   conditions?: string[] | null;
@@ -112,7 +106,8 @@ async function existingPeptide(ctx: Ctx, id: string): Promise<Peptide> {
   return peptide;
 }
 
-const announce = (ctx: Ctx) => ctx.pubsub.publish(topics.catalogChanged, { at: new Date().toISOString() });
+/** Tells every process that caches the catalog's rules (protocols, Luna) that its copy is stale. */
+export const announceCatalogChange = (ctx: Ctx) => ctx.pubsub.publish(topics.catalogChanged, { at: new Date().toISOString() });
 
 type RulesRow = Peptide & { dosing: PeptideDosing | null; contraindications: PeptideContraindication[] };
 
@@ -131,20 +126,20 @@ export const clinicalRuleResolvers = {
       const peptide = await existingPeptide(ctx, args.peptideId);
       const data = { ...validateDosing(args.input), updatedBy: ctx.caller.userId };
       await ctx.prisma.peptideDosing.upsert({ where: { peptideId: peptide.id }, create: { peptideId: peptide.id, ...data }, update: data });
-      await announce(ctx);
+      await announceCatalogChange(ctx);
       return peptide;
     },
     createPeptideContraindication: async (_: unknown, args: { peptideId: string; input: ContraindicationInput }, ctx: Ctx) => {
       const peptide = await existingPeptide(ctx, args.peptideId);
       const rule = await ctx.prisma.peptideContraindication.create({ data: { peptideId: peptide.id, ...validateContraindication(args.input), createdBy: ctx.caller.userId } });
-      await announce(ctx);
+      await announceCatalogChange(ctx);
       return rule;
     },
     deletePeptideContraindication: async (_: unknown, args: { id: string }, ctx: Ctx) => {
       const id = parseId('id', args.id);
       const { count } = await ctx.prisma.peptideContraindication.deleteMany({ where: { id } });
       if (!count) throw notFound('ContraindicationRule', id);
-      await announce(ctx);
+      await announceCatalogChange(ctx);
       return id;
     },
   },
