@@ -7,7 +7,7 @@
 // on the item with the findings exactly as they were shown.
 import { GraphQLError } from 'graphql';
 import type { ProtocolItem } from '../../generated/prisma/client';
-import { clinicalFindings, findingKey, CLINICAL_RULES, type ClinicalFinding, type ClinicalRule, type ItemToCheck } from '../../shared/domain/clinical/findings';
+import { clinicalFindings, findingKey, type ClinicalFinding, type ClinicalRule, type ItemToCheck } from '../../shared/domain/clinical/findings';
 import type { PatientClinicalFacts, PeptideRules } from '../../shared/domain/clinical/rules';
 import { ageOn } from '../../shared/domain/patient-facts';
 import { ErrorCode, badUserInput, notFound } from '../../shared/graphql/errors';
@@ -156,11 +156,10 @@ export function judge(
 }
 
 /** Findings of items without judging them (checkContraindications): marked overridable and overridden as the write would treat them. */
-export function describe(items: readonly ItemUnderCheck[], rules: Map<string, PeptideRules>, patient: PatientClinicalFacts) {
+export function findingsWithoutJudging(items: readonly ItemUnderCheck[], rules: Map<string, PeptideRules>, patient: PatientClinicalFacts) {
   return clinicalFindings(items, (id) => rules.get(id), patient).map((finding) => ({
     ...finding,
     overridden: finding.overridable && Boolean(items[finding.item].override?.findings.includes(finding.rule)),
   }));
 }
 
-export { CLINICAL_RULES };

@@ -4,7 +4,7 @@ import { clinicalFindings } from '../../shared/domain/clinical/findings';
 import { appendPatientEvent } from '../../shared/domain/patient-events';
 import { badUserInput, notFound, parseId } from '../../shared/graphql/errors';
 import type { SubgraphContext } from '../../shared/server/context';
-import { assertMayOverride, catalogRulesFor, coveredBy, describe, judge, patientClinicalFacts, type ItemUnderCheck, type StoredOverride } from './clinical';
+import { assertMayOverride, catalogRulesFor, coveredBy, findingsWithoutJudging, judge, patientClinicalFacts, type ItemUnderCheck, type StoredOverride } from './clinical';
 import type { ProtocolsLoaders } from './loaders';
 import { DEFAULT_ROUTE, dateWindow, itemData, optionalText, text, weeks, dose, doseUnit, frequency, route, type ItemInput } from './validation';
 
@@ -73,7 +73,7 @@ export const resolvers = {
       const patientId = parseId('patientId', args.patientId);
       if (args.items.length === 0) throw badUserInput('items', 'must hold at least one item');
       const { checked, patient, rules } = await prepareItems(ctx, patientId, 'items', args.items);
-      return describe(checked, rules, patient);
+      return findingsWithoutJudging(checked, rules, patient);
     },
   },
   Mutation: {

@@ -85,9 +85,9 @@ function unitOf(unit: string): string {
   return doseUnitOf(unit) ?? unit.toLowerCase();
 }
 
-/** Is this amount written in the patient's own protocol or medication list, for a thing this sentence names? */
+/** Is this amount written in the patient's own protocol (an item with nothing unresolved) or medication list, for a thing this sentence names? */
 function ownDose(sentence: string, amount: number, unit: string, facts: GuardFacts): boolean {
-  const inProtocol = facts.protocolDoses.some((dose) => dose.amount === amount && unitOf(dose.unit) === unit && mentionsPeptide(sentence, { name: dose.peptide }));
+  const inProtocol = facts.protocolDoses.some((dose) => !dose.unresolved && dose.amount === amount && unitOf(dose.unit) === unit && mentionsPeptide(sentence, { name: dose.peptide }));
   if (inProtocol) return true;
   return facts.medications.some((medication) => {
     const match = /^(.*?)\s+(\d+(?:[.,]\d+)?)\s?([a-zµμ]+)/i.exec(medication);

@@ -8,7 +8,7 @@ export interface ProtocolDose {
   peptide: string;
   amount: number;
   unit: string;
-  /** The item has a clinical finding no provider has overridden (a dose out of range, a contraindication). */
+  /** The item has a clinical finding no provider has overridden (a dose out of range, a contraindication), or could not be checked. */
   unresolved: boolean;
 }
 

@@ -83,8 +83,11 @@ describe('guardrail checks, sentence by sentence', () => {
     expect(rule('Your protocol has BPC-157 at 5000 mcg daily.', outOfRange)).toBe('compliance.dose_out_of_range');
     // The same amount in another unit is the same dose (UCUM): 5 mg of BPC-157 is 5000 mcg.
     expect(rule('Your protocol has BPC-157 at 5 mg daily.', outOfRange)).toBe('compliance.dose_out_of_range');
-    // In range and in the protocol: said as prescribed.
+    // In range and in the protocol: said as prescribed ...
     expect(rule('Your protocol has BPC-157 at 250 mcg daily.')).toBeNull();
+    // ... unless the item has an unresolved finding, or could not be checked: then it is not said either.
+    const unchecked: GuardFacts = { ...FACTS, protocolDoses: [{ peptide: 'BPC-157', amount: 250, unit: 'mcg', unresolved: true }] };
+    expect(rule('Your protocol has BPC-157 at 250 mcg daily.', unchecked)).toBe('compliance.dosing');
     // A dose belongs to the peptide named before it: 250 mcg is BPC-157's, 2 mg TB-500's.
     expect(rule('BPC-157 250 mcg daily and TB-500 2 mg twice weekly.')).toBeNull();
   });

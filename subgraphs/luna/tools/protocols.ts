@@ -24,11 +24,12 @@ export interface ProtocolItem {
   doseWithheld?: string;
 }
 
-/** A dose with an unresolved clinical finding never reaches the model: it could only repeat it. */
+/** A dose with an unresolved clinical finding (or that could not be checked) never reaches the model: it could only repeat it. */
 function withheld(item: ProtocolItem): ProtocolItem {
   const { findings, ...rest } = item;
-  if (!findings?.length) return rest;
-  return { ...rest, doseAmount: null, doseUnit: null, doseWithheld: `under review by the care team (${findings.map((finding) => finding.rule).join(', ')}): do not state or suggest a dose` };
+  if (findings && !findings.length) return rest;
+  const why = findings ? findings.map((finding) => finding.rule).join(', ') : 'the catalog could not be checked';
+  return { ...rest, doseAmount: null, doseUnit: null, doseWithheld: `under review by the care team (${why}): do not state or suggest a dose` };
 }
 
 export interface Protocol {

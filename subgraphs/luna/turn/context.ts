@@ -59,13 +59,15 @@ export async function catalogRules(reader: CatalogRulesReader, summary: PatientS
 }
 
 const unresolved = (item: SummaryItem) => (item.findings?.length ?? 0) > 0;
+/** A dose is said only when the catalog's checks could run and found nothing unresolved (fail closed when they could not). */
+const withheld = (item: SummaryItem) => item.findings === null || unresolved(item);
 
 export function guardFacts(summary: PatientSummary | null, catalog: PeptideRules[]): GuardFacts {
   return {
     catalog,
     patient: summary ? { sex: summary.sex as 'FEMALE' | 'MALE', age: summary.age } : null,
     protocolDoses: (summary?.protocols ?? []).flatMap((protocol) =>
-      protocol.items.filter((item) => item.peptide).map((item) => ({ peptide: item.peptide!.name, amount: item.doseAmount, unit: item.doseUnit, unresolved: unresolved(item) })),
+      protocol.items.filter((item) => item.peptide).map((item) => ({ peptide: item.peptide!.name, amount: item.doseAmount, unit: item.doseUnit, unresolved: withheld(item) })),
     ),
     medications: summary?.medications ?? [],
     conditions: summary?.conditions ?? [],
@@ -123,7 +125,7 @@ export async function recentHistory(prisma: Prisma, conversationId: string, excl
 /** An item as the model reads it: a dose with an unresolved finding is withheld, never handed to the model to repeat. */
 function itemLine(item: SummaryItem): string {
   const name = item.peptide?.name ?? 'peptide';
-  return unresolved(item) ? `${name} (dose under review by the care team: do not state a dose)` : `${name} ${item.doseAmount} ${item.doseUnit} ${item.frequency}`;
+  return withheld(item) ? `${name} (dose under review by the care team: do not state a dose)` : `${name} ${item.doseAmount} ${item.doseUnit} ${item.frequency}`;
 }
 
 export function summaryLine(summary: PatientSummary | null): string {
