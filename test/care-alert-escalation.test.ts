@@ -278,3 +278,27 @@ describe('a notification the webhook keeps refusing', () => {
     expect(codes(await gql('mutation($id: ID!) { retryCareAlertDelivery(id: $id) { id } }', { id: letter.id }, { url, headers: admin }))).toEqual(['BAD_USER_INPUT']);
   });
 });
+
+describe('what a raiser gets wrong', () => {
+  it('refuses a malformed request before anything is sent, and rolls the raiser’s transaction back', async () => {
+    const jobs = async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'care-alerts-raise'`))[0].n;
+    const before = await jobs();
+    const bad = { key: '', patientId: 'nope', kind: 'GOSSIP', severity: 'URGENT', title: '', source: { service: '', type: '', id: '' } } as unknown as CareAlertRequest;
+    await expect(stack!.db!.prisma.$transaction((tx) => raiseCareAlert(tx, bad))).rejects.toThrow(/invalid care alert request: key .*patientId .*kind .*severity .*title .*source/);
+    expect(await jobs()).toBe(before);
+  });
+
+  it('drops a request for a patient that does not exist, storing nothing', async () => {
+    const key = `test:${randomUUID()}`;
+    await stack!.db!.prisma.$transaction((tx) =>
+      raiseCareAlert(tx, { key, patientId: randomUUID(), kind: 'CRITICAL_LAB_VALUE', severity: 'CRITICAL', title: 'Nobody', source: { service: 'labs', type: 'lab_result', id: key } }),
+    );
+    careAlertsRaised();
+    await eventually(
+      async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'care-alerts-raise' AND singleton_key = $1 AND state = 'completed'`, [key]))[0].n === 1,
+      5_000,
+      'the request to be handled',
+    );
+    expect(await sql('SELECT id FROM patient_graph.care_alerts WHERE raise_key = $1', [key])).toEqual([]);
+  });
+});

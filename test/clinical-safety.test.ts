@@ -264,3 +264,33 @@ describe("the catalog's clinical rules are content's, edited by admin and staff"
     expect(codes(await as(admin)('mutation($id: ID!) { deletePeptideContraindication(id: $id) }', { id: rule.id }))).toEqual(['NOT_FOUND']);
   });
 });
+
+describe('attacks on the clinical checks get clear errors, write nothing, and leave the graph serving', () => {
+  it('refuses oversized and malformed input', async () => {
+    const before = await protocolIds(plain.id);
+    const many = Array.from({ length: 21 }, () => item('bpc-157', { doseAmount: 250, frequency: 'daily' }));
+    const tooMany = await as(provider)(CREATE, { p: plain.id, input: { name: 'Many', items: many } });
+    expect([codes(tooMany), tooMany.errors![0].extensions!.argument]).toEqual([['BAD_USER_INPUT'], 'input.items']);
+    const essay = await as(provider)(CREATE, {
+      p: diabetic.id,
+      input: { name: 'GH', items: [item('ipamorelin', { override: { findings: ['CONTRAINDICATED_CONDITION'], reason: 'A clinical reason repeated. '.repeat(200) } })] },
+    });
+    expect(essay.errors![0].extensions!.argument).toBe('input.items[0].override.reason');
+    const negative = await as(provider)(CREATE, { p: plain.id, input: { name: 'Neg', items: [item('bpc-157', { doseAmount: -250 })] } });
+    expect(negative.errors![0].extensions!.argument).toBe('input.items[0].doseAmount');
+    const unknownRule = await as(provider)(CREATE, { p: plain.id, input: { name: 'X', items: [item('bpc-157', { override: { findings: ['ANYTHING_GOES'], reason: REASON } })] } });
+    expect(codes(unknownRule)).toEqual(['BAD_USER_INPUT']);
+    expect(await protocolIds(plain.id)).toEqual(before);
+
+    const RULES = 'query($ids: [ID!]) { peptideClinicalRules(peptideIds: $ids) { peptideId } }';
+    const tooManyIds = await gql(RULES, { ids: Array.from({ length: 101 }, () => randomUUID()) });
+    expect([codes(tooManyIds), tooManyIds.errors![0].extensions!.argument]).toEqual([['BAD_USER_INPUT'], 'peptideIds']);
+    const malformed = await gql(RULES, { ids: [peptide.ipamorelin, "1' OR '1'='1"] });
+    expect([codes(malformed), malformed.errors![0].extensions!.argument]).toEqual([['BAD_USER_INPUT'], 'peptideIds[1]']);
+    // Public reference data: readable without a token, drafts included by id, unknown ids absent.
+    const read = await gql(RULES, { ids: [peptide.ipamorelin, randomUUID()] });
+    expect(read.data!.peptideClinicalRules).toEqual([{ peptideId: peptide.ipamorelin }]);
+
+    expect((await gql('{ __typename }')).data).toEqual({ __typename: 'Query' });
+  });
+});
