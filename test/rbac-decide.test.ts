@@ -17,6 +17,9 @@ const TABLE: Record<Resource, Record<Role, string>> = {
   conversations: { admin: FULL, staff: FULL, provider: 'r', support: 'r', customer: 'own:rcu' },
   content: { admin: FULL, staff: FULL, provider: 'r', support: 'r', customer: 'r' },
   partner_credentials: { admin: FULL, staff: '', provider: '', support: '', customer: '' },
+  care_alerts: { admin: FULL, staff: FULL, provider: 'cru', support: '', customer: '' },
+  care_alert_deliveries: { admin: FULL, staff: '', provider: '', support: '', customer: '' },
+  clinical_overrides: { admin: '', staff: '', provider: 'cru', support: '', customer: '' },
 };
 const LETTER = { read: 'r', create: 'c', update: 'u', delete: 'd' } as const;
 const OWN = '11111111-1111-4111-8111-111111111111';

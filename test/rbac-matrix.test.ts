@@ -31,6 +31,8 @@ const EXPECTED: Record<string, { roles: Role[]; customerOwn: boolean }> = {
   'conversations:read': { roles: ['admin', 'staff', 'provider', 'support'], customerOwn: true },
   'conversations:create': { roles: ['admin', 'staff'], customerOwn: true },
   'conversations:update': { roles: ['admin', 'staff'], customerOwn: true },
+  'care_alerts:read': { roles: ['admin', 'staff', 'provider'], customerOwn: false },
+  'clinical_overrides:create': { roles: ['provider'], customerOwn: false },
 };
 
 interface Probe {
@@ -40,8 +42,10 @@ interface Probe {
   query: string;
   /** The data field that must be absent when denied. */
   field: string;
-  /** A nested read is first gated by the profile read on its patient. */
-  gatedByProfile?: boolean;
+  /** Denied first by this resource's rule (a nested read by the profile read on its patient; an override by writing protocols at all). */
+  gatedBy?: string;
+  /** An operation on no single patient (a list): its audit row names none. */
+  list?: boolean;
 }
 
 let admin: Record<string, string>;
@@ -95,7 +99,7 @@ const PROBES: Probe[] = [
     prepare: async (p) => ({ p }),
     query: 'query Probe($p: ID!) { patient(id: $p) { events(first: 1) { totalCount } } }',
     field: 'patient',
-    gatedByProfile: true,
+    gatedBy: 'profile',
   },
   {
     key: 'events:create',
@@ -103,13 +107,23 @@ const PROBES: Probe[] = [
     query: 'mutation Probe($p: ID!) { recordPatientEvent(patientId: $p, input: { type: NOTE, title: "probe" }) { id } }',
     field: 'recordPatientEvent',
   },
-  { key: 'audit_log:read', prepare: async () => ({}), query: 'query Probe { auditLog(first: 1) { edges { node { id } } } }', field: 'auditLog' },
+  { key: 'audit_log:read', prepare: async () => ({}), query: 'query Probe { auditLog(first: 1) { edges { node { id } } } }', field: 'auditLog', list: true },
+  { key: 'care_alerts:read', prepare: async () => ({}), query: 'query Probe { careAlerts(first: 1) { edges { node { id } } } }', field: 'careAlerts', list: true },
+  {
+    // BPC-157 600 mcg daily is above the catalog's 500 mcg per dose: the write needs an override.
+    key: 'clinical_overrides:create',
+    prepare: async (p) => ({ p, bpc: (await must('{ peptide(slug: "bpc-157") { id } }', {})).peptide.id }),
+    query: `mutation Probe($p: ID!, $bpc: ID!) { createProtocol(patientId: $p, input: { name: "Probe", items: [{ peptideId: $bpc, doseAmount: 600, doseUnit: "mcg", frequency: "daily",
+      override: { findings: [DOSE_ABOVE_MAXIMUM], reason: "Probe: tendon rupture repair, dose agreed with orthopaedics" } }] }) { id } }`,
+    field: 'createProtocol',
+    gatedBy: 'protocols',
+  },
   {
     key: 'wearables:read',
     prepare: async (p) => ({ p }),
     query: 'query Probe($p: ID!) { patient(id: $p) { wearableConnections { id } } }',
     field: 'patient',
-    gatedByProfile: true,
+    gatedBy: 'profile',
   },
   {
     key: 'wearables:create',
@@ -177,10 +191,10 @@ describe('RBAC through the gateway', () => {
       (row) =>
         row.decision === decision &&
         row.actorRole === role &&
-        ((row.resource === resource && row.action === action) || (!allowed && probe.gatedByProfile && row.resource === 'profile')),
+        ((row.resource === resource && row.action === action) || (!allowed && probe.gatedBy !== undefined && row.resource === probe.gatedBy)),
     );
     expect(matching.length).toBeGreaterThan(0);
     expect(matching[0].operationName).toBe('Probe');
-    if (resource !== 'audit_log') expect(matching.map((row) => row.patientId)).toContain(patientId);
+    if (!probe.list) expect(matching.map((row) => row.patientId)).toContain(patientId);
   });
 });

@@ -13,12 +13,15 @@ import {
   STACKS,
   type PeptideSeed,
 } from './content';
+import { CLINICAL_RULES, contraindicationsFor } from './clinical-rules';
 import { DAY_MS, HOUR_MS, Rng, round, utcMidnight, uuidFor } from './random';
 
 export interface ContentRows {
   users: Prisma.UserCreateManyInput[];
   media: Prisma.MediaCreateManyInput[];
   peptides: Prisma.PeptideCreateManyInput[];
+  peptideDosing: Prisma.PeptideDosingCreateManyInput[];
+  peptideContraindications: Prisma.PeptideContraindicationCreateManyInput[];
   stacks: Prisma.StackCreateManyInput[];
   goals: Prisma.GoalCreateManyInput[];
   blogPosts: Prisma.BlogPostCreateManyInput[];
@@ -206,7 +209,19 @@ export function buildContent(today: Date): { rows: ContentRows; refs: CatalogRef
   }));
 
   return {
-    rows: { users, media, peptides, stacks, goals, blogPosts, faqs, helpArticles, coas, researchPapers, products },
+    rows: { users, media, peptides, ...clinicalRuleRows(), stacks, goals, blogPosts, faqs, helpArticles, coas, researchPapers, products },
     refs,
+  };
+}
+
+/** Every peptide's dosing limits and contraindication rules (./clinical-rules), with deterministic ids. */
+function clinicalRuleRows(): Pick<ContentRows, 'peptideDosing' | 'peptideContraindications'> {
+  const missing = PEPTIDES.filter((p) => !CLINICAL_RULES[p.slug]).map((p) => p.slug);
+  if (missing.length) throw new Error(`seed: no clinical rules for ${missing.join(', ')}`);
+  return {
+    peptideDosing: PEPTIDES.map((p) => ({ peptideId: peptideId(p.slug), ...CLINICAL_RULES[p.slug].dosing, updatedBy: 'seed' })),
+    peptideContraindications: PEPTIDES.flatMap((p) =>
+      contraindicationsFor(p.slug).map((rule, i) => ({ id: uuidFor(`contraindication:${p.slug}:${i}`), peptideId: peptideId(p.slug), ...rule, createdBy: 'seed' })),
+    ),
   };
 }

@@ -32,6 +32,8 @@ const TABLES = {
   users: 'payload.users',
   media: 'payload.media',
   peptides: 'payload.peptides',
+  peptideDosing: 'payload.peptide_dosing',
+  peptideContraindications: 'payload.peptide_contraindications',
   stacks: 'payload.stacks',
   goals: 'payload.goals',
   blogPosts: 'payload.blog_posts',

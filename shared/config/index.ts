@@ -8,6 +8,7 @@ import {
   authSettings,
   databaseSettings,
   DEFAULT_GATEWAY_PORT,
+  careAlertSettings,
   fhirSettings,
   gatewaySettings,
   labsSettings,
@@ -72,6 +73,7 @@ export interface Config {
   luna: ValuesOf<typeof lunaSettings>;
   wearables: ValuesOf<typeof wearablesSettings> & { simulatorPortBase: number; vendors: Record<WearableVendor, VendorConfig> };
   fhir: ValuesOf<typeof fhirSettings>;
+  careAlerts: ValuesOf<typeof careAlertSettings>;
   mcp: ValuesOf<typeof mcpSettings> & { port: number };
 }
 
@@ -96,6 +98,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const wearables = parseSection(wearablesSettings, env, problems);
   const vendors = Object.fromEntries(WEARABLE_VENDORS.map((vendor) => [vendor, parseSection(vendorSettings(vendor), env, problems)])) as Record<WearableVendor, VendorConfig>;
   const fhir = parseSection(fhirSettings, env, problems);
+  const careAlerts = parseSection(careAlertSettings, env, problems);
+  if (careAlerts.webhookUrl && !careAlerts.webhookSecret) problems.push('CARE_ALERT_WEBHOOK_SECRET: required when CARE_ALERT_WEBHOOK_URL is set');
+  if (careAlerts.webhookUrl?.startsWith('http:') && proc.env === 'production') problems.push('CARE_ALERT_WEBHOOK_URL: must be https in production (alerts carry health information)');
   const mcp = parseSection(mcpSettings, env, problems);
   if (problems.length) throw new SettingsError(problems);
 
@@ -139,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       vendors,
     },
     fhir,
+    careAlerts,
     mcp: { ...mcp, port: mcp.port ?? (base ?? DEFAULT_GATEWAY_PORT) + MCP_PORT_OFFSET },
   };
 }

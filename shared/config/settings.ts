@@ -1,7 +1,8 @@
 // The catalog of every setting the platform's processes read: the one place an environment
 // variable is named, typed, defaulted and documented. index.ts parses it into the typed Config;
 // the README's settings table is rendered from it (scripts/settings-table.ts, checked by a test).
-import { flag, list, oneOf, optional, port, setting, text, url, whole, type Section } from './define';
+import { z } from 'zod';
+import { flag, list, oneOf, optional, port, setting, text, url, whole, type Section, type Setting } from './define';
 
 export const SERVICE_NAMES = ['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'] as const;
 export type SubgraphName = (typeof SERVICE_NAMES)[number];
@@ -138,6 +139,35 @@ const allVendorSettings: Section = Object.fromEntries(
   WEARABLE_VENDORS.flatMap((vendor) => Object.entries(vendorSettings(vendor)).map(([key, spec]) => [`${vendor}.${key}`, spec])),
 );
 
+/** Care-alert severities, most urgent first. */
+export const CARE_ALERT_SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
+/**
+ * How long an alert may wait unacknowledged before it is escalated to the admins. Critical: 15
+ * minutes, well inside the 30-60 minutes within which hospital policies (CLIA, The Joint
+ * Commission NPSG.02.03.01) expect a critical result to reach a responsible clinician.
+ */
+export const DEFAULT_ESCALATE_AFTER_SECONDS = { CRITICAL: 15 * 60, HIGH: 60 * 60, MEDIUM: 4 * 3600, LOW: 24 * 3600 } as const;
+
+export const careAlertSettings = {
+  ...Object.fromEntries(
+    CARE_ALERT_SEVERITIES.map((severity) => [
+      `escalate${severity}`,
+      setting(`CARE_ALERT_ESCALATE_${severity}_SECONDS`, whole(1), DEFAULT_ESCALATE_AFTER_SECONDS[severity] as number, 'an alert of this severity nobody has acknowledged this long is escalated to the admins (`CRITICAL` 15 min, `HIGH` 1 h, `MEDIUM` 4 h, `LOW` 24 h)', {
+        shown: '`900`, `3600`, `14400`, `86400`',
+        family: 'CARE_ALERT_ESCALATE_<SEVERITY>_SECONDS',
+      }),
+    ]),
+  ) as Record<`escalate${(typeof CARE_ALERT_SEVERITIES)[number]}`, Setting<number>>,
+  escalationRepeatSeconds: setting('CARE_ALERT_ESCALATION_REPEAT_SECONDS', whole(1), 30 * 60, 'after the first escalation, escalated again this often while still unacknowledged'),
+  maxEscalations: setting('CARE_ALERT_MAX_ESCALATIONS', whole(1), 10, 'escalations of one alert at most (then it waits in the queue, escalated)'),
+  pollSeconds: setting('CARE_ALERT_POLL_SECONDS', z.coerce.number().min(0.5), 1, 'how often a worker looks for alert jobs another process sent (its own process wakes it at once)'),
+  webhookUrl: optional('CARE_ALERT_WEBHOOK_URL', url(), 'where alert notifications are POSTed, signed (https in production); unset = alerts are still stored, streamed and escalated'),
+  webhookSecret: optional('CARE_ALERT_WEBHOOK_SECRET', z.string().min(32), 'the HMAC-SHA256 key of the webhook signature header (32+ characters; required with the URL)', { secret: true }),
+  webhookTimeoutMs: setting('CARE_ALERT_WEBHOOK_TIMEOUT_MS', whole(100), 5_000, "one webhook delivery attempt's deadline"),
+  webhookRetryLimit: setting('CARE_ALERT_WEBHOOK_RETRY_LIMIT', whole(0), 5, 'retries of a failed delivery before it is dead-lettered'),
+  webhookRetryDelaySeconds: setting('CARE_ALERT_WEBHOOK_RETRY_DELAY_SECONDS', whole(1), 30, "the first retry's delay; it doubles per retry (with jitter)"),
+} satisfies Section;
+
 /** Largest FHIR page (_count): the graph's own page limit (shared/graphql/pagination.ts). */
 export const MAX_FHIR_PAGE_SIZE = 100;
 
@@ -164,6 +194,7 @@ export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Lab reports', section: labsSettings },
   { title: 'Luna', section: lunaSettings },
   { title: 'Wearables', section: { ...wearablesSettings, ...allVendorSettings } },
+  { title: 'Care alerts', section: careAlertSettings },
   { title: 'FHIR R4 API', section: fhirSettings },
   { title: 'MCP server', section: mcpSettings },
 ];

@@ -22,4 +22,8 @@ export const topics = {
   labResultAdded: (patientId: string) => `labs.result-added.${patientId}`,
   /** Replayable: the events of a conversation's Luna turns. */
   lunaConversation: (conversationId: string) => `luna.conversation.${conversationId}`,
+  /** The catalog's clinical rules changed (a dosing range, a contraindication): caches of them are stale. */
+  catalogChanged: 'content.catalog-changed',
+  /** A care alert was raised or escalated (for every patient: the care team's queue). */
+  careAlertRaised: 'care.alert-raised',
 };

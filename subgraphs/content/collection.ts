@@ -61,6 +61,8 @@ export interface Collection<R extends ContentRow> {
   prime?(loaders: ContentLoaders, row: R): void;
   /** Deletes a row and whatever points at it; the default deletes the row alone. */
   remove?(prisma: Prisma, id: string): Promise<unknown>;
+  /** After any editor write has committed (e.g. announcing that cached copies are stale). */
+  afterWrite?(ctx: Ctx): Promise<void>;
 }
 
 /** A collection of any row type, for the registry that holds them side by side. */
@@ -152,20 +154,25 @@ async function existing<R extends ContentRow>(c: Collection<R>, ctx: Ctx, id: st
 
 function mutations<R extends ContentRow>(c: Collection<R>) {
   type IdArgs = { id: string };
+  const written = async <T>(ctx: Ctx, work: Promise<T>): Promise<T> => {
+    const result = await work;
+    await c.afterWrite?.(ctx);
+    return result;
+  };
   return {
     [`create${c.type}`]: async (_: unknown, args: { input: Record<string, unknown> }, ctx: Ctx) => {
       const data = await validateInput(c.input, args.input, 'create', ctx.loaders);
-      return uniqueAsBadInput(c, data, c.delegate(ctx.prisma).create({ data }));
+      return written(ctx, uniqueAsBadInput(c, data, c.delegate(ctx.prisma).create({ data })));
     },
     [`update${c.type}`]: async (_: unknown, args: IdArgs & { input: Record<string, unknown> }, ctx: Ctx) => {
       const id = parseId('id', args.id);
       const data = await validateInput(c.input, args.input, 'update', ctx.loaders);
-      return uniqueAsBadInput(c, data, orNotFound(c.type, id, c.delegate(ctx.prisma).update({ where: { id }, data })));
+      return written(ctx, uniqueAsBadInput(c, data, orNotFound(c.type, id, c.delegate(ctx.prisma).update({ where: { id }, data }))));
     },
     [`delete${c.type}`]: async (_: unknown, args: IdArgs, ctx: Ctx) => {
       const id = parseId('id', args.id);
       await existing(c, ctx, id);
-      await orNotFound(c.type, id, c.remove ? c.remove(ctx.prisma, id) : c.delegate(ctx.prisma).delete({ where: { id } }));
+      await written(ctx, orNotFound(c.type, id, c.remove ? c.remove(ctx.prisma, id) : c.delegate(ctx.prisma).delete({ where: { id } })));
       return id;
     },
     // publishedAt records the first publication; publishing again after an unpublish keeps it.
@@ -174,11 +181,11 @@ function mutations<R extends ContentRow>(c: Collection<R>) {
       const row = await existing(c, ctx, id);
       if (row.status === 'PUBLISHED') return row;
       const data = { status: 'PUBLISHED', publishedAt: row.publishedAt ?? new Date() };
-      return orNotFound(c.type, id, c.delegate(ctx.prisma).update({ where: { id }, data }));
+      return written(ctx, orNotFound(c.type, id, c.delegate(ctx.prisma).update({ where: { id }, data })));
     },
     [`unpublish${c.type}`]: async (_: unknown, args: IdArgs, ctx: Ctx) => {
       const id = parseId('id', args.id);
-      return orNotFound(c.type, id, c.delegate(ctx.prisma).update({ where: { id }, data: { status: 'DRAFT' } }));
+      return written(ctx, orNotFound(c.type, id, c.delegate(ctx.prisma).update({ where: { id }, data: { status: 'DRAFT' } })));
     },
   };
 }

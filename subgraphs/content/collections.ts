@@ -3,6 +3,7 @@
 // resolvers in collection.ts turn these into the Query and Mutation root fields.
 import type { BlogPost, Coa, Faq, Goal, HelpArticle, Peptide, ResearchPaper, Stack } from '../../generated/prisma/client';
 import { badUserInput, parseId } from '../../shared/graphql/errors';
+import { announceCatalogChange } from './clinical-rules';
 import { defineCollection, likeText, visible, type AnyCollection, type Ctx, type ListArgs } from './collection';
 import { ORDER } from './loaders';
 import { f } from './validation';
@@ -54,6 +55,8 @@ export const peptides = defineCollection<Peptide>({
   },
   search: { kind: 'PEPTIDE', title: 'name', fields: ['name', 'summary', 'description', 'mechanism'], slug: 'slug' },
   prime: (loaders, row) => loaders.peptide.prime(row.id, row),
+  // Its name and its existence are part of the rules other domains cache: a change is announced.
+  afterWrite: announceCatalogChange,
   // A peptide takes its certificates with it, leaves the curated lists that name it and
   // unlinks its products. Protocols (another subgraph) hold the id by value only.
   remove: (prisma, id) =>

@@ -45,6 +45,14 @@ export function createContentLoaders(prisma: Prisma) {
       (ids) => prisma.researchPaper.findMany({ where: { peptideIds: { hasSome: ids } }, orderBy: ORDER.researchPaper }),
       (row) => row.peptideIds,
     ),
+    dosingByPeptide: entityLoader(
+      async (ids) => (uuids(ids).length ? prisma.peptideDosing.findMany({ where: { peptideId: { in: uuids(ids) } } }) : []),
+      (row) => row.peptideId,
+    ),
+    contraindicationsByPeptide: relationLoader(
+      (ids) => prisma.peptideContraindication.findMany({ where: { peptideId: { in: uuids(ids) } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+      (row) => row.peptideId,
+    ),
     productsByPeptide: relationLoader(
       (ids) => prisma.product.findMany({ where: { peptideId: { in: uuids(ids) }, active: true }, orderBy: ORDER.product }),
       (row) => row.peptideId ?? '',

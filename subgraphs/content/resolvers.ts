@@ -1,6 +1,7 @@
 import type { BlogPost, Coa, Peptide, Product } from '../../generated/prisma/client';
 import { isUuid } from '../../shared/graphql/errors';
 import { collectionResolvers, visible, type Ctx } from './collection';
+import { clinicalRuleResolvers } from './clinical-rules';
 import { COLLECTIONS } from './collections';
 import { searchContent } from './search';
 
@@ -26,8 +27,9 @@ export const resolvers = {
   Query: {
     ...generated.Query,
     searchContent: (_: unknown, args: { query: string; first?: number | null }, ctx: Ctx) => searchContent(COLLECTIONS, args, ctx),
+    ...clinicalRuleResolvers.Query,
   },
-  Mutation: generated.Mutation,
+  Mutation: { ...generated.Mutation, ...clinicalRuleResolvers.Mutation },
   Peptide: {
     // References come from records other subgraphs own (a protocol naming a peptide): they
     // resolve whatever the status, so an unpublished peptide still has its name there.
@@ -38,7 +40,9 @@ export const resolvers = {
     researchPapers: async (peptide: Peptide, args: DraftArgs, ctx: Ctx) =>
       (await ctx.loaders.papersByPeptide.load(peptide.id)).filter((paper) => visible(paper, args.includeDrafts)),
     products: (peptide: Peptide, _: unknown, ctx: Ctx) => ctx.loaders.productsByPeptide.load(peptide.id),
+    ...clinicalRuleResolvers.Peptide,
   },
+  PeptideClinicalRules: clinicalRuleResolvers.PeptideClinicalRules,
   Stack: withPeptides,
   Goal: withPeptides,
   ResearchPaper: withPeptides,

@@ -1,3 +1,4 @@
+import { startCareAlertRaising } from '../../shared/domain/care-alerts';
 import { loadTypeDefs, type SubgraphModule } from '../../shared/server/subgraph';
 import { createLabsLoaders, type LabsLoaders } from './loaders';
 import { permissions } from './permissions';
@@ -9,4 +10,6 @@ export const labsSubgraph: SubgraphModule<LabsLoaders> = {
   resolvers,
   permissions,
   createLoaders: createLabsLoaders,
+  // Critical values raise care alerts through the job queue (critical-values.ts).
+  startBackground: startCareAlertRaising,
 };

@@ -1,3 +1,5 @@
+import { careAlertsRaised } from '../../shared/domain/care-alerts';
+import { raiseCriticalValues } from './critical-values';
 import { onLabResultStored } from './events';
 import { authorizedStream } from '../../shared/rbac/stream';
 import { topics } from '../../shared/pubsub';
@@ -120,8 +122,10 @@ export const resolvers = {
           source: 'labs',
           detail: { labResultId: created.id, readings: rows.length },
         });
+        await raiseCriticalValues(tx, created, rows);
         return created;
       });
+      careAlertsRaised();
       await onLabResultStored(ctx.pubsub, { result, readings: rows.length, labsScore: null });
       return result;
     },

@@ -4,10 +4,8 @@
 // cannot know are applied first: HbA1c mmol/mol (IFCC) → % (NGSP) by the master equation, and
 // enzyme activity printed in IU/L being the U/L of the catalog. A unit that is unknown or
 // cannot be converted yields no value and a note saying why, never a guessed number.
-import { UcumLhcUtils } from '@lhncbc/ucum-lhc';
+import { ucum } from '../../shared/units/ucum';
 import type { BiomarkerDefinition } from './catalog';
-
-const ucum = UcumLhcUtils.getInstance();
 
 /**
  * How labs print units that are not UCUM codes (keys lowercase, spaces removed, µ/mc → u),

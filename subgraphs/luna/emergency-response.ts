@@ -57,7 +57,7 @@ export function emergencyResponse(match: EmergencyMatch, contacts: EmergencyCont
         'Siento mucho que estés pasando por esto, y gracias por decírmelo. Mereces apoyo ahora mismo.',
         `Si estás en peligro o podrías hacerte daño, llama ya al ${call}.`,
         crisisLine ? `También puedes llamar a la línea de crisis al ${crisisLine} en cualquier momento para hablar con alguien.` : 'También puedes llamar a una línea local de prevención del suicidio para hablar con alguien.',
-        'Si puedes, busca a alguien de confianza y quédate con esa persona. Soy un asistente de IA y no puedo ayudarte en una crisis; he dejado constancia de esta conversación para tu equipo de atención.',
+        'Si puedes, busca a alguien de confianza y quédate con esa persona. Soy un asistente de IA y no puedo ayudarte en una crisis; he avisado a tu equipo de atención.',
       ].join(' ');
     }
     return [
@@ -65,7 +65,7 @@ export function emergencyResponse(match: EmergencyMatch, contacts: EmergencyCont
       WHAT.es[match.category],
       `Llama ya al ${call} o pide a alguien que te lleve a urgencias; no esperes a ver si se pasa y no conduzcas.`,
       match.category === 'overdose' && poisonControl ? `También puedes llamar a Información Toxicológica al ${poisonControl}.` : '',
-      'Soy un asistente de IA y no puedo valorar emergencias; he dejado constancia de esta conversación para tu equipo de atención.',
+      'Soy un asistente de IA y no puedo valorar emergencias; he avisado a tu equipo de atención.',
     ]
       .filter(Boolean)
       .join(' ');
@@ -75,7 +75,7 @@ export function emergencyResponse(match: EmergencyMatch, contacts: EmergencyCont
       "I'm really sorry you're going through this, and I'm glad you told me. You deserve support right now.",
       `If you are in danger or might act on these thoughts, call ${call} now.`,
       crisisLine ? `You can also call or text ${crisisLine} (the crisis line) any time to talk with someone.` : 'You can also call a local crisis line any time to talk with someone.',
-      "If you can, reach out to someone you trust and stay with them. I'm an AI assistant and can't help in a crisis; this conversation has been logged for your care team.",
+      "If you can, reach out to someone you trust and stay with them. I'm an AI assistant and can't help in a crisis; your care team has been notified.",
     ].join(' ');
   }
   return [
@@ -83,7 +83,7 @@ export function emergencyResponse(match: EmergencyMatch, contacts: EmergencyCont
     WHAT.en[match.category],
     `Call ${call} now, or have someone take you to the nearest emergency department. Don't wait to see if it passes, and don't drive yourself.`,
     match.category === 'overdose' && poisonControl ? `You can also call Poison Control at ${poisonControl}.` : '',
-    "I'm an AI assistant and can't assess emergencies; this conversation has been logged for your care team.",
+    "I'm an AI assistant and can't assess emergencies; your care team has been notified.",
   ]
     .filter(Boolean)
     .join(' ');

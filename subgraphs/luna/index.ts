@@ -1,3 +1,5 @@
+import { startCareAlertRaising } from '../../shared/domain/care-alerts';
+import { CatalogRulesReader } from '../../shared/domain/clinical/catalog-rules';
 import type { SubgraphModule } from '../../shared/server/subgraph';
 import { loadTypeDefs } from '../../shared/server/subgraph';
 import { loadLunaConfig } from './config';
@@ -25,7 +27,11 @@ export const lunaSubgraph: SubgraphModule<LunaLoaders> = {
     const model: ModelProvider = config.anthropic
       ? new AnthropicProvider({ ...config.anthropic, timeoutMs: config.modelTimeoutMs })
       : new OfflineModel(config.offlineChunkDelayMs);
-    const runner = new TurnRunner({ prisma: runtime.prisma, pubsub: runtime.pubsub, model, config, gatewayUrl: runtime.config.gatewayUrl, log: runtime.log });
+    // Emergencies and protocol findings become care alerts; the catalog's rules guard the answers.
+    const stopRaising = await startCareAlertRaising(runtime);
+    const catalog = new CatalogRulesReader({ gatewayUrl: runtime.config.gatewayUrl, pubsub: runtime.pubsub });
+    const stopCatalog = catalog.start();
+    const runner = new TurnRunner({ prisma: runtime.prisma, pubsub: runtime.pubsub, model, config, gatewayUrl: runtime.config.gatewayUrl, catalog, log: runtime.log });
     setActiveRunner(runner);
     runtime.log.info(`Luna answers with ${config.anthropic ? `Claude (${model.name})` : 'the offline model (set ANTHROPIC_API_KEY for Claude)'}`);
     // A reply still PENDING well after a turn's deadline was left by a process that died.
@@ -39,6 +45,8 @@ export const lunaSubgraph: SubgraphModule<LunaLoaders> = {
       clearInterval(timer);
       await runner.stop();
       setActiveRunner(null);
+      await stopCatalog();
+      await stopRaising();
     };
   },
 };

@@ -1,5 +1,6 @@
 import type { SubgraphModule } from '../../shared/server/subgraph';
 import { loadTypeDefs } from '../../shared/server/subgraph';
+import { startCareAlerts } from './care-alerts/background';
 import { createPatientLoaders, type PatientLoaders } from './loaders';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
@@ -10,4 +11,6 @@ export const patientSubgraph: SubgraphModule<PatientLoaders> = {
   resolvers,
   permissions,
   createLoaders: createPatientLoaders,
+  // Care alerts: storing raised ones, escalating, notifying (care-alerts/workflow.ts).
+  startBackground: startCareAlerts,
 };

@@ -21,6 +21,11 @@ export function createPatientLoaders(prisma: Prisma) {
       (ids) => prisma.patientTreatment.findMany({ where: { profileId: { in: [...ids] } }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] }),
       (row) => row.profileId,
     ),
+    careAlert: entityLoader((ids) => prisma.careAlert.findMany({ where: { id: { in: [...ids] } } })),
+    careAlertsByPatient: relationLoader(
+      (ids) => prisma.careAlert.findMany({ where: { profileId: { in: [...ids] } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+      (row) => row.profileId,
+    ),
     prescriptions: relationLoader(
       (ids) => prisma.patientPrescription.findMany({ where: { profileId: { in: [...ids] } }, orderBy: [{ prescribedAt: 'desc' }, { id: 'desc' }] }),
       (row) => row.profileId,

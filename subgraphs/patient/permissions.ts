@@ -1,8 +1,10 @@
 import { allow } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import { argument, FEDERATION_QUERY_FIELDS, FEDERATION_TYPES, guard, reachedThroughGuard, signedIn } from '../../shared/rbac/rules';
+import { argument, FEDERATION_QUERY_FIELDS, FEDERATION_TYPES, guard, ownerOf, reachedThroughGuard, signedIn } from '../../shared/rbac/rules';
+import type { PatientLoaders } from './loaders';
 
 const ownRecord = (patient: { id: string }) => patient.id;
+const alertOwner = ownerOf('id', (ctx: { loaders: PatientLoaders }, id) => ctx.loaders.careAlert.load(id));
 
 export const permissions: IRules = {
   Query: {
@@ -12,7 +14,11 @@ export const permissions: IRules = {
     patients: guard('profile', 'read'),
     auditLog: guard('audit_log', 'read'),
     partnerCredentials: guard('partner_credentials', 'read'),
+    careAlerts: guard('care_alerts', 'read'),
+    careAlertDeliveries: guard('care_alert_deliveries', 'read'),
   },
+  // Each event is one patient's alert: read permission on it, audited per patient.
+  Subscription: { careAlertRaised: guard('care_alerts', 'read', (alert: { profileId: string }) => alert.profileId) },
   Mutation: {
     updatePatientProfile: guard('profile', 'update', argument('id')),
     recordPatientEvent: guard('events', 'create', argument('patientId')),
@@ -20,6 +26,9 @@ export const permissions: IRules = {
     revokePartnerCredential: guard('partner_credentials', 'delete'),
     // Authenticated by the client secret itself, and audited there (partners.ts).
     issuePartnerToken: allow,
+    acknowledgeCareAlert: guard('care_alerts', 'update', alertOwner),
+    resolveCareAlert: guard('care_alerts', 'update', alertOwner),
+    retryCareAlertDelivery: guard('care_alert_deliveries', 'update'),
   },
   ...FEDERATION_TYPES,
   Patient: {
@@ -31,5 +40,7 @@ export const permissions: IRules = {
     'PatientConnection', 'PatientEdge', 'PageInfo', 'Membership', 'PatientEvent', 'PatientEventConnection', 'PatientEventEdge',
     'Treatment', 'Prescription', 'AuditLogConnection', 'AuditLogEdge', 'AuditLogEntry',
     'PartnerCredential', 'CreatedPartnerCredential', 'PartnerToken',
+    'CareAlert', 'CareAlertSource', 'CareAlertConnection', 'CareAlertEdge', 'CareAlertDelivery', 'CareAlertDeliveryConnection', 'CareAlertDeliveryEdge',
+    'CareTeamNotice',
   ),
 };

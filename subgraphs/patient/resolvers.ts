@@ -16,6 +16,7 @@ import {
   revokePartnerCredential,
   type CreatePartnerCredentialInput,
 } from './partners';
+import { careAlertMutations, careAlertQueries, careAlertSubscriptions, careAlertTypes, careTeamNotices } from './care-alerts/resolvers';
 
 type Ctx = SubgraphContext<PatientLoaders>;
 
@@ -53,8 +54,11 @@ export const resolvers = {
     auditLog: (_: unknown, args: PageArgs & { filter?: AuditLogFilter | null }, ctx: Ctx) => auditLogPage(ctx.prisma, args.filter, args),
     partnerCredentials: (_: unknown, args: { includeRevoked?: boolean | null }, ctx: Ctx) =>
       ctx.prisma.partnerCredential.findMany({ where: args.includeRevoked ? undefined : { revokedAt: null }, orderBy: { createdAt: 'desc' } }),
+    ...careAlertQueries,
   },
+  Subscription: careAlertSubscriptions,
   Mutation: {
+    ...careAlertMutations,
     createPartnerCredential: (_: unknown, args: { input: CreatePartnerCredentialInput }, ctx: Ctx) => createPartnerCredential(ctx, args.input),
     revokePartnerCredential: (_: unknown, args: { id: string }, ctx: Ctx) => revokePartnerCredential(ctx, args.id),
     issuePartnerToken: (_: unknown, args: { clientId: string; clientSecret: string }, ctx: Ctx) => issuePartnerToken(ctx, args.clientId, args.clientSecret),
@@ -104,7 +108,9 @@ export const resolvers = {
     },
     treatments: (profile: CustomerProfile, _: unknown, ctx: Ctx) => ctx.loaders.treatments.load(profile.id),
     prescriptions: (profile: CustomerProfile, _: unknown, ctx: Ctx) => ctx.loaders.prescriptions.load(profile.id),
+    careTeamNotices: (profile: CustomerProfile, args: { first?: number | null }, ctx: Ctx) => careTeamNotices(profile.id, args, ctx),
   },
+  ...careAlertTypes,
   PartnerCredential: partnerCredentialResolvers,
   PatientEvent: {
     detail: (event: { detail: unknown }) => (event.detail == null ? null : JSON.stringify(event.detail)),

@@ -1,4 +1,5 @@
 import { loadTypeDefs, type SubgraphModule } from '../../shared/server/subgraph';
+import { startCatalogRules } from './catalog';
 import { createProtocolsLoaders, type ProtocolsLoaders } from './loaders';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
@@ -9,4 +10,6 @@ export const protocolsSubgraph: SubgraphModule<ProtocolsLoaders> = {
   resolvers,
   permissions,
   createLoaders: createProtocolsLoaders,
+  // The catalog's clinical rules, read through the graph and cached in this process (catalog.ts).
+  startBackground: startCatalogRules,
 };

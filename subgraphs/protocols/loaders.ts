@@ -2,6 +2,7 @@ import type { ProtocolStatus } from '../../generated/prisma/client';
 import type { Prisma } from '../../shared/db/database';
 import { patientFactsLoader } from '../../shared/domain/patient-facts';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
+import { peptideRulesLoader } from './catalog';
 
 export function createProtocolsLoaders(prisma: Prisma) {
   return {
@@ -34,6 +35,8 @@ export function createProtocolsLoaders(prisma: Prisma) {
       ).map((item) => ({ id: item.id, profileId: item.protocol.profileId })),
     ),
     patientFacts: patientFactsLoader(prisma),
+    /** The catalog's clinical rules, read through the graph (catalog.ts). */
+    peptideRules: peptideRulesLoader(),
   };
 }
 

@@ -14,6 +14,8 @@ export const permissions: IRules = {
     ...FEDERATION_QUERY_FIELDS,
     protocol: guard('protocols', 'read', protocolOwner('id')),
     protocols: guard('protocols', 'read', argument('patientId')),
+    // Reads the patient's conditions and medications: a read of their protocols' data.
+    checkContraindications: guard('protocols', 'read', argument('patientId')),
   },
   Mutation: {
     createProtocol: guard('protocols', 'create', argument('patientId')),
@@ -29,5 +31,5 @@ export const permissions: IRules = {
   Patient: { id: allow, '*': guard('protocols', 'read', (patient: { id: string }) => patient.id) },
   Protocol: { id: allow, '*': guard('protocols', 'read', (protocol: { profileId: string }) => protocol.profileId) },
   Peptide: { id: allow },
-  ...reachedThroughGuard('ProtocolItem', 'ProtocolStack', 'ProtocolStackItem'),
+  ...reachedThroughGuard('ProtocolItem', 'ProtocolStack', 'ProtocolStackItem', 'ClinicalFinding', 'ClinicalOverride'),
 };

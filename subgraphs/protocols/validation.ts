@@ -1,4 +1,8 @@
+import { DOSE_UNITS } from '../../shared/domain/clinical/dose-units';
+import { ROUTES } from '../../shared/domain/clinical/routes';
+import { FREQUENCY_KEYS, frequencyOf } from '../../shared/domain/clinical/frequencies';
 import { badUserInput, parseId } from '../../shared/graphql/errors';
+import type { OverrideInput } from './clinical';
 
 export interface ItemInput {
   peptideId: string;
@@ -9,10 +13,12 @@ export interface ItemInput {
   timing?: string | null;
   durationWeeks?: number | null;
   notes?: string | null;
+  override?: OverrideInput | null;
 }
 
-export const DOSE_UNITS = ['mcg', 'mg', 'IU', 'mL', 'units'] as const;
-export const ROUTES = ['subcutaneous', 'intramuscular', 'oral', 'intranasal', 'topical', 'sublingual'] as const;
+/** The route an item without one is given (the column's default). */
+export const DEFAULT_ROUTE = 'subcutaneous';
+
 
 export function text(argument: string, value: string, max = 200): string {
   const trimmed = value.trim();
@@ -36,6 +42,13 @@ export function doseUnit(argument: string, unit: string): string {
   return unit;
 }
 
+/** Free text ("twice weekly", "daily with dinner") that must read as one of the frequency vocabulary's entries. */
+export function frequency(argument: string, value: string): string {
+  const written = text(argument, value, 100);
+  if (!frequencyOf(written)) throw badUserInput(argument, `"${written}" is not a frequency we can read (e.g. ${FREQUENCY_KEYS.join(', ')})`);
+  return written;
+}
+
 export function route(argument: string, value: string): string {
   if (!(ROUTES as readonly string[]).includes(value)) throw badUserInput(argument, `must be one of ${ROUTES.join(', ')}`);
   return value;
@@ -52,7 +65,7 @@ export function itemData(prefix: string, input: ItemInput) {
     peptideId: parseId(`${prefix}.peptideId`, input.peptideId),
     doseAmount: dose(`${prefix}.doseAmount`, input.doseAmount),
     doseUnit: doseUnit(`${prefix}.doseUnit`, input.doseUnit),
-    frequency: text(`${prefix}.frequency`, input.frequency, 100),
+    frequency: frequency(`${prefix}.frequency`, input.frequency),
     route: input.route == null ? undefined : route(`${prefix}.route`, input.route),
     timing: optionalText(`${prefix}.timing`, input.timing, 200),
     durationWeeks: weeks(`${prefix}.durationWeeks`, input.durationWeeks),

@@ -2,6 +2,7 @@
 // listen: the token keyring (a missing key in production stops the start here), the vendor
 // simulators of every provider not configured for its real vendor, and the sync queue's
 // workers with the daily 03:00 UTC schedule.
+import { startCareAlertRaising } from '../../shared/domain/care-alerts';
 import type { BackgroundRuntime } from '../../shared/server/subgraph';
 import { loadWearablesConfig } from './config';
 import { installServices } from './services';
@@ -15,7 +16,12 @@ export async function startWearablesBackground(runtime: BackgroundRuntime): Prom
   const { prisma, log } = runtime;
   const config = loadWearablesConfig(runtime.config);
   const keyring = loadTokenKeyring(config);
-  const stopSimulators = await startSimulators(config, log);
+  // Sustained anomalies in stored readings raise care alerts through the job queue (anomalies.ts).
+  const stopRaising = await startCareAlertRaising(runtime);
+  const stopSimulators = await startSimulators(config, log).catch(async (error) => {
+    await stopRaising();
+    throw error;
+  });
   const deps: SyncDeps = { prisma, pubsub: runtime.pubsub, config, keyring, log };
   let queue: SyncQueue;
   try {
@@ -37,6 +43,7 @@ export async function startWearablesBackground(runtime: BackgroundRuntime): Prom
     });
   } catch (error) {
     await stopSimulators();
+    await stopRaising();
     throw error;
   }
   installServices({ config, keyring, queue });
@@ -44,5 +51,6 @@ export async function startWearablesBackground(runtime: BackgroundRuntime): Prom
     installServices(null);
     await queue.stop();
     await stopSimulators();
+    await stopRaising();
   };
 }

@@ -1,10 +1,13 @@
-// Storing a batch of readings: validation against the metric table, an idempotent insert and
-// the daily-stat recomputation, all in one transaction.
+// Storing a batch of readings: validation against the metric table, an idempotent insert, the
+// daily-stat recomputation and the sustained anomalies they reveal (care alerts), all in one
+// transaction.
+import { careAlertsRaised } from '../../shared/domain/care-alerts';
 import { topics, type PubSub } from '../../shared/pubsub';
 import type { Prisma } from '../../shared/db/database';
 import { badUserInput } from '../../shared/graphql/errors';
 import type { GlucoseTrend, WearableDailyStat, WearableMetric, WearableProvider } from '../../generated/prisma/client';
 import { lockPatientStats, recomputeDailyStats, touchedDays, type Tx } from './daily-stats';
+import { raiseAnomalies } from './anomalies';
 import { readingProblem } from './metrics';
 
 export const MAX_READINGS_PER_BATCH = 1000;
@@ -95,12 +98,15 @@ export async function recordReadings(
       });
       await recordCgmReadings(tx, profileId, readings, inserted);
       const days = await recomputeDailyStats(tx, profileId, timeZone, touchedDays(inserted, timeZone));
-      return { stored: inserted, inserted: inserted.length, skipped: readings.length - inserted.length, days };
+      const alerts = await raiseAnomalies(tx, profileId, inserted);
+      return { stored: inserted, inserted: inserted.length, skipped: readings.length - inserted.length, days, alerts };
     },
     { maxWait: 10_000, timeout: 60_000 },
   );
+  const { alerts, ...counts } = result;
+  if (alerts) careAlertsRaised();
   // Live subscribers hear of each new reading once it is committed (never of a rolled-back one).
   const topic = topics.wearableReadingAdded(profileId);
   await Promise.all(stored.map((reading) => pubsub.publish(topic, reading)));
-  return result;
+  return counts;
 }

@@ -40,7 +40,12 @@ async function publishedPeptides(): Promise<{ id: string; slug: string; name: st
   return page.peptides.edges.map((e: any) => e.node);
 }
 
+/** A protocol naming the peptide; a new peptide first gets the dosing range protocols are checked against. */
 async function createProtocolWith(peptideId: string): Promise<any> {
+  await data('mutation($id: ID!, $input: PeptideDosingInput!) { updatePeptideDosing(peptideId: $id, input: $input) { id } }', {
+    id: peptideId,
+    input: { doseUnit: 'mcg', minDose: 100, maxDose: 500, maxDailyDose: 500, routes: ['subcutaneous'], frequencies: ['daily'], source: 'Test peptide: a range for this suite' },
+  });
   const created = await data(
     `mutation($patientId: ID!, $input: ProtocolInput!) { createProtocol(patientId: $patientId, input: $input) { id } }`,
     {
@@ -650,6 +655,12 @@ describe('content: relations', () => {
     const protocolAfter = await ask(PROTOCOL_PEPTIDE, { id: protocol.id });
     expect(protocolAfter.errors).toBeUndefined();
     expect(protocolAfter.data).toEqual({ protocol: { id: protocol.id, items: [{ peptide: null }] } });
+    // Protocols cache the catalog's rules: the deletion was announced, so a new item naming it is refused at once.
+    const naming = await ask('mutation($p: ID!, $input: ProtocolInput!) { createProtocol(patientId: $p, input: $input) { id } }', {
+      p: PROTOCOL_PATIENT,
+      input: { name: unique('Gone'), items: [{ peptideId: peptide.id, doseAmount: 250, doseUnit: 'mcg', frequency: 'daily' }] },
+    });
+    expectBadInput(naming, 'input.items[0].peptideId');
 
     expectNotFound(await ask('mutation($id: ID!) { deletePeptide(id: $id) }', { id: peptide.id }));
   });

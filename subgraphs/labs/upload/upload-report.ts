@@ -4,9 +4,11 @@
 import { createHash } from 'node:crypto';
 import type { LabResult } from '../../../generated/prisma/client';
 import { ageOn } from '../../../shared/domain/patient-facts';
+import { careAlertsRaised } from '../../../shared/domain/care-alerts';
 import { appendPatientEvent } from '../../../shared/domain/patient-events';
 import { notFound, parseId } from '../../../shared/graphql/errors';
 import type { SubgraphContext } from '../../../shared/server/context';
+import { raiseCriticalValues } from '../critical-values';
 import { onLabResultStored } from '../events';
 import { processConfig } from '../../../shared/config';
 import { aiExtractorFor, extractReport } from '../extract';
@@ -77,6 +79,7 @@ export async function uploadLabReport(ctx: Ctx, args: { patientId: string; file:
           extractor: report.extractor,
         },
       });
+      await raiseCriticalValues(tx, created, readings);
       return created;
     });
   } catch (error) {
@@ -85,6 +88,7 @@ export async function uploadLabReport(ctx: Ctx, args: { patientId: string; file:
     if (winner) return winner;
     throw error;
   }
+  careAlertsRaised();
   await onLabResultStored(ctx.pubsub, { result, readings: readings.length, labsScore: score?.score ?? null });
   return result;
 }

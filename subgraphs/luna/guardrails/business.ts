@@ -1,7 +1,7 @@
 // Business: Luna speaks of what Loop Health sells (its catalog) and does not quote other
 // companies' prices.
 import { normalize } from '../emergency';
-import { mentions } from './facts';
+import { catalogNames, mentions } from './facts';
 import type { SentenceCheck } from './finding';
 
 /** Compounds people ask about that Loop Health does not sell (research chemicals, SARMs, unapproved peptides). */
@@ -20,7 +20,7 @@ const COMPETITORS =
 const PRICE = /([$€£]\s?\d)|(\d+(?:[.,]\d+)?\s?(usd|dollars?|dolares|euros?|eur|\/\s?(mo|month|mes)|per (month|week|vial|dose)|al mes|a month))/;
 
 export const offCatalog: SentenceCheck = (sentence, facts) => {
-  const named = OFF_CATALOG.find((name) => mentions(sentence, name) && !facts.catalog.some((item) => mentions(item, name)));
+  const named = OFF_CATALOG.find((name) => mentions(sentence, name) && !catalogNames(facts).some((item) => mentions(item, name)));
   if (!named && !ELSEWHERE.test(normalize(sentence))) return null;
   return {
     check: 'business',

@@ -1,7 +1,10 @@
 // Compliance: Luna informs, it does not diagnose or prescribe, and it speaks of doses only as
-// the patient's own protocol (or medication list) has them.
+// the patient's own protocol (or medication list) has them, and never of a dose outside the
+// catalog's range for the peptide, whatever the protocol holds.
+import { convertDose, doseUnitOf, formatDose } from '../../../shared/domain/clinical/dose-units';
+import type { PeptideRules } from '../../../shared/domain/clinical/rules';
 import { normalize } from '../emergency';
-import { mentions, type GuardFacts } from './facts';
+import { catalogNames, mentionOffsets, mentions, mentionsPeptide, type GuardFacts } from './facts';
 import { DEFERS_TO_CLINICIAN, type Finding, type SentenceCheck } from './finding';
 
 const CONDITIONS =
@@ -62,7 +65,7 @@ const AS_PRESCRIBED = /\bas (prescribed|directed|written in your protocol)\b|\b(
 export function prescribing(sentence: string, facts: GuardFacts): Finding | null {
   const text = normalize(sentence);
   if (DEFERS_TO_CLINICIAN.test(text) || AS_PRESCRIBED.test(text)) return null;
-  const names = [...facts.catalog, ...facts.medications.map((medication) => medication.split(/\s+\d/)[0])];
+  const names = [...catalogNames(facts), ...facts.medications.map((medication) => medication.split(/\s+\d/)[0])];
   if (!prescribingPatterns(names).some((pattern) => pattern.test(text))) return null;
   return {
     check: 'compliance',
@@ -79,16 +82,12 @@ export function prescribing(sentence: string, facts: GuardFacts): Finding | null
 const DOSE = /(\d+(?:[.,]\d+)?)\s?(mcg|µg|μg|ug|mg|iu|ui|units?|unidades)\b(?!\s*(\/|per (dl|l|ml|kg|day|dia)))/gi;
 
 function unitOf(unit: string): string {
-  const lower = unit.toLowerCase();
-  if (lower === 'µg' || lower === 'μg' || lower === 'ug') return 'mcg';
-  if (lower === 'ui') return 'iu';
-  if (lower.startsWith('unit') || lower === 'unidades') return 'units';
-  return lower;
+  return doseUnitOf(unit) ?? unit.toLowerCase();
 }
 
-/** Is this amount written in the patient's own protocol or medication list, for a thing this sentence names? */
+/** Is this amount written in the patient's own protocol (an item with nothing unresolved) or medication list, for a thing this sentence names? */
 function ownDose(sentence: string, amount: number, unit: string, facts: GuardFacts): boolean {
-  const inProtocol = facts.protocolDoses.some((dose) => dose.amount === amount && unitOf(dose.unit) === unit && mentions(sentence, dose.peptide));
+  const inProtocol = facts.protocolDoses.some((dose) => !dose.unresolved && dose.amount === amount && unitOf(dose.unit) === unit && mentionsPeptide(sentence, { name: dose.peptide }));
   if (inProtocol) return true;
   return facts.medications.some((medication) => {
     const match = /^(.*?)\s+(\d+(?:[.,]\d+)?)\s?([a-zµμ]+)/i.exec(medication);
@@ -96,10 +95,47 @@ function ownDose(sentence: string, amount: number, unit: string, facts: GuardFac
   });
 }
 
+/** The catalog peptide a dose at `offset` speaks of: the nearest one named before it, else the first named after it. */
+function peptideOfDose(sentence: string, offset: number, facts: GuardFacts): PeptideRules | null {
+  let before: { peptide: PeptideRules; at: number } | null = null;
+  let after: { peptide: PeptideRules; at: number } | null = null;
+  for (const peptide of facts.catalog) {
+    for (const at of mentionOffsets(sentence, peptide)) {
+      if (at < offset && (!before || at > before.at)) before = { peptide, at };
+      if (at > offset && (!after || at < after.at)) after = { peptide, at };
+    }
+  }
+  return before?.peptide ?? after?.peptide ?? null;
+}
+
+/** The dose is outside the catalog's per-administration range for that peptide (converted with UCUM). */
+function outsideCatalogRange(amount: number, unit: string, peptide: PeptideRules | null): boolean {
+  const from = doseUnitOf(unit);
+  const dosing = peptide?.dosing;
+  const to = dosing ? doseUnitOf(dosing.doseUnit) : null;
+  const converted = from && to ? convertDose(amount, from, to) : null;
+  return converted !== null && dosing !== null && dosing !== undefined && (converted > dosing.maxDose || converted < dosing.minDose);
+}
+
 export const dosing: SentenceCheck = (sentence, facts) => {
   for (const match of sentence.matchAll(DOSE)) {
     const amount = Number(match[1].replace(',', '.'));
-    if (!ownDose(sentence, amount, unitOf(match[2]), facts)) {
+    const unit = unitOf(match[2]);
+    const peptide = peptideOfDose(sentence, match.index ?? 0, facts);
+    // Out of the catalog's range: never said, even when the patient's own protocol holds it.
+    if (peptide && outsideCatalogRange(amount, unit, peptide)) {
+      const range = `${formatDose(peptide.dosing!.minDose, peptide.dosing!.doseUnit)}-${formatDose(peptide.dosing!.maxDose, peptide.dosing!.doseUnit)}`;
+      return {
+        check: 'compliance',
+        rule: 'dose_out_of_range',
+        detail: `a ${peptide.name} dose outside the catalog's range (${range})`,
+        replacement: {
+          en: `The ${peptide.name} dose on record is outside the range the Loop Health catalog allows, so I won't repeat it; please confirm your dose with your care team before the next one.`,
+          es: `La dosis de ${peptide.name} registrada está fuera del rango que permite el catálogo de Loop Health, así que no la repetiré; confirma tu dosis con tu equipo de atención antes de la próxima.`,
+        },
+      };
+    }
+    if (!ownDose(sentence, amount, unit, facts)) {
       return {
         check: 'compliance',
         rule: 'dosing',

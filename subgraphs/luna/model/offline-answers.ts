@@ -73,7 +73,10 @@ function protocols(result: ToolResult): string {
   return found
     .map((p) => {
       const items: string[] = (p.items ?? []).map(
-        (item: any) => `${item.peptide?.name ?? 'a peptide'} ${item.doseAmount} ${item.doseUnit} ${item.frequency}${item.timing ? ` (${item.timing})` : ''}`,
+        (item: any) =>
+          item.doseAmount === null
+            ? `${item.peptide?.name ?? 'a peptide'} (its dose is under review by your care team)`
+            : `${item.peptide?.name ?? 'a peptide'} ${item.doseAmount} ${item.doseUnit} ${item.frequency}${item.timing ? ` (${item.timing})` : ''}`,
       );
       return `Your protocol "${p.name}"${p.goal ? ` (goal: ${p.goal})` : ''} is ${String(p.status).toLowerCase()}${items.length ? ` with ${list(items)}, as your clinician prescribed` : ''}.`;
     })

@@ -1,14 +1,17 @@
 // The guardrails on Luna's answers: each check catches what it should and lets through what
-// it should, and the streaming guard never releases a violating sentence.
+// it should, and the streaming guard never releases a violating sentence. The catalog's rules
+// are the seed's (the data content owns), as the graph would serve them.
 import { AnswerGuard, BLOCKED_REPLY, checkSentence, type Release } from '../guardrails';
 import { DISCLAIMER } from '../guardrails/compliance';
 import type { GuardFacts } from '../guardrails/facts';
+import { seededRules } from '../../../test/support/clinical-rules';
 
 const FACTS: GuardFacts = {
-  catalog: ['BPC-157', 'TB-500', 'PT-141', 'Semaglutide', 'CJC-1295', 'Ipamorelin'],
+  catalog: ['bpc-157', 'tb-500', 'pt-141', 'semaglutide', 'cjc-1295', 'ipamorelin'].map(seededRules),
+  patient: { sex: 'FEMALE', age: 44 },
   protocolDoses: [
-    { peptide: 'BPC-157', amount: 250, unit: 'mcg' },
-    { peptide: 'TB-500', amount: 2, unit: 'mg' },
+    { peptide: 'BPC-157', amount: 250, unit: 'mcg', unresolved: false },
+    { peptide: 'TB-500', amount: 2, unit: 'mg', unresolved: false },
   ],
   medications: ['Lisinopril 10 mg', 'Vitamin D3 2000 IU'],
   conditions: ['Hypertension', 'Hypothyroidism'],
@@ -31,11 +34,14 @@ describe('guardrail checks, sentence by sentence', () => {
     ['Increase your dose if you feel nothing.', 'compliance.prescribing'],
     ['Deberías aumentar la dosis de tu medicamento.', 'compliance.prescribing'],
     ['Most people use 500 mcg of BPC-157 a day.', 'compliance.dosing'],
-    ['TB-500 is often taken at 5 mg weekly.', 'compliance.dosing'],
+    ['TB-500 is often taken at 2.5 mg weekly.', 'compliance.dosing'],
     ['You could also look into MK-677 for sleep.', 'business.off_catalog'],
     ['You can buy it from an online vendor for less.', 'business.off_catalog'],
     ['Hims charges $199 a month for the same thing.', 'business.competitor_pricing'],
     ['PT-141 could help with libido.', 'safety.contraindication'],
+    ['Bremelanotide could help with libido.', 'safety.contraindication'],
+    ['TB-500 is sometimes taken at 90 mg twice weekly.', 'compliance.dose_out_of_range'],
+    ['Ipamorelin 0.5 mg before bed is popular.', 'compliance.dose_out_of_range'],
   ])('%j → %s', (sentence, expected) => {
     expect(rule(sentence)).toBe(expected);
   });
@@ -54,10 +60,36 @@ describe('guardrail checks, sentence by sentence', () => {
     expect(rule(sentence)).toBeNull();
   });
 
-  it('allows a contraindicated peptide the patient’s own protocol already has (the clinician weighed it)', () => {
-    const onIt: GuardFacts = { ...FACTS, protocolDoses: [...FACTS.protocolDoses, { peptide: 'PT-141', amount: 1.75, unit: 'mg' }] };
+  it('allows a contraindicated peptide the patient’s own protocol already has with its findings overridden (the clinician weighed it), not one with an unresolved finding', () => {
+    const onIt: GuardFacts = { ...FACTS, protocolDoses: [...FACTS.protocolDoses, { peptide: 'PT-141 (Bremelanotide)', amount: 1.75, unit: 'mg', unresolved: false }] };
     expect(rule('PT-141 could help with libido.', onIt)).toBeNull();
     expect(rule('PT-141 could help with libido.', { ...FACTS, conditions: [], medications: [] })).toBeNull();
+    const unresolved: GuardFacts = { ...FACTS, protocolDoses: [...FACTS.protocolDoses, { peptide: 'PT-141 (Bremelanotide)', amount: 1.75, unit: 'mg', unresolved: true }] };
+    expect(rule('PT-141 could help with libido.', unresolved)).toBe('safety.contraindication');
+  });
+
+  it("reads the catalog's contraindications for this patient: a condition, a medication, the patient's sex", () => {
+    const plain: GuardFacts = { ...FACTS, conditions: [], medications: [] };
+    expect(rule('Ipamorelin can deepen sleep.', plain)).toBeNull();
+    expect(rule('Ipamorelin can deepen sleep.', { ...plain, conditions: ['Type 2 diabetes'] })).toBe('safety.contraindication');
+    expect(rule('Semaglutide may suit you.', { ...plain, medications: ['Insulin glargine 20 units'] })).toBe('safety.contraindication');
+    expect(rule('PT-141 could help with libido.', { ...plain, patient: { sex: 'MALE', age: 50 } })).toBe('safety.contraindication');
+    // Without the patient's summary nothing is known of them: no rule can apply.
+    expect(rule('Ipamorelin can deepen sleep.', { ...plain, patient: null, conditions: ['Type 2 diabetes'] })).toBeNull();
+  });
+
+  it("never states a dose outside the catalog's range, even the one the patient's own protocol holds", () => {
+    const outOfRange: GuardFacts = { ...FACTS, protocolDoses: [{ peptide: 'BPC-157', amount: 5000, unit: 'mcg', unresolved: true }] };
+    expect(rule('Your protocol has BPC-157 at 5000 mcg daily.', outOfRange)).toBe('compliance.dose_out_of_range');
+    // The same amount in another unit is the same dose (UCUM): 5 mg of BPC-157 is 5000 mcg.
+    expect(rule('Your protocol has BPC-157 at 5 mg daily.', outOfRange)).toBe('compliance.dose_out_of_range');
+    // In range and in the protocol: said as prescribed ...
+    expect(rule('Your protocol has BPC-157 at 250 mcg daily.')).toBeNull();
+    // ... unless the item has an unresolved finding, or could not be checked: then it is not said either.
+    const unchecked: GuardFacts = { ...FACTS, protocolDoses: [{ peptide: 'BPC-157', amount: 250, unit: 'mcg', unresolved: true }] };
+    expect(rule('Your protocol has BPC-157 at 250 mcg daily.', unchecked)).toBe('compliance.dosing');
+    // A dose belongs to the peptide named before it: 250 mcg is BPC-157's, 2 mg TB-500's.
+    expect(rule('BPC-157 250 mcg daily and TB-500 2 mg twice weekly.')).toBeNull();
   });
 });
 

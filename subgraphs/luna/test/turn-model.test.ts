@@ -175,6 +175,36 @@ describe('a Luna turn with Claude (a local Messages API server)', () => {
     expect(read.clinicalInteractions).toEqual([expect.objectContaining({ kind: 'emergency', severity: 'critical' })]);
   });
 
+  it("never lets a dose outside the catalog's range through, even the patient's own protocol's, whatever the model says", async () => {
+    const provider = { authorization: `Bearer ${await signDevToken(stack.env.DATA_DIR!, { sub: 'user_test_provider', role: 'provider' })}` };
+    const bpc = (await gql('{ peptide(slug: "bpc-157") { id dosing { doseUnit minDose maxDose maxDailyDose routes frequencies source } } }', {}, { url, headers: admin })).data!.peptide;
+    const created = await gql(
+      'mutation($p: ID!, $i: ProtocolInput!) { createProtocol(patientId: $p, input: $i) { id } }',
+      { p: patientId, i: { name: 'Tendon repair', status: 'ACTIVE', items: [{ peptideId: bpc.id, doseAmount: 500, doseUnit: 'mcg', frequency: 'daily' }] } },
+      { url, headers: provider },
+    );
+    expect(created.errors).toBeUndefined();
+    const DOSING = 'mutation($id: ID!, $input: PeptideDosingInput!) { updatePeptideDosing(peptideId: $id, input: $input) { id } }';
+    // The catalog's maximum drops below the protocol's dose: the item's dose is now out of range.
+    expect((await gql(DOSING, { id: bpc.id, input: { ...bpc.dosing, maxDose: 400 } }, { url, headers: admin })).errors).toBeUndefined();
+    try {
+      server.route('[m-dose]', () => reply.text('Your protocol has BPC-157 at 500 mcg daily. Some people even take 0.8 mg of BPC-157. Keep going!'));
+      const { events, end } = await turn('What is my BPC-157 dose? [m-dose]');
+      // The model was not handed the dose (withheld in its summary) ...
+      expect(server.requestsFor('[m-dose]')[0].body.system).toMatch(/BPC-157 \(dose under review by the care team/);
+      expect(server.requestsFor('[m-dose]')[0].body.system).not.toMatch(/500 mcg/);
+      // ... and what it said anyway never reached the patient.
+      const shown = textOf(events);
+      expect(shown).not.toMatch(/500 mcg|0\.8 mg/);
+      expect(shown).toContain("won't repeat it");
+      const notices = events.filter((event) => event.__typename === 'LunaGuardrailNotice');
+      expect(notices.map((notice) => notice.detail)).toEqual([expect.stringMatching(/^dose_out_of_range: a BPC-157 dose outside/), expect.stringMatching(/^dose_out_of_range/)]);
+      expect(end.message.content).not.toMatch(/500 mcg|0\.8 mg/);
+    } finally {
+      await gql(DOSING, { id: bpc.id, input: bpc.dosing }, { url, headers: admin });
+    }
+  });
+
   it("does not let a customer's Luna read another patient's labs, even when the model asks for that id", async () => {
     server.route('[m-other]', (_request, n) =>
       n === 0 ? reply.tools([{ name: 'getLabResults', input: { patientId: OTHER } }]) : reply.text('I can only look at your own results.'),

@@ -6,7 +6,7 @@ import { getPatientProfile } from './patient-profile';
 import { getProtocols } from './protocols';
 import { searchContent } from './search-content';
 import { getWearableInsights } from './wearable-insights';
-import { GraphRequestError } from './graph-client';
+import { GraphRequestError } from '../../../shared/graphql/gateway-client';
 import { ToolForbiddenError, ToolInputError, type LunaTool, type ToolContext } from './tool';
 
 export const LUNA_TOOLS: readonly LunaTool[] = [getPatientProfile, getLabResults, getProtocols, getWearableInsights, searchContent];

@@ -6,19 +6,30 @@ export const PROTOCOLS_QUERY = `query LunaProtocols($id: ID!, $status: ProtocolS
   patient(id: $id) {
     protocols(status: $status) {
       name goal status startDate endDate
-      items { doseAmount doseUnit frequency route timing durationWeeks peptide { name slug } }
+      items { doseAmount doseUnit frequency route timing durationWeeks peptide { name slug } findings(unresolvedOnly: true) { rule } }
     }
   }
 }`;
 
 export interface ProtocolItem {
-  doseAmount: number;
-  doseUnit: string;
+  /** Null when withheld: the item has a clinical finding no provider has overridden. */
+  doseAmount: number | null;
+  doseUnit: string | null;
   frequency: string;
   route: string;
   timing: string | null;
   durationWeeks: number | null;
   peptide: { name: string; slug: string } | null;
+  findings?: { rule: string }[] | null;
+  doseWithheld?: string;
+}
+
+/** A dose with an unresolved clinical finding (or that could not be checked) never reaches the model: it could only repeat it. */
+function withheld(item: ProtocolItem): ProtocolItem {
+  const { findings, ...rest } = item;
+  if (findings && !findings.length) return rest;
+  const why = findings ? findings.map((finding) => finding.rule).join(', ') : 'the catalog could not be checked';
+  return { ...rest, doseAmount: null, doseUnit: null, doseWithheld: `under review by the care team (${why}): do not state or suggest a dose` };
 }
 
 export interface Protocol {
@@ -46,6 +57,6 @@ export const getProtocols: LunaTool = {
       id: patientIdOf(input, context),
       status: optionalEnum(input, 'status', STATUSES),
     });
-    return { protocols: data.patient?.protocols ?? [] };
+    return { protocols: (data.patient?.protocols ?? []).map((protocol) => ({ ...protocol, items: protocol.items.map(withheld) })) };
   },
 };

@@ -1,7 +1,7 @@
 // What a Luna tool is: a JSON-schema'd function the model may call, run as a GraphQL
 // operation against the supergraph with the user's token.
 import type { ToolSpec } from '../model/provider';
-import type { GraphClient } from './graph-client';
+import type { GraphClient } from '../../../shared/graphql/gateway-client';
 
 export interface ToolContext {
   graph: GraphClient;

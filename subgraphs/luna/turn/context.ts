@@ -1,22 +1,38 @@
-// What a turn knows before the model is called: a short summary of the patient and the
-// catalog (through the supergraph, with the user's token, like the tools), and the
-// conversation's recent messages within a token budget.
+// What a turn knows before the model is called: a short summary of the patient (through the
+// supergraph, with the user's token, like the tools), the catalog with its clinical rules (the
+// content subgraph's, through the graph, cached per process), and the conversation's recent
+// messages within a token budget.
+import type { CatalogRulesReader } from '../../../shared/domain/clinical/catalog-rules';
+import type { PeptideRules } from '../../../shared/domain/clinical/rules';
 import type { Prisma } from '../../../shared/db/database';
 import type { Language } from '../emergency';
 import type { GuardFacts } from '../guardrails/facts';
 import type { ModelMessage } from '../model/provider';
-import type { GraphClient } from '../tools/graph-client';
+import type { GraphClient } from '../../../shared/graphql/gateway-client';
 
 export const PATIENT_SUMMARY_QUERY = `query LunaPatientSummary($id: ID!) {
   patient(id: $id) {
     firstName age sex timezone conditions medications allergies
-    protocols { name status items { doseAmount doseUnit frequency peptide { name } } }
+    protocols { name status items { id doseAmount doseUnit frequency peptide { id name } findings(unresolvedOnly: true) { rule message limit value } } }
   }
 }`;
 
-const CATALOG_QUERY = `query LunaCatalog { peptides(first: 100) { edges { node { name } } } }`;
-/** The catalog changes rarely: one lookup per process per this long. */
-const CATALOG_TTL_MS = 5 * 60_000;
+export interface UnresolvedFinding {
+  rule: string;
+  message: string;
+  limit: string | null;
+  value: string | null;
+}
+
+export interface SummaryItem {
+  id: string;
+  doseAmount: number;
+  doseUnit: string;
+  frequency: string;
+  peptide: { id: string; name: string } | null;
+  /** Null when the catalog could not be read (the summary still comes). */
+  findings: UnresolvedFinding[] | null;
+}
 
 export interface PatientSummary {
   firstName: string;
@@ -26,7 +42,7 @@ export interface PatientSummary {
   conditions: string[];
   medications: string[];
   allergies: string[];
-  protocols: { name: string; status: string; items: { doseAmount: number; doseUnit: string; frequency: string; peptide: { name: string } | null }[] }[] | null;
+  protocols: { name: string; status: string; items: SummaryItem[] }[] | null;
 }
 
 export async function patientSummary(graph: GraphClient, patientId: string): Promise<PatientSummary | null> {
@@ -34,26 +50,36 @@ export async function patientSummary(graph: GraphClient, patientId: string): Pro
   return data.patient;
 }
 
-let catalogCache: { names: string[]; until: number } | null = null;
-
-export async function catalogNames(graph: GraphClient): Promise<string[]> {
-  if (catalogCache && catalogCache.until > Date.now()) return catalogCache.names;
-  const data = await graph.request<{ peptides: { edges: { node: { name: string } }[] } }>('LunaCatalog', CATALOG_QUERY);
-  const names = data.peptides.edges.map((edge) => edge.node.name);
-  catalogCache = { names, until: Date.now() + CATALOG_TTL_MS };
-  return names;
+/** The catalog with its rules: every published peptide, and the peptides of the patient's protocols (a draft one too). */
+export async function catalogRules(reader: CatalogRulesReader, summary: PatientSummary | null): Promise<PeptideRules[]> {
+  const published = await reader.allPublished();
+  const known = new Set(published.map((peptide) => peptide.peptideId));
+  const inProtocols = (summary?.protocols ?? []).flatMap((protocol) => protocol.items.flatMap((item) => (item.peptide && !known.has(item.peptide.id) ? [item.peptide.id] : [])));
+  return inProtocols.length ? [...published, ...(await reader.forPeptides(inProtocols)).values()] : published;
 }
 
-export function guardFacts(summary: PatientSummary | null, catalog: string[]): GuardFacts {
+const unresolved = (item: SummaryItem) => (item.findings?.length ?? 0) > 0;
+/** A dose is said only when the catalog's checks could run and found nothing unresolved (fail closed when they could not). */
+const withheld = (item: SummaryItem) => item.findings === null || unresolved(item);
+
+export function guardFacts(summary: PatientSummary | null, catalog: PeptideRules[]): GuardFacts {
   return {
     catalog,
+    patient: summary ? { sex: summary.sex as 'FEMALE' | 'MALE', age: summary.age } : null,
     protocolDoses: (summary?.protocols ?? []).flatMap((protocol) =>
-      protocol.items.filter((item) => item.peptide).map((item) => ({ peptide: item.peptide!.name, amount: item.doseAmount, unit: item.doseUnit })),
+      protocol.items.filter((item) => item.peptide).map((item) => ({ peptide: item.peptide!.name, amount: item.doseAmount, unit: item.doseUnit, unresolved: withheld(item) })),
     ),
     medications: summary?.medications ?? [],
     conditions: summary?.conditions ?? [],
     allergies: summary?.allergies ?? [],
   };
+}
+
+/** Items of the patient's current protocols (not completed ones) with a finding no provider has overridden. */
+export function itemsWithUnresolvedFindings(summary: PatientSummary | null): { protocol: string; item: SummaryItem }[] {
+  return (summary?.protocols ?? [])
+    .filter((protocol) => protocol.status !== 'COMPLETED')
+    .flatMap((protocol) => protocol.items.filter(unresolved).map((item) => ({ protocol: protocol.name, item })));
 }
 
 /** Roughly four characters a token: enough to keep a request's size in bounds. */
@@ -96,6 +122,12 @@ export async function recentHistory(prisma: Prisma, conversationId: string, excl
   return merged;
 }
 
+/** An item as the model reads it: a dose with an unresolved finding is withheld, never handed to the model to repeat. */
+function itemLine(item: SummaryItem): string {
+  const name = item.peptide?.name ?? 'peptide';
+  return withheld(item) ? `${name} (dose under review by the care team: do not state a dose)` : `${name} ${item.doseAmount} ${item.doseUnit} ${item.frequency}`;
+}
+
 export function summaryLine(summary: PatientSummary | null): string {
   if (!summary) return 'The patient summary is unavailable; use the tools.';
   const active = (summary.protocols ?? []).filter((protocol) => protocol.status === 'ACTIVE');
@@ -104,7 +136,7 @@ export function summaryLine(summary: PatientSummary | null): string {
     `Conditions: ${summary.conditions.join(', ') || 'none recorded'}.`,
     `Medications: ${summary.medications.join(', ') || 'none recorded'}.`,
     `Allergies: ${summary.allergies.join(', ') || 'none recorded'}.`,
-    `Active protocols: ${active.map((protocol) => `${protocol.name} (${protocol.items.map((item) => `${item.peptide?.name ?? 'peptide'} ${item.doseAmount} ${item.doseUnit} ${item.frequency}`).join(', ')})`).join('; ') || 'none'}.`,
+    `Active protocols: ${active.map((protocol) => `${protocol.name} (${protocol.items.map(itemLine).join(', ')})`).join('; ') || 'none'}.`,
   ].join(' ');
 }
 

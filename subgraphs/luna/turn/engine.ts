@@ -1,9 +1,14 @@
 // One Luna turn, start to end, in the background (no request waits for it):
-//   emergency detection → the patient's summary and recent history → the model, streaming
-//   through the guardrails, with at most MAX_TOOL_CALLS_PER_TURN tool calls → the reply stored
-//   with its tool calls and guardrail outcomes → a clinical interaction logged → done.
+//   emergency detection (an emergency raises a care alert with the reply) → the patient's
+//   summary (a protocol item with an unresolved clinical finding raises a care alert) and
+//   recent history → the model, streaming through the guardrails, with at most
+//   MAX_TOOL_CALLS_PER_TURN tool calls → the reply stored with its tool calls and guardrail
+//   outcomes → a clinical interaction logged → done.
 // Any failure stores the reply as FAILED and ends the stream with an error event; the user's
 // message was stored before the turn began.
+import { createHash } from 'node:crypto';
+import { careAlertsRaised, raiseCareAlert, type CareAlertRequest } from '../../../shared/domain/care-alerts';
+import type { CatalogRulesReader } from '../../../shared/domain/clinical/catalog-rules';
 import type { Prisma } from '../../../shared/db/database';
 import type { Logger } from '../../../shared/logger';
 import type { PubSub } from '../../../shared/pubsub';
@@ -14,9 +19,9 @@ import { AnswerGuard, type Release } from '../guardrails';
 import { languageOf } from '../language';
 import type { GuardrailRecord, ToolCallRecord } from '../messages';
 import type { ContentBlock, ModelMessage, ModelProvider } from '../model/provider';
-import { GraphClient } from '../tools/graph-client';
+import { GraphClient } from '../../../shared/graphql/gateway-client';
 import { LUNA_TOOLS, runTool, summarizeArguments } from '../tools';
-import { catalogNames, guardFacts, patientSummary, recentHistory, systemPrompt, userText, type PatientSummary } from './context';
+import { catalogRules, guardFacts, itemsWithUnresolvedFindings, patientSummary, recentHistory, systemPrompt, userText, type PatientSummary } from './context';
 import { TurnEvents } from './events';
 import { describeFailure, failureNote } from './failure';
 import { modelStep } from './step';
@@ -41,7 +46,49 @@ export interface TurnDeps {
   model: ModelProvider;
   config: LunaConfig;
   gatewayUrl: string;
+  /** The catalog's clinical rules, read through the graph (one reader per process). */
+  catalog: CatalogRulesReader;
   log: Logger;
+}
+
+const ALERT_SEVERITY = { critical: 'CRITICAL', high: 'HIGH' } as const;
+
+/** The care alert of an emergency message: the care team hears of it with the reply, not when someone reads the log. */
+function emergencyAlert(request: TurnRequest, match: EmergencyMatch): CareAlertRequest {
+  return {
+    key: `luna:emergency:${request.userMessageId}`,
+    patientId: request.patientId,
+    kind: 'EMERGENCY_MESSAGE',
+    severity: ALERT_SEVERITY[match.severity],
+    title: `Emergency message to Luna: ${match.category.replace(/_/g, ' ')}`,
+    detail: { category: match.category, severity: match.severity, language: match.language, matched: match.matched, conversationId: request.conversationId, messageId: request.userMessageId },
+    source: { service: 'luna', type: 'conversation_message', id: request.userMessageId },
+  };
+}
+
+/**
+ * A care alert per protocol item with a finding no provider overrode. Its key names the item and
+ * the findings, so asking again raises nothing new until the findings change.
+ */
+async function raiseProtocolFindings(deps: TurnDeps, request: TurnRequest, summary: PatientSummary | null): Promise<void> {
+  const flagged = itemsWithUnresolvedFindings(summary);
+  if (!flagged.length) return;
+  await deps.prisma.$transaction(async (tx) => {
+    for (const { protocol, item } of flagged) {
+      const findings = item.findings!;
+      const fingerprint = createHash('sha256').update(findings.map((finding) => `${finding.rule}|${finding.limit}|${finding.value}`).sort().join('\n')).digest('hex').slice(0, 16);
+      await raiseCareAlert(tx, {
+        key: `luna:protocol-finding:${item.id}:${fingerprint}`,
+        patientId: request.patientId,
+        kind: 'PROTOCOL_FINDING',
+        severity: 'HIGH',
+        title: `Unresolved protocol finding: ${item.peptide?.name ?? 'a peptide'} in "${protocol}" (${[...new Set(findings.map((finding) => finding.rule))].join(', ')})`,
+        detail: { protocol, protocolItemId: item.id, findings, noticedIn: { conversationId: request.conversationId, turnId: request.turnId } },
+        source: { service: 'luna', type: 'protocol_item', id: item.id },
+      });
+    }
+  });
+  careAlertsRaised();
 }
 
 /** An emergency answer waits at most this long for the patient's time zone (for the local numbers). */
@@ -74,10 +121,11 @@ export async function runTurn(request: TurnRequest, deps: TurnDeps, signal: Abor
   const emergency = detectEmergency(request.text);
   await events.emit({ __typename: 'LunaTurnStarted', messageId: request.userMessageId, model: emergency ? 'none' : deps.model.name });
 
-  const end = async (status: 'COMPLETE' | 'FAILED', content: string, interaction: ClinicalInteractionRecord | null) =>
-    messageJson(
-      await finishTurn(deps.prisma, { turnId: request.turnId, conversationId: request.conversationId, patientId: request.patientId, status, content, toolCalls, guardrails, interaction }),
-    );
+  const end = async (status: 'COMPLETE' | 'FAILED', content: string, interaction: ClinicalInteractionRecord | null, alert: CareAlertRequest | null = null) => {
+    const stored = await finishTurn(deps.prisma, { turnId: request.turnId, conversationId: request.conversationId, patientId: request.patientId, status, content, toolCalls, guardrails, interaction, alert });
+    if (alert) careAlertsRaised();
+    return messageJson(stored);
+  };
   const release = async (released: Release[]) => {
     for (const item of released) {
       if (item.type === 'text') await events.emit({ __typename: 'LunaTextDelta', text: item.text });
@@ -96,7 +144,16 @@ export async function runTurn(request: TurnRequest, deps: TurnDeps, signal: Abor
     }
     guardrails.push({ check: 'emergency', action: 'passed', detail: null });
 
-    const facts = guardFacts(await summary, await catalogNames(graph).catch(() => []));
+    const known = await summary;
+    // The care team hears of an unresolved protocol finding; a failure to say so must not cost the patient their answer.
+    await raiseProtocolFindings(deps, request, known).catch((error) => log.error({ err: error }, 'Luna: could not raise a protocol-finding alert'));
+    const facts = guardFacts(
+      known,
+      await catalogRules(deps.catalog, known).catch((error) => {
+        log.warn({ err: error }, 'Luna: the catalog rules are unavailable');
+        return [];
+      }),
+    );
     guard = new AnswerGuard(facts, language);
     const history = await recentHistory(deps.prisma, request.conversationId, [request.userMessageId, request.turnId], deps.config.contextTokens);
     const messages: ModelMessage[] = [...history, { role: 'user', content: userText(request.text, request.authorRole) }];
@@ -174,11 +231,16 @@ export async function runTurn(request: TurnRequest, deps: TurnDeps, signal: Abor
     const text = emergencyResponse(match, contacts);
     for (const sentence of text.match(/[^.!?]+[.!?]+\s*/g) ?? [text]) await events.emit({ __typename: 'LunaTextDelta', text: sentence });
     guardrails.push({ check: 'emergency', action: 'escalated', detail: `${match.category} (${match.severity})` });
-    return end('COMPLETE', text, {
-      kind: 'emergency',
-      severity: match.severity,
-      detail: { category: match.category, language: match.language, matched: match.matched, emergencyNumber: contacts.emergencyNumber, modelCalled: false },
-    });
+    return end(
+      'COMPLETE',
+      text,
+      {
+        kind: 'emergency',
+        severity: match.severity,
+        detail: { category: match.category, language: match.language, matched: match.matched, emergencyNumber: contacts.emergencyNumber, modelCalled: false },
+      },
+      emergencyAlert(request, match),
+    );
   }
 
   function interactionOf(answerGuard: AnswerGuard, model: string, refusedCalls: number): ClinicalInteractionRecord {

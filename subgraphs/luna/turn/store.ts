@@ -1,6 +1,7 @@
 // A turn's writes. The user's message (and the reply's PENDING placeholder) are stored before
 // the turn starts; the end of the turn completes or fails the reply, moves the conversation's
 // lastMessageAt and logs the clinical interaction, all in one transaction.
+import { raiseCareAlert, type CareAlertRequest } from '../../../shared/domain/care-alerts';
 import type { Prisma } from '../../../shared/db/database';
 import type { ChatMessage } from '../../../generated/prisma/client';
 import type { GuardrailRecord, ToolCallRecord } from '../messages';
@@ -21,6 +22,8 @@ export interface TurnEnding {
   toolCalls: ToolCallRecord[];
   guardrails: GuardrailRecord[];
   interaction: ClinicalInteractionRecord | null;
+  /** A care alert the turn raises with its ending (an emergency message): raised in the same transaction. */
+  alert?: CareAlertRequest | null;
 }
 
 export function messageJson(message: ChatMessage): MessageJson {
@@ -54,6 +57,7 @@ export async function finishTurn(prisma: Prisma, ending: TurnEnding): Promise<Ch
         },
       });
     }
+    if (ending.alert) await raiseCareAlert(tx, ending.alert);
     return message;
   });
 }

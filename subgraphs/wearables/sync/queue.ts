@@ -8,6 +8,7 @@
 import PgBoss from 'pg-boss';
 import type { WearableProvider } from '../../../generated/prisma/client';
 import type { Database } from '../../../shared/db/database';
+import { queueDb } from '../../../shared/queue/sql';
 import type { Logger } from '../../../shared/logger';
 import { PROVIDERS, type WearablesConfig } from '../config';
 
@@ -22,29 +23,6 @@ const POLLING_INTERVAL_SECONDS = 2;
 export interface SyncJobData {
   connectionId: string;
   reason: 'daily' | 'on-demand' | 'connected';
-}
-
-const LOCKED_SCRIPT = /^\s*BEGIN;([\s\S]*)COMMIT;\s*$/;
-
-/**
- * pg-boss's `db` option over our database. Its maintenance and schema scripts arrive as
- * `BEGIN; ...; COMMIT;` text without parameters: on PGlite (whose parameterised query takes
- * one statement) they run as one script in one transaction; everything else is one query.
- */
-export function queueDb(db: Database): PgBoss.Db {
-  return {
-    async executeSql(text: string, values?: unknown[]) {
-      if (db.kind === 'pglite' && !values?.length) {
-        const locked = LOCKED_SCRIPT.exec(text);
-        if (locked) {
-          await db.sql.execInTransaction(locked[1]);
-          return { rows: [] };
-        }
-      }
-      const rows = await db.sql.query(text, values?.length ? values : undefined);
-      return { rows: Array.isArray(rows) ? rows : [] };
-    },
-  };
 }
 
 export interface QueueHandlers {

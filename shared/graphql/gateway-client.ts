@@ -1,7 +1,8 @@
-// Luna's way into the supergraph: every request goes through the gateway with the end user's
-// own bearer token, so the graph's RBAC decides what Luna may see and each access is audited
-// under the user's name. The turn's id travels as the request id: the audit trail of one
-// turn is `auditLog(filter: { requestId: "luna-<turnId>" })`.
+// A subgraph's way into the supergraph, for data another domain owns: every request goes
+// through the gateway, with the end user's own bearer token when it reads their data (Luna's
+// tools: the graph's RBAC decides what Luna may see and each access is audited under the
+// user's name; the turn's id travels as the request id) or with none for public reference data
+// (the catalog's clinical rules).
 
 export interface GraphError {
   message: string;
@@ -27,7 +28,8 @@ export interface GraphClientOptions {
   authorization: string | null;
   requestId: string;
   timeoutMs: number;
-  signal: AbortSignal;
+  /** Ends the request early (a turn that is cancelled). */
+  signal?: AbortSignal;
 }
 
 export class GraphClient {
@@ -41,7 +43,7 @@ export class GraphClient {
       method: 'POST',
       headers,
       body: JSON.stringify({ query, variables, operationName }),
-      signal: AbortSignal.any([this.options.signal, AbortSignal.timeout(this.options.timeoutMs)]),
+      signal: this.options.signal ? AbortSignal.any([this.options.signal, AbortSignal.timeout(this.options.timeoutMs)]) : AbortSignal.timeout(this.options.timeoutMs),
     });
     let body: { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] };
     try {

@@ -1,4 +1,4 @@
-// The few parts of @lhncbc/ucum-lhc (no bundled types) that units.ts uses.
+// The few parts of @lhncbc/ucum-lhc (no bundled types) that shared/units/ucum.ts exposes.
 declare module '@lhncbc/ucum-lhc' {
   interface ConvertResult {
     status: 'succeeded' | 'failed' | 'error';
