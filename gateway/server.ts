@@ -29,6 +29,9 @@ import { partnerAccess } from './partner/access';
 import { loadManifest } from './partner/persisted-operations';
 import { createRateLimiter } from './partner/rate-limit';
 import { tokenEndpoint } from './partner/token-endpoint';
+import { gatewayLimits } from './limits';
+import { websocketLimits } from './limits/websocket';
+import type { LimitsSettingValues } from '../shared/limits/tiers';
 
 export interface GatewayOptions {
   host: string;
@@ -54,6 +57,10 @@ export interface GatewayOptions {
   devToken?: () => Promise<string>;
   /** Partner rate limits are counted here when set, so every gateway replica shares them. */
   redisUrl?: string;
+  /** Operation limits (config.limits); the settings' defaults when unset. */
+  limits?: LimitsSettingValues;
+  /** Where a person's role is in their token (config.auth.roleClaim), for the limits' tiers. */
+  roleClaim?: string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -67,8 +74,9 @@ function operationNameOf(body: unknown): string | null {
 
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const log = serviceLogger('gateway');
+  const limits = gatewayLimits({ settings: options.limits, roleClaim: options.roleClaim ?? 'publicMetadata.adminRole', hideSuggestions: !options.exposeErrorDetails });
   const dataSource = (name: string, url?: string) =>
-    new SubgraphDataSource({ name, url: options.subgraphUrls[name] ?? url!, timeoutMs: options.subgraphTimeoutMs });
+    new SubgraphDataSource({ name, url: options.subgraphUrls[name] ?? url!, timeoutMs: options.subgraphTimeoutMs, maxResponseBytes: limits.settings.maxResponseBytes });
   const gateway = new ApolloGateway({
     supergraphSdl: async ({ update }) => {
       options.onSupergraphUpdater?.(update);
@@ -85,8 +93,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError: formatErrorFor(log, options.exposeErrorDetails),
     introspection: playgroundOn,
+    ...limits.apollo,
     // Apollo's own landing page loads from a CDN: ours (playground.ts) is served locally instead.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin(), limits.plugin],
   });
   await server.start();
 
@@ -101,6 +110,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     upstream,
     serviceMap: Object.fromEntries(Object.keys(options.subgraphUrls).map((name) => [name, dataSource(name)])),
     log,
+    limits: websocketLimits({ settings: limits.settings, maxPayloadBytes: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),
+    tierOf: limits.tierOf,
   });
   let currentSdl = options.supergraphSdl;
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
@@ -133,11 +144,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     express.json({ limit: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),
     partnerAccess({ verifyToken: options.verifyToken, manifest: loadManifest(), limiter }),
     expressMiddleware(server, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const incoming = req.headers['x-request-id'];
         const token = bearerToken(req.headers.authorization);
-        if (token) await options.verifyToken(token);
+        const claims = token ? await options.verifyToken(token) : null;
         return {
+          ...limits.requestContext(claims, res),
           requestId: typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID(),
           authorization: req.headers.authorization ?? null,
           clientIp: req.ip ?? req.socket.remoteAddress ?? null,

@@ -6,6 +6,9 @@ import { parseSection, type ValuesOf } from './define';
 import {
   anthropicSettings,
   authSettings,
+  corsSettings,
+  limitsSettings,
+  uploadSettings,
   databaseSettings,
   DEFAULT_GATEWAY_PORT,
   gatewaySettings,
@@ -71,6 +74,9 @@ export interface Config {
   luna: ValuesOf<typeof lunaSettings>;
   wearables: ValuesOf<typeof wearablesSettings> & { simulatorPortBase: number; vendors: Record<WearableVendor, VendorConfig> };
   mcp: ValuesOf<typeof mcpSettings> & { port: number };
+  limits: ValuesOf<typeof limitsSettings>;
+  cors: ValuesOf<typeof corsSettings>;
+  uploads: ValuesOf<typeof uploadSettings>;
 }
 
 export class SettingsError extends Error {
@@ -94,6 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const wearables = parseSection(wearablesSettings, env, problems);
   const vendors = Object.fromEntries(WEARABLE_VENDORS.map((vendor) => [vendor, parseSection(vendorSettings(vendor), env, problems)])) as Record<WearableVendor, VendorConfig>;
   const mcp = parseSection(mcpSettings, env, problems);
+  const limits = parseSection(limitsSettings, env, problems);
+  const cors = parseSection(corsSettings, env, problems);
+  const uploads = parseSection(uploadSettings, env, problems);
   if (problems.length) throw new SettingsError(problems);
 
   const mode = proc.env as Config['env'];
@@ -136,6 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       vendors,
     },
     mcp: { ...mcp, port: mcp.port ?? (base ?? DEFAULT_GATEWAY_PORT) + MCP_PORT_OFFSET },
+    limits,
+    cors,
+    uploads,
   };
 }
 

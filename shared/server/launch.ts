@@ -75,6 +75,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           pubsub,
           withoutPermissions: options.withoutPermissions,
           jsonBodyLimitBytes: config.jsonBodyLimitBytes,
+          limits: config.limits,
         });
         servers.push(server);
         serviceLogger(name).info(`subgraph ${name} listening on ${server.url}/graphql`);
@@ -95,6 +96,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
           playground: config.playground,
           jsonBodyLimitBytes: config.jsonBodyLimitBytes,
           maxUploadBytes: config.labs.maxUploadBytes,
+          limits: config.limits,
+          roleClaim: auth.roleClaim,
           // The playground opens signed in as the first seeded patient (dev issuer only).
           devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: '8h' }) : undefined,
         }),
