@@ -186,6 +186,7 @@ export const uploadSettings = {
   pdfWorkers: setting('LAB_PDF_WORKERS', whole(1, 16), 1, 'worker threads reading PDFs per labs process (each may use `LAB_PDF_WORKER_MEMORY_MB`)'),
   pdfQueue: setting('LAB_PDF_QUEUE', whole(0), 8, 'PDFs waiting for a worker beyond which an upload is refused (`RATE_LIMITED`, retry shortly)'),
   pdfWorkerMemoryMb: setting('LAB_PDF_WORKER_MEMORY_MB', whole(32), 256, "a PDF worker's heap cap: a document that needs more is refused as unreadable and the worker replaced"),
+  pdfMaxInflatedMb: setting('LAB_PDF_MAX_INFLATED_MB', whole(1), 64, "most MB a PDF's compressed streams may unpack to, checked with zlib before the PDF is parsed (a flate bomb unpacks 1,000 to 1)"),
   pdfMaxTextChars: setting('LAB_PDF_MAX_TEXT_CHARS', whole(1_000), 2_000_000, 'most characters of text read from one PDF (a 50-page report has ~200,000)'),
 } satisfies Section;
 
