@@ -31,6 +31,7 @@ import { createRateLimiter } from './partner/rate-limit';
 import { tokenEndpoint } from './partner/token-endpoint';
 import { gatewayLimits } from './limits';
 import { websocketLimits } from './limits/websocket';
+import { cors as corsAllowlist, type CorsOptions } from './cors';
 import type { LimitsSettingValues } from '../shared/limits/tiers';
 
 export interface GatewayOptions {
@@ -61,6 +62,8 @@ export interface GatewayOptions {
   limits?: LimitsSettingValues;
   /** Where a person's role is in their token (config.auth.roleClaim), for the limits' tiers. */
   roleClaim?: string;
+  /** Browser origins allowed (gateway/cors.ts: corsOrigins); none when unset. */
+  cors?: CorsOptions;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -86,6 +89,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   const app = express();
   const httpServer = http.createServer(app);
+  const cors = corsAllowlist(options.cors ?? { origins: [], maxAgeSeconds: 600 });
   // The playground and introspection: on in development, off in production unless PLAYGROUND=true.
   const playgroundOn = options.playground ?? false;
   const server = new ApolloServer<GatewayContext>({
@@ -112,6 +116,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     log,
     limits: websocketLimits({ settings: limits.settings, maxPayloadBytes: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),
     tierOf: limits.tierOf,
+    allowOrigin: cors.allowsOrigin,
   });
   let currentSdl = options.supergraphSdl;
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
@@ -122,6 +127,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
 
   app.disable('x-powered-by');
+  app.use(cors.middleware);
   app.get('/healthz', healthz);
   app.get('/readyz', readyz(options.subgraphUrls));
   if (options.devJwks) {
@@ -134,7 +140,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     res.type(registry.contentType).send(await registry.metrics());
   });
   // REST upload for lab PDFs: parsed here, then run as the uploadLabReport mutation with the caller's token.
-  app.use('/api/labs', labUploadRouter({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, maxBytes: options.maxUploadBytes ?? labsSettings.maxUploadBytes.default! }));
+  app.use('/api/labs', labUploadRouter({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, maxBytes: options.maxUploadBytes ?? labsSettings.maxUploadBytes.default!, verifyToken: options.verifyToken }));
   const limiter = createRateLimiter(options.redisUrl);
   app.use('/oauth/token', tokenEndpoint({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, limiter }));
   app.use('/app', webApp());

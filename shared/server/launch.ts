@@ -16,6 +16,7 @@ import { createIdentityResolver } from '../auth/identity';
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUPERGRAPH_FILE } from '../../gateway/compose';
 import { startGateway } from '../../gateway/server';
+import { corsOrigins } from '../../gateway/cors';
 
 export type ServiceName = SubgraphName | 'gateway';
 export const ALL_SERVICES: ServiceName[] = [...SERVICE_NAMES, 'gateway'];
@@ -98,6 +99,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           maxUploadBytes: config.labs.maxUploadBytes,
           limits: config.limits,
           roleClaim: auth.roleClaim,
+          cors: { origins: corsOrigins(config.cors.origins, config.env === 'development', config.gatewayPort), maxAgeSeconds: config.cors.maxAgeSeconds },
           // The playground opens signed in as the first seeded patient (dev issuer only).
           devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: '8h' }) : undefined,
         }),
