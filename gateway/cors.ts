@@ -27,13 +27,22 @@ export function corsOrigins(configured: readonly string[], development: boolean,
   return [...new Set([...configured.map((origin) => origin.replace(/\/+$/, '')), ...(development ? [...own, ...WEB_DEV_ORIGINS] : [])])];
 }
 
+/** A page served by this very host (the web app at /app/, the playground) is not cross-origin. */
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 export function cors(options: CorsOptions) {
   const allowed = new Set(options.origins);
-  /** An Origin header is a browser's: it must be listed. No Origin: a server or a CLI, not CORS's concern. */
-  const allowsOrigin = (origin: string | undefined): boolean => origin === undefined || allowed.has(origin);
+  /** An Origin header is a browser's: it must be listed or be this host's own. No Origin: a server or a CLI, not CORS's concern. */
+  const allowsOrigin = (origin: string | undefined, host?: string): boolean => origin === undefined || allowed.has(origin) || sameOrigin(origin, host);
   const middleware: RequestHandler = (req, res, next) => {
     const origin = req.headers.origin;
-    if (origin === undefined) return next();
+    if (origin === undefined || sameOrigin(origin, req.headers.host)) return next();
     res.vary('Origin');
     const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
     if (!allowed.has(origin)) {

@@ -92,6 +92,8 @@ describe('CORS', () => {
     expect(await opens(OTHER)).toBe(401);
     expect(await opens(APP)).toBe('open');
     expect(await opens()).toBe('open');
+    // The gateway's own pages (the web app at /app/) are not cross-origin.
+    expect(await opens(gateway.url)).toBe('open');
   });
 
   it('adds the gateway’s own origin and the web dev server’s in development only', () => {

@@ -37,7 +37,7 @@ export interface GatewayWebSocketOptions extends SubscriptionDeps {
   /** The caller's tier from the verified token's claims. */
   tierOf(claims: Awaited<ReturnType<TokenVerifier>>): LimitTier;
   /** CORS for the upgrade: false for a browser's Origin outside the allowlist (no Origin: a non-browser client). */
-  allowOrigin?(origin: string | undefined): boolean;
+  allowOrigin?(origin: string | undefined, host: string | undefined): boolean;
 }
 
 export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
@@ -45,7 +45,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
     server: options.httpServer,
     path: '/graphql',
     maxPayload: options.limits.maxPayloadBytes,
-    verifyClient: options.allowOrigin ? (info: { origin?: string }) => options.allowOrigin!(info.origin || undefined) : undefined,
+    verifyClient: options.allowOrigin ? (info: { origin?: string; req: http.IncomingMessage }) => options.allowOrigin!(info.origin || undefined, info.req.headers.host) : undefined,
   });
   const open = new Set<ClientSubscription>();
 

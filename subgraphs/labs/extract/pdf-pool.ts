@@ -19,7 +19,7 @@ export class PdfPoolBusyError extends Error {}
 export class PdfWorkerFailedError extends Error {}
 
 const WORKER_FILE = path.join(__dirname, 'pdf-worker.ts');
-/** An idle worker ends after this long: a labs process that reads no PDFs holds no thread. */
+/** A worker beyond the first ends after this long idle. */
 const IDLE_TIMEOUT_MS = 60_000;
 
 export function createPdfPool(options: PdfPoolOptions) {
@@ -27,7 +27,9 @@ export function createPdfPool(options: PdfPoolOptions) {
     filename: WORKER_FILE,
     // The worker is TypeScript: load it through tsx's loader, whatever runs this process.
     execArgv: ['--import', 'tsx'],
-    minThreads: 0,
+    // One worker stays once the first PDF came (the pool itself is made on first use). With no
+    // minimum, piscina 5.1 under Jest never started a worker for the first task (seen here).
+    minThreads: 1,
     maxThreads: options.workers,
     maxQueue: options.queue,
     idleTimeout: IDLE_TIMEOUT_MS,
