@@ -5,10 +5,10 @@
 // answered (deep cycles, alias floods, fragment bombs, over-cost lists, huge variables,
 // truncated uploads, flate bombs). It prints both side by side, and how each attack was answered.
 //   ATTACKERS=4 DURATION=20 PORT_BASE=5600 npm run bench:attacks
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
+import { print } from 'graphql';
+import { MyDashboardDocument } from '../clients/sdk';
 import { signDevToken } from '../shared/auth/dev-issuer';
 import { seededPatientId, seededUserId } from '../prisma/seed/identities';
 import { flateBombPdf } from '../subgraphs/labs/test/support/reports';
@@ -52,7 +52,7 @@ async function main() {
     const dataDir = stack.env.DATA_DIR!;
     const patientToken = `Bearer ${await signDevToken(dataDir, { sub: seededUserId(1) })}`;
     const staffToken = `Bearer ${await signDevToken(dataDir, { sub: 'user_bench_attacker', role: 'staff' })}`;
-    const patientDocs = readFileSync(path.join(__dirname, '../clients/operations/patient.graphql'), 'utf8');
+    const dashboard = print(MyDashboardDocument);
     const graphql = async (body: object, authorization?: string) => {
       const response = await fetch(`${gateway}/graphql`, {
         method: 'POST',
@@ -62,7 +62,7 @@ async function main() {
       return (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string; limit?: string } }[] };
     };
     const normal = async () => {
-      const result = await graphql({ query: patientDocs, operationName: 'MyDashboard' }, patientToken);
+      const result = await graphql({ query: dashboard, operationName: 'MyDashboard' }, patientToken);
       if (result.errors?.length) throw new Error(`the normal query failed: ${JSON.stringify(result.errors)}`);
     };
     const healthz = async () => {
