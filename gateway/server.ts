@@ -21,7 +21,7 @@ import { playground } from './playground';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { labUploadRouter } from './lab-upload';
 import { webApp } from './web-app';
-import { DEFAULT_JSON_BODY_LIMIT_BYTES, labsSettings } from '../shared/config';
+import { authSettings, corsSettings, DEFAULT_JSON_BODY_LIMIT_BYTES, labsSettings } from '../shared/config';
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewayWebSocket } from './subscriptions/server';
 import { UpstreamPool } from './subscriptions/upstream';
@@ -77,7 +77,7 @@ function operationNameOf(body: unknown): string | null {
 
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const log = serviceLogger('gateway');
-  const limits = gatewayLimits({ settings: options.limits, roleClaim: options.roleClaim ?? 'publicMetadata.adminRole', hideSuggestions: !options.exposeErrorDetails });
+  const limits = gatewayLimits({ settings: options.limits, roleClaim: options.roleClaim ?? authSettings.roleClaim.default!, hideSuggestions: !options.exposeErrorDetails });
   const dataSource = (name: string, url?: string) =>
     new SubgraphDataSource({ name, url: options.subgraphUrls[name] ?? url!, timeoutMs: options.subgraphTimeoutMs, maxResponseBytes: limits.settings.maxResponseBytes });
   const gateway = new ApolloGateway({
@@ -89,7 +89,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   const app = express();
   const httpServer = http.createServer(app);
-  const cors = corsAllowlist(options.cors ?? { origins: [], maxAgeSeconds: 600 });
+  const cors = corsAllowlist(options.cors ?? { origins: [], maxAgeSeconds: corsSettings.maxAgeSeconds.default! });
   // The playground and introspection: on in development, off in production unless PLAYGROUND=true.
   const playgroundOn = options.playground ?? false;
   const server = new ApolloServer<GatewayContext>({
