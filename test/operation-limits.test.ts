@@ -9,7 +9,8 @@ import { SLICING_ARGUMENT, LIST_SIZES, isConnectionEdges } from '../shared/limit
 import { checkOperation, type AllowedLimits } from '../shared/limits/operation';
 import { allowedFor, defaultLimits } from '../shared/limits/tiers';
 import { countTokens } from '../shared/limits/tokens';
-import { authHeaders } from './support/auth';
+import { authHeaders, seededPatientId } from './support/auth';
+import { collect, wsClient } from './support/ws';
 import { codes, gatewayUrl, gql, sqlStatements } from './support/graphql';
 import { documentOperations, toolOperations, type ShippedOperation } from './support/shipped-operations';
 import { ROOT } from './support/stack';
@@ -165,6 +166,22 @@ describe('hostile operations through the gateway', () => {
     expect(codes(huge)).toEqual(['BAD_USER_INPUT']);
     expect(huge.errors![0].extensions!.argument).toBe('$s');
     await stillServing();
+  });
+
+  it('applies the limits to subscriptions over graphql-ws, before the subscription is planned', async () => {
+    const client = wsClient(customer.authorization);
+    try {
+      const nested = 'labResults { edges { node { patient { '.repeat(5);
+      const deep = `subscription($p: ID!) { wearableReadingAdded(patientId: $p) { patient { ${nested} id ${'} } } }'.repeat(5)} } } }`;
+      const stream = collect(client, deep, { p: seededPatientId(1) });
+      await stream.waitFor(1);
+      expect(stream.events).toEqual([]);
+      const errors = stream.error as { extensions?: Record<string, unknown> }[];
+      expect(errors).toHaveLength(1);
+      expect(errors[0].extensions).toMatchObject({ code: 'OPERATION_LIMIT', limit: 'depth', allowed: settings.maxDepth });
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('refuses the same hostile operations sent straight to a subgraph', async () => {
