@@ -10,6 +10,7 @@ import { checkOperation, type AllowedLimits } from '../shared/limits/operation';
 import { allowedFor, defaultLimits } from '../shared/limits/tiers';
 import { countTokens } from '../shared/limits/tokens';
 import { authHeaders, seededPatientId } from './support/auth';
+import WebSocket from 'ws';
 import { collect, wsClient } from './support/ws';
 import { codes, gatewayUrl, gql, sqlStatements } from './support/graphql';
 import { documentOperations, toolOperations, type ShippedOperation } from './support/shipped-operations';
@@ -182,6 +183,21 @@ describe('hostile operations through the gateway', () => {
     } finally {
       await client.dispose();
     }
+  });
+
+  it('closes a WebSocket that sends a frame over the body limit, on the gateway and on a subgraph', async () => {
+    const base = Number(process.env.TEST_PORT_BASE);
+    const closeCode = (port: number) =>
+      new Promise<number>((resolve) => {
+        const socket = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws');
+        socket.on('open', () => socket.send(Buffer.alloc(16 * 1024 * 1024, 'a')));
+        socket.on('close', (code) => resolve(code));
+        socket.on('error', () => undefined);
+      });
+    expect(await closeCode(base)).toBe(1009);
+    expect(await closeCode(base + 2)).toBe(1009);
+    expect((await fetch(`http://127.0.0.1:${base + 2}/healthz`)).status).toBe(200);
+    await stillServing();
   });
 
   it('refuses the same hostile operations sent straight to a subgraph', async () => {

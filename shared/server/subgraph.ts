@@ -133,7 +133,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
     }),
   );
   const stopSubscriptions = schema.getSubscriptionType()
-    ? serveSubscriptions({ httpServer, schema, service: module.name, contextFor, log, exposeErrorDetails: options.exposeErrorDetails })
+    ? serveSubscriptions({ httpServer, schema, service: module.name, contextFor, log, exposeErrorDetails: options.exposeErrorDetails, maxPayloadBytes: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES })
     : async () => {};
   return listen(httpServer, options.host, options.port, module.name, async () => {
     await stopSubscriptions();
