@@ -4,7 +4,7 @@
 // attack, then the same while ATTACKERS loops send the attacks of issue 13 as fast as they are
 // answered (deep cycles, alias floods, fragment bombs, over-cost lists, huge variables,
 // truncated uploads, flate bombs). It prints both side by side, and how each attack was answered.
-//   ATTACKERS=4 DURATION=20 PORT_BASE=5600 npm run bench:attacks
+//   ATTACKERS=4 DURATION=20 BENCH_PORT_BASE=4970 npm run bench:attacks
 import http from 'node:http';
 import os from 'node:os';
 import { print } from 'graphql';
@@ -16,7 +16,7 @@ import { startStack } from '../test/support/stack';
 
 const DURATION_MS = Number(process.env.DURATION ?? 20) * 1000;
 const ATTACKERS = Number(process.env.ATTACKERS ?? 4);
-const PORT_BASE = Number(process.env.PORT_BASE ?? 5600);
+const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 4970);
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
