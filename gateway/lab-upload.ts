@@ -6,6 +6,7 @@
 // `{ id }` or `{ error: { code, message } }`.
 import busboy from 'busboy';
 import express, { type Request, type Response, type Router } from 'express';
+import { bearerToken, type TokenVerifier } from '../shared/auth/verify';
 import { kindOf } from '../subgraphs/labs/upload/file';
 import { formatBytes } from '../subgraphs/labs/upload/limits';
 
@@ -14,6 +15,8 @@ export interface LabUploadOptions {
   graphqlUrl: string;
   /** The largest file accepted (the graph checks it again); default 10 MB, LAB_UPLOAD_MAX_BYTES. */
   maxBytes: number;
+  /** Checks the bearer token before a byte of the body is read (the graph checks it again). */
+  verifyToken: TokenVerifier;
 }
 
 /** Room for the form's boundaries, headers and the patientId field beside the file. */
@@ -66,6 +69,10 @@ function readForm(req: Request, maxBytes: number): Promise<Form> {
       req.resume();
       reject(refusal);
     };
+    // A truncated or aborted body ends the form with a refusal; no stream error is left unhandled.
+    const broken = () => fail(new Refusal(400, 'BAD_USER_INPUT', 'The multipart form ended before it was complete'));
+    req.on('error', broken);
+    req.on('aborted', broken);
     parser.on('field', (name, value) => {
       if (name === 'patientId') form.patientId = value.trim();
     });
@@ -80,6 +87,7 @@ function readForm(req: Request, maxBytes: number): Promise<Form> {
         return;
       }
       const chunks: Buffer[] = [];
+      stream.on('error', broken);
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('limit', () => fail(new Refusal(413, 'BAD_USER_INPUT', `file: is larger than the limit of ${formatBytes(maxBytes)}`)));
       stream.on('end', () => {
@@ -91,10 +99,27 @@ function readForm(req: Request, maxBytes: number): Promise<Form> {
     parser.on('close', () => {
       if (settled) return;
       settled = true;
+      // A form whose file part never ended (busboy closes without its 'end') is incomplete.
       resolve(form);
     });
     req.pipe(parser);
   });
+}
+
+/** A valid bearer token, or a 401 refusal (the body stays unread). */
+async function verified(verifyToken: TokenVerifier, header: string | undefined): Promise<void> {
+  let token: string | null = null;
+  try {
+    token = bearerToken(header);
+  } catch {
+    // not "Bearer <token>"
+  }
+  if (!token) throw new Refusal(401, 'UNAUTHENTICATED', 'Sign in to upload a lab report');
+  try {
+    await verifyToken(token);
+  } catch {
+    throw new Refusal(401, 'UNAUTHENTICATED', 'The token is not valid: sign in again');
+  }
 }
 
 function send(res: Response, status: number, body: object): void {
@@ -107,7 +132,7 @@ export function labUploadRouter(options: LabUploadOptions): Router {
   router.post('/upload', async (req, res) => {
     try {
       // Refused before the body is read: nothing to upload as nobody, nothing announced too large.
-      if (!req.headers.authorization) throw new Refusal(401, 'UNAUTHENTICATED', 'Sign in to upload a lab report');
+      await verified(options.verifyToken, req.headers.authorization);
       if (!req.is('multipart/form-data')) throw new Refusal(415, 'BAD_USER_INPUT', 'Send the report as multipart/form-data with the fields file and patientId');
       const announced = Number(req.headers['content-length']);
       if (Number.isFinite(announced) && announced > maxBytes + FORM_OVERHEAD_BYTES) {
@@ -117,7 +142,7 @@ export function labUploadRouter(options: LabUploadOptions): Router {
       if (!form.file) throw new Refusal(400, 'BAD_USER_INPUT', 'file: is missing');
       if (!form.patientId) throw new Refusal(400, 'BAD_USER_INPUT', 'patientId: is missing');
 
-      const headers: Record<string, string> = { 'content-type': 'application/json', authorization: req.headers.authorization };
+      const headers: Record<string, string> = { 'content-type': 'application/json', authorization: req.headers.authorization! };
       const requestId = req.headers['x-request-id'];
       if (typeof requestId === 'string') headers['x-request-id'] = requestId;
       // The client's address for the audit row (the gateway reads it when it trusts loopback proxies).
@@ -137,19 +162,22 @@ export function labUploadRouter(options: LabUploadOptions): Router {
       });
       const body = (await response.json().catch(() => null)) as {
         data?: { uploadLabReport?: { id: string } | null } | null;
-        errors?: { message: string; extensions?: { code?: string; reason?: string } }[];
+        errors?: { message: string; extensions?: { code?: string; reason?: string; retryAfter?: number } }[];
       } | null;
       const id = body?.data?.uploadLabReport?.id;
       if (id) return send(res, 200, { id });
       const error = body?.errors?.[0];
       const code = error?.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
       const status = STATUS_BY_REASON[error?.extensions?.reason ?? ''] ?? STATUS[code] ?? 502;
+      if (error?.extensions?.retryAfter) res.setHeader('retry-after', String(error.extensions.retryAfter));
       return send(res, status, { error: { code, message: status === 502 ? 'The upload could not be processed' : (error?.message ?? 'Upload failed') } });
     } catch (error) {
       if (error instanceof Refusal) {
-        if (error.status === 413 || error.status === 415) res.setHeader('connection', 'close');
+        // The body was not (all) read: close the connection rather than read the rest.
+        if (error.status === 401 || error.status === 413 || error.status === 415) res.setHeader('connection', 'close');
         return send(res, error.status, { error: { code: error.code, message: error.message } });
       }
+      if (res.headersSent || res.destroyed) return;
       return send(res, 502, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'The upload could not be processed' } });
     }
   });

@@ -21,7 +21,7 @@ import { playground } from './playground';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { labUploadRouter } from './lab-upload';
 import { webApp } from './web-app';
-import { DEFAULT_JSON_BODY_LIMIT_BYTES, labsSettings } from '../shared/config';
+import { authSettings, corsSettings, DEFAULT_JSON_BODY_LIMIT_BYTES, labsSettings } from '../shared/config';
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewayWebSocket } from './subscriptions/server';
 import { UpstreamPool } from './subscriptions/upstream';
@@ -31,6 +31,10 @@ import { createRateLimiter } from './partner/rate-limit';
 import { tokenEndpoint } from './partner/token-endpoint';
 import { fhirApi } from './fhir/router';
 import { fhirSettings, type Config } from '../shared/config';
+import { gatewayLimits } from './limits';
+import { websocketLimits } from './limits/websocket';
+import { cors as corsAllowlist, type CorsOptions } from './cors';
+import type { LimitsSettingValues } from '../shared/limits/tiers';
 
 export interface GatewayOptions {
   host: string;
@@ -58,6 +62,12 @@ export interface GatewayOptions {
   devToken?: () => Promise<string>;
   /** Partner rate limits are counted here when set, so every gateway replica shares them. */
   redisUrl?: string;
+  /** Operation limits (config.limits); the settings' defaults when unset. */
+  limits?: LimitsSettingValues;
+  /** Where a person's role is in their token (config.auth.roleClaim), for the limits' tiers. */
+  roleClaim?: string;
+  /** Browser origins allowed (gateway/cors.ts: corsOrigins); none when unset. */
+  cors?: CorsOptions;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -71,8 +81,9 @@ function operationNameOf(body: unknown): string | null {
 
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const log = serviceLogger('gateway');
+  const limits = gatewayLimits({ settings: options.limits, roleClaim: options.roleClaim ?? authSettings.roleClaim.default!, hideSuggestions: !options.exposeErrorDetails });
   const dataSource = (name: string, url?: string) =>
-    new SubgraphDataSource({ name, url: options.subgraphUrls[name] ?? url!, timeoutMs: options.subgraphTimeoutMs });
+    new SubgraphDataSource({ name, url: options.subgraphUrls[name] ?? url!, timeoutMs: options.subgraphTimeoutMs, maxResponseBytes: limits.settings.maxResponseBytes });
   const gateway = new ApolloGateway({
     supergraphSdl: async ({ update }) => {
       options.onSupergraphUpdater?.(update);
@@ -82,6 +93,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   const app = express();
   const httpServer = http.createServer(app);
+  const cors = corsAllowlist(options.cors ?? { origins: [], maxAgeSeconds: corsSettings.maxAgeSeconds.default! });
   // The playground and introspection: on in development, off in production unless PLAYGROUND=true.
   const playgroundOn = options.playground ?? false;
   const server = new ApolloServer<GatewayContext>({
@@ -89,8 +101,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError: formatErrorFor(log, options.exposeErrorDetails),
     introspection: playgroundOn,
+    ...limits.apollo,
     // Apollo's own landing page loads from a CDN: ours (playground.ts) is served locally instead.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin(), limits.plugin],
   });
   await server.start();
 
@@ -105,6 +118,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     upstream,
     serviceMap: Object.fromEntries(Object.keys(options.subgraphUrls).map((name) => [name, dataSource(name)])),
     log,
+    limits: websocketLimits({ settings: limits.settings, maxPayloadBytes: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),
+    tierOf: limits.tierOf,
+    allowOrigin: cors.allowsOrigin,
   });
   let currentSdl = options.supergraphSdl;
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
@@ -115,6 +131,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
 
   app.disable('x-powered-by');
+  app.use(cors.middleware);
   app.get('/healthz', healthz);
   app.get('/readyz', readyz(options.subgraphUrls));
   if (options.devJwks) {
@@ -127,7 +144,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     res.type(registry.contentType).send(await registry.metrics());
   });
   // REST upload for lab PDFs: parsed here, then run as the uploadLabReport mutation with the caller's token.
-  app.use('/api/labs', labUploadRouter({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, maxBytes: options.maxUploadBytes ?? labsSettings.maxUploadBytes.default! }));
+  app.use('/api/labs', labUploadRouter({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, maxBytes: options.maxUploadBytes ?? labsSettings.maxUploadBytes.default!, verifyToken: options.verifyToken }));
   const limiter = createRateLimiter(options.redisUrl);
   app.use('/oauth/token', tokenEndpoint({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, limiter }));
   app.use('/app', webApp());
@@ -139,11 +156,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     express.json({ limit: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),
     partnerAccess({ verifyToken: options.verifyToken, manifest: loadManifest(), limiter }),
     expressMiddleware(server, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const incoming = req.headers['x-request-id'];
         const token = bearerToken(req.headers.authorization);
-        if (token) await options.verifyToken(token);
+        const claims = token ? await options.verifyToken(token) : null;
         return {
+          ...limits.requestContext(claims, res),
           requestId: typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID(),
           authorization: req.headers.authorization ?? null,
           clientIp: req.ip ?? req.socket.remoteAddress ?? null,

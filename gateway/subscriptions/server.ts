@@ -15,6 +15,8 @@ import type { Logger } from '../../shared/logger';
 import { registry } from '../../shared/metrics';
 import type { GatewayContext } from '../context';
 import { executeSubscription, type ClientSubscription, type SubscriptionDeps } from './execute';
+import type { websocketLimits } from '../limits/websocket';
+import type { LimitTier } from '../../shared/limits/tiers';
 
 const clientSubscriptions = new client.Gauge({
   name: 'gateway_ws_client_subscriptions',
@@ -30,13 +32,24 @@ export interface GatewayWebSocketOptions extends SubscriptionDeps {
   apollo: ApolloServer<GatewayContext>;
   verifyToken: TokenVerifier;
   log: Logger;
+  /** Frame size and operation limits (gateway/limits/websocket.ts). */
+  limits: ReturnType<typeof websocketLimits>;
+  /** The caller's tier from the verified token's claims. */
+  tierOf(claims: Awaited<ReturnType<TokenVerifier>>): LimitTier;
+  /** CORS for the upgrade: false for a browser's Origin outside the allowlist (no Origin: a non-browser client). */
+  allowOrigin?(origin: string | undefined, host: string | undefined): boolean;
 }
 
 export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
-  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  const wss = new WebSocketServer({
+    server: options.httpServer,
+    path: '/graphql',
+    maxPayload: options.limits.maxPayloadBytes,
+    verifyClient: options.allowOrigin ? (info: { origin?: string; req: http.IncomingMessage }) => options.allowOrigin!(info.origin || undefined, info.req.headers.host) : undefined,
+  });
   const open = new Set<ClientSubscription>();
 
-  const disposable = useServer<Record<string, unknown>, { authorization?: string; request: http.IncomingMessage; socket: { close(code: number, reason: string): void } }>(
+  const disposable = useServer<Record<string, unknown>, { authorization?: string; tier?: LimitTier; signal?: AbortSignal; request: http.IncomingMessage; socket: { close(code: number, reason: string): void } }>(
     {
       schema: () => options.planner().apiGraphQLSchema,
       onConnect: async (ctx) => {
@@ -54,14 +67,18 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
         // Partner clients run persisted operations over HTTP only (rate-limited, allowlisted: gateway/partner).
         if (isPartnerToken(token)) return false;
         try {
-          await options.verifyToken(token);
+          ctx.extra.tier = options.tierOf(await options.verifyToken(token));
+          ctx.extra.signal = options.limits.socketSignal(ctx.extra.socket as never);
         } catch {
           return false; // graphql-ws closes with 4403 Forbidden
         }
         ctx.extra.authorization = `Bearer ${token}`;
         return true;
       },
+      onSubscribe: (ctx, _id, payload) => options.limits.refuse(options.planner().apiGraphQLSchema, payload, ctx.extra.tier ?? 'anonymous'),
       context: (ctx, _id, payload): GatewayContext => ({
+        tier: ctx.extra.tier ?? 'anonymous',
+        signal: ctx.extra.signal ?? new AbortController().signal,
         requestId: randomUUID(),
         authorization: ctx.extra.authorization ?? null,
         clientIp: ctx.extra.request.socket.remoteAddress ?? null,

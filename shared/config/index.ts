@@ -6,6 +6,9 @@ import { parseSection, type ValuesOf } from './define';
 import {
   anthropicSettings,
   authSettings,
+  corsSettings,
+  limitsSettings,
+  uploadSettings,
   databaseSettings,
   DEFAULT_GATEWAY_PORT,
   careAlertSettings,
@@ -75,6 +78,9 @@ export interface Config {
   fhir: ValuesOf<typeof fhirSettings>;
   careAlerts: ValuesOf<typeof careAlertSettings>;
   mcp: ValuesOf<typeof mcpSettings> & { port: number };
+  limits: ValuesOf<typeof limitsSettings>;
+  cors: ValuesOf<typeof corsSettings>;
+  uploads: ValuesOf<typeof uploadSettings>;
 }
 
 export class SettingsError extends Error {
@@ -102,6 +108,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (careAlerts.webhookUrl && !careAlerts.webhookSecret) problems.push('CARE_ALERT_WEBHOOK_SECRET: required when CARE_ALERT_WEBHOOK_URL is set');
   if (careAlerts.webhookUrl?.startsWith('http:') && proc.env === 'production') problems.push('CARE_ALERT_WEBHOOK_URL: must be https in production (alerts carry health information)');
   const mcp = parseSection(mcpSettings, env, problems);
+  const limits = parseSection(limitsSettings, env, problems);
+  const cors = parseSection(corsSettings, env, problems);
+  const uploads = parseSection(uploadSettings, env, problems);
   if (problems.length) throw new SettingsError(problems);
 
   const mode = proc.env as Config['env'];
@@ -146,6 +155,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fhir,
     careAlerts,
     mcp: { ...mcp, port: mcp.port ?? (base ?? DEFAULT_GATEWAY_PORT) + MCP_PORT_OFFSET },
+    limits,
+    cors,
+    uploads,
   };
 }
 

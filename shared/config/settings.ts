@@ -183,6 +183,52 @@ export const mcpSettings = {
   stdioToken: optional('LOOP_TOKEN', text(), "the stdio transport's caller token (never used over HTTP)", { secret: true }),
 } satisfies Section;
 
+/**
+ * Operation limits (gateway/limits, shared/limits): checked at the gateway before planning and
+ * again at every subgraph. Signed-in = customer; staff = admin, staff, provider, support and
+ * partner clients. Defaults leave every operation this project ships at most half of each limit
+ * (test/operation-limits.test.ts); the figures are those of Apollo Router and GitHub, scaled down.
+ */
+/** The largest response sent or read from a subgraph: the dashboard of 100 patients is ~1 MB. */
+export const DEFAULT_RESPONSE_MAX_BYTES = 8 * 1024 * 1024;
+
+export const limitsSettings = {
+  maxTokens: setting('LIMIT_TOKENS', whole(100), 15_000, "most lexical tokens in a GraphQL document (the parser stops counting there: Apollo Router's default)"),
+  maxDepth: setting('LIMIT_DEPTH', whole(1), 16, 'deepest nesting of fields, signed in (the staff dashboard is 8)'),
+  maxDepthAnonymous: setting('LIMIT_DEPTH_ANONYMOUS', whole(1), 10, 'deepest nesting of fields without a token (public content is 4)'),
+  maxAliases: setting('LIMIT_ALIASES', whole(0), 100, 'most aliased fields in one operation (fragments counted each time they are spread), signed in'),
+  maxAliasesAnonymous: setting('LIMIT_ALIASES_ANONYMOUS', whole(0), 10, 'most aliased fields without a token'),
+  maxRootFields: setting('LIMIT_ROOT_FIELDS', whole(1), 100, 'most root fields (queries or mutations) in one operation, signed in (aliased ones count: staff tools read dozens of patients by id in one request)'),
+  maxRootFieldsAnonymous: setting('LIMIT_ROOT_FIELDS_ANONYMOUS', whole(1), 8, 'most root fields without a token'),
+  maxDirectivesPerField: setting('LIMIT_DIRECTIVES_PER_FIELD', whole(1), 4, 'most directives on one field or fragment (`@skip`, `@include`, `@defer` make three)'),
+  maxSelections: setting('LIMIT_SELECTIONS', whole(1), 3_000, 'most fields in an operation once its fragments are spread out (a fragment spread twice counts twice)'),
+  maxCost: setting('LIMIT_COST', whole(1), 250_000, 'highest cost for staff and partners: each object 1, multiplied by its list size (`first`, or the documented list maximum); the partner export page is ~100,000'),
+  maxCostCustomer: setting('LIMIT_COST_CUSTOMER', whole(1), 25_000, "highest cost for a patient's own token"),
+  maxCostAnonymous: setting('LIMIT_COST_ANONYMOUS', whole(1), 5_000, 'highest cost without a token'),
+  maxStringLength: setting('LIMIT_STRING_LENGTH', whole(16), 100_000, 'longest string argument in characters (a lab report\'s `contentBase64` is bounded by `LAB_UPLOAD_MAX_BYTES` instead)'),
+  lunaMessagesPerOperation: setting('LIMIT_LUNA_MESSAGES_PER_OPERATION', whole(1, 10), 1, 'most `sendLunaMessage` fields in one mutation (each one starts a model turn)'),
+  lunaTurnsPerMinute: setting('LUNA_TURNS_PER_MINUTE', whole(1), 10, "Luna turns one user may start per minute (counted in Redis with `REDIS_URL`, so replicas share it)"),
+  requestTimeoutMs: setting('GATEWAY_REQUEST_TIMEOUT_MS', whole(1), 30_000, "a whole operation's deadline at the gateway: then every upstream fetch is aborted, as when the client goes away"),
+  maxResponseBytes: setting('RESPONSE_MAX_BYTES', whole(1_024), DEFAULT_RESPONSE_MAX_BYTES, 'largest response a gateway or subgraph sends, and the gateway reads from a subgraph (`OPERATION_LIMIT` beyond)', { shown: '`8388608` (8 MB)' }),
+} satisfies Section;
+
+/** Cross-origin browsers (gateway/cors.ts). */
+export const corsSettings = {
+  origins: setting('CORS_ORIGINS', list(), [], 'comma list of exact origins (`https://app.example.com`) browsers may call the graph from, HTTP and WebSocket; in development the gateway\'s own origin and `http://localhost:5173` / `http://127.0.0.1:5173` are added', { shown: 'none (dev: see meaning)' }),
+  maxAgeSeconds: setting('CORS_MAX_AGE_SECONDS', whole(0, 86_400), 600, 'how long a browser may cache a preflight answer (Access-Control-Max-Age)'),
+} satisfies Section;
+
+/** Lab-report uploads as hostile input (gateway/lab-upload.ts, subgraphs/labs/extract/pdf-pool.ts). */
+export const uploadSettings = {
+  perMinute: setting('LAB_UPLOADS_PER_MINUTE', whole(1), 10, 'lab reports one user may upload per minute (REST and GraphQL together; Redis with `REDIS_URL`)'),
+  perHour: setting('LAB_UPLOADS_PER_HOUR', whole(1), 60, 'lab reports one user may upload per hour'),
+  pdfWorkers: setting('LAB_PDF_WORKERS', whole(1, 16), 1, 'worker threads reading PDFs per labs process (each may use `LAB_PDF_WORKER_MEMORY_MB`)'),
+  pdfQueue: setting('LAB_PDF_QUEUE', whole(0), 8, 'PDFs waiting for a worker beyond which an upload is refused (`RATE_LIMITED`, retry shortly)'),
+  pdfWorkerMemoryMb: setting('LAB_PDF_WORKER_MEMORY_MB', whole(32), 256, "a PDF worker's heap cap: a document that needs more is refused as unreadable and the worker replaced"),
+  pdfMaxInflatedMb: setting('LAB_PDF_MAX_INFLATED_MB', whole(1), 64, "most MB a PDF's compressed streams may unpack to, checked with zlib before the PDF is parsed (a flate bomb unpacks 1,000 to 1)"),
+  pdfMaxTextChars: setting('LAB_PDF_MAX_TEXT_CHARS', whole(1_000), 2_000_000, 'most characters of text read from one PDF (a 50-page report has ~200,000)'),
+} satisfies Section;
+
 /** Every section, titled, in the order the README lists them. */
 export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Processes and ports', section: { ...processSettings, ...subgraphSettings } },
@@ -197,4 +243,7 @@ export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Care alerts', section: careAlertSettings },
   { title: 'FHIR R4 API', section: fhirSettings },
   { title: 'MCP server', section: mcpSettings },
+  { title: 'Operation limits', section: limitsSettings },
+  { title: 'CORS', section: corsSettings },
+  { title: 'Upload limits', section: uploadSettings },
 ];

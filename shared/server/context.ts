@@ -20,4 +20,6 @@ export interface SubgraphContext<L = unknown> {
   audit: AuditTrail;
   /** The bearer token as received, forwarded by the gateway; used when a subgraph calls the graph for its user. */
   authorization: string | null;
+  /** Fires when the caller (the gateway) gave up on this request: stop loading (shared/limits/abort.ts). */
+  signal: AbortSignal;
 }

@@ -16,6 +16,7 @@ import { createIdentityResolver } from '../auth/identity';
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUPERGRAPH_FILE } from '../../gateway/compose';
 import { startGateway } from '../../gateway/server';
+import { corsOrigins } from '../../gateway/cors';
 
 export type ServiceName = SubgraphName | 'gateway';
 export const ALL_SERVICES: ServiceName[] = [...SERVICE_NAMES, 'gateway'];
@@ -75,6 +76,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           pubsub,
           withoutPermissions: options.withoutPermissions,
           jsonBodyLimitBytes: config.jsonBodyLimitBytes,
+          limits: config.limits,
         });
         servers.push(server);
         serviceLogger(name).info(`subgraph ${name} listening on ${server.url}/graphql`);
@@ -96,6 +98,9 @@ export async function launch(config: Config, services: ServiceName[], options: L
           jsonBodyLimitBytes: config.jsonBodyLimitBytes,
           maxUploadBytes: config.labs.maxUploadBytes,
           fhir: config.fhir,
+          limits: config.limits,
+          roleClaim: auth.roleClaim,
+          cors: { origins: corsOrigins(config.cors.origins, config.env === 'development', config.gatewayPort), maxAgeSeconds: config.cors.maxAgeSeconds },
           // The playground opens signed in as the first seeded patient (dev issuer only).
           devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: '8h' }) : undefined,
         }),

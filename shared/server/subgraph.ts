@@ -25,6 +25,9 @@ import type { ResolveCaller } from '../auth/identity';
 import type { SubgraphContext } from './context';
 import { formatErrorFor } from './format-error';
 import { listen, type RunningServer } from './listen';
+import { subgraphLimits } from '../limits/subgraph';
+import { abandonedWhenClosed } from '../limits/abort';
+import type { LimitsSettingValues } from '../limits/tiers';
 
 export interface SubgraphModule<L = unknown> {
   name: SubgraphName;
@@ -71,20 +74,24 @@ export interface StartSubgraphOptions {
   withoutPermissions?: boolean;
   /** Largest JSON body read (default DEFAULT_JSON_BODY_LIMIT_BYTES). */
   jsonBodyLimitBytes?: number;
+  /** Operation limits (config.limits); the settings' defaults when unset. */
+  limits?: LimitsSettingValues;
 }
 
 export async function startSubgraph<L>(module: SubgraphModule<L>, options: StartSubgraphOptions): Promise<RunningServer> {
   const log = serviceLogger(module.name);
   const federated = buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: { ...scalarResolvers, ...module.resolvers } as never }]);
-  const schema = options.withoutPermissions ? federated : applyPermissions(federated, module.permissions);
+  const limits = subgraphLimits<SubgraphContext<L>>(options.limits, !options.exposeErrorDetails);
+  const schema = limits.guard(options.withoutPermissions ? federated : applyPermissions(federated, module.permissions));
   const app = express();
   const httpServer = http.createServer(app);
   const server = new ApolloServer<SubgraphContext<L>>({
     schema,
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError: formatErrorFor(log, options.exposeErrorDetails),
+    ...limits.apollo,
     // Inline traces feed Apollo Studio, which we do not use: skip their cost.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), auditPlugin()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), auditPlugin(), limits.plugin],
   });
   await server.start();
 
@@ -92,7 +99,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
     res.json({ status: 'ok', service: module.name });
   });
   // One context shape for HTTP requests and websocket operations.
-  const contextFor = async (meta: { authorization: string | null; requestId?: string; operationName: string | null; clientIp: string | null }) => {
+  const contextFor = async (meta: { authorization: string | null; requestId?: string; operationName: string | null; clientIp: string | null; signal?: AbortSignal }) => {
     const requestId = meta.requestId ?? randomUUID();
     return {
       service: module.name,
@@ -106,14 +113,16 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
       caller: await options.resolveCaller(meta.authorization),
       audit: new AuditTrail(),
       authorization: meta.authorization,
+      signal: meta.signal ?? new AbortController().signal,
     } satisfies SubgraphContext<L>;
   };
   app.use(
     '/graphql',
     express.json({ limit: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),
     expressMiddleware(server, {
-      context: ({ req }) =>
+      context: ({ req, res }) =>
         contextFor({
+          signal: abandonedWhenClosed(res),
           authorization: req.headers.authorization ?? null,
           requestId: req.headers['x-request-id'] as string | undefined,
           // The gateway forwards the client's operation name; its own request is named after it.
@@ -124,7 +133,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
     }),
   );
   const stopSubscriptions = schema.getSubscriptionType()
-    ? serveSubscriptions({ httpServer, schema, service: module.name, contextFor, log, exposeErrorDetails: options.exposeErrorDetails })
+    ? serveSubscriptions({ httpServer, schema, service: module.name, contextFor, log, exposeErrorDetails: options.exposeErrorDetails, maxPayloadBytes: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES })
     : async () => {};
   return listen(httpServer, options.host, options.port, module.name, async () => {
     await stopSubscriptions();

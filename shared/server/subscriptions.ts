@@ -30,11 +30,13 @@ export interface ServeSubscriptionsOptions<C> {
   contextFor(meta: { authorization: string | null; requestId?: string; operationName: string | null; clientIp: string | null }): Promise<C>;
   log: Logger;
   exposeErrorDetails: boolean;
+  /** Largest frame read from a socket (JSON_BODY_LIMIT_BYTES): ws's own default is 100 MB. */
+  maxPayloadBytes: number;
 }
 
 /** Returns a function that closes every socket (as a crash would) and the server. */
 export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): () => Promise<void> {
-  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: options.maxPayloadBytes });
   const formatError = formatErrorFor(options.log, options.exposeErrorDetails);
   const disposable = useServer(
     {

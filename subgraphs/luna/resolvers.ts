@@ -12,8 +12,19 @@ import { guardrailsOf, toolCallsOf } from './messages';
 import { conversationStream } from './stream';
 import type { LunaEvent } from './turn/events';
 import { activeRunner } from './turn/runner';
+import { processConfig } from '../../shared/config';
+import { userRateLimit } from '../../shared/limits/user-rate';
 
 type Ctx = SubgraphContext<LunaLoaders>;
+
+let turnLimit: ReturnType<typeof userRateLimit> | undefined;
+
+/** Model turns one user may start per minute (LUNA_TURNS_PER_MINUTE; Redis with REDIS_URL). */
+function turnRateLimit(): ReturnType<typeof userRateLimit> {
+  const { limits, redisUrl } = processConfig();
+  turnLimit ??= userRateLimit({ action: 'Luna turns', redisUrl, windows: [{ limit: limits.lunaTurnsPerMinute, windowMs: 60_000, per: 'minute' }] });
+  return turnLimit;
+}
 /** Luna does not own patient data: a Patient here is its id. */
 type PatientRef = { id: string };
 
@@ -79,6 +90,7 @@ export const resolvers = {
       if (!text || text.length > MAX_MESSAGE_CHARS) throw badUserInput('message', `must be 1 to ${MAX_MESSAGE_CHARS} characters`);
       const runner = activeRunner();
       if (!runner) throw new Error('Luna’s turn runner is not running in this process');
+      await turnRateLimit()(ctx.caller);
       const { conversation, profileId } = await destination(args, ctx);
       // A PENDING reply older than a turn's deadline belongs to a turn that died: it does not block.
       const pendingAfter = new Date(Date.now() - runner.deps.config.turnTimeoutMs);

@@ -11,6 +11,12 @@ import { createScratchDatabase } from '../../shared/db/scratch';
 export const ROOT = path.resolve(__dirname, '../..');
 export const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
+/**
+ * Per-user rate limits of the test stack: the suites upload and chat as a handful of users far
+ * more often than a person would. The rate-limit tests use users of their own up to these.
+ */
+export const TEST_RATE_LIMITS = { LAB_UPLOADS_PER_MINUTE: 100, LAB_UPLOADS_PER_HOUR: 1_000, LUNA_TURNS_PER_MINUTE: 100 };
+
 export interface Stack {
   child: ChildProcess;
   gatewayUrl: string;
@@ -45,6 +51,7 @@ export async function startStack(options: { portBase: number; extraEnv?: NodeJS.
     SEED: 'true',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     PORT_BASE: String(options.portBase),
+    ...Object.fromEntries(Object.entries(TEST_RATE_LIMITS).map(([name, value]) => [name, String(value)])),
     ...options.extraEnv,
   };
   delete env.NODE_OPTIONS;

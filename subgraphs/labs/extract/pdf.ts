@@ -1,55 +1,72 @@
-// The text layer of a PDF (pdf-parse, over Mozilla's pdf.js). The page count is read first,
-// from the document's page tree without touching the pages, so a file of thousands of
-// pages is refused in milliseconds; only then is the text extracted. A PDF without text
-// (a scan, a photo) is refused: we do not OCR.
-import { PDFParse } from 'pdf-parse';
+// The text layer of a PDF, read in a worker thread (pdf-pool.ts, pdf-worker.ts): the page count
+// first, so a file of thousands of pages is refused at once; then the text, up to
+// LAB_PDF_MAX_TEXT_CHARS. A PDF without text (a scan, a photo) is refused: we do not OCR. A
+// PDF that needs more memory or time than a report may (a flate bomb) is refused as unreadable
+// while the rest of the process keeps serving: only its worker is ended.
+import { GraphQLError } from 'graphql';
+import { processConfig } from '../../../shared/config';
+import { ErrorCode } from '../../../shared/graphql/errors';
 import { uploadRefused } from '../upload/errors';
+import { createPdfPool, PdfPoolBusyError } from './pdf-pool';
 
 export interface PdfTextOptions {
   maxPages: number;
-  /** Deadline for the whole extraction. */
+  /** Deadline for the whole extraction; the worker is terminated then. */
   timeoutMs: number;
+  /** Most characters of text read (LAB_PDF_MAX_TEXT_CHARS). */
+  maxChars?: number;
 }
 
-function refusalFor(error: unknown): Error {
-  const name = (error as { name?: string })?.name;
-  if (name === 'PasswordException') return uploadRefused('UNREADABLE_PDF', 'the PDF is password-protected; upload an unprotected copy');
-  return uploadRefused('UNREADABLE_PDF', 'the file is not a readable PDF');
+/** Seconds a client is asked to wait when every PDF worker is busy and the queue is full. */
+export const PDF_BUSY_RETRY_AFTER_SECONDS = 5;
+
+let pool: ReturnType<typeof createPdfPool> | undefined;
+
+function pdfPool() {
+  const uploads = processConfig().uploads;
+  pool ??= createPdfPool({ workers: uploads.pdfWorkers, queue: uploads.pdfQueue, memoryMb: uploads.pdfWorkerMemoryMb });
+  return pool;
+}
+
+/** Ends the workers (a labs server stopping; tests). */
+export async function closePdfPool(): Promise<void> {
+  await pool?.close();
+  pool = undefined;
 }
 
 export async function pdfText(bytes: Uint8Array, options: PdfTextOptions): Promise<string> {
-  // pdf.js takes ownership of the array it is given: hand it a copy.
-  const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0, stopAtErrors: false });
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(uploadRefused('EXTRACTION_TIMEOUT', `reading the PDF took longer than ${options.timeoutMs / 1000} s`)), options.timeoutMs);
-  });
+  const uploads = processConfig().uploads;
+  const maxChars = options.maxChars ?? uploads.pdfMaxTextChars;
+  const maxInflatedBytes = uploads.pdfMaxInflatedMb * 1024 * 1024;
+  let outcome;
   try {
-    const work = (async () => {
-      let pages: number;
-      try {
-        pages = (await parser.getInfo()).total;
-      } catch (error) {
-        throw refusalFor(error);
-      }
-      if (pages > options.maxPages) {
-        throw uploadRefused('TOO_MANY_PAGES', `the PDF has ${pages} pages; a lab report may have at most ${options.maxPages}`);
-      }
-      try {
-        return (await parser.getText({ pageJoiner: '' })).text;
-      } catch (error) {
-        throw refusalFor(error);
-      }
-    })();
-    // When the deadline wins, the abandoned work's own failure must not go unhandled.
-    work.catch(() => {});
-    const text = await Promise.race([work, deadline]);
-    if (!text.replace(/\s+/g, '')) {
-      throw uploadRefused('NO_TEXT', 'the PDF has no text layer (a scanned or empty document); upload the PDF your lab sent or a CSV export');
+    outcome = await pdfPool().read({ bytes, maxPages: options.maxPages, maxChars, maxInflatedBytes }, options.timeoutMs);
+  } catch (error) {
+    if (error instanceof PdfPoolBusyError) {
+      throw new GraphQLError(`Too many PDFs are being read; retry in ${PDF_BUSY_RETRY_AFTER_SECONDS} s`, {
+        extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: PDF_BUSY_RETRY_AFTER_SECONDS },
+      });
     }
-    return text;
-  } finally {
-    clearTimeout(timer);
-    await parser.destroy().catch(() => {});
+    const name = (error as Error)?.name;
+    if (name === 'AbortError' || name === 'TimeoutError') {
+      throw uploadRefused('EXTRACTION_TIMEOUT', `could not read this PDF within ${options.timeoutMs / 1000} s`);
+    }
+    throw uploadRefused('UNREADABLE_PDF', 'could not read this PDF: it needs more memory than a lab report may');
   }
+  switch (outcome.kind) {
+    case 'too-many-pages':
+      throw uploadRefused('TOO_MANY_PAGES', `the PDF has ${outcome.pages} pages; a lab report may have at most ${options.maxPages}`);
+    case 'inflates-too-much':
+      throw uploadRefused('UNREADABLE_PDF', `could not read this PDF: its compressed content unpacks to more than ${uploads.pdfMaxInflatedMb} MB`);
+    case 'too-much-text':
+      throw uploadRefused('TOO_MUCH_TEXT', `could not read this PDF: it holds more than ${maxChars} characters of text`);
+    case 'password':
+      throw uploadRefused('UNREADABLE_PDF', 'the PDF is password-protected; upload an unprotected copy');
+    case 'unreadable':
+      throw uploadRefused('UNREADABLE_PDF', 'could not read this PDF: the file is not a readable PDF');
+  }
+  if (!outcome.text.replace(/\s+/g, '')) {
+    throw uploadRefused('NO_TEXT', 'the PDF has no text layer (a scanned or empty document); upload the PDF your lab sent or a CSV export');
+  }
+  return outcome.text;
 }

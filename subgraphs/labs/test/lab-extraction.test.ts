@@ -4,7 +4,7 @@ import { findBiomarker } from '../catalog';
 import { parseReportCsv } from '../extract/csv';
 import { isUnit, parsePrintedDate } from '../extract/fields';
 import { parseReportText, parseRow } from '../extract/lines';
-import { pdfText } from '../extract/pdf';
+import { closePdfPool, pdfText } from '../extract/pdf';
 import { toReadings } from '../readings';
 import { printedDateToInstant } from '../upload/dates';
 import { readUploadedFile } from '../upload/file';
@@ -181,3 +181,6 @@ describe('refusing a file early', () => {
     await expect(pdfText(Buffer.from('%PDF-1.7\nthis is not a pdf'), PDF_LIMITS)).rejects.toMatchObject({ extensions: { reason: 'UNREADABLE_PDF' } });
   });
 });
+
+// The PDF worker pool runs in this process here: end its thread.
+afterAll(closePdfPool);

@@ -6,7 +6,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { labUploadRouter } from '../../../gateway/lab-upload';
-import { authHeaders, seededPatientId } from '../../../test/support/auth';
+import { DEV_ISSUER, devJwks } from '../../../shared/auth/dev-issuer';
+import { createTokenVerifier } from '../../../shared/auth/verify';
+import { authHeaders, seededPatientId, testDataDir } from '../../../test/support/auth';
 import { gatewayUrl, gql } from '../../../test/support/graphql';
 import { reportPdf, scannedPdf } from './support/reports';
 
@@ -22,7 +24,8 @@ let admin: Record<string, string>;
 
 beforeAll(async () => {
   const app = express();
-  app.use('/api/labs', labUploadRouter({ graphqlUrl: `${gatewayUrl()}/graphql`, maxBytes: MAX_BYTES }));
+  const verifyToken = createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER });
+  app.use('/api/labs', labUploadRouter({ graphqlUrl: `${gatewayUrl()}/graphql`, maxBytes: MAX_BYTES, verifyToken }));
   server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/labs/upload`;

@@ -14,7 +14,8 @@ export type UploadRefusal =
   | 'NO_RESULTS'
   | 'TOO_MANY_RESULTS'
   | 'BAD_DATE'
-  | 'EXTRACTION_TIMEOUT';
+  | 'EXTRACTION_TIMEOUT'
+  | 'TOO_MUCH_TEXT';
 
 export function uploadRefused(reason: UploadRefusal, message: string, argument = 'file'): GraphQLError {
   return new GraphQLError(`${argument}: ${message}`, { extensions: { code: ErrorCode.BAD_USER_INPUT, argument, reason } });

@@ -11,6 +11,7 @@ import type { SubgraphContext } from '../../../shared/server/context';
 import { raiseCriticalValues } from '../critical-values';
 import { onLabResultStored } from '../events';
 import { processConfig } from '../../../shared/config';
+import { userRateLimit } from '../../../shared/limits/user-rate';
 import { aiExtractorFor, extractReport } from '../extract';
 import { labsScore } from '../health-score';
 import type { LabsLoaders } from '../loaders';
@@ -22,6 +23,22 @@ import { MAX_READINGS, uploadLimits } from './limits';
 
 type Ctx = SubgraphContext<LabsLoaders>;
 
+let rateLimit: ReturnType<typeof userRateLimit> | undefined;
+
+/** LAB_UPLOADS_PER_MINUTE and _PER_HOUR per user, REST and GraphQL together. */
+function uploadRateLimit(): ReturnType<typeof userRateLimit> {
+  const { uploads, redisUrl } = processConfig();
+  rateLimit ??= userRateLimit({
+    action: 'lab report uploads',
+    redisUrl,
+    windows: [
+      { limit: uploads.perMinute, windowMs: 60_000, per: 'minute' },
+      { limit: uploads.perHour, windowMs: 3_600_000, per: 'hour' },
+    ],
+  });
+  return rateLimit;
+}
+
 /** A printed collection date this far ahead is a misread, not a lab result. */
 const FUTURE_TOLERANCE_MS = 24 * 3600_000;
 
@@ -29,6 +46,7 @@ const OUT_OF_RANGE = new Set(['LOW', 'HIGH', 'CRITICAL_LOW', 'CRITICAL_HIGH']);
 
 export async function uploadLabReport(ctx: Ctx, args: { patientId: string; file: LabReportFileInput }): Promise<LabResult> {
   const patientId = parseId('patientId', args.patientId);
+  await uploadRateLimit()(ctx.caller);
   const limits = uploadLimits();
   const file = readUploadedFile(args.file, limits.maxBytes);
   const facts = await ctx.loaders.patientFacts.load(patientId);

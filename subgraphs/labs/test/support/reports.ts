@@ -2,7 +2,8 @@
 // parser claims to read: one line per result, a table of columns, and Quest-like and
 // Labcorp-like reports (column order, lab codes, previous results as those labs print them).
 // Plus the files an upload must refuse: a scan (no text), thousands of pages.
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import zlib from 'node:zlib';
+import { PDFDocument, PDFName, PDFRawStream, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 
 export interface SampleRow {
   name: string;
@@ -153,3 +154,30 @@ export async function manyPagesPdf(pages: number): Promise<Uint8Array> {
 }
 
 export const base64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64');
+
+/**
+ * A flate bomb: a one-page PDF whose content stream is `inflatedBytes` of text compressed with
+ * FlateDecode (about 1,000 to 1). The compressed bytes are made by streaming zlib over a reused
+ * chunk, so the bomb never exists inflated in the test's own memory.
+ */
+export async function flateBombPdf(inflatedBytes: number): Promise<Uint8Array> {
+  const chunk = Buffer.alloc(4 * 1024 * 1024, '(A) Tj ');
+  const deflate = zlib.createDeflate({ level: 9 });
+  const compressed: Buffer[] = [];
+  deflate.on('data', (data: Buffer) => compressed.push(data));
+  const done = new Promise((resolve) => deflate.on('end', resolve));
+  deflate.write('BT /F1 12 Tf 72 720 Td ');
+  for (let written = 0; written < inflatedBytes; written += chunk.length) {
+    if (!deflate.write(chunk)) await new Promise((resolve) => deflate.once('drain', resolve));
+  }
+  deflate.end(' ET');
+  await done;
+  const doc = await PDFDocument.create();
+  const page = doc.addPage(PAGE);
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  page.node.setFontDictionary(PDFName.of('F1'), font.ref);
+  const body = Buffer.concat(compressed);
+  const stream = PDFRawStream.of(doc.context.obj({ Filter: 'FlateDecode', Length: body.length }), body);
+  page.node.set(PDFName.of('Contents'), doc.context.register(stream));
+  return doc.save({ useObjectStreams: false });
+}

@@ -1,0 +1,39 @@
+// Per-user rate limits on costly actions (a Luna turn, a lab-report upload): fixed windows per
+// user, counted in Redis when REDIS_URL is set so every replica shares them (rate-limit.ts).
+// Over a limit: RATE_LIMITED with `retryAfter` in seconds, before anything is stored or run.
+import { GraphQLError } from 'graphql';
+import type { Caller } from '../auth/caller';
+import { ErrorCode } from '../graphql/errors';
+import { createRateLimiter, type RateLimiter } from './rate-limit';
+
+export interface RateWindow {
+  limit: number;
+  windowMs: number;
+  /** How the window reads in the error: "minute", "hour". */
+  per: string;
+}
+
+export interface UserRateLimitOptions {
+  /** What is counted, in keys and messages ("lab uploads"). */
+  action: string;
+  windows: RateWindow[];
+  redisUrl: string | undefined;
+}
+
+/** A check to await before the action: throws RATE_LIMITED once any window is full. */
+export function userRateLimit(options: UserRateLimitOptions): (caller: Caller) => Promise<void> {
+  let limiter: RateLimiter | undefined;
+  return async (caller) => {
+    const who = caller.partnerId ?? caller.userId;
+    if (!who) return; // anonymous callers cannot reach these actions (RBAC refuses them)
+    limiter ??= createRateLimiter(options.redisUrl);
+    for (const window of options.windows) {
+      const decision = await limiter.hit(`${options.action}:${window.per}:${who}`, window.limit, window.windowMs);
+      if (!decision.allowed) {
+        throw new GraphQLError(`At most ${window.limit} ${options.action} per ${window.per}; retry in ${decision.retryAfterSeconds} s`, {
+          extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: decision.retryAfterSeconds },
+        });
+      }
+    }
+  };
+}
