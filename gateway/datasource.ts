@@ -1,9 +1,13 @@
-// How the gateway talks to one subgraph: forwards the caller's identity and request id,
-// reuses keep-alive connections (Node's fetch pools them per origin), and gives up after
-// a deadline so one slow subgraph cannot hold a client's request forever.
+// How the gateway talks to one subgraph: forwards the caller's token, signs each request for the
+// subgraph (gateway/trust/sign.ts: request id, client address, operation, partner, deadline,
+// bound to the exact body sent), reuses keep-alive connections (Node's fetch pools them per
+// origin), and gives up after a deadline so one slow subgraph cannot hold a client's request forever.
+import { randomUUID } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
+import { GATEWAY_SIGNATURE_HEADER, type ForwardedRequest } from '../shared/trust/envelope';
 import type { GatewayContext } from './context';
+import type { GatewaySigner } from './trust/sign';
 
 /** Headers passed through from the client request to every subgraph fetch. */
 export const FORWARDED_HEADERS = ['authorization'] as const;
@@ -13,6 +17,28 @@ export interface SubgraphDataSourceOptions {
   url: string;
   /** Milliseconds before a subgraph request is abandoned (its fields then error, the rest of the response stands). */
   timeoutMs: number;
+  /** Signs every request: subgraphs answer nothing else. */
+  signer: GatewaySigner;
+}
+
+/**
+ * Carries the request's identity from willSendRequest (which has the context) to the fetcher
+ * (which has the exact body to sign); it never leaves the gateway.
+ */
+const PENDING_IDENTITY = 'x-gateway-pending-identity';
+type Identity = Omit<ForwardedRequest, 'deadline'>;
+/** A fetch without a request context (none is expected): signed as an anonymous request of its own. */
+const NO_IDENTITY: Identity = { requestId: '', correlationId: null, operationName: null, clientIp: null, partnerId: null, scopes: null };
+
+/** Replaces the pending identity with the gateway's signature over it and the body being sent. */
+async function signed(init: RequestInit, options: SubgraphDataSourceOptions): Promise<RequestInit> {
+  const headers = { ...(init.headers as Record<string, string>) };
+  const pending = headers[PENDING_IDENTITY];
+  delete headers[PENDING_IDENTITY];
+  const identity: Identity = pending ? JSON.parse(Buffer.from(pending, 'base64url').toString('utf8')) : { ...NO_IDENTITY, requestId: randomUUID() };
+  const forwarded: ForwardedRequest = { ...identity, deadline: Date.now() + options.timeoutMs };
+  headers[GATEWAY_SIGNATURE_HEADER] = await options.signer.signRequest(options.name, forwarded, { body: String(init.body ?? ''), authorization: headers.authorization ?? null });
+  return { ...init, headers };
 }
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -20,8 +46,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     super({
       url: options.url,
       fetcher: (async (input: string, init: RequestInit) => {
+        const request = await signed(init, options);
         try {
-          return await fetch(input, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
+          return await fetch(input, { ...request, signal: AbortSignal.timeout(options.timeoutMs) });
         } catch (error) {
           // Unreachable or too slow: a clear, expected condition, not an internal error.
           const timedOut = (error as Error).name === 'TimeoutError';
@@ -37,8 +64,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const headers = request.http?.headers;
     if (!headers || !context) return;
     if (context.authorization) headers.set('authorization', context.authorization);
-    headers.set('x-request-id', context.requestId);
-    if (context.clientIp) headers.set('x-forwarded-for', context.clientIp);
-    if (context.operationName) headers.set('x-operation-name', context.operationName);
+    const { requestId, correlationId, operationName, clientIp, partnerId, scopes } = context;
+    const identity: Identity = { requestId, correlationId, operationName, clientIp, partnerId, scopes };
+    headers.set(PENDING_IDENTITY, Buffer.from(JSON.stringify(identity)).toString('base64url'));
   }
 }

@@ -5,9 +5,12 @@ import path from 'node:path';
 import { parseSection, type ValuesOf } from './define';
 import {
   anthropicSettings,
+  auditSettings,
   authSettings,
   databaseSettings,
   DEFAULT_GATEWAY_PORT,
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS_PRODUCTION,
   gatewaySettings,
   labsSettings,
   lunaSettings,
@@ -18,6 +21,8 @@ import {
   SERVICE_NAMES,
   SIMULATOR_PORT_OFFSET,
   subgraphSettings,
+  tokenSettings,
+  trustSettings,
   vendorSettings,
   WEARABLE_VENDORS,
   wearablesSettings,
@@ -71,6 +76,12 @@ export interface Config {
   luna: ValuesOf<typeof lunaSettings>;
   wearables: ValuesOf<typeof wearablesSettings> & { simulatorPortBase: number; vendors: Record<WearableVendor, VendorConfig> };
   mcp: ValuesOf<typeof mcpSettings> & { port: number };
+  /** Tokens: audience, lifetimes, clock skew, the token-request limit (item 5 of issue 13). */
+  tokens: ValuesOf<typeof tokenSettings> & { maxLifetimeSeconds: number };
+  /** The gateway's signatures on forwarded requests, trusted proxies, correlation ids. */
+  trust: ValuesOf<typeof trustSettings>;
+  /** Database roles and the signed digests of the audit trail. */
+  audit: ValuesOf<typeof auditSettings>;
 }
 
 export class SettingsError extends Error {
@@ -94,6 +105,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const wearables = parseSection(wearablesSettings, env, problems);
   const vendors = Object.fromEntries(WEARABLE_VENDORS.map((vendor) => [vendor, parseSection(vendorSettings(vendor), env, problems)])) as Record<WearableVendor, VendorConfig>;
   const mcp = parseSection(mcpSettings, env, problems);
+  const tokens = parseSection(tokenSettings, env, problems);
+  const trust = parseSection(trustSettings, env, problems);
+  const audit = parseSection(auditSettings, env, problems);
   if (problems.length) throw new SettingsError(problems);
 
   const mode = proc.env as Config['env'];
@@ -136,6 +150,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       vendors,
     },
     mcp: { ...mcp, port: mcp.port ?? (base ?? DEFAULT_GATEWAY_PORT) + MCP_PORT_OFFSET },
+    tokens: {
+      ...tokens,
+      maxLifetimeSeconds: tokens.maxLifetimeSeconds ?? (mode === 'production' ? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS_PRODUCTION : DEFAULT_MAX_TOKEN_LIFETIME_SECONDS),
+    },
+    trust,
+    audit,
   };
 }
 

@@ -13,9 +13,17 @@ import { setUpAuth } from '../auth/config';
 import { devJwks, signDevToken } from '../auth/dev-issuer';
 import { seededUserId } from '../../prisma/seed/identities';
 import { createIdentityResolver } from '../auth/identity';
+import { ownAudience } from '../auth/verify';
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUPERGRAPH_FILE } from '../../gateway/compose';
 import { startGateway } from '../../gateway/server';
+import { createRateLimiter } from '../limits/rate-limit';
+import { gatewaySigningKey, gatewayVerificationKeys } from '../trust/keys';
+import { createGatewayVerifier } from './verify-gateway';
+
+/** The playground's token lives a working day, or as long as tokens may (AUTH_MAX_TOKEN_LIFETIME_SECONDS) if that is shorter. */
+export const PLAYGROUND_TOKEN_TTL_SECONDS = 8 * 3_600;
+const playgroundTokenTtl = (config: Config) => `${Math.min(PLAYGROUND_TOKEN_TTL_SECONDS, config.tokens.maxLifetimeSeconds)}s`;
 
 export type ServiceName = SubgraphName | 'gateway';
 export const ALL_SERVICES: ServiceName[] = [...SERVICE_NAMES, 'gateway'];
@@ -37,11 +45,14 @@ export async function launch(config: Config, services: ServiceName[], options: L
   const servers: RunningServer[] = [];
   let db: Database | undefined;
   const pubsub = createPubSub(config.redisUrl);
+  // One limiter per process for the subgraphs' limits (partner token requests), in Redis when set.
+  const limiter = createRateLimiter(config.redisUrl);
   const stopBackground: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const stopOne of stopBackground.reverse()) await stopOne().catch((error) => log.error({ err: error }, 'stopping background work'));
     for (const server of [...servers].reverse()) await server.stop().catch((error) => log.error({ err: error }, `stopping ${server.name}`));
     await pubsub.close();
+    await limiter.close();
     await db?.close().catch((error) => log.error({ err: error }, 'closing the database'));
   };
   try {
@@ -60,6 +71,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
     const auth = await setUpAuth(config);
     if (db) {
       const resolveCaller = createIdentityResolver({ verify: auth.verify, prisma: db.prisma, roleClaim: auth.roleClaim });
+      const gatewayVerifier = createGatewayVerifier({ jwks: await gatewayVerificationKeys(config), clockSkewSeconds: config.tokens.clockSkewSeconds });
       for (const name of subgraphs) {
         // A subgraph's background work (Luna's turn runner, the wearables queue) starts before it
         // answers: once /healthz (and so the gateway's /readyz) answers, its mutations can run.
@@ -75,6 +87,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
           pubsub,
           withoutPermissions: options.withoutPermissions,
           jsonBodyLimitBytes: config.jsonBodyLimitBytes,
+          gatewayVerifier,
+          limiter,
         });
         servers.push(server);
         serviceLogger(name).info(`subgraph ${name} listening on ${server.url}/graphql`);
@@ -95,8 +109,15 @@ export async function launch(config: Config, services: ServiceName[], options: L
           playground: config.playground,
           jsonBodyLimitBytes: config.jsonBodyLimitBytes,
           maxUploadBytes: config.labs.maxUploadBytes,
+          trust: {
+            signingJwk: await gatewaySigningKey(config),
+            signatureTtlSeconds: config.trust.signatureTtlSeconds,
+            trustedProxies: config.trust.trustedProxies,
+            correlationIdMaxLength: config.trust.correlationIdMaxLength,
+            clockSkewSeconds: config.tokens.clockSkewSeconds,
+          },
           // The playground opens signed in as the first seeded patient (dev issuer only).
-          devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: '8h' }) : undefined,
+          devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: playgroundTokenTtl(config), audience: ownAudience(config.tokens.audience) }) : undefined,
         }),
       );
     }

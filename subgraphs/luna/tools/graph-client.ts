@@ -1,7 +1,8 @@
 // Luna's way into the supergraph: every request goes through the gateway with the end user's
 // own bearer token, so the graph's RBAC decides what Luna may see and each access is audited
-// under the user's name. The turn's id travels as the request id: the audit trail of one
-// turn is `auditLog(filter: { requestId: "luna-<turnId>" })`.
+// under the user's name. The turn's id travels as the client's x-request-id, which the gateway
+// keeps as the correlation id: the audit trail of one turn is
+// `auditLog(filter: { correlationId: "luna-<turnId>" })`.
 
 export interface GraphError {
   message: string;
@@ -25,7 +26,8 @@ export class GraphRequestError extends Error {
 export interface GraphClientOptions {
   gatewayUrl: string;
   authorization: string | null;
-  requestId: string;
+  /** Sent as x-request-id: the gateway stores it as the audit rows' correlation id. */
+  correlationId: string;
   timeoutMs: number;
   signal: AbortSignal;
 }
@@ -35,7 +37,7 @@ export class GraphClient {
 
   /** The data of an operation; errors (a denial, a missing record) throw GraphRequestError. */
   async request<T>(operationName: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': this.options.requestId };
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': this.options.correlationId };
     if (this.options.authorization) headers.authorization = this.options.authorization;
     const response = await fetch(this.options.gatewayUrl, {
       method: 'POST',

@@ -1,0 +1,65 @@
+// Fixed one-minute request windows per key: partner credentials' request limits (gateway) and
+// partner token requests per client address (the patient subgraph's issuePartnerToken, which
+// POST /oauth/token runs too). In memory for one process; in Redis (REDIS_URL) so every replica
+// of every service counts together.
+import Redis from 'ioredis';
+import { REDIS_CHANNEL_PREFIX } from '../pubsub';
+
+export const RATE_LIMIT_WINDOW_MS = 60_000;
+
+export interface RateDecision {
+  allowed: boolean;
+  /** Seconds until the window resets (sent as Retry-After when refused). */
+  retryAfterSeconds: number;
+  remaining: number;
+}
+
+export interface RateLimiter {
+  hit(key: string, limit: number): Promise<RateDecision>;
+  close(): Promise<void>;
+}
+
+function decision(count: number, limit: number, resetInMs: number): RateDecision {
+  return { allowed: count <= limit, retryAfterSeconds: Math.max(1, Math.ceil(resetInMs / 1000)), remaining: Math.max(0, limit - count) };
+}
+
+export class MemoryRateLimiter implements RateLimiter {
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+
+  async hit(key: string, limit: number): Promise<RateDecision> {
+    const now = Date.now();
+    let window = this.windows.get(key);
+    if (!window || window.resetAt <= now) {
+      if (this.windows.size > 10_000) for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
+      window = { count: 0, resetAt: now + RATE_LIMIT_WINDOW_MS };
+      this.windows.set(key, window);
+    }
+    window.count += 1;
+    return decision(window.count, limit, window.resetAt - now);
+  }
+
+  async close(): Promise<void> {}
+}
+
+export class RedisRateLimiter implements RateLimiter {
+  private readonly redis: Redis;
+
+  constructor(url: string) {
+    this.redis = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false });
+  }
+
+  async hit(key: string, limit: number): Promise<RateDecision> {
+    const redisKey = `${REDIS_CHANNEL_PREFIX}ratelimit:${key}`;
+    // The first hit of a window sets its expiry; later hits only count.
+    const results = await this.redis.multi().incr(redisKey).pexpire(redisKey, RATE_LIMIT_WINDOW_MS, 'NX').pttl(redisKey).exec();
+    const count = Number(results?.[0]?.[1] ?? 0);
+    const ttl = Number(results?.[2]?.[1] ?? RATE_LIMIT_WINDOW_MS);
+    return decision(count, limit, ttl > 0 ? ttl : RATE_LIMIT_WINDOW_MS);
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}
+
+export const createRateLimiter = (redisUrl: string | undefined): RateLimiter => (redisUrl ? new RedisRateLimiter(redisUrl) : new MemoryRateLimiter());
