@@ -149,6 +149,7 @@ withRedis('with REDIS_URL, a second replica of the wearables subgraph', () => {
         NODE_ENV: 'test',
         SEED: 'false',
         DATABASE_URL: process.env.TEST_DATABASE_URL,
+        DATABASE_OWNER_URL: process.env.TEST_DATABASE_OWNER_URL ?? '',
         DATA_DIR: testDataDir(),
         SUBGRAPH_WEARABLES_PORT: String(port),
       },

@@ -61,12 +61,13 @@ export async function launch(config: Config, services: ServiceName[], options: L
       // The database first: an unusable data folder is reported as the database's problem, by name.
       db = await openDatabase({
         databaseUrl: config.databaseUrl,
+        ownerUrl: config.audit.ownerUrl,
         dataDir: config.dataDir,
         poolSize: config.databasePoolSize,
         connectTimeoutMs: config.databaseConnectTimeoutMs,
       });
       log.info(`database: ${db.description}`);
-      await prepareDatabase(db, { seed: config.seed, seedPatients: config.seedPatients, log });
+      await prepareDatabase(db, { seed: config.seed, seedPatients: config.seedPatients, log, requireAppendOnlyRole: config.env === 'production' });
     }
     const auth = await setUpAuth(config);
     if (db) {

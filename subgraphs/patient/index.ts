@@ -3,6 +3,7 @@ import { loadTypeDefs } from '../../shared/server/subgraph';
 import { createPatientLoaders, type PatientLoaders } from './loaders';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
+import { startAuditDigests } from './audit-digests';
 
 export const patientSubgraph: SubgraphModule<PatientLoaders> = {
   name: 'patient',
@@ -10,4 +11,5 @@ export const patientSubgraph: SubgraphModule<PatientLoaders> = {
   resolvers,
   permissions,
   createLoaders: createPatientLoaders,
+  startBackground: startAuditDigests,
 };
