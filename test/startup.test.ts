@@ -9,7 +9,7 @@ function runStart(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output
   return new Promise((resolve) => {
     const child = spawn(TSX, [path.join(ROOT, 'bin/start.ts')], {
       cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'test', LOG_LEVEL: 'info', PORT_BASE: '4900', ...env },
+      env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'test', LOG_LEVEL: 'info', PORT_BASE: '4900', DATABASE_OWNER_URL: '', ...env },
     });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));

@@ -12,6 +12,11 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
+/** "database is being accessed by other users". */
+const OBJECT_IN_USE = '55006';
+/** How long a drop waits for the database's last sessions to end before forcing them out. */
+const DROP_WAIT_MS = 5_000;
+
 const inDatabase = (serverUrl: string, name: string) => {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
@@ -31,8 +36,24 @@ export async function createScratchDatabase(serverUrl: string, prefix = 'loop_sc
     async drop() {
       const client = new pg.Client({ connectionString: creator });
       await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
+      try {
+        // Sessions just closed may linger a moment on the server; an owner that is not a member of
+        // the application role may not end them (FORCE), so wait for them to go first.
+        const deadline = Date.now() + DROP_WAIT_MS;
+        for (;;) {
+          try {
+            await client.query(`DROP DATABASE IF EXISTS "${name}"`);
+            return;
+          } catch (error) {
+            if ((error as { code?: string }).code !== OBJECT_IN_USE) throw error;
+            if (Date.now() > deadline) break;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        }
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
     },
   };
 }
