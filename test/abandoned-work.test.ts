@@ -14,6 +14,7 @@ import { defaultLimits } from '../shared/limits/tiers';
 import type { RunningServer } from '../shared/server/listen';
 import { authHeaders, testDataDir } from './support/auth';
 import { codes, gql } from './support/graphql';
+import { testGatewayTrust } from './support/trust';
 
 let admin: Record<string, string>;
 const servers: RunningServer[] = [];
@@ -29,6 +30,7 @@ async function gatewayWith(limits: Partial<ReturnType<typeof defaultLimits>>): P
     exposeErrorDetails: false,
     verifyToken: createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER }),
     limits: { ...defaultLimits(), ...limits },
+    trust: await testGatewayTrust(),
   };
   const server = await startGateway(options);
   servers.push(server);

@@ -4,6 +4,7 @@ import { startGateway } from '../gateway/server';
 import type { RunningServer } from '../shared/server/listen';
 import { DEV_ISSUER, devJwks } from '../shared/auth/dev-issuer';
 import { createTokenVerifier } from '../shared/auth/verify';
+import { testGatewayTrust } from './support/trust';
 import { authHeaders, testDataDir } from './support/auth';
 import { codes, gatewayUrl, gql, sqlStatements } from './support/graphql';
 import { lastWeek, operation } from './support/operations';
@@ -140,6 +141,7 @@ describe('gateway with a subgraph down', () => {
       subgraphTimeoutMs: 2_000,
       exposeErrorDetails: false,
       verifyToken: createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER }),
+      trust: await testGatewayTrust(),
     });
   });
   afterAll(async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseSection, type ValuesOf } from './define';
 import {
   anthropicSettings,
+  auditSettings,
   authSettings,
   corsSettings,
   limitsSettings,
@@ -13,6 +14,8 @@ import {
   DEFAULT_GATEWAY_PORT,
   careAlertSettings,
   fhirSettings,
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS_PRODUCTION,
   gatewaySettings,
   labsSettings,
   lunaSettings,
@@ -23,6 +26,8 @@ import {
   SERVICE_NAMES,
   SIMULATOR_PORT_OFFSET,
   subgraphSettings,
+  tokenSettings,
+  trustSettings,
   vendorSettings,
   WEARABLE_VENDORS,
   wearablesSettings,
@@ -81,6 +86,12 @@ export interface Config {
   limits: ValuesOf<typeof limitsSettings>;
   cors: ValuesOf<typeof corsSettings>;
   uploads: ValuesOf<typeof uploadSettings>;
+  /** Tokens: audience, lifetimes, clock skew, the token-request limit (item 5 of issue 13). */
+  tokens: ValuesOf<typeof tokenSettings> & { maxLifetimeSeconds: number };
+  /** The gateway's signatures on forwarded requests, trusted proxies, correlation ids. */
+  trust: ValuesOf<typeof trustSettings>;
+  /** Database roles and the signed digests of the audit trail. */
+  audit: ValuesOf<typeof auditSettings>;
 }
 
 export class SettingsError extends Error {
@@ -111,6 +122,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const limits = parseSection(limitsSettings, env, problems);
   const cors = parseSection(corsSettings, env, problems);
   const uploads = parseSection(uploadSettings, env, problems);
+  const tokens = parseSection(tokenSettings, env, problems);
+  const trust = parseSection(trustSettings, env, problems);
+  const audit = parseSection(auditSettings, env, problems);
   if (problems.length) throw new SettingsError(problems);
 
   const mode = proc.env as Config['env'];
@@ -158,6 +172,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits,
     cors,
     uploads,
+    tokens: {
+      ...tokens,
+      maxLifetimeSeconds: tokens.maxLifetimeSeconds ?? (mode === 'production' ? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS_PRODUCTION : DEFAULT_MAX_TOKEN_LIFETIME_SECONDS),
+    },
+    trust,
+    audit,
   };
 }
 

@@ -322,7 +322,7 @@ describe('lab report upload: who may upload', () => {
 
   async function auditRows(requestId: string) {
     const response = await gql(
-      'query($r: String!) { auditLog(filter: { requestId: $r }) { edges { node { resource action decision patientId service actorRole } } } }',
+      'query($r: String!) { auditLog(filter: { correlationId: $r }) { edges { node { resource action decision patientId service actorRole } } } }',
       { r: requestId },
       { headers: admin },
     );
