@@ -38,6 +38,7 @@ interface Received {
 
 let dataDir: string;
 let databaseUrl: string | undefined;
+let ownerUrl: string | undefined;
 let dropDatabase: (() => Promise<void>) | undefined;
 let stack: Launched | undefined;
 let url: string;
@@ -56,6 +57,9 @@ function configFor(env: Record<string, string | undefined>): Config {
   delete process.env.REDIS_URL; // events stay in this process: the shared test Redis carries the main stack's
   if (databaseUrl) process.env.DATABASE_URL = databaseUrl;
   else delete process.env.DATABASE_URL;
+  // CI's second pass: the owner role migrates, the application role serves.
+  if (ownerUrl) process.env.DATABASE_OWNER_URL = ownerUrl;
+  else delete process.env.DATABASE_OWNER_URL;
   try {
     return loadConfig();
   } finally {
@@ -135,9 +139,10 @@ beforeAll(async () => {
   if (process.env.DATABASE_URL) {
     const fresh = await createFreshDatabase(process.env.DATABASE_URL);
     databaseUrl = fresh.url;
+    ownerUrl = fresh.ownerUrl;
     dropDatabase = fresh.drop;
   }
-  const db = await openDatabase({ databaseUrl, dataDir });
+  const db = await openDatabase({ databaseUrl, ownerUrl, dataDir });
   await migrate(db.sql);
   await seedDatabase(db.prisma, { patients: 2 });
   await db.close();
