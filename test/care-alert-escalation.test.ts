@@ -16,7 +16,7 @@ import { seededPatientId } from '../prisma/seed/identities';
 import { signDevToken } from '../shared/auth/dev-issuer';
 import { loadConfig, type Config } from '../shared/config';
 import { openDatabase } from '../shared/db/database';
-import { migrate } from '../shared/db/migrate';
+import { migrateDatabase } from '../shared/db/prepare';
 import { careAlertsRaised, raiseCareAlert, type CareAlertRequest } from '../shared/domain/care-alerts';
 import { activeJobQueue } from '../shared/queue/jobs';
 import { launch, type Launched } from '../shared/server/launch';
@@ -143,7 +143,7 @@ beforeAll(async () => {
     dropDatabase = fresh.drop;
   }
   const db = await openDatabase({ databaseUrl, ownerUrl, dataDir });
-  await migrate(db.sql);
+  await migrateDatabase(db);
   await seedDatabase(db.prisma, { patients: 2 });
   await db.close();
   await start();
