@@ -31,6 +31,7 @@ import { tokenEndpoint } from './partner/token-endpoint';
 import { fhirApi } from './fhir/router';
 import { fhirSettings, type Config } from '../shared/config';
 import { gatewayLimits } from './limits';
+import { graphqlBody } from './limits/body';
 import { websocketLimits } from './limits/websocket';
 import { cors as corsAllowlist, type CorsOptions } from './cors';
 import type { LimitsSettingValues } from '../shared/limits/tiers';
@@ -54,7 +55,9 @@ export interface GatewayOptions {
   devJwks?: { keys: object[] };
   /** Serve the playground and answer introspection (config.playground: on outside production); off when unset. */
   playground?: boolean;
-  /** Largest JSON body read (default DEFAULT_JSON_BODY_LIMIT_BYTES). */
+  /** Largest body a client may send to /graphql (default DEFAULT_GRAPHQL_BODY_LIMIT_BYTES). */
+  graphqlBodyLimitBytes?: number;
+  /** Largest JSON body read from the gateway's own calls, and WebSocket frame (default DEFAULT_JSON_BODY_LIMIT_BYTES). */
   jsonBodyLimitBytes?: number;
   /** Largest lab report the REST upload takes (config.labs.maxUploadBytes). */
   maxUploadBytes?: number;
@@ -160,7 +163,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.get('/graphql', playground({ enabled: playgroundOn, devToken: options.devToken }));
   app.use(
     '/graphql',
-    express.json({ limit: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),
+    ...graphqlBody({ maxBytes: options.graphqlBodyLimitBytes, hopMaxBytes: options.jsonBodyLimitBytes }),
     partnerAccess({ verifyToken: options.verifyToken, manifest: loadManifest(), limiter }),
     expressMiddleware(server, {
       context: async ({ req, res }) => {

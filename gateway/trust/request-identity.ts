@@ -48,6 +48,7 @@ export interface RequestIdentityPlugin {
 
 const IDENTITY = 'requestIdentity';
 const HOP = 'requestHop';
+const VERIFIED_HOP = 'requestIsVerifiedHop';
 
 export function requestIdentity(options: RequestIdentityOptions): RequestIdentityPlugin {
   const trustProxy = proxyaddr.compile([...(options.trustedProxies ?? DEFAULT_TRUSTED_PROXIES)]);
@@ -68,6 +69,7 @@ export function requestIdentity(options: RequestIdentityOptions): RequestIdentit
     if (typeof hop === 'string') {
       // Not ours (forged, expired): the request is simply a client's own, believed in nothing.
       identity = await options.hops.verify(hop).catch(() => null);
+      res.locals[VERIFIED_HOP] = identity !== null;
     }
     identity ??= { requestId: randomUUID(), correlationId: correlationIdOf(req.headers[REQUEST_ID_HEADER]), clientIp: clientAddress(req) };
     res.locals[IDENTITY] = identity;
@@ -77,6 +79,9 @@ export function requestIdentity(options: RequestIdentityOptions): RequestIdentit
   };
   return { middleware, clientAddress, trustProxy };
 }
+
+/** Whether this request is the gateway's own call to itself (its hop header verified). */
+export const isGatewayHop = (res: Response): boolean => res.locals[VERIFIED_HOP] === true;
 
 /** The identity the middleware gave this request. */
 export function identityOf(res: Response): RequestIdentity {

@@ -66,6 +66,8 @@ export interface Config {
   /** Milliseconds the gateway waits for one subgraph request. */
   subgraphTimeoutMs: number;
   /** Largest JSON body the gateway and the subgraphs parse. */
+  /** Largest body a client may send to the gateway's /graphql. */
+  graphqlBodyLimitBytes: number;
   jsonBodyLimitBytes: number;
   /** Serve the playground and answer introspection. */
   playground: boolean;
@@ -152,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedPatients: proc.seedPatients,
     logLevel: proc.logLevel ?? (mode === 'test' ? 'warn' : 'info'),
     subgraphTimeoutMs: gateway.subgraphTimeoutMs,
+    graphqlBodyLimitBytes: gateway.graphqlBodyLimitBytes,
     jsonBodyLimitBytes: gateway.jsonBodyLimitBytes,
     playground: gateway.playground ?? mode !== 'production',
     databasePoolSize: database.poolSize,

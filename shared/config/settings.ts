@@ -19,7 +19,9 @@ export const SIMULATOR_PORT_OFFSET = 11;
 export const DEFAULT_DATA_DIR = '.data';
 /** The gateway's deadline for one subgraph request. */
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
-/** Largest JSON request body the gateway and the subgraphs parse: a 10 MB lab report in base64 (+1/3) fits. */
+/** Largest body a client may POST to /graphql (DESIGN.md's contract, Apollo Router's default). */
+export const DEFAULT_GRAPHQL_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+/** Largest JSON request body the gateway reads from its own calls and the subgraphs parse: a 10 MB lab report in base64 (+1/3) fits. */
 export const DEFAULT_JSON_BODY_LIMIT_BYTES = 15 * 1024 * 1024;
 export const DEFAULT_DATABASE_POOL_SIZE = 10;
 /** How long start-up keeps retrying an unreachable PostgreSQL server before exiting. */
@@ -55,7 +57,8 @@ export const databaseSettings = {
 
 export const gatewaySettings = {
   subgraphTimeoutMs: setting('SUBGRAPH_TIMEOUT_MS', whole(1), DEFAULT_SUBGRAPH_TIMEOUT_MS, "the gateway's deadline per subgraph request"),
-  jsonBodyLimitBytes: setting('JSON_BODY_LIMIT_BYTES', whole(1_024), DEFAULT_JSON_BODY_LIMIT_BYTES, 'largest JSON request body the gateway and the subgraphs read', { shown: '`15728640` (15 MB)' }),
+  graphqlBodyLimitBytes: setting('GRAPHQL_BODY_LIMIT_BYTES', whole(1_024), DEFAULT_GRAPHQL_BODY_LIMIT_BYTES, "largest body a client may send to the gateway's `/graphql` (413 `OPERATION_LIMIT` beyond; Apollo Router's default); lab reports up to `LAB_UPLOAD_MAX_BYTES` go to `POST /api/labs/upload`", { shown: '`2097152` (2 MB)' }),
+  jsonBodyLimitBytes: setting('JSON_BODY_LIMIT_BYTES', whole(1_024), DEFAULT_JSON_BODY_LIMIT_BYTES, "largest JSON body read from the gateway's own calls (the REST upload's mutation) and by the subgraphs", { shown: '`15728640` (15 MB)' }),
   playground: optional('PLAYGROUND', flag(), 'serve the playground at `GET /graphql` and answer introspection', { shown: 'on except in production' }),
 } satisfies Section;
 

@@ -110,6 +110,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           devJwks: auth.devIssuer ? await devJwks(config.dataDir) : undefined,
           redisUrl: config.redisUrl,
           playground: config.playground,
+          graphqlBodyLimitBytes: config.graphqlBodyLimitBytes,
           jsonBodyLimitBytes: config.jsonBodyLimitBytes,
           maxUploadBytes: config.labs.maxUploadBytes,
           fhir: config.fhir,
