@@ -10,13 +10,13 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { bearerToken, type TokenVerifier } from '../shared/auth/verify';
 import { serviceLogger } from '../shared/logger';
-import { registry } from '../shared/metrics';
+import { metricsEndpoint } from '../shared/observability/service-metrics';
+import { requestMetricsPlugin } from '../shared/observability/request-metrics';
 import { formatErrorFor } from '../shared/server/format-error';
 import { listen, type RunningServer } from '../shared/server/listen';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
 import { healthz, readyz } from './health';
-import { requestMetricsPlugin } from './metrics';
 import { playground } from './playground';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { labUploadRouter } from './lab-upload';
@@ -28,6 +28,7 @@ import { UpstreamPool } from './subscriptions/upstream';
 import { partnerAccess } from './partner/access';
 import { loadManifest } from './partner/persisted-operations';
 import { createRateLimiter } from './partner/rate-limit';
+import { countingRejections } from './partner/rate-limit-metrics';
 import { tokenEndpoint } from './partner/token-endpoint';
 
 export interface GatewayOptions {
@@ -54,6 +55,8 @@ export interface GatewayOptions {
   devToken?: () => Promise<string>;
   /** Partner rate limits are counted here when set, so every gateway replica shares them. */
   redisUrl?: string;
+  /** Serve the process-wide series (CPU, memory, SQL) at /metrics too: one endpoint per process does (default true). */
+  processMetrics?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -86,7 +89,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     formatError: formatErrorFor(log, options.exposeErrorDetails),
     introspection: playgroundOn,
     // Apollo's own landing page loads from a CDN: ours (playground.ts) is served locally instead.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin({ service: 'gateway' })],
   });
   await server.start();
 
@@ -119,19 +122,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       res.json(jwks);
     });
   }
-  app.get('/metrics', async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
+  app.get('/metrics', metricsEndpoint({ service: 'gateway', processMetrics: options.processMetrics ?? true }));
   // REST upload for lab PDFs: parsed here, then run as the uploadLabReport mutation with the caller's token.
   app.use('/api/labs', labUploadRouter({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, maxBytes: options.maxUploadBytes ?? labsSettings.maxUploadBytes.default! }));
   const limiter = createRateLimiter(options.redisUrl);
-  app.use('/oauth/token', tokenEndpoint({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, limiter }));
+  app.use('/oauth/token', tokenEndpoint({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, limiter: countingRejections(limiter, 'token_endpoint') }));
   app.use('/app', webApp());
   app.get('/graphql', playground({ enabled: playgroundOn, devToken: options.devToken }));
   app.use(
     '/graphql',
     express.json({ limit: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),
-    partnerAccess({ verifyToken: options.verifyToken, manifest: loadManifest(), limiter }),
+    partnerAccess({ verifyToken: options.verifyToken, manifest: loadManifest(), limiter: countingRejections(limiter, 'partner_requests') }),
     expressMiddleware(server, {
       context: async ({ req }) => {
         const incoming = req.headers['x-request-id'];

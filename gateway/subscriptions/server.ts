@@ -21,6 +21,16 @@ const clientSubscriptions = new client.Gauge({
   help: 'Client subscriptions open on this gateway',
   registers: [registry],
 });
+/** The gateways' WebSocket servers in this process (tests run more than one). */
+const socketServers = new Set<WebSocketServer>();
+new client.Gauge({
+  name: 'gateway_ws_client_connections',
+  help: 'Client WebSocket connections open on this gateway (before and after connection_init)',
+  registers: [registry],
+  collect() {
+    this.set([...socketServers].reduce((open, wss) => open + wss.clients.size, 0));
+  },
+});
 
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
@@ -34,6 +44,7 @@ export interface GatewayWebSocketOptions extends SubscriptionDeps {
 
 export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
   const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  socketServers.add(wss);
   const open = new Set<ClientSubscription>();
 
   const disposable = useServer<Record<string, unknown>, { authorization?: string; request: http.IncomingMessage; socket: { close(code: number, reason: string): void } }>(
@@ -120,6 +131,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
       for (const socket of wss.clients) socket.close(1001, 'Going away');
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      socketServers.delete(wss);
     },
   };
 }

@@ -3,9 +3,11 @@
 // before the response leaves (see auditPlugin), so no PHI is served without its audit row.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import client from 'prom-client';
 import type { Caller } from '../auth/caller';
 import type { Prisma } from '../db/database';
 import type { Logger } from '../logger';
+import { perService } from '../observability/service-metrics';
 import type { Action, Resource } from './matrix';
 
 export interface AuditEntry {
@@ -48,6 +50,11 @@ export class AuditTrail {
   }
 }
 
+/** Audit inserts that failed (each withheld a response): any is worth a page (deploy/observability/alerts.yml). */
+const auditWriteFailures = perService(
+  (registry) => new client.Counter({ name: 'audit_write_failures_total', help: 'Audit-trail inserts that failed; each one withheld its response', registers: [registry] }),
+);
+
 interface AuditedContext {
   audit: AuditTrail;
   prisma: Prisma;
@@ -68,6 +75,7 @@ export function auditPlugin<C extends AuditedContext>(): ApolloServerPlugin<C> {
           try {
             await contextValue.audit.flush(contextValue.prisma, contextValue);
           } catch (error) {
+            auditWriteFailures(contextValue.service).inc();
             contextValue.log.error({ err: error }, 'audit write failed: withholding the response');
             if (response.body.kind === 'single') {
               response.body.singleResult = {

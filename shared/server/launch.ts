@@ -16,6 +16,7 @@ import { createIdentityResolver } from '../auth/identity';
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUPERGRAPH_FILE } from '../../gateway/compose';
 import { startGateway } from '../../gateway/server';
+import { databaseCheck, redisCheck, type ReadinessCheck } from './readiness';
 
 export type ServiceName = SubgraphName | 'gateway';
 export const ALL_SERVICES: ServiceName[] = [...SERVICE_NAMES, 'gateway'];
@@ -38,10 +39,14 @@ export async function launch(config: Config, services: ServiceName[], options: L
   let db: Database | undefined;
   const pubsub = createPubSub(config.redisUrl);
   const stopBackground: (() => Promise<void>)[] = [];
+  const redisProbe = config.redisUrl ? redisCheck(config.redisUrl) : undefined;
+  // The process-wide series (CPU, memory, SQL) are served by one endpoint: the gateway's, else the first subgraph's.
+  const processMetricsBy: ServiceName = services.includes('gateway') ? 'gateway' : services[0];
   const stop = async () => {
     for (const stopOne of stopBackground.reverse()) await stopOne().catch((error) => log.error({ err: error }, 'stopping background work'));
     for (const server of [...servers].reverse()) await server.stop().catch((error) => log.error({ err: error }, `stopping ${server.name}`));
     await pubsub.close();
+    await redisProbe?.close();
     await db?.close().catch((error) => log.error({ err: error }, 'closing the database'));
   };
   try {
@@ -59,6 +64,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
     }
     const auth = await setUpAuth(config);
     if (db) {
+      const database = db;
+      const readinessChecks: ReadinessCheck[] = [databaseCheck((sql) => database.sql.query(sql)), ...(redisProbe ? [redisProbe] : [])];
       const resolveCaller = createIdentityResolver({ verify: auth.verify, prisma: db.prisma, roleClaim: auth.roleClaim });
       for (const name of subgraphs) {
         // A subgraph's background work (Luna's turn runner, the wearables queue) starts before it
@@ -75,6 +82,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
           pubsub,
           withoutPermissions: options.withoutPermissions,
           jsonBodyLimitBytes: config.jsonBodyLimitBytes,
+          readinessChecks,
+          processMetrics: name === processMetricsBy,
         });
         servers.push(server);
         serviceLogger(name).info(`subgraph ${name} listening on ${server.url}/graphql`);
@@ -97,6 +106,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           maxUploadBytes: config.labs.maxUploadBytes,
           // The playground opens signed in as the first seeded patient (dev issuer only).
           devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: '8h' }) : undefined,
+          processMetrics: processMetricsBy === 'gateway',
         }),
       );
     }

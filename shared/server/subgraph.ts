@@ -1,5 +1,5 @@
 // Boots one subgraph: its SDL and resolvers become a federated schema behind Apollo Server
-// on Express, with the shared context, error policy, /healthz and graceful stop.
+// on Express, with the shared context, error policy, /healthz, /readyz, /metrics and graceful stop.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -25,6 +25,10 @@ import type { ResolveCaller } from '../auth/identity';
 import type { SubgraphContext } from './context';
 import { formatErrorFor } from './format-error';
 import { listen, type RunningServer } from './listen';
+import { nameLoaders } from '../graphql/loader-metrics';
+import { metricsEndpoint } from '../observability/service-metrics';
+import { requestMetricsPlugin } from '../observability/request-metrics';
+import { databaseCheck, readinessEndpoint, type ReadinessCheck } from './readiness';
 
 export interface SubgraphModule<L = unknown> {
   name: SubgraphName;
@@ -71,6 +75,10 @@ export interface StartSubgraphOptions {
   withoutPermissions?: boolean;
   /** Largest JSON body read (default DEFAULT_JSON_BODY_LIMIT_BYTES). */
   jsonBodyLimitBytes?: number;
+  /** What /readyz checks (default: the database, through Prisma). */
+  readinessChecks?: ReadinessCheck[];
+  /** Serve the process-wide series (CPU, memory, SQL) at /metrics too: one endpoint per process does (default true). */
+  processMetrics?: boolean;
 }
 
 export async function startSubgraph<L>(module: SubgraphModule<L>, options: StartSubgraphOptions): Promise<RunningServer> {
@@ -84,25 +92,33 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError: formatErrorFor(log, options.exposeErrorDetails),
     // Inline traces feed Apollo Studio, which we do not use: skip their cost.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), auditPlugin()],
+    // Apollo runs willSendResponse hooks side by side: the metrics see the response as executed;
+    // one the audit then withholds is counted by audit_write_failures_total (shared/rbac/audit.ts).
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), auditPlugin(), requestMetricsPlugin({ service: module.name })],
   });
   await server.start();
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: module.name });
   });
+  app.get('/readyz', readinessEndpoint({ checks: options.readinessChecks ?? [databaseCheck((sql) => options.prisma.$queryRawUnsafe(sql))] }));
+  app.get('/metrics', metricsEndpoint({ service: module.name, processMetrics: options.processMetrics ?? true }));
   // One context shape for HTTP requests and websocket operations.
   const contextFor = async (meta: { authorization: string | null; requestId?: string; operationName: string | null; clientIp: string | null }) => {
     const requestId = meta.requestId ?? randomUUID();
+    // Made on first use: most requests log nothing, and a child logger costs its redaction set-up.
+    let requestLog: Logger | undefined;
     return {
       service: module.name,
       requestId,
       operationName: meta.operationName,
       clientIp: meta.clientIp,
-      log: log.child({ requestId }),
+      get log() {
+        return (requestLog ??= log.child({ requestId }));
+      },
       prisma: options.prisma,
       pubsub: options.pubsub,
-      loaders: module.createLoaders(options.prisma),
+      loaders: nameLoaders(module.name, module.createLoaders(options.prisma)),
       caller: await options.resolveCaller(meta.authorization),
       audit: new AuditTrail(),
       authorization: meta.authorization,

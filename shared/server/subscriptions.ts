@@ -7,21 +7,14 @@ import { useServer } from 'graphql-ws/use/ws';
 import client from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger';
-import { registry } from '../metrics';
+import { perService } from '../observability/service-metrics';
 import { formatErrorFor } from './format-error';
 
-const connections = new client.Gauge({
-  name: 'subgraph_ws_connections',
-  help: 'Open graphql-ws connections to a subgraph',
-  labelNames: ['service'],
-  registers: [registry],
-});
-const activeSubscriptions = new client.Gauge({
-  name: 'subgraph_ws_active_subscriptions',
-  help: 'Subscriptions a subgraph is serving',
-  labelNames: ['service'],
-  registers: [registry],
-});
+// Each subgraph's own series (served at its /metrics), labelled with its name.
+const socketMetrics = perService((registry) => ({
+  connections: new client.Gauge({ name: 'subgraph_ws_connections', help: 'Open graphql-ws connections to a subgraph', registers: [registry] }),
+  activeSubscriptions: new client.Gauge({ name: 'subgraph_ws_active_subscriptions', help: 'Subscriptions a subgraph is serving', registers: [registry] }),
+}));
 
 export interface ServeSubscriptionsOptions<C> {
   httpServer: http.Server;
@@ -35,6 +28,7 @@ export interface ServeSubscriptionsOptions<C> {
 /** Returns a function that closes every socket (as a crash would) and the server. */
 export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): () => Promise<void> {
   const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  const { connections, activeSubscriptions } = socketMetrics(options.service);
   const formatError = formatErrorFor(options.log, options.exposeErrorDetails);
   const disposable = useServer(
     {
@@ -56,17 +50,17 @@ export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): ()
         }
       },
       onConnect: () => {
-        connections.inc({ service: options.service });
+        connections.inc();
         return true;
       },
       onClose: () => {
-        connections.dec({ service: options.service });
+        connections.dec();
       },
       onSubscribe: () => {
-        activeSubscriptions.inc({ service: options.service });
+        activeSubscriptions.inc();
       },
       onComplete: () => {
-        activeSubscriptions.dec({ service: options.service });
+        activeSubscriptions.dec();
       },
       onNext: (_ctx, _id, _payload, _args, result) => maskErrors(result as ExecutionResult, formatError),
       onError: (_ctx, _id, _payload, errors) =>

@@ -4,7 +4,7 @@
 // connections syncing on demand, CGM readings, and a subscriber seeing a sync's readings live.
 import { randomBytes } from 'node:crypto';
 import { authHeaders, seededPatientId } from '../../../test/support/auth';
-import { codes, expectBadInput, gatewayUrl, gql } from '../../../test/support/graphql';
+import { codes, expectBadInput, gatewayUrl, gql, stackSubgraphBase } from '../../../test/support/graphql';
 import { collect, eventually, metric, wsClient } from '../../../test/support/ws';
 import { accountRequests, approveAt, controlAccount, stackSimulator, uniqueLogin } from './support/simulators';
 
@@ -68,7 +68,7 @@ describe('connecting a wearable', () => {
     const index = fresh[0];
     const patientId = seededPatientId(index);
     const customer = await authHeaders('customer', { patientIndex: index });
-    const active = () => metric(gatewayUrl(), 'subgraph_ws_active_subscriptions', 'service="wearables"');
+    const active = () => metric(stackSubgraphBase('wearables'), 'subgraph_ws_active_subscriptions', 'service="wearables"');
     const before = await active();
     const client = wsClient(customer.authorization);
     const stream = collect(client, READINGS, { p: patientId });
