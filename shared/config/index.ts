@@ -8,6 +8,7 @@ import {
   authSettings,
   databaseSettings,
   DEFAULT_GATEWAY_PORT,
+  deploymentSettings,
   gatewaySettings,
   labsSettings,
   lunaSettings,
@@ -71,6 +72,7 @@ export interface Config {
   luna: ValuesOf<typeof lunaSettings>;
   wearables: ValuesOf<typeof wearablesSettings> & { simulatorPortBase: number; vendors: Record<WearableVendor, VendorConfig> };
   mcp: ValuesOf<typeof mcpSettings> & { port: number };
+  deployment: ValuesOf<typeof deploymentSettings>;
 }
 
 export class SettingsError extends Error {
@@ -94,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const wearables = parseSection(wearablesSettings, env, problems);
   const vendors = Object.fromEntries(WEARABLE_VENDORS.map((vendor) => [vendor, parseSection(vendorSettings(vendor), env, problems)])) as Record<WearableVendor, VendorConfig>;
   const mcp = parseSection(mcpSettings, env, problems);
+  const deployment = parseSection(deploymentSettings, env, problems);
   if (problems.length) throw new SettingsError(problems);
 
   const mode = proc.env as Config['env'];
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       vendors,
     },
     mcp: { ...mcp, port: mcp.port ?? (base ?? DEFAULT_GATEWAY_PORT) + MCP_PORT_OFFSET },
+    deployment,
   };
 }
 
