@@ -62,24 +62,28 @@ export function metricsEndpoint(options: MetricsEndpointOptions): RequestHandler
 }
 
 /**
- * Every series name the code can expose: the process registry's families and every per-service
- * family (defined once more in a scratch registry), histograms and summaries with their
- * `_bucket`/`_sum`/`_count` series. The dashboard and alert-rule test checks its queries against it.
+ * Every series name the code can expose, with its label names: the process registry's families
+ * and every per-service family (defined once more in a scratch registry; these carry `service`),
+ * histograms with their `_bucket`/`_sum`/`_count` series. The dashboard and alert-rule test
+ * checks its queries against it.
  */
 export async function registeredMetricNames(): Promise<Map<string, string[]>> {
   const scratch = new client.Registry();
   for (const define of definitions) define(scratch);
   const names = new Map<string, string[]>();
-  // getMetricsAsArray() is typed as plain objects; they are the metric instances.
-  const metrics = [...processRegistry.getMetricsAsArray(), ...scratch.getMetricsAsArray()] as unknown as client.Metric[];
-  for (const metric of metrics) {
-    const { name, type, values } = await metric.get();
-    const labels = [...new Set(['service', ...values.flatMap((value) => Object.keys(value.labels)), ...labelNamesOf(metric)])];
-    // The type is a string at run time ('histogram'…), whatever prom-client's typings say.
-    const kind = String(type);
-    const series = kind === 'histogram' ? ['_bucket', '_sum', '_count'] : kind === 'summary' ? ['', '_sum', '_count'] : [''];
-    for (const suffix of series) names.set(`${name}${suffix}`, suffix === '_bucket' ? [...labels, 'le'] : labels);
-  }
+  const add = async (registry: Registry, defaultLabels: string[]) => {
+    // getMetricsAsArray() is typed as plain objects; they are the metric instances.
+    for (const metric of registry.getMetricsAsArray() as unknown as client.Metric[]) {
+      const { name, type, values } = await metric.get();
+      const labels = [...new Set([...defaultLabels, ...labelNamesOf(metric), ...values.flatMap((value) => Object.keys(value.labels))])].filter((label) => label !== 'le');
+      // The type is a string at run time ('histogram'…), whatever prom-client's typings say.
+      const kind = String(type);
+      const series = kind === 'histogram' ? ['_bucket', '_sum', '_count'] : kind === 'summary' ? ['', '_sum', '_count'] : [''];
+      for (const suffix of series) names.set(`${name}${suffix}`, suffix === '_bucket' ? [...labels, 'le'] : labels);
+    }
+  };
+  await add(processRegistry, []);
+  await add(scratch, ['service']);
   return names;
 }
 
