@@ -2,32 +2,15 @@
 // outcome with its duration, tool errors by the graph's code, and HTTP answers by status (401s
 // for callers without a token among them). Tool names are the server's own, so the labels are bounded.
 import type { RequestHandler } from 'express';
-import client from 'prom-client';
-import { perService } from '../../shared/observability/service-metrics';
+import { counter, histogram, perService } from '../../shared/observability/service-metrics';
 import { errorCodeLabel, REQUEST_DURATION_BUCKETS } from '../../shared/observability/request-metrics';
 
 export const SERVICE = 'mcp';
 
 const mcpMetrics = perService((registry) => ({
-  toolCalls: new client.Histogram({
-    name: 'mcp_tool_call_duration_seconds',
-    help: 'MCP tool calls, by tool and outcome (ok, error)',
-    labelNames: ['tool', 'outcome'],
-    buckets: REQUEST_DURATION_BUCKETS,
-    registers: [registry],
-  }),
-  toolErrors: new client.Counter({
-    name: 'mcp_tool_errors_total',
-    help: "MCP tool calls that failed, by tool and the graph's error code",
-    labelNames: ['tool', 'code'],
-    registers: [registry],
-  }),
-  httpRequests: new client.Counter({
-    name: 'mcp_http_requests_total',
-    help: 'Requests to the MCP endpoint, by HTTP status',
-    labelNames: ['status'],
-    registers: [registry],
-  }),
+  toolCalls: histogram(registry, 'mcp_tool_call_duration_seconds', 'MCP tool calls, by tool and outcome (ok, error)', ['tool', 'outcome'], REQUEST_DURATION_BUCKETS),
+  toolErrors: counter(registry, 'mcp_tool_errors_total', "MCP tool calls that failed, by tool and the graph's error code", ['tool', 'code']),
+  httpRequests: counter(registry, 'mcp_http_requests_total', 'Requests to the MCP endpoint, by HTTP status', ['status']),
 }));
 
 /** Starts timing a tool call; the returned function records how it ended (`code` = the error code of a failure). */

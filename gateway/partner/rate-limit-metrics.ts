@@ -1,21 +1,14 @@
 // Counts the requests a rate limit refused, by which limit: a partner credential's requests per
 // minute (POST /graphql) or the token endpoint's per-address limit. The limiter itself
 // (rate-limit.ts) stays a plain counter shared by both.
-import client from 'prom-client';
-import { perService } from '../../shared/observability/service-metrics';
+import { counter, perService } from '../../shared/observability/service-metrics';
 import type { RateLimiter } from './rate-limit';
 
 /** Which limit refused a request: the `limit` label. */
 export type RateLimitName = 'partner_requests' | 'token_endpoint';
 
-const rejections = perService(
-  (registry) =>
-    new client.Counter({
-      name: 'gateway_rate_limit_rejections_total',
-      help: 'Requests refused with 429 RATE_LIMITED, by the limit that refused them',
-      labelNames: ['limit'],
-      registers: [registry],
-    }),
+const rejections = perService((registry) =>
+  counter(registry, 'gateway_rate_limit_rejections_total', 'Requests refused with 429 RATE_LIMITED, by the limit that refused them', ['limit']),
 );
 
 /** `limiter` as seen by one caller: the same counts, its refusals counted under `limit`. */

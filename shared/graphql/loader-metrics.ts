@@ -4,23 +4,15 @@
 // before any batch runs (batches run a tick later), so the label values are the loaders'
 // property names: fixed by code, never by a client.
 import DataLoader from 'dataloader';
-import client from 'prom-client';
-import { perService } from '../observability/service-metrics';
+import { histogram, perService } from '../observability/service-metrics';
 
 /** Keys per batch: one (a single lookup) to a page of a thousand parents. */
 export const BATCH_SIZE_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000];
 /** How deep nameLoaders looks for loaders inside a subgraph's loaders object (`{ collections: { faq } }`). */
 const MAX_NAMING_DEPTH = 2;
 
-const batchSizes = perService(
-  (registry) =>
-    new client.Histogram({
-      name: 'dataloader_batch_size',
-      help: 'Keys per DataLoader batch (each batch is one SQL statement), by loader',
-      labelNames: ['loader'],
-      buckets: BATCH_SIZE_BUCKETS,
-      registers: [registry],
-    }),
+const batchSizes = perService((registry) =>
+  histogram(registry, 'dataloader_batch_size', 'Keys per DataLoader batch (each batch is one SQL statement), by loader', ['loader'], BATCH_SIZE_BUCKETS),
 );
 
 const meters = new WeakMap<object, BatchMeter>();

@@ -4,9 +4,8 @@
 // refuses while building the context) count as errors too.
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import client from 'prom-client';
 import { operationLabel, OTHER_OPERATION } from './operation-label';
-import { perService } from './service-metrics';
+import { counter, histogram, perService } from './service-metrics';
 
 /** Request latency buckets, in seconds: from a cached read to the gateway's 10 s subgraph deadline. */
 export const REQUEST_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -16,19 +15,14 @@ export const UNCODED_ERROR = 'NONE';
 const CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
 
 export const requestMetrics = perService((registry) => ({
-  duration: new client.Histogram({
-    name: 'graphql_request_duration_seconds',
-    help: 'GraphQL requests served, by operation name (known names, else "other"), operation type and outcome (ok: no errors; error: at least one)',
-    labelNames: ['operation', 'operation_type', 'outcome'],
-    buckets: REQUEST_DURATION_BUCKETS,
-    registers: [registry],
-  }),
-  errors: new client.Counter({
-    name: 'graphql_errors_total',
-    help: 'Errors in GraphQL responses, by extensions.code and operation name',
-    labelNames: ['code', 'operation'],
-    registers: [registry],
-  }),
+  duration: histogram(
+    registry,
+    'graphql_request_duration_seconds',
+    'GraphQL requests served, by operation name (known names, else "other"), operation type and outcome (ok: no errors; error: at least one)',
+    ['operation', 'operation_type', 'outcome'],
+    REQUEST_DURATION_BUCKETS,
+  ),
+  errors: counter(registry, 'graphql_errors_total', 'Errors in GraphQL responses, by extensions.code and operation name', ['code', 'operation']),
 }));
 
 export function errorCodeLabel(code: unknown): string {

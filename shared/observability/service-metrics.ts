@@ -43,6 +43,16 @@ export function perService<T>(define: (registry: Registry) => T): (service: stri
   };
 }
 
+/** A counter in `registry` (the name ends in `_total`). */
+export function counter(registry: Registry, name: string, help: string, labelNames: string[] = []): client.Counter {
+  return new client.Counter({ name, help, labelNames, registers: [registry] });
+}
+
+/** A histogram in `registry`, with its buckets (named in the module that measures). */
+export function histogram(registry: Registry, name: string, help: string, labelNames: string[], buckets: number[]): client.Histogram {
+  return new client.Histogram({ name, help, labelNames, buckets, registers: [registry] });
+}
+
 export interface MetricsEndpointOptions {
   /** Whose series this endpoint serves. */
   service: string;

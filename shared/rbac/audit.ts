@@ -3,11 +3,10 @@
 // before the response leaves (see auditPlugin), so no PHI is served without its audit row.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import client from 'prom-client';
 import type { Caller } from '../auth/caller';
 import type { Prisma } from '../db/database';
 import type { Logger } from '../logger';
-import { perService } from '../observability/service-metrics';
+import { counter, perService } from '../observability/service-metrics';
 import type { Action, Resource } from './matrix';
 
 export interface AuditEntry {
@@ -51,9 +50,7 @@ export class AuditTrail {
 }
 
 /** Audit inserts that failed (each withheld a response): any is worth a page (deploy/observability/alerts.yml). */
-const auditWriteFailures = perService(
-  (registry) => new client.Counter({ name: 'audit_write_failures_total', help: 'Audit-trail inserts that failed; each one withheld its response', registers: [registry] }),
-);
+const auditWriteFailures = perService((registry) => counter(registry, 'audit_write_failures_total', 'Audit-trail inserts that failed; each one withheld its response'));
 
 interface AuditedContext {
   audit: AuditTrail;

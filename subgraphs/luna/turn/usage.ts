@@ -2,9 +2,8 @@
 // input and output tokens (summed over its model steps) and their cost from the price table
 // (../model/prices.ts). Tokens are what the API reported at the end of each step's stream; a
 // step that failed before its end reported none.
-import client from 'prom-client';
 import type { Logger } from '../../../shared/logger';
-import { perService } from '../../../shared/observability/service-metrics';
+import { counter, histogram, perService } from '../../../shared/observability/service-metrics';
 import { costOf } from '../model/prices';
 
 export const SERVICE = 'luna';
@@ -17,26 +16,15 @@ export const TURN_COST_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.
 export type TurnOutcome = 'complete' | 'failed' | 'emergency';
 
 const turnMetrics = perService((registry) => ({
-  turns: new client.Counter({
-    name: 'luna_turns_total',
-    help: 'Luna turns ended, by model and outcome',
-    labelNames: ['model', 'outcome'],
-    registers: [registry],
-  }),
-  tokens: new client.Histogram({
-    name: 'luna_turn_tokens',
-    help: 'Model tokens one Luna turn used, by model and direction (input, output); turns whose model reports no usage are left out',
-    labelNames: ['model', 'direction'],
-    buckets: TURN_TOKEN_BUCKETS,
-    registers: [registry],
-  }),
-  cost: new client.Histogram({
-    name: 'luna_turn_cost_usd',
-    help: "Cost in US dollars of one Luna turn's model calls at list price, by model (models with a price only)",
-    labelNames: ['model'],
-    buckets: TURN_COST_BUCKETS,
-    registers: [registry],
-  }),
+  turns: counter(registry, 'luna_turns_total', 'Luna turns ended, by model and outcome', ['model', 'outcome']),
+  tokens: histogram(
+    registry,
+    'luna_turn_tokens',
+    'Model tokens one Luna turn used, by model and direction (input, output); turns whose model reports no usage are left out',
+    ['model', 'direction'],
+    TURN_TOKEN_BUCKETS,
+  ),
+  cost: histogram(registry, 'luna_turn_cost_usd', "Cost in US dollars of one Luna turn's model calls at list price, by model (models with a price only)", ['model'], TURN_COST_BUCKETS),
 }));
 
 const unpricedLogged = new Set<string>();

@@ -3,7 +3,7 @@
 // the max), and how each job ended, by provider, with its duration.
 import client from 'prom-client';
 import type { WearableProvider } from '../../../generated/prisma/client';
-import { perService } from '../../../shared/observability/service-metrics';
+import { counter, histogram, perService } from '../../../shared/observability/service-metrics';
 import { PROVIDERS } from '../config';
 import type { SyncOutcome } from './pipeline';
 import { DAILY_QUEUE, syncQueueName, type SyncQueue } from './queue';
@@ -20,19 +20,8 @@ let watched: SyncQueue | null = null;
 const QUEUES = [...PROVIDERS.map(syncQueueName), DAILY_QUEUE];
 
 const syncMetrics = perService((registry) => ({
-  jobs: new client.Counter({
-    name: 'wearables_sync_jobs_total',
-    help: 'Wearable sync jobs run by this process, by provider and outcome',
-    labelNames: ['provider', 'outcome'],
-    registers: [registry],
-  }),
-  duration: new client.Histogram({
-    name: 'wearables_sync_job_duration_seconds',
-    help: 'Time of one wearable sync job, by provider',
-    labelNames: ['provider'],
-    buckets: SYNC_DURATION_BUCKETS,
-    registers: [registry],
-  }),
+  jobs: counter(registry, 'wearables_sync_jobs_total', 'Wearable sync jobs run by this process, by provider and outcome', ['provider', 'outcome']),
+  duration: histogram(registry, 'wearables_sync_job_duration_seconds', 'Time of one wearable sync job, by provider', ['provider'], SYNC_DURATION_BUCKETS),
   queueJobs: new client.Gauge({
     name: 'wearables_sync_queue_jobs',
     help: 'Jobs in the wearable sync queues (shared by every replica), by queue and state: queued (waiting or to retry) or active',

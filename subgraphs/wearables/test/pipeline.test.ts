@@ -32,6 +32,15 @@ afterAll(async () => {
 
 const connectionRow = (id: string) => h.prisma.wearableConnection.findUniqueOrThrow({ where: { id } });
 
+/** A process's queue with workers that run the real sync (no daily fan-out). */
+const startSyncWorker = () =>
+  startSyncQueue({
+    db: h.db,
+    config: h.config,
+    log: h.log,
+    handlers: { sync: async (job) => void (await syncConnection(h.syncDeps(), job.data.connectionId, job.id)), daily: async () => {} },
+  });
+
 describe('vendor tokens at rest', () => {
   it('are sealed (AES-256-GCM) under the current key id and bound to their connection: never plaintext', async () => {
     const connection = await h.connect(P1, 'OURA', uniqueLogin('sealed'));
@@ -156,12 +165,7 @@ describe('the sync queue', () => {
     await sender.stop();
     expect(await connectionRow(connection.id)).toMatchObject({ syncStatus: 'QUEUED', syncJobId: jobId });
 
-    const worker = await startSyncQueue({
-      db: h.db,
-      config: h.config,
-      log: h.log,
-      handlers: { sync: async (job) => void (await syncConnection(h.syncDeps(), job.data.connectionId, job.id)), daily: async () => {} },
-    });
+    const worker = await startSyncWorker();
     try {
       await eventually(async () => (await connectionRow(connection.id)).syncStatus === 'SUCCEEDED', 30_000, 'the queued sync to run');
       const row = await connectionRow(connection.id);
@@ -189,12 +193,7 @@ describe('the sync queue', () => {
     } finally {
       await stop();
     }
-    const worker = await startSyncQueue({
-      db: h.db,
-      config: h.config,
-      log: h.log,
-      handlers: { sync: async (job) => void (await syncConnection(h.syncDeps(), job.data.connectionId, job.id)), daily: async () => {} },
-    });
+    const worker = await startSyncWorker();
     try {
       await eventually(async () => (await connectionRow(connection.id)).syncStatus === 'SUCCEEDED', 30_000, 'a worker to run the queued sync');
       expect((await connectionRow(connection.id)).syncJobId).toBe(jobId);
