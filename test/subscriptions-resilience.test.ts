@@ -148,6 +148,8 @@ withRedis('with REDIS_URL, a second replica of the wearables subgraph', () => {
         DATABASE_URL: process.env.TEST_DATABASE_URL,
         DATA_DIR: testDataDir(),
         SUBGRAPH_WEARABLES_PORT: String(port),
+        // Its vendor simulators within the run's ports, not on the defaults (4011…) another stack may hold.
+        WEARABLES_SIMULATOR_PORT_BASE: String(Number(process.env.TEST_PORT_BASE) + 20),
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
