@@ -9,13 +9,13 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { bearerToken, type TokenVerifier } from '../shared/auth/verify';
 import { serviceLogger } from '../shared/logger';
-import { registry } from '../shared/metrics';
+import { metricsEndpoint } from '../shared/observability/service-metrics';
+import { requestMetricsPlugin } from '../shared/observability/request-metrics';
 import { formatErrorFor } from '../shared/server/format-error';
 import { listen, type RunningServer } from '../shared/server/listen';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
 import { healthz, readyz } from './health';
-import { requestMetricsPlugin } from './metrics';
 import { playground } from './playground';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { labUploadRouter } from './lab-upload';
@@ -27,6 +27,7 @@ import { UpstreamPool } from './subscriptions/upstream';
 import { partnerAccess } from './partner/access';
 import { loadManifest } from './partner/persisted-operations';
 import { createRateLimiter } from '../shared/limits/rate-limit';
+import { countingRejections } from '../shared/limits/rate-limit-metrics';
 import { tokenEndpoint } from './partner/token-endpoint';
 import { fhirApi } from './fhir/router';
 import { fhirSettings, type Config } from '../shared/config';
@@ -75,6 +76,8 @@ export interface GatewayOptions {
   cors?: CorsOptions;
   /** The trust boundary: the key every forwarded request is signed with, the proxies believed (gateway/trust). */
   trust: GatewayTrustOptions;
+  /** Serve the process-wide series (CPU, memory, SQL) at /metrics too: one endpoint per process does (default true). */
+  processMetrics?: boolean;
 }
 
 /** The operation's name as the client gave it, or as the document's only named operation declares it. */
@@ -109,7 +112,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     introspection: playgroundOn,
     ...limits.apollo,
     // Apollo's own landing page loads from a CDN: ours (playground.ts) is served locally instead.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin(), limits.plugin],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin({ service: 'gateway' }), limits.plugin],
   });
   await server.start();
 
@@ -150,9 +153,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       res.json(jwks);
     });
   }
-  app.get('/metrics', async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
+  app.get('/metrics', metricsEndpoint({ service: 'gateway', processMetrics: options.processMetrics ?? true }));
   // REST upload for lab PDFs: parsed here, then run as the uploadLabReport mutation with the caller's token.
   app.use('/api/labs', labUploadRouter({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, maxBytes: options.maxUploadBytes ?? labsSettings.maxUploadBytes.default!, verifyToken: options.verifyToken }));
   const limiter = createRateLimiter(options.redisUrl);
@@ -164,7 +165,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.use(
     '/graphql',
     ...graphqlBody({ maxBytes: options.graphqlBodyLimitBytes, hopMaxBytes: options.jsonBodyLimitBytes }),
-    partnerAccess({ verifyToken: options.verifyToken, manifest: loadManifest(), limiter }),
+    partnerAccess({ verifyToken: options.verifyToken, manifest: loadManifest(), limiter: countingRejections(limiter, 'partner_requests', 'gateway') }),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const token = bearerToken(req.headers.authorization);

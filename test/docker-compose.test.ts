@@ -3,10 +3,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { readRoverConfig } from '../gateway/compose';
-import { DEFAULT_GATEWAY_PORT } from '../shared/config';
+import { DEFAULT_GATEWAY_PORT, loadConfig, MCP_PORT_OFFSET } from '../shared/config';
 
 const compose = YAML.parse(readFileSync(path.join(__dirname, '../docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { command?: string[]; environment?: Record<string, string>; expose?: string[]; ports?: string[]; healthcheck?: unknown; depends_on?: Record<string, unknown> }>;
+  services: Record<
+    string,
+    { build?: string; entrypoint?: string[]; command?: string[]; environment?: Record<string, string>; expose?: string[]; ports?: string[]; healthcheck?: unknown; depends_on?: Record<string, unknown> }
+  >;
 };
 
 describe('docker-compose.yml', () => {
@@ -77,6 +80,27 @@ describe('docker-compose.yml', () => {
     expect(app.pathname).toBe(owner.pathname);
     expect(JSON.stringify((compose.services.postgres as { volumes?: string[] }).volumes)).toContain('./deploy/postgres-init:/docker-entrypoint-initdb.d');
     expect(readFileSync(path.join(__dirname, '../deploy/postgres-init/10-app-role.sh'), 'utf8')).toMatch(/CREATE ROLE loop_app LOGIN/);
+  });
+
+  it('runs the MCP server over HTTP from the same image, on its default port, through the gateway service', () => {
+    const mcp = compose.services.mcp;
+    expect(mcp).toBeDefined();
+    expect(mcp.build).toBe('.');
+    expect(mcp.entrypoint).toEqual(['npx', 'tsx', 'clients/mcp/main.ts']);
+    expect(mcp.command).toEqual(['--http']);
+    const port = DEFAULT_GATEWAY_PORT + MCP_PORT_OFFSET;
+    expect(mcp.environment?.MCP_PORT).toBe(String(port));
+    expect(mcp.ports).toContain(`${port}:${port}`);
+    expect(mcp.environment?.HOST).toBe('0.0.0.0');
+    expect(mcp.environment?.GATEWAY_URL).toBe(`http://gateway:${DEFAULT_GATEWAY_PORT}/graphql`);
+    expect(mcp.depends_on).toHaveProperty('gateway');
+    expect(JSON.stringify(mcp.healthcheck)).toContain(`:${port}/readyz`);
+    // It holds no database, Redis or keys: callers bring their own tokens.
+    for (const name of ['DATABASE_URL', 'REDIS_URL', 'CLERK_JWT_KEY', 'WEARABLE_TOKEN_KEYS', 'PARTNER_SIGNING_JWK', 'ANTHROPIC_API_KEY', 'LOOP_TOKEN']) {
+      expect([name, name in (mcp.environment ?? {})]).toEqual([name, false]);
+    }
+    // Its settings are valid as written.
+    expect(loadConfig(mcp.environment).mcp.port).toBe(port);
   });
 
   it('builds every service from the Dockerfile beside it', () => {

@@ -15,6 +15,7 @@ import { summarizeDailyStats, trendOf } from '../clients/mcp/trends';
 import { seededUserId } from '../prisma/seed/identities';
 import { authHeaders, seededPatientId, tokenFor } from './support/auth';
 import { clientWith, gatewayUrl, gql } from './support/graphql';
+import { scrape, total } from './support/metrics';
 import { freePort, ROOT, TSX, waitFor } from './support/stack';
 
 const MAIN = path.join(ROOT, 'clients/mcp/main.ts');
@@ -243,6 +244,24 @@ describe('MCP server over streamable HTTP (each request’s own bearer token)', 
     const client = await connect(await tokenFor('support'));
     const { contents } = await client.readResource({ uri: 'loop://biomarkers' });
     expect(JSON.parse((contents[0] as { text: string }).text).length).toBeGreaterThan(50);
+  });
+
+  test('serves its own metrics: tool calls by tool and outcome, tool errors by code, answers by status, and the process', async () => {
+    // The tests above made ok calls, a FORBIDDEN and an UNAUTHENTICATED one, and 401s.
+    const { samples } = await scrape(url.origin);
+    expect(total(samples, 'mcp_tool_call_duration_seconds_count', { service: 'mcp', tool: 'get_patient_summary', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
+    expect(total(samples, 'mcp_tool_errors_total', { tool: 'list_protocols', code: 'FORBIDDEN' })).toBe(1);
+    expect(total(samples, 'mcp_tool_errors_total', { tool: 'get_patient_summary', code: 'UNAUTHENTICATED' })).toBe(1);
+    expect(total(samples, 'mcp_tool_call_duration_seconds_count', { tool: 'get_patient_summary', outcome: 'error' })).toBe(1);
+    expect(total(samples, 'mcp_http_requests_total', { status: '401' })).toBeGreaterThanOrEqual(2);
+    expect(total(samples, 'mcp_http_requests_total', { status: '200' })).toBeGreaterThan(0);
+    expect(total(samples, 'process_cpu_seconds_total')).toBeGreaterThan(0);
+  });
+
+  test('is ready while the gateway answers, and says which dependency it checked', async () => {
+    const response = await fetch(`${url.origin}/readyz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ready', dependencies: { gateway: 'up' } });
   });
 });
 

@@ -17,7 +17,7 @@ import { startGateway } from '../gateway/server';
 import { wearablesSubgraph } from '../subgraphs/wearables';
 import { authHeaders, seededPatientId, testDataDir } from './support/auth';
 import { openScratchDatabase } from './support/database';
-import { gatewayUrl, gql } from './support/graphql';
+import { gatewayUrl, gql, stackSubgraphBase } from './support/graphql';
 import { freePort, ROOT, TSX, waitFor } from './support/stack';
 import { collect, eventually, metric, wsClient } from './support/ws';
 import { testGatewayTrust, testGatewayVerifier } from './support/trust';
@@ -88,7 +88,7 @@ describe('a subgraph restart', () => {
     let clientClosed = false;
     const client = wsClient(admin.authorization, gateway.url, () => (clientClosed = true));
     const stream = collect(client, READINGS, { p: PATIENT });
-    const upstreamSubscriptions = () => metric(gateway.url, 'subgraph_ws_active_subscriptions', 'service="wearables"');
+    const upstreamSubscriptions = () => metric(wearables!.url, 'subgraph_ws_active_subscriptions', 'service="wearables"');
     try {
       await eventually(async () => (await upstreamSubscriptions()) === 1, 5_000, 'the upstream subscription');
       await recordReading(gateway.url, admin, 71);
@@ -116,12 +116,12 @@ describe('a subgraph restart', () => {
     const client = wsClient(admin.authorization, gateway.url);
     const stream = collect(client, READINGS, { p: PATIENT });
     try {
-      await eventually(async () => (await metric(gateway.url, 'subgraph_ws_active_subscriptions', 'service="wearables"')) === 1, 5_000, 'the upstream subscription');
+      await eventually(async () => (await metric(wearables!.url, 'subgraph_ws_active_subscriptions', 'service="wearables"')) === 1, 5_000, 'the upstream subscription');
       updateSupergraph(`${readFileSync(SUPERGRAPH_FILE, 'utf8')}\n# recomposed\n`);
       const [last] = await stream.waitFor(1);
       expect(last.errors?.[0]).toMatchObject({ extensions: { code: 'SUPERGRAPH_CHANGED' } });
       await eventually(async () => stream.completed, 3_000, 'the stream to complete');
-      await eventually(async () => (await metric(gateway.url, 'subgraph_ws_active_subscriptions', 'service="wearables"')) === 0, 3_000, 'the upstream to end');
+      await eventually(async () => (await metric(wearables!.url, 'subgraph_ws_active_subscriptions', 'service="wearables"')) === 0, 3_000, 'the upstream to end');
     } finally {
       stream.dispose();
       await client.dispose();
@@ -152,6 +152,8 @@ withRedis('with REDIS_URL, a second replica of the wearables subgraph', () => {
         DATABASE_OWNER_URL: process.env.TEST_DATABASE_OWNER_URL ?? '',
         DATA_DIR: testDataDir(),
         SUBGRAPH_WEARABLES_PORT: String(port),
+        // Its vendor simulators within the run's ports, not on the defaults (4011…) another stack may hold.
+        WEARABLES_SIMULATOR_PORT_BASE: String(Number(process.env.TEST_PORT_BASE) + 20),
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -167,7 +169,7 @@ withRedis('with REDIS_URL, a second replica of the wearables subgraph', () => {
     const client = wsClient(admin.authorization);
     const stream = collect(client, READINGS, { p: PATIENT });
     try {
-      await eventually(async () => (await metric(gatewayUrl(), 'subgraph_ws_active_subscriptions', 'service="wearables"')) >= 1, 5_000, 'the subscription');
+      await eventually(async () => (await metric(stackSubgraphBase('wearables'), 'subgraph_ws_active_subscriptions', 'service="wearables"')) >= 1, 5_000, 'the subscription');
       await recordReading(`${replicaUrl}`, admin, 81, true); // straight to the replica (signed as the gateway would), not through the gateway
       const [event] = await stream.waitFor(1, 3_000);
       expect((event.data as any).wearableReadingAdded).toMatchObject({ value: 81, patient: { id: PATIENT } });

@@ -1,7 +1,7 @@
 // Federated subscriptions through the gateway, with real graphql-ws clients.
 import { randomUUID } from 'node:crypto';
 import { authHeaders, seededPatientId } from './support/auth';
-import { gatewayUrl, gql } from './support/graphql';
+import { gatewayUrl, gql, stackSubgraphBase } from './support/graphql';
 import { collect, eventually, metric, wsClient } from './support/ws';
 
 const PATIENT = seededPatientId(11);
@@ -22,7 +22,7 @@ async function recordReading(patientId: string, headers: Record<string, string>,
   return response;
 }
 
-const subscribed = (count: number) => eventually(async () => (await metric(gatewayUrl(), 'subgraph_ws_active_subscriptions', 'service="wearables"')) >= count, 5_000, `${count} upstream subscription(s)`);
+const subscribed = (count: number) => eventually(async () => (await metric(stackSubgraphBase('wearables'), 'subgraph_ws_active_subscriptions', 'service="wearables"')) >= count, 5_000, `${count} upstream subscription(s)`);
 
 describe('wearableReadingAdded through the gateway', () => {
   it('delivers an event with fields of two subgraphs within a second of the write', async () => {
@@ -79,12 +79,12 @@ describe('wearableReadingAdded through the gateway', () => {
   });
 
   it('ends the upstream subscription as soon as the client completes', async () => {
-    const before = await metric(gatewayUrl(), 'subgraph_ws_active_subscriptions', 'service="wearables"');
+    const before = await metric(stackSubgraphBase('wearables'), 'subgraph_ws_active_subscriptions', 'service="wearables"');
     const client = wsClient(admin.authorization);
     const stream = collect(client, READINGS, { p: PATIENT });
     await subscribed(before + 1);
     stream.dispose();
-    await eventually(async () => (await metric(gatewayUrl(), 'subgraph_ws_active_subscriptions', 'service="wearables"')) === before, 2_000, 'the upstream to end');
+    await eventually(async () => (await metric(stackSubgraphBase('wearables'), 'subgraph_ws_active_subscriptions', 'service="wearables"')) === before, 2_000, 'the upstream to end');
     await client.dispose();
   });
 
@@ -104,7 +104,7 @@ describe('wearableReadingAdded through the gateway', () => {
     try {
       await subscribed(200);
       expect(await metric(gatewayUrl(), 'gateway_upstream_ws_connections', 'service="wearables"')).toBe(1);
-      expect(await metric(gatewayUrl(), 'subgraph_ws_connections', 'service="wearables"')).toBe(1);
+      expect(await metric(stackSubgraphBase('wearables'), 'subgraph_ws_connections', 'service="wearables"')).toBe(1);
       await recordReading(PATIENT, admin, gatewayUrl(), 63);
       await Promise.all(streams.map((stream) => stream.waitFor(1, 5_000)));
       expect(streams.every((stream) => (stream.events[0].data as any).wearableReadingAdded.value === 63)).toBe(true);
@@ -120,7 +120,7 @@ describe('labResultAdded through the gateway', () => {
     const client = wsClient(admin.authorization);
     const stream = collect(client, 'subscription($p: ID!) { labResultAdded(patientId: $p) { id readings { code value status } patient { firstName } } }', { p: PATIENT });
     try {
-      await eventually(async () => (await metric(gatewayUrl(), 'subgraph_ws_active_subscriptions', 'service="labs"')) >= 1, 5_000, 'the labs subscription');
+      await eventually(async () => (await metric(stackSubgraphBase('labs'), 'subgraph_ws_active_subscriptions', 'service="labs"')) >= 1, 5_000, 'the labs subscription');
       const created = await gql(
         'mutation($p: ID!, $at: DateTime!) { createLabResult(patientId: $p, input: { collectedAt: $at, readings: [{ code: "GLUCOSE", value: 88, unit: "mg/dL" }] }) { id } }',
         { p: PATIENT, at: new Date().toISOString() },

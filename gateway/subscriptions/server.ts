@@ -24,6 +24,16 @@ const clientSubscriptions = new client.Gauge({
   help: 'Client subscriptions open on this gateway',
   registers: [registry],
 });
+/** The gateways' WebSocket servers in this process (tests run more than one). */
+const socketServers = new Set<WebSocketServer>();
+new client.Gauge({
+  name: 'gateway_ws_client_connections',
+  help: 'Client WebSocket connections open on this gateway (before and after connection_init)',
+  registers: [registry],
+  collect() {
+    this.set([...socketServers].reduce((open, wss) => open + wss.clients.size, 0));
+  },
+});
 
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
@@ -71,6 +81,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
     maxPayload: options.limits.maxPayloadBytes,
     verifyClient: options.allowOrigin ? (info: { origin?: string; req: http.IncomingMessage }) => options.allowOrigin!(info.origin || undefined, info.req.headers.host) : undefined,
   });
+  socketServers.add(wss);
   const open = new Set<ClientSubscription>();
 
   const disposable = useServer<Record<string, unknown>, { authorization?: string; tier?: LimitTier; signal?: AbortSignal; request: http.IncomingMessage; socket: Closable; cancelExpiry?: () => void }>(
@@ -171,6 +182,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
       for (const socket of wss.clients) socket.close(1001, 'Going away');
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      socketServers.delete(wss);
     },
   };
 }

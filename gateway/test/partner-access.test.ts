@@ -6,6 +6,7 @@ import { PERSISTED_OPERATION_HASHES } from '../../clients/sdk/generated/persiste
 import { loadManifest } from '../partner/persisted-operations';
 import { authHeaders, seededPatientId } from '../../test/support/auth';
 import { codes, gatewayUrl, gql } from '../../test/support/graphql';
+import { metricTotal } from '../../test/support/metrics';
 import { collect, wsClient } from '../../test/support/ws';
 
 const CREATE = `mutation($input: CreatePartnerCredentialInput!) {
@@ -176,7 +177,9 @@ describe('a partner token at /graphql', () => {
 });
 
 describe('partner rate limits and revocation', () => {
-  it('answers RATE_LIMITED with Retry-After once the per-minute limit is used up', async () => {
+  it('answers RATE_LIMITED with Retry-After once the per-minute limit is used up, and counts the refusal', async () => {
+    const rejections = () => metricTotal(gatewayUrl(), 'rate_limit_rejections_total', { service: 'gateway', limit: 'partner_requests' });
+    const rejectedBefore = await rejections();
     const credential = await createCredential({ rateLimitPerMinute: 3 });
     const token = await tokenFor(credential);
     const statuses: number[] = [];
@@ -188,6 +191,7 @@ describe('partner rate limits and revocation', () => {
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(await rejections()).toBe(rejectedBefore + 1);
   });
 
   it('stops issuing tokens at once after revocation, and refuses issued tokens within seconds', async () => {

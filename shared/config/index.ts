@@ -16,6 +16,7 @@ import {
   fhirSettings,
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS_PRODUCTION,
+  deploymentSettings,
   gatewaySettings,
   labsSettings,
   lunaSettings,
@@ -94,6 +95,7 @@ export interface Config {
   trust: ValuesOf<typeof trustSettings>;
   /** Database roles and the signed digests of the audit trail. */
   audit: ValuesOf<typeof auditSettings>;
+  deployment: ValuesOf<typeof deploymentSettings>;
 }
 
 export class SettingsError extends Error {
@@ -127,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const tokens = parseSection(tokenSettings, env, problems);
   const trust = parseSection(trustSettings, env, problems);
   const audit = parseSection(auditSettings, env, problems);
+  const deployment = parseSection(deploymentSettings, env, problems);
   if (problems.length) throw new SettingsError(problems);
 
   const mode = proc.env as Config['env'];
@@ -181,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trust,
     audit,
+    deployment,
   };
 }
 

@@ -279,6 +279,24 @@ export const auditSettings = {
   digestMaxRows: setting('AUDIT_DIGEST_MAX_ROWS', whole(1, 1_000_000), DEFAULT_AUDIT_DIGEST_MAX_ROWS, 'most rows one digest covers; a backlog is signed in several digests'),
 } satisfies Section;
 
+/** How long a stopping process will get to finish its work: Kubernetes gives it this plus a margin (deploy/k8s). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+export const deploymentSettings = {
+  shutdownGraceMs: setting(
+    'SHUTDOWN_GRACE_MS',
+    whole(0, 600_000),
+    DEFAULT_SHUTDOWN_GRACE_MS,
+    "how long a stopping process will get after SIGTERM to finish in-flight requests and jobs; deploy/k8s's `terminationGracePeriodSeconds` is this plus 5 s. Declared ahead of the graceful shutdown that will read it: nothing reads it yet",
+  ),
+  wearablesSyncWorkers: setting(
+    'WEARABLES_SYNC_WORKERS',
+    flag(),
+    true,
+    "run the wearables sync queue's workers and daily schedule in this wearables process; `false` = it only queues jobs (API replicas, when a worker Deployment runs them: deploy/k8s)",
+  ),
+} satisfies Section;
+
 /** Every section, titled, in the order the README lists them. */
 export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Processes and ports', section: { ...processSettings, ...subgraphSettings } },
@@ -299,4 +317,5 @@ export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Operation limits', section: limitsSettings },
   { title: 'CORS', section: corsSettings },
   { title: 'Upload limits', section: uploadSettings },
+  { title: 'Deployment', section: deploymentSettings },
 ];

@@ -7,7 +7,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 import { PrismaClient } from '../../generated/prisma/client';
-import { countQuery } from '../metrics';
+import { measureQuery } from '../metrics';
 
 export type Prisma = PrismaClient;
 
@@ -218,20 +218,19 @@ async function openPglite(dataDir: string): Promise<Database> {
 }
 
 // Every SQL statement Prisma sends passes through the driver adapter's queryRaw or
-// executeRaw: counting there gives the real statement count (the N+1 test and the bench
-// read it), whatever Prisma compiles one operation into.
-const COUNTED = new Set(['queryRaw', 'executeRaw']);
+// executeRaw: counting (and timing) there gives the real statement count (the N+1 test and the
+// bench read it), whatever Prisma compiles one operation into.
+const COUNTED = new Map<string | symbol, 'query' | 'execute'>([
+  ['queryRaw', 'query'],
+  ['executeRaw', 'execute'],
+]);
 function counting<T extends object>(target: T): T {
   return new Proxy(target, {
     get(obj, prop) {
       const value = Reflect.get(obj, prop, obj);
       if (typeof value !== 'function') return value;
-      if (COUNTED.has(prop as string)) {
-        return (...args: unknown[]) => {
-          countQuery();
-          return value.apply(obj, args);
-        };
-      }
+      const statement = COUNTED.get(prop);
+      if (statement) return (...args: unknown[]) => measureQuery(statement, () => value.apply(obj, args));
       if (prop === 'connect' || prop === 'startTransaction') {
         return async (...args: unknown[]) => counting(await value.apply(obj, args));
       }

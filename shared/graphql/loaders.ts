@@ -1,24 +1,30 @@
 // DataLoader shapes every subgraph uses: one SQL statement per kind of lookup per tick,
-// however many parents ask (no N+1). Loaders live for one request only.
+// however many parents ask (no N+1). Loaders live for one request only; each measures its
+// batch sizes (loader-metrics.ts).
 import DataLoader from 'dataloader';
+import { BatchMeter } from './loader-metrics';
 
 /** Rows by primary key; a missing id yields null. */
 export function entityLoader<T>(fetch: (ids: readonly string[]) => Promise<T[]>, idOf: (row: T) => string = (row) => (row as { id: string }).id) {
-  return new DataLoader<string, T | null>(async (ids) => {
+  const meter = new BatchMeter();
+  return meter.attach(new DataLoader<string, T | null>(async (ids) => {
+    meter.observe(ids.length);
     const rows = await fetch(ids);
     const byId = new Map(rows.map((row) => [idOf(row), row]));
     return ids.map((id) => byId.get(id) ?? null);
-  });
+  }));
 }
 
 /** All rows belonging to each parent id (a one-to-many relation), in the order fetch returns them. */
 export function relationLoader<T>(fetch: (parentIds: readonly string[]) => Promise<T[]>, parentOf: (row: T) => string) {
-  return new DataLoader<string, T[]>(async (parentIds) => {
+  const meter = new BatchMeter();
+  return meter.attach(new DataLoader<string, T[]>(async (parentIds) => {
+    meter.observe(parentIds.length);
     const rows = await fetch(parentIds);
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
     for (const row of rows) groups.get(parentOf(row))?.push(row);
     return parentIds.map((id) => groups.get(id) ?? []);
-  });
+  }));
 }
 
 /**
@@ -29,7 +35,8 @@ export function filteredRelationLoader<F, T>(
   fetch: (parentIds: readonly string[], filter: F) => Promise<T[]>,
   parentOf: (row: T) => string,
 ) {
-  return new DataLoader<{ parentId: string; filter: F }, T[], string>(
+  const meter = new BatchMeter();
+  return meter.attach(new DataLoader<{ parentId: string; filter: F }, T[], string>(
     async (keys) => {
       const byFilter = new Map<string, { filter: F; parentIds: string[] }>();
       for (const key of keys) {
@@ -41,6 +48,7 @@ export function filteredRelationLoader<F, T>(
       const results = new Map<string, T[]>();
       await Promise.all(
         [...byFilter].map(async ([signature, group]) => {
+          meter.observe(group.parentIds.length); // one statement per filter: the batch measured
           for (const id of group.parentIds) results.set(`${signature}|${id}`, []);
           for (const row of await fetch(group.parentIds, group.filter)) {
             results.get(`${signature}|${parentOf(row)}`)?.push(row);
@@ -50,13 +58,15 @@ export function filteredRelationLoader<F, T>(
       return keys.map((key) => results.get(`${JSON.stringify(key.filter)}|${key.parentId}`) ?? []);
     },
     { cacheKeyFn: (key) => `${JSON.stringify(key.filter)}|${key.parentId}` },
-  );
+  ));
 }
 
 /** A count per parent id in one grouped statement. */
 export function countLoader(fetch: (parentIds: readonly string[]) => Promise<{ parentId: string; count: number }[]>) {
-  return new DataLoader<string, number>(async (parentIds) => {
+  const meter = new BatchMeter();
+  return meter.attach(new DataLoader<string, number>(async (parentIds) => {
+    meter.observe(parentIds.length);
     const counts = new Map((await fetch(parentIds)).map((row) => [row.parentId, row.count]));
     return parentIds.map((id) => counts.get(id) ?? 0);
-  });
+  }));
 }

@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql';
 import type { Caller } from '../auth/caller';
 import { ErrorCode } from '../graphql/errors';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
+import { countingRejections, type RateLimitName } from './rate-limit-metrics';
 
 export interface RateWindow {
   limit: number;
@@ -16,6 +17,8 @@ export interface RateWindow {
 export interface UserRateLimitOptions {
   /** What is counted, in keys and messages ("lab uploads"). */
   action: string;
+  /** The limit's name in rate_limit_rejections_total, and the service counting it. */
+  metric: { limit: RateLimitName; service: string };
   windows: RateWindow[];
   redisUrl: string | undefined;
 }
@@ -26,7 +29,7 @@ export function userRateLimit(options: UserRateLimitOptions): (caller: Caller) =
   return async (caller) => {
     const who = caller.partnerId ?? caller.userId;
     if (!who) return; // anonymous callers cannot reach these actions (RBAC refuses them)
-    limiter ??= createRateLimiter(options.redisUrl);
+    limiter ??= countingRejections(createRateLimiter(options.redisUrl), options.metric.limit, options.metric.service);
     for (const window of options.windows) {
       const decision = await limiter.hit(`${options.action}:${window.per}:${who}`, window.limit, window.windowMs);
       if (!decision.allowed) {

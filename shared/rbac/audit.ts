@@ -6,6 +6,7 @@ import { GraphQLError } from 'graphql';
 import type { Caller } from '../auth/caller';
 import type { Prisma } from '../db/database';
 import type { Logger } from '../logger';
+import { counter, perService } from '../observability/service-metrics';
 import type { Action, Resource } from './matrix';
 
 export interface AuditEntry {
@@ -49,6 +50,9 @@ export class AuditTrail {
   }
 }
 
+/** Audit inserts that failed (each withheld a response): any is worth a page (deploy/observability/alerts.yml). */
+const auditWriteFailures = perService((registry) => counter(registry, 'audit_write_failures_total', 'Audit-trail inserts that failed; each one withheld its response'));
+
 interface AuditedContext {
   audit: AuditTrail;
   prisma: Prisma;
@@ -70,6 +74,7 @@ export function auditPlugin<C extends AuditedContext>(): ApolloServerPlugin<C> {
           try {
             await contextValue.audit.flush(contextValue.prisma, contextValue);
           } catch (error) {
+            auditWriteFailures(contextValue.service).inc();
             contextValue.log.error({ err: error }, 'audit write failed: withholding the response');
             if (response.body.kind === 'single') {
               response.body.singleResult = {

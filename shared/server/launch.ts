@@ -19,12 +19,14 @@ import { SUPERGRAPH_FILE } from '../../gateway/compose';
 import { startGateway } from '../../gateway/server';
 import { corsOrigins } from '../../gateway/cors';
 import { createRateLimiter } from '../limits/rate-limit';
+import { countingRejections } from '../limits/rate-limit-metrics';
 import { gatewaySigningKey, gatewayVerificationKeys } from '../trust/keys';
 import { createGatewayVerifier } from './verify-gateway';
 
 /** The playground's token lives a working day, or as long as tokens may (AUTH_MAX_TOKEN_LIFETIME_SECONDS) if that is shorter. */
 export const PLAYGROUND_TOKEN_TTL_SECONDS = 8 * 3_600;
 const playgroundTokenTtl = (config: Config) => `${Math.min(PLAYGROUND_TOKEN_TTL_SECONDS, config.tokens.maxLifetimeSeconds)}s`;
+import { databaseCheck, redisCheck, type ReadinessCheck } from './readiness';
 
 export type ServiceName = SubgraphName | 'gateway';
 export const ALL_SERVICES: ServiceName[] = [...SERVICE_NAMES, 'gateway'];
@@ -49,11 +51,15 @@ export async function launch(config: Config, services: ServiceName[], options: L
   // One limiter per process for the subgraphs' limits (partner token requests), in Redis when set.
   const limiter = createRateLimiter(config.redisUrl);
   const stopBackground: (() => Promise<void>)[] = [];
+  const redisProbe = config.redisUrl ? redisCheck(config.redisUrl) : undefined;
+  // The process-wide series (CPU, memory, SQL) are served by one endpoint: the gateway's, else the first subgraph's.
+  const processMetricsBy: ServiceName = services.includes('gateway') ? 'gateway' : services[0];
   const stop = async () => {
     for (const stopOne of stopBackground.reverse()) await stopOne().catch((error) => log.error({ err: error }, 'stopping background work'));
     for (const server of [...servers].reverse()) await server.stop().catch((error) => log.error({ err: error }, `stopping ${server.name}`));
     await pubsub.close();
     await limiter.close();
+    await redisProbe?.close();
     await db?.close().catch((error) => log.error({ err: error }, 'closing the database'));
   };
   try {
@@ -72,6 +78,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
     }
     const auth = await setUpAuth(config);
     if (db) {
+      const database = db;
+      const readinessChecks: ReadinessCheck[] = [databaseCheck((sql) => database.sql.query(sql)), ...(redisProbe ? [redisProbe] : [])];
       const resolveCaller = createIdentityResolver({ verify: auth.verify, prisma: db.prisma, roleClaim: auth.roleClaim });
       const gatewayVerifier = createGatewayVerifier({ jwks: await gatewayVerificationKeys(config), clockSkewSeconds: config.tokens.clockSkewSeconds });
       for (const name of subgraphs) {
@@ -91,7 +99,9 @@ export async function launch(config: Config, services: ServiceName[], options: L
           jsonBodyLimitBytes: config.jsonBodyLimitBytes,
           limits: config.limits,
           gatewayVerifier,
-          limiter,
+          limiter: countingRejections(limiter, 'token_requests', name),
+          readinessChecks,
+          processMetrics: name === processMetricsBy,
         });
         servers.push(server);
         serviceLogger(name).info(`subgraph ${name} listening on ${server.url}/graphql`);
@@ -126,6 +136,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           },
           // The playground opens signed in as the first seeded patient (dev issuer only).
           devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: playgroundTokenTtl(config), audience: ownAudience(config.tokens.audience) }) : undefined,
+          processMetrics: processMetricsBy === 'gateway',
         }),
       );
     }

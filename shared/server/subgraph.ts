@@ -1,5 +1,5 @@
 // Boots one subgraph: its SDL and resolvers become a federated schema behind Apollo Server
-// on Express, with the shared context, error policy, /healthz and graceful stop.
+// on Express, with the shared context, error policy, /healthz, /readyz, /metrics and graceful stop.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -31,6 +31,10 @@ import { createRateLimiter, type RateLimiter } from '../limits/rate-limit';
 import { unauthenticated } from '../auth/verify';
 import type { ForwardedRequest } from '../trust/envelope';
 import { forwardedRequestOf, signedRequests, type GatewayVerifier } from './verify-gateway';
+import { nameLoaders } from '../graphql/loader-metrics';
+import { metricsEndpoint } from '../observability/service-metrics';
+import { requestMetricsPlugin } from '../observability/request-metrics';
+import { databaseCheck, readinessEndpoint, type ReadinessCheck } from './readiness';
 
 export interface SubgraphModule<L = unknown> {
   name: SubgraphName;
@@ -83,6 +87,10 @@ export interface StartSubgraphOptions {
   gatewayVerifier: GatewayVerifier;
   /** Request limits (shared across replicas with Redis); default one in this process's memory. */
   limiter?: RateLimiter;
+  /** What /readyz checks (default: the database, through Prisma). */
+  readinessChecks?: ReadinessCheck[];
+  /** Serve the process-wide series (CPU, memory, SQL) at /metrics too: one endpoint per process does (default true). */
+  processMetrics?: boolean;
 }
 
 export async function startSubgraph<L>(module: SubgraphModule<L>, options: StartSubgraphOptions): Promise<RunningServer> {
@@ -98,19 +106,25 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
     formatError: formatErrorFor(log, options.exposeErrorDetails),
     ...limits.apollo,
     // Inline traces feed Apollo Studio, which we do not use: skip their cost.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), auditPlugin(), limits.plugin],
+    // Apollo runs willSendResponse hooks side by side: the metrics see the response as executed;
+    // one the audit then withholds is counted by audit_write_failures_total (shared/rbac/audit.ts).
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), auditPlugin(), limits.plugin, requestMetricsPlugin({ service: module.name })],
   });
   await server.start();
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: module.name });
   });
+  app.get('/readyz', readinessEndpoint({ checks: options.readinessChecks ?? [databaseCheck((sql) => options.prisma.$queryRawUnsafe(sql))] }));
+  app.get('/metrics', metricsEndpoint({ service: module.name, processMetrics: options.processMetrics ?? true }));
   const limiter = options.limiter ?? createRateLimiter(undefined);
   // One context shape for HTTP requests and websocket operations; who asked is what the gateway signed.
   const contextFor = async (meta: { authorization: string | null; forwarded: ForwardedRequest; signal?: AbortSignal }) => {
     const { forwarded } = meta;
     const caller = await options.resolveCaller(meta.authorization);
     if ((caller.partnerId ?? null) !== forwarded.partnerId) throw unauthenticated('The token is not the one the gateway signed for');
+    // Made on first use: most requests log nothing, and a child logger costs its redaction set-up.
+    let requestLog: Logger | undefined;
     return {
       service: module.name,
       requestId: forwarded.requestId,
@@ -118,10 +132,12 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
       operationName: forwarded.operationName,
       clientIp: forwarded.clientIp,
       deadline: forwarded.deadline,
-      log: log.child({ requestId: forwarded.requestId }),
+      get log() {
+        return (requestLog ??= log.child({ requestId: forwarded.requestId }));
+      },
       prisma: options.prisma,
       pubsub: options.pubsub,
-      loaders: module.createLoaders(options.prisma),
+      loaders: nameLoaders(module.name, module.createLoaders(options.prisma)),
       caller,
       audit: new AuditTrail(),
       limiter,

@@ -10,7 +10,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import client from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger';
-import { registry } from '../metrics';
+import { perService } from '../observability/service-metrics';
 import { formatErrorFor } from './format-error';
 import type { ForwardedRequest } from '../trust/envelope';
 import { socketSignature, type GatewayVerifier } from './verify-gateway';
@@ -18,18 +18,11 @@ import { socketSignature, type GatewayVerifier } from './verify-gateway';
 /** Close codes of a socket opened without (4401) or with a bad (4403) gateway signature. */
 export const CLOSE_NOT_FROM_GATEWAY = 4401;
 
-const connections = new client.Gauge({
-  name: 'subgraph_ws_connections',
-  help: 'Open graphql-ws connections to a subgraph',
-  labelNames: ['service'],
-  registers: [registry],
-});
-const activeSubscriptions = new client.Gauge({
-  name: 'subgraph_ws_active_subscriptions',
-  help: 'Subscriptions a subgraph is serving',
-  labelNames: ['service'],
-  registers: [registry],
-});
+// Each subgraph's own series (served at its /metrics), labelled with its name.
+const socketMetrics = perService((registry) => ({
+  connections: new client.Gauge({ name: 'subgraph_ws_connections', help: 'Open graphql-ws connections to a subgraph', registers: [registry] }),
+  activeSubscriptions: new client.Gauge({ name: 'subgraph_ws_active_subscriptions', help: 'Subscriptions a subgraph is serving', registers: [registry] }),
+}));
 
 export interface ServeSubscriptionsOptions<C> {
   httpServer: http.Server;
@@ -47,6 +40,7 @@ export interface ServeSubscriptionsOptions<C> {
 /** Returns a function that closes every socket (as a crash would) and the server. */
 export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): () => Promise<void> {
   const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: options.maxPayloadBytes });
+  const { connections, activeSubscriptions } = socketMetrics(options.service);
   const formatError = formatErrorFor(options.log, options.exposeErrorDetails);
   const disposable = useServer(
     {
@@ -80,18 +74,18 @@ export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): ()
           return false;
         }
         if (signature === 'invalid') return false; // graphql-ws closes with 4403 Forbidden
-        connections.inc({ service: options.service });
+        connections.inc();
         return true;
       },
       // Only acknowledged sockets were counted (a refused one never was).
       onDisconnect: () => {
-        connections.dec({ service: options.service });
+        connections.dec();
       },
       onSubscribe: () => {
-        activeSubscriptions.inc({ service: options.service });
+        activeSubscriptions.inc();
       },
       onComplete: () => {
-        activeSubscriptions.dec({ service: options.service });
+        activeSubscriptions.dec();
       },
       onNext: (_ctx, _id, _payload, _args, result) => maskErrors(result as ExecutionResult, formatError),
       onError: (_ctx, _id, _payload, errors) =>

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Prisma } from '../../shared/db/database';
 import { isUuid } from '../../shared/graphql/errors';
+import { BatchMeter } from '../../shared/graphql/loader-metrics';
 import { entityLoader, relationLoader } from '../../shared/graphql/loaders';
 
 /** Orders shared by the root lists and the relations that show the same rows. */
@@ -21,14 +22,16 @@ function uuids(ids: readonly string[]): string[] {
  * one `hasSome` statement for every parent asked in the tick, grouped here.
  */
 function arrayRelationLoader<T>(fetch: (parentIds: string[]) => Promise<T[]>, parentsOf: (row: T) => readonly string[]) {
-  return new DataLoader<string, T[]>(async (parentIds) => {
+  const meter = new BatchMeter();
+  return meter.attach(new DataLoader<string, T[]>(async (parentIds) => {
+    meter.observe(parentIds.length);
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
     const valid = uuids(parentIds);
     if (valid.length) {
       for (const row of await fetch(valid)) for (const parent of parentsOf(row)) groups.get(parent)?.push(row);
     }
     return parentIds.map((id) => groups.get(id) ?? []);
-  });
+  }));
 }
 
 // Loaders return drafts too: whether a draft may be shown is the resolver's decision.

@@ -22,7 +22,7 @@ let turnLimit: ReturnType<typeof userRateLimit> | undefined;
 /** Model turns one user may start per minute (LUNA_TURNS_PER_MINUTE; Redis with REDIS_URL). */
 function turnRateLimit(): ReturnType<typeof userRateLimit> {
   const { limits, redisUrl } = processConfig();
-  turnLimit ??= userRateLimit({ action: 'Luna turns', redisUrl, windows: [{ limit: limits.lunaTurnsPerMinute, windowMs: 60_000, per: 'minute' }] });
+  turnLimit ??= userRateLimit({ action: 'Luna turns', metric: { limit: 'luna_turns', service: 'luna' }, redisUrl, windows: [{ limit: limits.lunaTurnsPerMinute, windowMs: 60_000, per: 'minute' }] });
   return turnLimit;
 }
 /** Luna does not own patient data: a Patient here is its id. */

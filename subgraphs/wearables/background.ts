@@ -1,14 +1,16 @@
 // The wearables subgraph's work outside requests, started once per process after the servers
 // listen: the token keyring (a missing key in production stops the start here), the vendor
 // simulators of every provider not configured for its real vendor, and the sync queue's
-// workers with the daily 03:00 UTC schedule.
+// workers with the daily 03:00 UTC schedule (unless WEARABLES_SYNC_WORKERS=false: then this
+// process only queues jobs, for a worker Deployment to run).
 import { startCareAlertRaising } from '../../shared/domain/care-alerts';
 import type { BackgroundRuntime } from '../../shared/server/subgraph';
 import { loadWearablesConfig } from './config';
 import { installServices } from './services';
 import { startSimulators } from './simulators';
 import { syncConnection, RetryableSyncError, type SyncDeps } from './sync/pipeline';
-import { startSyncQueue, type SyncQueue } from './sync/queue';
+import { measureSyncJob, providerOfQueue, watchQueueDepth } from './sync/metrics';
+import { startSyncQueue, type QueueHandlers, type SyncQueue } from './sync/queue';
 import { requestDailySync } from './sync/request';
 import { loadTokenKeyring } from './tokens/keyring';
 
@@ -24,30 +26,28 @@ export async function startWearablesBackground(runtime: BackgroundRuntime): Prom
   });
   const deps: SyncDeps = { prisma, pubsub: runtime.pubsub, config, keyring, log };
   let queue: SyncQueue;
+  const handlers: QueueHandlers = {
+    async sync(job) {
+      const outcome = await measureSyncJob(providerOfQueue(job.name) ?? job.name, () => syncConnection(deps, job.data.connectionId, job.id));
+      // The connection already shows the failure; throwing hands a temporary one back to the queue to retry.
+      if (outcome.status === 'failed' && outcome.retryable) throw new RetryableSyncError(outcome.error);
+    },
+    async daily() {
+      const queued = await requestDailySync(prisma, queue, config.rawPayloadRetentionDays);
+      log.info({ queued }, 'daily wearable sync queued');
+    },
+  };
   try {
-    queue = await startSyncQueue({
-      db: runtime.db,
-      config,
-      log,
-      handlers: {
-        async sync(job) {
-          const outcome = await syncConnection(deps, job.data.connectionId, job.id);
-          // The connection already shows the failure; throwing hands a temporary one back to the queue to retry.
-          if (outcome.status === 'failed' && outcome.retryable) throw new RetryableSyncError(outcome.error);
-        },
-        async daily() {
-          const queued = await requestDailySync(prisma, queue, config.rawPayloadRetentionDays);
-          log.info({ queued }, 'daily wearable sync queued');
-        },
-      },
-    });
+    queue = await startSyncQueue({ db: runtime.db, config, log, handlers: runtime.config.deployment.wearablesSyncWorkers ? handlers : undefined });
   } catch (error) {
     await stopSimulators();
     await stopRaising();
     throw error;
   }
   installServices({ config, keyring, queue });
+  const unwatch = watchQueueDepth(queue);
   return async () => {
+    unwatch();
     installServices(null);
     await queue.stop();
     await stopSimulators();

@@ -12,6 +12,16 @@ export const gatewayUrl = () => {
   return url;
 };
 
+/** The test stack's subgraphs, in port order (TEST_PORT_BASE + 1…6, as shared/config's SERVICE_NAMES). */
+const STACK_SUBGRAPHS = ['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'];
+
+/** A subgraph of the test stack, by name: its base URL (each serves its own /metrics, /healthz, /readyz). */
+export const stackSubgraphBase = (name: string) => {
+  const index = STACK_SUBGRAPHS.indexOf(name);
+  if (index < 0) throw new Error(`no subgraph ${name}`);
+  return `http://127.0.0.1:${Number(process.env.TEST_PORT_BASE) + index + 1}`;
+};
+
 export interface GqlOptions {
   url?: string;
   headers?: Record<string, string>;

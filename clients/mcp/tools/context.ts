@@ -5,6 +5,7 @@ import type { GatewayClient } from '../graph';
 import type { Logger } from '../log';
 import { GraphError } from '../graph';
 import { toolError } from '../results';
+import { toolCallTimer } from '../metrics';
 
 export interface ToolContext {
   graph: GatewayClient;
@@ -16,12 +17,15 @@ export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint:
 
 export async function runTool(ctx: ToolContext, tool: string, work: () => Promise<CallToolResult>): Promise<CallToolResult> {
   const started = Date.now();
+  const finished = toolCallTimer(tool);
   try {
     const result = await work();
+    finished();
     ctx.log.info({ tool, outcome: 'ok', ms: Date.now() - started }, 'tool call');
     return result;
   } catch (error) {
     const code = error instanceof GraphError ? error.code : 'INTERNAL_SERVER_ERROR';
+    finished(code);
     if (error instanceof GraphError) ctx.log.info({ tool, outcome: code, ms: Date.now() - started }, 'tool call');
     else ctx.log.error({ tool, outcome: code, err: error }, 'tool failed');
     return toolError(error);

@@ -6,9 +6,12 @@ import http from 'node:http';
 import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { NextFunction, Request, Response } from 'express';
+import { metricsEndpoint } from '../../../shared/observability/service-metrics';
 import { listen, type RunningServer } from '../../../shared/server/listen';
+import { httpCheck, readinessEndpoint } from '../../../shared/server/readiness';
 import { MCP_PATH, type McpConfig } from '../config';
 import type { Logger } from '../log';
+import { countHttpRequests, SERVICE } from '../metrics';
 import { createLoopMcpServer } from '../server';
 
 const jsonRpcError = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
@@ -39,7 +42,10 @@ export function createMcpHttpApp(config: Pick<McpConfig, 'gatewayUrl' | 'gateway
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.use(MCP_PATH, requireBearer);
+  // Ready while the gateway (every tool's one dependency) answers its liveness probe.
+  app.get('/readyz', readinessEndpoint({ checks: [httpCheck('gateway', new URL('/healthz', config.gatewayUrl).href)] }));
+  app.get('/metrics', metricsEndpoint({ service: SERVICE, processMetrics: true }));
+  app.use(MCP_PATH, countHttpRequests(), requireBearer);
   app.post(MCP_PATH, async (req, res) => {
     const server = createLoopMcpServer({ ...config, token: res.locals.token as string, log });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });

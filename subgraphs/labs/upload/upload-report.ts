@@ -30,6 +30,7 @@ function uploadRateLimit(): ReturnType<typeof userRateLimit> {
   const { uploads, redisUrl } = processConfig();
   rateLimit ??= userRateLimit({
     action: 'lab report uploads',
+    metric: { limit: 'lab_uploads', service: 'labs' },
     redisUrl,
     windows: [
       { limit: uploads.perMinute, windowMs: 60_000, per: 'minute' },

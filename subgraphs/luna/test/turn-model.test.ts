@@ -7,10 +7,13 @@ import { seededPatientId, seededUserId } from '../../../prisma/seed/identities';
 import { reply, startAnthropicServer, type AnthropicTestServer, type RecordedRequest } from '../../../test/support/anthropic-server';
 import { gql } from '../../../test/support/graphql';
 import { startStack, type Stack } from '../../../test/support/stack';
+import { parseSamples, total } from '../../../test/support/metrics';
 import { wsClient } from '../../../test/support/ws';
 import { CONVERSATION, followTurn, send, storedReply, textOf, typesOf, type LunaEvent } from './turns';
 
-const PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 4400) + 200;
+// A second stack beside the test stack, within the run's own range of ports. (+200 from a base of
+// 5800 was 6000: a port fetch() refuses to connect to, as X11's, so the stack never "answered".)
+const PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 4400) + 50;
 const OTHER = seededPatientId(2);
 
 let server: AnthropicTestServer;
@@ -159,6 +162,29 @@ describe('a Luna turn with Claude (a local Messages API server)', () => {
     expect(end.message.content).toMatch(/^Here is what I found about your protocols\./);
     const read = (await gql(CONVERSATION, { id: end.conversationId }, { url, headers: customer })).data!.conversation;
     expect(JSON.parse(read.clinicalInteractions[0].detail)).toMatchObject({ refusedToolCalls: 3, model: 'claude-test' });
+  });
+
+  it("measures each turn at the luna subgraph's /metrics: outcome, and the tokens the model reported", async () => {
+    const lunaMetrics = async () => parseSamples(await (await fetch(`http://127.0.0.1:${PORT_BASE + 6}/metrics`)).text());
+    const before = await lunaMetrics();
+    server.route('[m-usage]', (_request, n) => (n === 0 ? reply.tools([{ name: 'getProtocols', input: {} }]) : reply.text('You have protocols on file.')));
+    const { end } = await turn('What are my protocols? [m-usage]');
+    expect(end.__typename).toBe('LunaTurnDone');
+    await turn('I want to kill myself [m-usage-emergency]');
+    const after = await lunaMetrics();
+    const delta = (name: string, labels: Record<string, string>) => total(after, name, labels) - total(before, name, labels);
+
+    expect(delta('luna_turns_total', { service: 'luna', model: 'claude-test', outcome: 'complete' })).toBe(1);
+    expect(delta('luna_turns_total', { model: 'none', outcome: 'emergency' })).toBe(1);
+    // Two model steps (tool call, answer): the input tokens the server reported for each, 12 output tokens each.
+    const requests = server.requestsFor('[m-usage]');
+    expect(requests).toHaveLength(2);
+    const input = requests.reduce((sum, request) => sum + Math.ceil(JSON.stringify(request.body.messages).length / 4), 0);
+    expect(delta('luna_turn_tokens_sum', { model: 'claude-test', direction: 'input' })).toBe(input);
+    expect(delta('luna_turn_tokens_sum', { model: 'claude-test', direction: 'output' })).toBe(24);
+    expect(delta('luna_turn_tokens_count', { model: 'claude-test', direction: 'output' })).toBe(1);
+    // claude-test has no price: its turns are measured without a cost.
+    expect(total(after, 'luna_turn_cost_usd_count', { model: 'claude-test' })).toBe(0);
   });
 
   it('never sends an emergency to the model server', async () => {

@@ -26,6 +26,7 @@ import { TurnEvents } from './events';
 import { describeFailure, failureNote } from './failure';
 import { modelStep } from './step';
 import { finishTurn, messageJson, type ClinicalInteractionRecord } from './store';
+import { TurnUsage } from './usage';
 
 export interface TurnRequest {
   /** The reply's id (its PENDING placeholder): the turn's id in events and the audit trail. */
@@ -119,6 +120,7 @@ export async function runTurn(request: TurnRequest, deps: TurnDeps, signal: Abor
   let guard: AnswerGuard | null = null;
   // Before anything reaches a model.
   const emergency = detectEmergency(request.text);
+  const usage = new TurnUsage(emergency ? 'none' : deps.model.name);
   await events.emit({ __typename: 'LunaTurnStarted', messageId: request.userMessageId, model: emergency ? 'none' : deps.model.name });
 
   const end = async (status: 'COMPLETE' | 'FAILED', content: string, interaction: ClinicalInteractionRecord | null, alert: CareAlertRequest | null = null) => {
@@ -140,6 +142,7 @@ export async function runTurn(request: TurnRequest, deps: TurnDeps, signal: Abor
     });
     if (emergency) {
       const message = await answerEmergency(emergency, await within(summary, EMERGENCY_SUMMARY_WAIT_MS));
+      usage.outcome = 'emergency';
       return void (await events.emit({ __typename: 'LunaTurnDone', message }));
     }
     guardrails.push({ check: 'emergency', action: 'passed', detail: null });
@@ -175,6 +178,7 @@ export async function runTurn(request: TurnRequest, deps: TurnDeps, signal: Abor
         log,
         onAttempt: () => attempts++,
       });
+      usage.add(step);
       // Past the limit the model must answer: whatever it still asks for is not run.
       if (!step.toolUses.length || !toolsAllowed) {
         refused += toolsAllowed ? 0 : step.toolUses.length;
@@ -202,6 +206,7 @@ export async function runTurn(request: TurnRequest, deps: TurnDeps, signal: Abor
     }
     guardrails.push(...guard.outcomes());
     const message = await end('COMPLETE', content, interactionOf(guard, deps.model.name, refused));
+    usage.outcome = 'complete';
     await events.emit({ __typename: 'LunaTurnDone', message });
   } catch (error) {
     const failure = describeFailure(error, signal);
@@ -214,6 +219,8 @@ export async function runTurn(request: TurnRequest, deps: TurnDeps, signal: Abor
     } catch (storeError) {
       log.error({ err: storeError }, 'Luna: could not store the failed turn');
     }
+  } finally {
+    usage.record(log);
   }
 
   async function callTool(use: { id: string; name: string; input: Record<string, unknown> }): Promise<ContentBlock> {

@@ -12,6 +12,9 @@ export interface StepResult {
   text: string;
   toolUses: { id: string; name: string; input: Record<string, unknown> }[];
   stopReason: StopReason;
+  /** Usage as the model reported it at the end of the stream (null: not reported). */
+  inputTokens: number | null;
+  outputTokens: number | null;
 }
 
 export interface StepInput {
@@ -40,7 +43,7 @@ export async function modelStep(input: StepInput): Promise<StepResult> {
       input.onAttempt();
       // A retried attempt starts over: drop what the failed one left unchecked in the guard.
       input.guard.discardPending();
-      const result: StepResult = { text: '', toolUses: [], stopReason: 'other' };
+      const result: StepResult = { text: '', toolUses: [], stopReason: 'other', inputTokens: null, outputTokens: null };
       for await (const event of input.model.stream({
         system: input.system,
         messages: input.messages,
@@ -53,7 +56,7 @@ export async function modelStep(input: StepInput): Promise<StepResult> {
           result.text += event.text;
           await release(input.guard.push(event.text));
         } else if (event.type === 'tool_use') result.toolUses.push({ id: event.id, name: event.name, input: event.input });
-        else result.stopReason = event.reason;
+        else Object.assign(result, { stopReason: event.reason, inputTokens: event.inputTokens, outputTokens: event.outputTokens });
       }
       await release(input.guard.flush());
       return result;

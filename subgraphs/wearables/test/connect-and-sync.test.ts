@@ -4,7 +4,8 @@
 // connections syncing on demand, CGM readings, and a subscriber seeing a sync's readings live.
 import { randomBytes } from 'node:crypto';
 import { authHeaders, seededPatientId } from '../../../test/support/auth';
-import { codes, expectBadInput, gatewayUrl, gql } from '../../../test/support/graphql';
+import { codes, expectBadInput, gatewayUrl, gql, stackSubgraphBase } from '../../../test/support/graphql';
+import { metricTotal } from '../../../test/support/metrics';
 import { collect, eventually, metric, wsClient } from '../../../test/support/ws';
 import { accountRequests, approveAt, controlAccount, stackSimulator, uniqueLogin } from './support/simulators';
 
@@ -68,7 +69,7 @@ describe('connecting a wearable', () => {
     const index = fresh[0];
     const patientId = seededPatientId(index);
     const customer = await authHeaders('customer', { patientIndex: index });
-    const active = () => metric(gatewayUrl(), 'subgraph_ws_active_subscriptions', 'service="wearables"');
+    const active = () => metric(stackSubgraphBase('wearables'), 'subgraph_ws_active_subscriptions', 'service="wearables"');
     const before = await active();
     const client = wsClient(customer.authorization);
     const stream = collect(client, READINGS, { p: patientId });
@@ -144,6 +145,8 @@ describe('syncing', () => {
       return { recordId: `${login}-${i}`, systemTime: at.toISOString().slice(0, 19), value: 90 + i * 10, trend: i % 2 ? 'fortyFiveUp' : 'flat', unit: 'mg/dL' };
     });
     await controlAccount(stackSimulator('DEXCOM'), login, { fixtures: { '/v3/users/self/egvs': records } });
+    const succeeded = () => metricTotal(stackSubgraphBase('wearables'), 'wearables_sync_jobs_total', { provider: 'DEXCOM', outcome: 'succeeded' });
+    const succeededBefore = await succeeded();
     const connection = await connect('DEXCOM', login, admin, patientId);
     const first = await finished(patientId, 'DEXCOM', connection.syncJobId);
     expect(first).toMatchObject({ syncStatus: 'SUCCEEDED', syncReadingsAdded: records.length });
@@ -157,6 +160,7 @@ describe('syncing', () => {
     const refetched = (await accountRequests(stackSimulator('DEXCOM'), login)).slice(requestsBefore);
     expect(refetched.filter((r) => r.path.includes('/egvs') && r.status === 200).length).toBeGreaterThan(0);
     expect((await connections(patientId)).wearableReadings.totalCount).toBe(records.length);
+    await eventually(async () => (await succeeded()) >= succeededBefore + 2, 5_000, 'both syncs to be counted');
 
     const cgm = (
       await must(
@@ -188,7 +192,9 @@ describe('syncing', () => {
     expect(rejected).toBeGreaterThanOrEqual(0);
     expect(during[rejected + 1]).toMatchObject({ path: during[rejected].path, status: 200 });
 
-    // WHOOP down for good (every request a 503): it fails on its own, OURA syncs.
+    // WHOOP down for good (every request a 503): it fails on its own (handed back to the queue to retry), OURA syncs.
+    const retrying = () => metricTotal(stackSubgraphBase('wearables'), 'wearables_sync_jobs_total', { provider: 'WHOOP', outcome: 'failed_retryable' });
+    const retryingBefore = await retrying();
     await controlAccount(stackSimulator('WHOOP'), whoopLogin, { faults: [{ kind: 'server_error', times: 'always' }] });
     try {
       jobs = (await must(SYNC, { p: patientId })).syncWearables;
@@ -199,6 +205,7 @@ describe('syncing', () => {
       expect(failed).toMatchObject({ status: 'ERROR', syncStatus: 'FAILED', lastError: expect.stringContaining('WHOOP answered 503') });
       expect(ok).toMatchObject({ status: 'CONNECTED', syncStatus: 'SUCCEEDED', lastError: null });
       expect(Date.parse(ok.lastSyncedAt)).toBeGreaterThan(Date.parse(limited.lastSyncedAt));
+      await eventually(async () => (await retrying()) >= retryingBefore + 1, 5_000, 'the failure to be counted');
     } finally {
       await controlAccount(stackSimulator('WHOOP'), whoopLogin, { reset: true });
     }

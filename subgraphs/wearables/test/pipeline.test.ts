@@ -4,13 +4,19 @@
 // daily schedule. The graph behaviours are in connect-and-sync.test.ts, through the gateway.
 import { randomUUID } from 'node:crypto';
 import { seededPatientId } from '../../../prisma/seed/identities';
+import { loadConfig } from '../../../shared/config';
+import { serviceRegistry } from '../../../shared/observability/service-metrics';
+import { parseSamples, total } from '../../../test/support/metrics';
 import { eventually } from '../../../test/support/ws';
+import { startWearablesBackground } from '../background';
+import { PROVIDERS } from '../config';
 import { completeConnection, startConnection } from '../connect';
+import { syncQueue } from '../services';
 import { syncConnection } from '../sync/pipeline';
 import { DAILY_QUEUE, startSyncQueue } from '../sync/queue';
 import { requestDailySync, requestSync } from '../sync/request';
 import { tokenBinding } from '../tokens/keyring';
-import { startHarness, type Harness } from './support/harness';
+import { newKey, startHarness, type Harness } from './support/harness';
 import { accountRequests, approveAt, controlAccount, uniqueLogin } from './support/simulators';
 
 const [P1, P2, P3] = [1, 2, 3].map(seededPatientId);
@@ -25,6 +31,15 @@ afterAll(async () => {
 });
 
 const connectionRow = (id: string) => h.prisma.wearableConnection.findUniqueOrThrow({ where: { id } });
+
+/** A process's queue with workers that run the real sync (no daily fan-out). */
+const startSyncWorker = () =>
+  startSyncQueue({
+    db: h.db,
+    config: h.config,
+    log: h.log,
+    handlers: { sync: async (job) => void (await syncConnection(h.syncDeps(), job.data.connectionId, job.id)), daily: async () => {} },
+  });
 
 describe('vendor tokens at rest', () => {
   it('are sealed (AES-256-GCM) under the current key id and bound to their connection: never plaintext', async () => {
@@ -150,18 +165,38 @@ describe('the sync queue', () => {
     await sender.stop();
     expect(await connectionRow(connection.id)).toMatchObject({ syncStatus: 'QUEUED', syncJobId: jobId });
 
-    const worker = await startSyncQueue({
-      db: h.db,
-      config: h.config,
-      log: h.log,
-      handlers: { sync: async (job) => void (await syncConnection(h.syncDeps(), job.data.connectionId, job.id)), daily: async () => {} },
-    });
+    const worker = await startSyncWorker();
     try {
       await eventually(async () => (await connectionRow(connection.id)).syncStatus === 'SUCCEEDED', 30_000, 'the queued sync to run');
       const row = await connectionRow(connection.id);
       expect(row.syncJobId).toBe(jobId);
       expect(row.syncReadingsAdded).toBeGreaterThan(0);
       expect(row.lastSyncedAt).not.toBeNull();
+    } finally {
+      await worker.stop();
+    }
+  }, 60_000);
+
+  it('runs no sync in a process started with WEARABLES_SYNC_WORKERS=false: it queues, reports the job waiting, and a worker process runs it', async () => {
+    const connection = await h.connect(P1, 'GARMIN', uniqueLogin('api-only'));
+    // Every vendor "configured", so this process starts no simulators of its own.
+    const env = { NODE_ENV: 'test', WEARABLES_SYNC_WORKERS: 'false', WEARABLE_TOKEN_KEYS: newKey('k9'), ...Object.fromEntries(PROVIDERS.map((provider) => [`${provider}_CLIENT_ID`, 'configured'])) };
+    const stop = await startWearablesBackground({ prisma: h.prisma, db: h.db, pubsub: h.pubsub, config: loadConfig(env), log: h.log });
+    let jobId: string;
+    try {
+      jobId = await requestSync(h.prisma, syncQueue(), connection, 'on-demand');
+      await new Promise((resolve) => setTimeout(resolve, 3_000)); // longer than a worker's poll (2 s)
+      expect(await connectionRow(connection.id)).toMatchObject({ syncStatus: 'QUEUED', syncJobId: jobId });
+      const samples = parseSamples(await serviceRegistry('wearables').metrics());
+      expect(total(samples, 'wearables_sync_queue_jobs', { queue: 'wearables-sync-garmin', state: 'queued' })).toBe(1);
+      expect(total(samples, 'wearables_sync_queue_jobs', { queue: 'wearables-sync-garmin', state: 'active' })).toBe(0);
+    } finally {
+      await stop();
+    }
+    const worker = await startSyncWorker();
+    try {
+      await eventually(async () => (await connectionRow(connection.id)).syncStatus === 'SUCCEEDED', 30_000, 'a worker to run the queued sync');
+      expect((await connectionRow(connection.id)).syncJobId).toBe(jobId);
     } finally {
       await worker.stop();
     }

@@ -1,0 +1,48 @@
+// The `operation` label of request metrics. Operation names are chosen by clients, so a label
+// taken from them as sent could grow without bound (one series per invented name): only names
+// the platform knows become labels, everything else is "other".
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../config';
+
+/** A named operation the platform does not know. */
+export const OTHER_OPERATION = 'other';
+/** An operation without a name. */
+export const ANONYMOUS_OPERATION = 'anonymous';
+
+/** The persisted-operation manifest: every operation of the SDK and the web app (clients/operations). */
+const MANIFEST_FILE = path.join(projectRoot, 'schema/persisted-operations.json');
+
+/**
+ * First-party operations that are not in the manifest: Luna's tools (subgraphs/luna/tools) and
+ * the MCP server's tools (clients/mcp) call the graph with these names. A test keeps the list
+ * complete (test/metrics-operations.test.ts).
+ */
+export const INTERNAL_OPERATION_NAMES = [
+  'LunaPatientProfile',
+  'LunaLabResults',
+  'LunaProtocols',
+  'LunaWearableInsights',
+  'LunaSearchContent',
+  'McpPatientSummary',
+  'McpLabResults',
+  'McpBiomarkerHistory',
+  'McpProtocols',
+  'McpWearableInsights',
+  'McpSearchContent',
+  'McpBiomarkerCatalog',
+] as const;
+
+/** Names in the manifest plus the internal ones. */
+export function knownOperationNames(manifestFile = MANIFEST_FILE): Set<string> {
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { operations: Record<string, { name: string }> };
+  return new Set([...Object.values(manifest.operations).map((operation) => operation.name), ...INTERNAL_OPERATION_NAMES]);
+}
+
+let known: Set<string> | undefined;
+
+/** The label for an operation name: itself when known, else "other" ("anonymous" without a name). */
+export function operationLabel(name: string | null | undefined, names: ReadonlySet<string> = (known ??= knownOperationNames())): string {
+  if (!name) return ANONYMOUS_OPERATION;
+  return names.has(name) ? name : OTHER_OPERATION;
+}

@@ -1,0 +1,103 @@
+// Which /metrics endpoint serves which series. Each service (the gateway, a subgraph, the MCP
+// server) has its own prom-client registry, every series of it labelled `service="<name>"`;
+// the process's own series (CPU, memory, event loop, SQL on the process's database pool) stay
+// in the process registry (../metrics.ts) and are served by one endpoint per process: the
+// gateway's when the process runs it, else the first service's. So in the all-in-one process
+// (`npm start`) every endpoint serves its own series and no series is served twice; split
+// (`--service X`), each process serves its own.
+import type { RequestHandler } from 'express';
+import client, { type Registry } from 'prom-client';
+import { registry as processRegistry } from '../metrics';
+
+const registries = new Map<string, Registry>();
+/** Every family defined with perService(), so a test can list them all (registeredMetricNames). */
+const definitions: ((registry: Registry) => unknown)[] = [];
+
+/** The registry of one service's series (made on first use; the same one for the process's lifetime). */
+export function serviceRegistry(service: string): Registry {
+  let registry = registries.get(service);
+  if (!registry) {
+    registry = new client.Registry();
+    registry.setDefaultLabels({ service });
+    registries.set(service, registry);
+  }
+  return registry;
+}
+
+/**
+ * Metric families that each service has its own copy of: `define` registers them in the
+ * registry it is given. The returned function gives a service's copy, made once per service
+ * per process, so a subgraph started twice in one process (a restart in a test) never
+ * registers a name twice.
+ */
+export function perService<T>(define: (registry: Registry) => T): (service: string) => T {
+  definitions.push(define);
+  const made = new Map<string, T>();
+  return (service) => {
+    let metrics = made.get(service);
+    if (!metrics) {
+      metrics = define(serviceRegistry(service));
+      made.set(service, metrics);
+    }
+    return metrics;
+  };
+}
+
+/** A counter in `registry` (the name ends in `_total`). */
+export function counter(registry: Registry, name: string, help: string, labelNames: string[] = []): client.Counter {
+  return new client.Counter({ name, help, labelNames, registers: [registry] });
+}
+
+/** A histogram in `registry`, with its buckets (named in the module that measures). */
+export function histogram(registry: Registry, name: string, help: string, labelNames: string[], buckets: number[]): client.Histogram {
+  return new client.Histogram({ name, help, labelNames, buckets, registers: [registry] });
+}
+
+export interface MetricsEndpointOptions {
+  /** Whose series this endpoint serves. */
+  service: string;
+  /** Also serve the process-wide series (true for exactly one endpoint per process). */
+  processMetrics: boolean;
+}
+
+/** GET /metrics in Prometheus's text format. */
+export function metricsEndpoint(options: MetricsEndpointOptions): RequestHandler {
+  const own = serviceRegistry(options.service);
+  return async (_req, res) => {
+    // Two registries never share a family name (process-wide vs per service), so their texts concatenate into one valid exposition.
+    const parts = [await own.metrics()];
+    if (options.processMetrics) parts.push(await processRegistry.metrics());
+    res.type(processRegistry.contentType).send(parts.filter((part) => part.trim()).join('\n'));
+  };
+}
+
+/**
+ * Every series name the code can expose, with its label names: the process registry's families
+ * and every per-service family (defined once more in a scratch registry; these carry `service`),
+ * histograms with their `_bucket`/`_sum`/`_count` series. The dashboard and alert-rule test
+ * checks its queries against it.
+ */
+export async function registeredMetricNames(): Promise<Map<string, string[]>> {
+  const scratch = new client.Registry();
+  for (const define of definitions) define(scratch);
+  const names = new Map<string, string[]>();
+  const add = async (registry: Registry, defaultLabels: string[]) => {
+    // getMetricsAsArray() is typed as plain objects; they are the metric instances.
+    for (const metric of registry.getMetricsAsArray() as unknown as client.Metric[]) {
+      const { name, type, values } = await metric.get();
+      const labels = [...new Set([...defaultLabels, ...labelNamesOf(metric), ...values.flatMap((value) => Object.keys(value.labels))])].filter((label) => label !== 'le');
+      // The type is a string at run time ('histogram'…), whatever prom-client's typings say.
+      const kind = String(type);
+      const series = kind === 'histogram' ? ['_bucket', '_sum', '_count'] : kind === 'summary' ? ['', '_sum', '_count'] : [''];
+      for (const suffix of series) names.set(`${name}${suffix}`, suffix === '_bucket' ? [...labels, 'le'] : labels);
+    }
+  };
+  await add(processRegistry, []);
+  await add(scratch, ['service']);
+  return names;
+}
+
+function labelNamesOf(metric: unknown): string[] {
+  // prom-client keeps a family's declared label names here (not part of its typed API).
+  return ((metric as { labelNames?: string[] }).labelNames ?? []).slice();
+}
