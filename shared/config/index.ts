@@ -12,6 +12,7 @@ import {
   databaseSettings,
   DEFAULT_GATEWAY_PORT,
   careAlertSettings,
+  fhirExportSettings,
   fhirSettings,
   gatewaySettings,
   labsSettings,
@@ -76,6 +77,7 @@ export interface Config {
   luna: ValuesOf<typeof lunaSettings>;
   wearables: ValuesOf<typeof wearablesSettings> & { simulatorPortBase: number; vendors: Record<WearableVendor, VendorConfig> };
   fhir: ValuesOf<typeof fhirSettings>;
+  fhirExport: ValuesOf<typeof fhirExportSettings>;
   careAlerts: ValuesOf<typeof careAlertSettings>;
   mcp: ValuesOf<typeof mcpSettings> & { port: number };
   limits: ValuesOf<typeof limitsSettings>;
@@ -104,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const wearables = parseSection(wearablesSettings, env, problems);
   const vendors = Object.fromEntries(WEARABLE_VENDORS.map((vendor) => [vendor, parseSection(vendorSettings(vendor), env, problems)])) as Record<WearableVendor, VendorConfig>;
   const fhir = parseSection(fhirSettings, env, problems);
+  const fhirExport = parseSection(fhirExportSettings, env, problems);
   const careAlerts = parseSection(careAlertSettings, env, problems);
   if (careAlerts.webhookUrl && !careAlerts.webhookSecret) problems.push('CARE_ALERT_WEBHOOK_SECRET: required when CARE_ALERT_WEBHOOK_URL is set');
   if (careAlerts.webhookUrl?.startsWith('http:') && proc.env === 'production') problems.push('CARE_ALERT_WEBHOOK_URL: must be https in production (alerts carry health information)');
@@ -111,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const limits = parseSection(limitsSettings, env, problems);
   const cors = parseSection(corsSettings, env, problems);
   const uploads = parseSection(uploadSettings, env, problems);
+  // A file is one GraphQL answer (with JSON escaping): it must fit the response limit with room to spare.
+  if (fhirExport.fileMaxBytes > limits.maxResponseBytes / 2) problems.push(`FHIR_EXPORT_FILE_MAX_BYTES: at most half of RESPONSE_MAX_BYTES (${Math.floor(limits.maxResponseBytes / 2)})`);
   if (problems.length) throw new SettingsError(problems);
 
   const mode = proc.env as Config['env'];
@@ -153,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       vendors,
     },
     fhir,
+    fhirExport,
     careAlerts,
     mcp: { ...mcp, port: mcp.port ?? (base ?? DEFAULT_GATEWAY_PORT) + MCP_PORT_OFFSET },
     limits,
