@@ -4,6 +4,7 @@
 import type { Config } from '../config';
 import { DEV_ISSUER, devJwks } from './dev-issuer';
 import { PARTNER_ISSUER, partnerVerificationKeys } from './partner-issuer';
+import { DELEGATION_ISSUER, delegatedTokenVerifier } from './delegation';
 import { createTokenVerifier, unauthenticated, type TokenVerifier } from './verify';
 import { decodeJwt } from 'jose';
 
@@ -18,9 +19,15 @@ export async function setUpAuth(config: Config): Promise<AuthSetup> {
   const users = await userTokens(config);
   const partnerKeys = await partnerVerificationKeys(config);
   const verifyPartner = partnerKeys ? createTokenVerifier({ jwks: partnerKeys, issuer: PARTNER_ISSUER }) : undefined;
+  const verifyDelegated = partnerKeys ? delegatedTokenVerifier(partnerKeys) : undefined;
   // The unverified issuer only picks the key set; the chosen verifier checks the issuer again.
   const verify: TokenVerifier = async (token) => {
-    if (issuerOf(token) !== PARTNER_ISSUER) return users.verify(token);
+    const issuer = issuerOf(token);
+    if (issuer === DELEGATION_ISSUER) {
+      if (!verifyDelegated) throw unauthenticated('Delegated access is not enabled on this server');
+      return verifyDelegated(token);
+    }
+    if (issuer !== PARTNER_ISSUER) return users.verify(token);
     if (!verifyPartner) throw unauthenticated('Partner access is not enabled on this server');
     return verifyPartner(token);
   };
