@@ -5,21 +5,15 @@
 // per-patient limit holds while exports wait, and a waiting one can be cancelled; an export
 // running when the process stops (and one still queued) is run after the restart; an expired
 // export is gone, then deleted with its files.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
-import { seedDatabase } from '../prisma/seed';
 import { seededPatientId, seededUserId } from '../prisma/seed/identities';
 import { signDevToken } from '../shared/auth/dev-issuer';
 import { loadConfig } from '../shared/config';
-import { openDatabase } from '../shared/db/database';
-import { migrate } from '../shared/db/migrate';
 import { activeJobQueue } from '../shared/queue/jobs';
 import { ALL_SERVICES, launch, type Launched } from '../shared/server/launch';
 import { PURGE_QUEUE, RUN_QUEUE } from '../subgraphs/patient/fhir-export/store';
 import { expectOutcome, expectValidResource, fhirRequest, type FhirResponse } from './support/fhir';
-import { createFreshDatabase } from './support/stack';
+import { seededScratchPlace, type SeededPlace } from './support/database';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import { eventually } from './support/ws';
 
@@ -29,9 +23,7 @@ const FHIR = `${GATEWAY}/fhir/R4`;
 const OWN = seededPatientId(1);
 const OTHER = seededPatientId(2);
 
-let dataDir: string;
-let databaseUrl: string | undefined;
-let dropDatabase: (() => Promise<void>) | undefined;
+let place: SeededPlace;
 let stack: Launched | undefined;
 let proxy: TcpProxy;
 let customer: Record<string, string>;
@@ -45,7 +37,7 @@ async function start(): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...savedEnv,
     PORT_BASE: String(PORT_BASE),
-    DATA_DIR: dataDir,
+    DATA_DIR: place.dataDir,
     SEED: 'false',
     NODE_ENV: 'test',
     LOG_LEVEL: 'error',
@@ -58,7 +50,7 @@ async function start(): Promise<void> {
     CARE_ALERT_POLL_SECONDS: '0.5',
   };
   delete env.REDIS_URL; // events stay in this process: the test Redis carries the main stack's
-  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  if (place.databaseUrl) env.DATABASE_URL = place.databaseUrl;
   else delete env.DATABASE_URL;
   stack = await launch(loadConfig(env), ALL_SERVICES);
 }
@@ -111,28 +103,18 @@ async function everythingCount(patientId: string, headers: Record<string, string
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'loop-fhir-export-'));
-  if (process.env.DATABASE_URL) {
-    const fresh = await createFreshDatabase(process.env.DATABASE_URL);
-    databaseUrl = fresh.url;
-    dropDatabase = fresh.drop;
-  }
-  const db = await openDatabase({ databaseUrl, dataDir });
-  await migrate(db.sql);
-  await seedDatabase(db.prisma, { patients: 3 });
-  await db.close();
+  place = await seededScratchPlace('loop-fhir-export-', 3);
   proxy = await startTcpProxy({ host: '127.0.0.1', port: PORT_BASE });
   await start();
-  customer = { authorization: `Bearer ${await signDevToken(dataDir, { sub: seededUserId(1) })}` };
-  otherCustomer = { authorization: `Bearer ${await signDevToken(dataDir, { sub: seededUserId(2) })}` };
+  customer = { authorization: `Bearer ${await signDevToken(place.dataDir, { sub: seededUserId(1) })}` };
+  otherCustomer = { authorization: `Bearer ${await signDevToken(place.dataDir, { sub: seededUserId(2) })}` };
 }, 180_000);
 
 afterAll(async () => {
   await stop();
   process.env = savedEnv;
   await proxy?.close();
-  await dropDatabase?.();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await place?.dispose();
 });
 
 describe('an export whose run fails', () => {

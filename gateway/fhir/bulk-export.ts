@@ -78,6 +78,11 @@ export function bulkExportRoutes(router: Router, http: FhirHttp): void {
     if (!isId(id)) throw notFound(`${what} ${id} was not found`);
     return id;
   };
+  /** The export or file a status or file URL names (they take no parameters but _format and _pretty). */
+  const named = (req: Request, what: 'Export' | 'File') => {
+    readSearch(req.query, {}, `the ${what.toLowerCase()} URL`);
+    return idParam(req, what);
+  };
   const statusUrl = (req: Request, id: string) => `${http.base(req)}/$export-status/${id}`;
 
   router.get(
@@ -96,8 +101,7 @@ export function bulkExportRoutes(router: Router, http: FhirHttp): void {
   router.get(
     '/$export-status/:id',
     route(async (req, res, ctx) => {
-      readSearch(req.query, {}, '$export-status');
-      const { fhirExport } = await ctx.run(FhirExportStatusDocument, { id: idParam(req, 'Export') });
+      const { fhirExport } = await ctx.run(FhirExportStatusDocument, { id: named(req, 'Export') });
       if (!fhirExport) throw notFound(`Export ${req.params.id} was not found`);
       if (fhirExport.status === 'QUEUED' || fhirExport.status === 'RUNNING') {
         res.setHeader('X-Progress', progressOf(fhirExport));
@@ -114,8 +118,7 @@ export function bulkExportRoutes(router: Router, http: FhirHttp): void {
   router.delete(
     '/$export-status/:id',
     route(async (req, res, ctx) => {
-      readSearch(req.query, {}, '$export-status');
-      const id = idParam(req, 'Export');
+      const id = named(req, 'Export');
       await ctx.run(CancelFhirExportDocument, { id });
       http.send(req, res, 202, operationOutcome('information', 'informational', `Export ${id} was cancelled and its files deleted`));
     }),
@@ -124,8 +127,7 @@ export function bulkExportRoutes(router: Router, http: FhirHttp): void {
   router.get(
     '/$export-file/:id',
     route(async (req, res, ctx) => {
-      readSearch(req.query, {}, '$export-file');
-      const { fhirExportFile } = await ctx.run(FhirExportFileDocument, { id: idParam(req, 'File') });
+      const { fhirExportFile } = await ctx.run(FhirExportFileDocument, { id: named(req, 'File') });
       if (!fhirExportFile) throw notFound(`File ${req.params.id} was not found`);
       res.status(200).type(NDJSON_CONTENT_TYPE).send(fhirExportFile.ndjson);
     }),

@@ -15,7 +15,7 @@ export const PERSISTED_OPERATION_HASHES: Record<string, string> = {
   "FhirBiomarkerCodes": "8e66055bd6a7d98affe2dbbdef75af75c86c0b34e3c2e8be2e4669a87ccfc400",
   "FhirDailyStat": "f2d0f8d0b301c788be165822b1a127156f427cd762b293746270da7b82473e17",
   "FhirDailyStats": "c04133e32be7a822963ee7c2b450be166c4ad39e3065b5087bd4a1bce5ea470d",
-  "FhirExportFile": "477929bf824f920cc5a6a536179199f6c625219f69777fbc6e295e872e432642",
+  "FhirExportFile": "8129c2a50dfaaffff1fbfdb7626f4cce464d1e71d4f2ebe98feb5b0e37590410",
   "FhirExportStatus": "d5a51801ded81cf022eded8cd6118eea566f9fab8a4bf83f7286771e989737d5",
   "FhirLabReading": "4c69cbf469593492bd30db4b08fcacbabf97ed6160a6288b9500e5c3dab0ce81",
   "FhirLabReadings": "7344e57d92799188fe8037a790da3f38397c7028adbbe361474a690d25f9a7e8",
