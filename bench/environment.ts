@@ -20,8 +20,9 @@ export async function withBenchEnvironment<T>(portBase: number, run: (env: Bench
   process.env.DATA_DIR = dataDir;
   process.env.PORT_BASE = String(portBase);
   process.env.LOG_LEVEL ??= 'warn';
-  const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL, 'loop_bench') : undefined;
+  const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL, 'loop_bench', process.env.DATABASE_OWNER_URL || undefined) : undefined;
   if (scratch) process.env.DATABASE_URL = scratch.url;
+  if (scratch?.ownerUrl) process.env.DATABASE_OWNER_URL = scratch.ownerUrl;
   try {
     return await run({
       config: { ...loadConfig(), seed: true },

@@ -1,7 +1,10 @@
 import type { LimitTier } from '../shared/limits/tiers';
 
 export interface GatewayContext {
+  /** The gateway's own id for this request (gateway/trust/request-identity.ts), on the response as x-request-id. */
   requestId: string;
+  /** The client's x-request-id when it passed the checks: stored apart, never as the request id. */
+  correlationId: string | null;
   authorization: string | null;
   clientIp: string | null;
   /** The client's operation name, for the subgraphs' audit rows (the gateway renames the operations it sends). */
@@ -10,4 +13,7 @@ export interface GatewayContext {
   tier: LimitTier;
   /** Fires at the request's deadline or when the client goes away: every subgraph fetch is aborted. */
   signal: AbortSignal;
+  /** Partner tokens: the credential and its scopes, signed along to the subgraphs. */
+  partnerId: string | null;
+  scopes: string[] | null;
 }

@@ -1,12 +1,16 @@
-// How the gateway talks to one subgraph: forwards the caller's identity and request id,
-// reuses keep-alive connections (Node's fetch pools them per origin), and gives up after
-// a deadline so one slow subgraph cannot hold a client's request forever.
+// How the gateway talks to one subgraph: forwards the caller's token, signs each request for the
+// subgraph (gateway/trust/sign.ts: request id, client address, operation, partner, deadline,
+// bound to the exact body sent), reuses keep-alive connections (Node's fetch pools them per
+// origin), and gives up after a deadline so one slow subgraph cannot hold a client's request forever.
+import { randomUUID } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
+import { GATEWAY_SIGNATURE_HEADER, type ForwardedRequest } from '../shared/trust/envelope';
 import type { GatewayContext } from './context';
 import { currentRequestSignal, withRequestSignal } from './limits/abort';
 import { errorFromSubgraphResponse, readBoundedText } from './limits/upstream-response';
 import { DEFAULT_RESPONSE_MAX_BYTES } from '../shared/config';
+import type { GatewaySigner } from './trust/sign';
 
 /** Headers passed through from the client request to every subgraph fetch. */
 export const FORWARDED_HEADERS = ['authorization'] as const;
@@ -18,6 +22,28 @@ export interface SubgraphDataSourceOptions {
   timeoutMs: number;
   /** Largest subgraph response read (RESPONSE_MAX_BYTES). */
   maxResponseBytes?: number;
+  /** Signs every request: subgraphs answer nothing else. */
+  signer: GatewaySigner;
+}
+
+/**
+ * Carries the request's identity from willSendRequest (which has the context) to the fetcher
+ * (which has the exact body to sign); it never leaves the gateway.
+ */
+const PENDING_IDENTITY = 'x-gateway-pending-identity';
+type Identity = Omit<ForwardedRequest, 'deadline'>;
+/** A fetch without a request context (none is expected): signed as an anonymous request of its own. */
+const NO_IDENTITY: Identity = { requestId: '', correlationId: null, operationName: null, clientIp: null, partnerId: null, scopes: null };
+
+/** Replaces the pending identity with the gateway's signature over it and the body being sent. */
+async function signed(init: RequestInit, options: SubgraphDataSourceOptions): Promise<RequestInit> {
+  const headers = { ...(init.headers as Record<string, string>) };
+  const pending = headers[PENDING_IDENTITY];
+  delete headers[PENDING_IDENTITY];
+  const identity: Identity = pending ? JSON.parse(Buffer.from(pending, 'base64url').toString('utf8')) : { ...NO_IDENTITY, requestId: randomUUID() };
+  const forwarded: ForwardedRequest = { ...identity, deadline: Date.now() + options.timeoutMs };
+  headers[GATEWAY_SIGNATURE_HEADER] = await options.signer.signRequest(options.name, forwarded, { body: String(init.body ?? ''), authorization: headers.authorization ?? null });
+  return { ...init, headers };
 }
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -28,13 +54,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       url: options.url,
       fetcher: (async (input: string, init: RequestInit) => {
         // The subgraph's own deadline, and the client's: gone or out of time, the fetch is aborted.
-        const request = currentRequestSignal();
+        const abandoned = currentRequestSignal();
         const timeout = AbortSignal.timeout(options.timeoutMs);
+        const request = await signed(init, options);
         try {
-          return await fetch(input, { ...init, signal: request ? AbortSignal.any([request, timeout]) : timeout });
+          return await fetch(input, { ...request, signal: abandoned ? AbortSignal.any([abandoned, timeout]) : timeout });
         } catch (error) {
           // Unreachable or too slow: a clear, expected condition, not an internal error.
-          const timedOut = (error as Error).name === 'TimeoutError' || request?.aborted;
+          const timedOut = (error as Error).name === 'TimeoutError' || abandoned?.aborted;
           throw new GraphQLError(`The ${options.name} service ${timedOut ? 'did not answer in time' : 'is unavailable'}`, {
             extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: options.name },
           });
@@ -63,8 +90,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const headers = request.http?.headers;
     if (!headers || !context) return;
     if (context.authorization) headers.set('authorization', context.authorization);
-    headers.set('x-request-id', context.requestId);
-    if (context.clientIp) headers.set('x-forwarded-for', context.clientIp);
-    if (context.operationName) headers.set('x-operation-name', context.operationName);
+    const { requestId, correlationId, operationName, clientIp, partnerId, scopes } = context;
+    const identity: Identity = { requestId, correlationId, operationName, clientIp, partnerId, scopes };
+    headers.set(PENDING_IDENTITY, Buffer.from(JSON.stringify(identity)).toString('base64url'));
   }
 }

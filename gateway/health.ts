@@ -1,18 +1,26 @@
 // /healthz says the process is up; /readyz says every subgraph answers a trivial query,
-// naming the ones that do not (a load balancer takes this replica out until they do).
+// naming the ones that do not (a load balancer takes this replica out until they do). The
+// probe is signed like any request the gateway forwards: subgraphs answer nothing else.
+import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { GATEWAY_SIGNATURE_HEADER } from '../shared/trust/envelope';
+import type { GatewaySigner } from './trust/sign';
+
+const PROBE = JSON.stringify({ query: '{ __typename }' });
 
 /** How long one subgraph may take to answer the readiness probe. */
 export const DEFAULT_READINESS_TIMEOUT_MS = 2_000;
 
-export async function probeSubgraphs(urls: Record<string, string>, timeoutMs = DEFAULT_READINESS_TIMEOUT_MS) {
+export async function probeSubgraphs(urls: Record<string, string>, signer: GatewaySigner, timeoutMs = DEFAULT_READINESS_TIMEOUT_MS) {
   const results = await Promise.all(
     Object.entries(urls).map(async ([name, url]) => {
       try {
+        const forwarded = { requestId: randomUUID(), correlationId: null, operationName: 'ReadinessProbe', clientIp: null, partnerId: null, scopes: null, deadline: Date.now() + timeoutMs };
+        const signature = await signer.signRequest(name, forwarded, { body: PROBE, authorization: null });
         const response = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: '{ __typename }' }),
+          headers: { 'content-type': 'application/json', [GATEWAY_SIGNATURE_HEADER]: signature },
+          body: PROBE,
           signal: AbortSignal.timeout(timeoutMs),
         });
         return { name, up: response.ok };
@@ -28,9 +36,9 @@ export function healthz(_req: Request, res: Response): void {
   res.json({ status: 'ok' });
 }
 
-export function readyz(urls: Record<string, string>) {
+export function readyz(urls: Record<string, string>, signer: GatewaySigner) {
   return async (_req: Request, res: Response) => {
-    const { down } = await probeSubgraphs(urls);
+    const { down } = await probeSubgraphs(urls, signer);
     if (down.length) res.status(503).json({ status: 'unavailable', down });
     else res.json({ status: 'ready', subgraphs: Object.keys(urls) });
   };

@@ -9,6 +9,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { bearerToken, type TokenVerifier } from '../shared/auth/verify';
 import { kindOf } from '../subgraphs/labs/upload/file';
 import { formatBytes } from '../subgraphs/labs/upload/limits';
+import { hopHeaders } from './trust/request-identity';
 
 export interface LabUploadOptions {
   /** The graph to forward to: the gateway's own /graphql. */
@@ -142,12 +143,8 @@ export function labUploadRouter(options: LabUploadOptions): Router {
       if (!form.file) throw new Refusal(400, 'BAD_USER_INPUT', 'file: is missing');
       if (!form.patientId) throw new Refusal(400, 'BAD_USER_INPUT', 'patientId: is missing');
 
-      const headers: Record<string, string> = { 'content-type': 'application/json', authorization: req.headers.authorization! };
-      const requestId = req.headers['x-request-id'];
-      if (typeof requestId === 'string') headers['x-request-id'] = requestId;
-      // The client's address for the audit row (the gateway reads it when it trusts loopback proxies).
-      const client = req.ip ?? req.socket.remoteAddress;
-      if (client) headers['x-forwarded-for'] = client;
+      // This request's id, correlation id and client address travel along (signed) for the audit rows.
+      const headers: Record<string, string> = { 'content-type': 'application/json', authorization: req.headers.authorization!, ...(await hopHeaders(req, res)) };
       const response = await fetch(options.graphqlUrl, {
         method: 'POST',
         headers,

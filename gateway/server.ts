@@ -1,7 +1,6 @@
 // The gateway: one endpoint in front of the six subgraphs. Apollo Gateway plans each
 // operation over the static supergraph; this module wires it to HTTP with the request
 // context, health, readiness and metrics.
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -27,14 +26,18 @@ import { serveGatewayWebSocket } from './subscriptions/server';
 import { UpstreamPool } from './subscriptions/upstream';
 import { partnerAccess } from './partner/access';
 import { loadManifest } from './partner/persisted-operations';
-import { createRateLimiter } from './partner/rate-limit';
+import { createRateLimiter } from '../shared/limits/rate-limit';
 import { tokenEndpoint } from './partner/token-endpoint';
 import { fhirApi } from './fhir/router';
 import { fhirSettings, type Config } from '../shared/config';
 import { gatewayLimits } from './limits';
+import { graphqlBody } from './limits/body';
 import { websocketLimits } from './limits/websocket';
 import { cors as corsAllowlist, type CorsOptions } from './cors';
 import type { LimitsSettingValues } from '../shared/limits/tiers';
+import { partnerClaims } from '../shared/auth/partner-issuer';
+import { gatewayTrust, type GatewayTrustOptions } from './trust';
+import { identityOf } from './trust/request-identity';
 
 export interface GatewayOptions {
   host: string;
@@ -52,7 +55,9 @@ export interface GatewayOptions {
   devJwks?: { keys: object[] };
   /** Serve the playground and answer introspection (config.playground: on outside production); off when unset. */
   playground?: boolean;
-  /** Largest JSON body read (default DEFAULT_JSON_BODY_LIMIT_BYTES). */
+  /** Largest body a client may send to /graphql (default DEFAULT_GRAPHQL_BODY_LIMIT_BYTES). */
+  graphqlBodyLimitBytes?: number;
+  /** Largest JSON body read from the gateway's own calls, and WebSocket frame (default DEFAULT_JSON_BODY_LIMIT_BYTES). */
   jsonBodyLimitBytes?: number;
   /** Largest lab report the REST upload takes (config.labs.maxUploadBytes). */
   maxUploadBytes?: number;
@@ -68,9 +73,9 @@ export interface GatewayOptions {
   roleClaim?: string;
   /** Browser origins allowed (gateway/cors.ts: corsOrigins); none when unset. */
   cors?: CorsOptions;
+  /** The trust boundary: the key every forwarded request is signed with, the proxies believed (gateway/trust). */
+  trust: GatewayTrustOptions;
 }
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** The operation's name as the client gave it, or as the document's only named operation declares it. */
 function operationNameOf(body: unknown): string | null {
@@ -82,8 +87,9 @@ function operationNameOf(body: unknown): string | null {
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const log = serviceLogger('gateway');
   const limits = gatewayLimits({ settings: options.limits, roleClaim: options.roleClaim ?? authSettings.roleClaim.default!, hideSuggestions: !options.exposeErrorDetails });
+  const trust = gatewayTrust(options.trust);
   const dataSource = (name: string, url?: string) =>
-    new SubgraphDataSource({ name, url: options.subgraphUrls[name] ?? url!, timeoutMs: options.subgraphTimeoutMs, maxResponseBytes: limits.settings.maxResponseBytes });
+    new SubgraphDataSource({ name, url: options.subgraphUrls[name] ?? url!, timeoutMs: options.subgraphTimeoutMs, maxResponseBytes: limits.settings.maxResponseBytes, signer: trust.signer });
   const gateway = new ApolloGateway({
     supergraphSdl: async ({ update }) => {
       options.onSupergraphUpdater?.(update);
@@ -109,11 +115,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
 
   // Subscriptions: @apollo/gateway plans them but does not execute them; we do (subscriptions/).
   let planner = new SubscriptionPlanner(options.supergraphSdl);
-  const upstream = new UpstreamPool(options.subgraphUrls);
+  const upstream = new UpstreamPool(options.subgraphUrls, (service) => trust.signer.signSocket(service));
   const websocket = serveGatewayWebSocket({
     httpServer,
     apollo: server,
     verifyToken: options.verifyToken,
+    clientAddress: trust.identity.clientAddress,
     planner: () => planner,
     upstream,
     serviceMap: Object.fromEntries(Object.keys(options.subgraphUrls).map((name) => [name, dataSource(name)])),
@@ -131,9 +138,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
 
   app.disable('x-powered-by');
+  // Every response carries the gateway's own request id; X-Forwarded-For counts only from trusted proxies.
+  app.set('trust proxy', trust.identity.trustProxy);
+  app.use(trust.identity.middleware);
   app.use(cors.middleware);
   app.get('/healthz', healthz);
-  app.get('/readyz', readyz(options.subgraphUrls));
+  app.get('/readyz', readyz(options.subgraphUrls, trust.signer));
   if (options.devJwks) {
     const jwks = options.devJwks;
     app.get('/.well-known/jwks.json', (_req, res) => {
@@ -146,26 +156,27 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // REST upload for lab PDFs: parsed here, then run as the uploadLabReport mutation with the caller's token.
   app.use('/api/labs', labUploadRouter({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, maxBytes: options.maxUploadBytes ?? labsSettings.maxUploadBytes.default!, verifyToken: options.verifyToken }));
   const limiter = createRateLimiter(options.redisUrl);
-  app.use('/oauth/token', tokenEndpoint({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, limiter }));
+  app.use('/oauth/token', tokenEndpoint({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql` }));
   app.use('/app', webApp());
   // FHIR R4, read-only, over the graph with the caller's token (gateway/fhir).
   app.use('/fhir/R4', fhirApi({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, verifyToken: options.verifyToken, config: options.fhir ?? { pageSize: fhirSettings.pageSize.default!, everythingMaxResources: fhirSettings.everythingMaxResources.default!, baseUrl: undefined }, log }));
   app.get('/graphql', playground({ enabled: playgroundOn, devToken: options.devToken }));
   app.use(
     '/graphql',
-    express.json({ limit: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),
+    ...graphqlBody({ maxBytes: options.graphqlBodyLimitBytes, hopMaxBytes: options.jsonBodyLimitBytes }),
     partnerAccess({ verifyToken: options.verifyToken, manifest: loadManifest(), limiter }),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
-        const incoming = req.headers['x-request-id'];
         const token = bearerToken(req.headers.authorization);
         const claims = token ? await options.verifyToken(token) : null;
+        const partner = claims ? partnerClaims(claims) : null;
         return {
           ...limits.requestContext(claims, res),
-          requestId: typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID(),
+          ...identityOf(res),
           authorization: req.headers.authorization ?? null,
-          clientIp: req.ip ?? req.socket.remoteAddress ?? null,
           operationName: operationNameOf(req.body),
+          partnerId: partner?.partnerId ?? null,
+          scopes: partner?.scopes ?? null,
         };
       },
     }),

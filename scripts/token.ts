@@ -1,10 +1,12 @@
 // npm run token -- --role <admin|staff|provider|support|customer> [--patient <patientId>] [--sub <userId>] [--ttl 1h]
 // Prints a token signed by the local development issuer (the key in the data folder, made by
 // the first `npm start`). A customer token signs in as the user linked to --patient (a seeded
-// patient), or to the first seeded patient.
+// patient), or to the first seeded patient. It carries the graph's audience, and a --ttl longer
+// than the graph accepts (AUTH_MAX_TOKEN_LIFETIME_SECONDS) is refused here rather than there.
 import { loadConfig } from '../shared/config';
 import { ROLES, type Role } from '../shared/auth/caller';
-import { signDevToken } from '../shared/auth/dev-issuer';
+import { signDevToken, ttlSeconds } from '../shared/auth/dev-issuer';
+import { ownAudience } from '../shared/auth/verify';
 import { seededUserId, seededUserIdFor } from '../prisma/seed/identities';
 
 function option(name: string): string | undefined {
@@ -23,7 +25,10 @@ async function main() {
   }
   sub ??= `user_dev_${role}`;
   const config = loadConfig();
-  console.log(await signDevToken(config.dataDir, { sub, role, ttl: option('ttl') ?? '1h' }));
+  const ttl = option('ttl') ?? '1h';
+  const max = config.tokens.maxLifetimeSeconds;
+  if (ttlSeconds(ttl) > max) throw new Error(`--ttl ${ttl} is longer than the ${max} s the graph accepts (AUTH_MAX_TOKEN_LIFETIME_SECONDS)`);
+  console.log(await signDevToken(config.dataDir, { sub, role, ttl, audience: ownAudience(config.tokens.audience) }));
 }
 
 main().catch((error) => {

@@ -14,6 +14,8 @@ import { defaultLimits } from '../shared/limits/tiers';
 import type { RunningServer } from '../shared/server/listen';
 import { authHeaders, testDataDir } from './support/auth';
 import { codes, gql } from './support/graphql';
+import { signedLikeTheGateway, testGatewayTrust } from './support/trust';
+import { GATEWAY_SIGNATURE_HEADER } from '../shared/trust/envelope';
 
 let admin: Record<string, string>;
 const servers: RunningServer[] = [];
@@ -29,6 +31,7 @@ async function gatewayWith(limits: Partial<ReturnType<typeof defaultLimits>>): P
     exposeErrorDetails: false,
     verifyToken: createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER }),
     limits: { ...defaultLimits(), ...limits },
+    trust: await testGatewayTrust(),
   };
   const server = await startGateway(options);
   servers.push(server);
@@ -113,16 +116,18 @@ describe('a subgraph stops resolving once its caller is gone', () => {
 
   it('ends a subgraph request whose client closed the connection without breaking the subgraph', async () => {
     const patient = `http://127.0.0.1:${Number(process.env.TEST_PORT_BASE) + 1}/graphql`;
+    const body = JSON.stringify({ query: DASHBOARD.replace(' labResults(first: 5) { edges { node { readings { code value } } } } protocols { name }', '') });
+    const signature = await signedLikeTheGateway('patient', body, admin.authorization);
     await new Promise<void>((resolve) => {
-      const request = http.request(patient, { method: 'POST', headers: { 'content-type': 'application/json', ...admin } });
+      const request = http.request(patient, { method: 'POST', headers: { 'content-type': 'application/json', ...admin, [GATEWAY_SIGNATURE_HEADER]: signature } });
       request.on('error', () => resolve());
-      request.end(JSON.stringify({ query: DASHBOARD.replace(' labResults(first: 5) { edges { node { readings { code value } } } } protocols { name }', '') }));
+      request.end(body);
       setTimeout(() => {
         request.destroy();
         resolve();
       }, 5);
     });
-    const after = await gql('{ patients(first: 1) { totalCount } }', {}, { url: patient.replace('/graphql', ''), headers: admin });
+    const after = await gql('{ patients(first: 1) { totalCount } }', {}, { url: patient.replace('/graphql', ''), headers: admin, signAs: { service: 'patient' } });
     expect(after.data!.patients.totalCount).toBeGreaterThan(0);
   });
 });

@@ -49,6 +49,9 @@ function configFor(env: Record<string, string | undefined>): Config {
   delete process.env.REDIS_URL; // events stay in this process: the shared test Redis carries the main stack's
   if (place.databaseUrl) process.env.DATABASE_URL = place.databaseUrl;
   else delete process.env.DATABASE_URL;
+  // CI's second pass: the owner role migrates, the application role serves.
+  if (place.ownerUrl) process.env.DATABASE_OWNER_URL = place.ownerUrl;
+  else delete process.env.DATABASE_OWNER_URL;
   try {
     return loadConfig();
   } finally {

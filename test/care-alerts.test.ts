@@ -229,7 +229,7 @@ describe('the care team works the queue', () => {
       const response = await gql(ALERTS, { p: patient.id }, { headers: { ...headers, 'x-request-id': requestId } });
       expect(codes(response)).toEqual(['FORBIDDEN']);
       expect(response.data?.careAlerts ?? null).toBeNull();
-      const audit = await must(gql('query($r: String!) { auditLog(filter: { requestId: $r }) { edges { node { resource action decision } } } }', { r: requestId }, { headers: admin }));
+      const audit = await must(gql('query($r: String!) { auditLog(filter: { correlationId: $r }) { edges { node { resource action decision } } } }', { r: requestId }, { headers: admin }));
       expect(audit.auditLog.edges.map((e: any) => e.node)).toContainEqual({ resource: 'care_alerts', action: 'read', decision: 'DENY' });
     }
     // A customer may not open the stream either.

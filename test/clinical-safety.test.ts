@@ -115,7 +115,7 @@ describe('protocol writes are checked against the catalog and the patient', () =
     expect(read.protocol.items[0]).toEqual({ findings: [], override: { reason: REASON } });
 
     const audit = await must(
-      as(admin)('query($r: String!) { auditLog(filter: { requestId: $r }, first: 20) { edges { node { resource action decision actorRole patientId } } } }', { r: requestId }),
+      as(admin)('query($r: String!) { auditLog(filter: { correlationId: $r }, first: 20) { edges { node { resource action decision actorRole patientId } } } }', { r: requestId }),
     );
     expect(audit.auditLog.edges.map((e: any) => e.node)).toContainEqual({ resource: 'clinical_overrides', action: 'create', decision: 'ALLOW', actorRole: 'provider', patientId: diabetic.id });
   });
@@ -129,7 +129,7 @@ describe('protocol writes are checked against the catalog and the patient', () =
       const response = await as(headers)(CREATE, { p: diabetic.id, input: { name: 'GH', items: [item('ipamorelin', { override })] } }, { 'x-request-id': requestId });
       expect(codes(response)).toEqual(['FORBIDDEN']);
       expect(response.data).toBeNull();
-      const audit = await must(as(admin)('query($r: String!) { auditLog(filter: { requestId: $r }, first: 20) { edges { node { resource decision } } } }', { r: requestId }));
+      const audit = await must(as(admin)('query($r: String!) { auditLog(filter: { correlationId: $r }, first: 20) { edges { node { resource decision } } } }', { r: requestId }));
       const denied = audit.auditLog.edges.map((e: any) => e.node).filter((n: any) => n.decision === 'DENY');
       // Customers and support may not write protocols at all; staff and admins may, but not override.
       expect(denied[0].resource).toBe(role === 'customer' || role === 'support' ? 'protocols' : 'clinical_overrides');

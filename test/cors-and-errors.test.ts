@@ -12,6 +12,7 @@ import { createTokenVerifier } from '../shared/auth/verify';
 import type { RunningServer } from '../shared/server/listen';
 import { authHeaders, seededPatientId, testDataDir } from './support/auth';
 import { codes, gatewayUrl, gql } from './support/graphql';
+import { testGatewayTrust } from './support/trust';
 import { freePort } from './support/stack';
 
 const APP = 'https://app.loop.example';
@@ -33,6 +34,7 @@ beforeAll(async () => {
     subgraphTimeoutMs: 2_000,
     exposeErrorDetails: false,
     verifyToken: createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER }),
+    trust: await testGatewayTrust(),
     cors: { origins: [APP], maxAgeSeconds: 600 },
   });
 });
@@ -158,6 +160,7 @@ describe('errors tell the client what it did, and nothing about our insides', ()
       subgraphTimeoutMs: 2_000,
       exposeErrorDetails: true,
       verifyToken: createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER }),
+    trust: await testGatewayTrust(),
     });
     try {
       const response = await gql(`{ patient(id: "${patient}") { labResults { totalCount } protocols { items { peptide { name } } } } peptides(first: 1) { totalCount } }`, {}, { url: down.url, headers: admin });

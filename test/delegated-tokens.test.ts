@@ -4,7 +4,8 @@
 // signed with any other key is refused like any bad token.
 import { importJWK, SignJWT } from 'jose';
 import { ensureDevKey, signDevToken } from '../shared/auth/dev-issuer';
-import { DELEGATED_SCOPE, DELEGATION_AUDIENCE, DELEGATION_ISSUER, delegationSigner, type Delegation } from '../shared/auth/delegation';
+import { DELEGATED_SCOPE, DELEGATION_ISSUER, delegationSigner, type Delegation } from '../shared/auth/delegation';
+import { DEFAULT_TOKEN_AUDIENCE } from '../shared/auth/verify';
 import { partnerIssuer } from '../shared/auth/partner-issuer';
 import { loadConfig } from '../shared/config';
 import { authHeaders, seededPatientId, testDataDir } from './support/auth';
@@ -23,7 +24,7 @@ async function delegated(delegation: Partial<Delegation> = {}): Promise<Record<s
 }
 
 /** A token with the delegation issuer, signed with the service key, with claims of the test's choosing. */
-async function handMade(claims: Record<string, unknown>, lifetime: { iat: number; exp: number }, audience = DELEGATION_AUDIENCE): Promise<Record<string, string>> {
+async function handMade(claims: Record<string, unknown>, lifetime: { iat: number; exp: number }, audience = DEFAULT_TOKEN_AUDIENCE): Promise<Record<string, string>> {
   const { kid, key } = (await partnerIssuer(stackConfig()))!.signingKey;
   const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid })
@@ -93,7 +94,7 @@ describe('a delegated token', () => {
       .setProtectedHeader({ alg: 'RS256', kid: dev.kid })
       .setIssuer(DELEGATION_ISSUER)
       .setSubject('user_forger')
-      .setAudience(DELEGATION_AUDIENCE)
+      .setAudience(DEFAULT_TOKEN_AUDIENCE)
       .setIssuedAt(now())
       .setExpirationTime(now() + 60)
       .sign(await importJWK(dev.privateJwk, 'RS256'));

@@ -56,6 +56,29 @@ describe('docker-compose.yml', () => {
     expect(compose.services.luna.environment?.GATEWAY_URL).toBe('http://gateway:4000/graphql');
   });
 
+  it('keeps private signing keys where they sign, and requires issuer, audience and the gateway key', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (service.command?.[0] !== '--service') continue;
+      const env = service.environment ?? {};
+      expect([name, 'GATEWAY_SIGNING_JWK' in env]).toEqual([name, name === 'gateway']);
+      expect([name, 'AUDIT_DIGEST_SIGNING_JWK' in env]).toEqual([name, name === 'patient']);
+      for (const required of ['GATEWAY_JWKS', 'AUTH_ISSUER', 'AUTH_AUDIENCE']) expect(env[required]).toMatch(new RegExp(`^\\$\\{${required}:\\?`));
+    }
+    expect(compose.services.gateway.environment?.GATEWAY_SIGNING_JWK).toMatch(/^\$\{GATEWAY_SIGNING_JWK:\?/);
+    expect(compose.services.patient.environment?.AUDIT_DIGEST_SIGNING_JWK).toMatch(/^\$\{AUDIT_DIGEST_SIGNING_JWK:\?/);
+  });
+
+  it('serves with an application role and migrates with the owner, which the database image sets up', () => {
+    const env = compose.services.patient.environment!;
+    const app = new URL(env.DATABASE_URL.replace(/\$\{[^}]*\}/g, 'secret'));
+    const owner = new URL(env.DATABASE_OWNER_URL);
+    expect(app.username).toBe('loop_app');
+    expect(owner.username).toBe((compose.services.postgres as { environment?: Record<string, string> }).environment!.POSTGRES_USER);
+    expect(app.pathname).toBe(owner.pathname);
+    expect(JSON.stringify((compose.services.postgres as { volumes?: string[] }).volumes)).toContain('./deploy/postgres-init:/docker-entrypoint-initdb.d');
+    expect(readFileSync(path.join(__dirname, '../deploy/postgres-init/10-app-role.sh'), 'utf8')).toMatch(/CREATE ROLE loop_app LOGIN/);
+  });
+
   it('builds every service from the Dockerfile beside it', () => {
     expect(readFileSync(path.join(__dirname, '../Dockerfile'), 'utf8')).toMatch(/ENTRYPOINT \["npx", "tsx", "bin\/start.ts"\]/);
   });

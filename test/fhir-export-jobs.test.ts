@@ -52,6 +52,9 @@ async function start(): Promise<void> {
   delete env.REDIS_URL; // events stay in this process: the test Redis carries the main stack's
   if (place.databaseUrl) env.DATABASE_URL = place.databaseUrl;
   else delete env.DATABASE_URL;
+  // CI's second pass: the owner role migrates, the application role serves.
+  if (place.ownerUrl) env.DATABASE_OWNER_URL = place.ownerUrl;
+  else delete env.DATABASE_OWNER_URL;
   stack = await launch(loadConfig(env), ALL_SERVICES);
 }
 

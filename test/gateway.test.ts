@@ -4,6 +4,7 @@ import { startGateway } from '../gateway/server';
 import type { RunningServer } from '../shared/server/listen';
 import { DEV_ISSUER, devJwks } from '../shared/auth/dev-issuer';
 import { createTokenVerifier } from '../shared/auth/verify';
+import { testGatewayTrust } from './support/trust';
 import { authHeaders, testDataDir } from './support/auth';
 import { codes, gatewayUrl, gql, sqlStatements } from './support/graphql';
 import { lastWeek, operation } from './support/operations';
@@ -108,6 +109,22 @@ describe('gateway over the six subgraphs', () => {
     expect(codes(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 
+  it('refuses a body over 2 MB with 413 and one OPERATION_LIMIT error, and a body that is not JSON with a JSON 400', async () => {
+    const post = (body: string) => fetch(`${gatewayUrl()}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...admin.headers }, body });
+    const big = await post(JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(2 * 1024 * 1024) } }));
+    expect(big.status).toBe(413);
+    const bigBody = (await big.json()) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(bigBody.errors).toHaveLength(1);
+    expect(bigBody.errors[0].extensions).toMatchObject({ code: 'OPERATION_LIMIT', limit: 'bodySize', allowed: 2 * 1024 * 1024 });
+    expect(bigBody.errors[0].extensions.measured).toBeGreaterThan(2 * 1024 * 1024);
+    const broken = await post('{"query": "{ __typename }"');
+    expect(broken.status).toBe(400);
+    expect(broken.headers.get('content-type')).toMatch(/application\/json/);
+    expect(((await broken.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('BAD_REQUEST');
+    // Still serving.
+    expect((await gql('{ patients(first: 1) { totalCount } }', {}, admin)).data).toBeTruthy();
+  });
+
   it('updates a profile through the graph, validating the input and recording a timeline event', async () => {
     const list: any = await gql('{ patients(first: 1) { edges { node { id } } } }', {}, admin);
     const id = list.data.patients.edges[0].node.id;
@@ -140,6 +157,7 @@ describe('gateway with a subgraph down', () => {
       subgraphTimeoutMs: 2_000,
       exposeErrorDetails: false,
       verifyToken: createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER }),
+      trust: await testGatewayTrust(),
     });
   });
   afterAll(async () => {

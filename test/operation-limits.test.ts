@@ -202,10 +202,10 @@ describe('hostile operations through the gateway', () => {
 
   it('refuses the same hostile operations sent straight to a subgraph', async () => {
     const content = `http://127.0.0.1:${Number(process.env.TEST_PORT_BASE) + 5}`;
-    const deep = await gql(cycle(50), {}, { url: content });
+    const deep = await gql(cycle(50), {}, { url: content, signAs: { service: 'content' } });
     expect(deep.errors).toHaveLength(1);
     expect(deep.errors![0].extensions).toMatchObject({ code: 'OPERATION_LIMIT', limit: 'depth' });
-    const bomb = await gql(fragmentBomb(24), {}, { url: content });
+    const bomb = await gql(fragmentBomb(24), {}, { url: content, signAs: { service: 'content' } });
     expect(bomb.errors![0].extensions).toMatchObject({ code: 'OPERATION_LIMIT', limit: 'selections' });
     expect((await fetch(`${content}/healthz`)).status).toBe(200);
   });

@@ -191,7 +191,7 @@ describe('RBAC through the gateway', () => {
 
     const [resource, action] = key.split(':');
     const audit = await must<{ auditLog: { edges: { node: any }[] } }>(
-      'query($r: String!) { auditLog(filter: { requestId: $r }, first: 50) { edges { node { resource action decision patientId actorRole operationName } } } }',
+      'query($r: String!) { auditLog(filter: { correlationId: $r }, first: 50) { edges { node { resource action decision patientId actorRole operationName } } } }',
       { r: requestId },
     );
     const rows = audit.auditLog.edges.map((e) => e.node);

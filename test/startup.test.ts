@@ -2,13 +2,14 @@ import { spawn } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { exportSPKI, generateKeyPair } from 'jose';
 import { ROOT, TSX } from './support/stack';
 
 function runStart(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(TSX, [path.join(ROOT, 'bin/start.ts')], {
       cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'test', LOG_LEVEL: 'info', PORT_BASE: '4900', ...env },
+      env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'test', LOG_LEVEL: 'info', PORT_BASE: '4900', DATABASE_OWNER_URL: '', ...env },
     });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
@@ -51,5 +52,44 @@ describe('start-up failures', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('production start-up without the trust and audit settings', () => {
+  let production: NodeJS.ProcessEnv;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'loop-start-prod-'));
+    const { publicKey } = await generateKeyPair('RS256');
+    production = {
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      CLERK_JWT_KEY: await exportSPKI(publicKey),
+      AUTH_ISSUER: 'https://example.clerk.accounts.dev',
+      AUTH_AUDIENCE: 'loop-health',
+      WEARABLE_TOKEN_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+    };
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('stops a gateway without GATEWAY_SIGNING_JWK, naming it', async () => {
+    const { code, output } = await runStart({ ...production, SERVICES: 'gateway' });
+    expect(code).toBe(1);
+    expect(output).toContain('GATEWAY_SIGNING_JWK is required in production');
+    expect(output).not.toContain('ready at');
+  });
+
+  it('stops a subgraph without GATEWAY_JWKS, naming it', async () => {
+    const { code, output } = await runStart({ ...production, SERVICES: 'content' });
+    expect(code).toBe(1);
+    expect(output).toContain('GATEWAY_JWKS is required in production');
+  });
+
+  it('stops when tokens would not be checked for audience, naming AUTH_AUDIENCE', async () => {
+    const { code, output } = await runStart({ ...production, SERVICES: 'gateway', AUTH_AUDIENCE: '' });
+    expect(code).toBe(1);
+    expect(output).toContain('AUTH_AUDIENCE');
+    expect(output).toContain('required in production');
   });
 });

@@ -20,15 +20,16 @@ import { openScratchDatabase } from './support/database';
 import { gatewayUrl, gql } from './support/graphql';
 import { freePort, ROOT, TSX, waitFor } from './support/stack';
 import { collect, eventually, metric, wsClient } from './support/ws';
+import { testGatewayTrust, testGatewayVerifier } from './support/trust';
 
 const PATIENT = seededPatientId(13);
 const READINGS = `subscription($p: ID!) { wearableReadingAdded(patientId: $p) { value patient { id firstName } } }`;
 
-async function recordReading(url: string, headers: Record<string, string>, value: number) {
+async function recordReading(url: string, headers: Record<string, string>, value: number, direct = false) {
   const response = await gql(
     `mutation($p: ID!, $r: String!, $at: DateTime!) { recordWearableReadings(patientId: $p, readings: [{ provider: WHOOP, metric: RESTING_HR, value: ${value}, unit: "bpm", recordedAt: $at, providerReadingId: $r }]) { inserted } }`,
     { p: PATIENT, r: `resilience-${randomUUID()}`, at: new Date(Date.now() - 60_000).toISOString() },
-    { url, headers },
+    { url, headers, signAs: direct ? { service: 'wearables' } : undefined },
   );
   expect(response.errors).toBeUndefined();
 }
@@ -50,6 +51,7 @@ describe('a subgraph restart', () => {
       exposeErrorDetails: false,
       resolveCaller: createIdentityResolver({ verify, prisma: db.prisma }),
       pubsub: new LocalPubSub(),
+      gatewayVerifier: await testGatewayVerifier(),
     });
   };
 
@@ -71,6 +73,7 @@ describe('a subgraph restart', () => {
       exposeErrorDetails: false,
       verifyToken: createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER }),
       onSupergraphUpdater: (update) => (updateSupergraph = update),
+      trust: await testGatewayTrust(),
     });
   }, 120_000);
 
@@ -146,6 +149,7 @@ withRedis('with REDIS_URL, a second replica of the wearables subgraph', () => {
         NODE_ENV: 'test',
         SEED: 'false',
         DATABASE_URL: process.env.TEST_DATABASE_URL,
+        DATABASE_OWNER_URL: process.env.TEST_DATABASE_OWNER_URL ?? '',
         DATA_DIR: testDataDir(),
         SUBGRAPH_WEARABLES_PORT: String(port),
       },
@@ -164,7 +168,7 @@ withRedis('with REDIS_URL, a second replica of the wearables subgraph', () => {
     const stream = collect(client, READINGS, { p: PATIENT });
     try {
       await eventually(async () => (await metric(gatewayUrl(), 'subgraph_ws_active_subscriptions', 'service="wearables"')) >= 1, 5_000, 'the subscription');
-      await recordReading(`${replicaUrl}`, admin, 81); // straight to the replica, not through the gateway
+      await recordReading(`${replicaUrl}`, admin, 81, true); // straight to the replica (signed as the gateway would), not through the gateway
       const [event] = await stream.waitFor(1, 3_000);
       expect((event.data as any).wearableReadingAdded).toMatchObject({ value: 81, patient: { id: PATIENT } });
     } finally {

@@ -31,7 +31,7 @@ function unsignedToken(): string {
 
 async function auditRows(requestId: string) {
   const response = await gql(
-    'query($r: String!) { auditLog(filter: { requestId: $r }) { edges { node { resource action decision patientId service actorRole } } } }',
+    'query($r: String!) { auditLog(filter: { correlationId: $r }) { edges { node { resource action decision patientId service actorRole } } } }',
     { r: requestId },
     { headers: await authHeaders('admin') },
   );
@@ -57,10 +57,12 @@ describe('bad tokens', () => {
     expect(JSON.stringify(response)).not.toContain('firstName');
   });
 
-  it.each(cases)('a token %s is refused by a subgraph called directly', async (_name, make) => {
+  // Signed as the gateway would (the signature binds the token it forwards): the subgraph checks the token itself.
+  it.each(cases)('a token %s is refused by a subgraph, even in a request the gateway signed', async (_name, make) => {
     const response = await gql(PRIVATE_QUERY.replace(' labResults { totalCount }', ''), { id: OWN }, {
       url: PATIENT_SUBGRAPH(),
       headers: { authorization: `Bearer ${await make()}` },
+      signAs: { service: 'patient' },
     });
     expect(response.status).toBe(401);
     expect(codes(response)).toEqual(['UNAUTHENTICATED']);
@@ -90,14 +92,14 @@ describe('no token', () => {
     );
   });
 
-  it('gets nothing private from a subgraph called directly, by root field or by entity reference', async () => {
-    const direct = await gql('{ patients(first: 3) { edges { node { id firstName } } } }', {}, { url: PATIENT_SUBGRAPH() });
+  it('gets nothing private from a subgraph in a request the gateway signed, by root field or by entity reference', async () => {
+    const direct = await gql('{ patients(first: 3) { edges { node { id firstName } } } }', {}, { url: PATIENT_SUBGRAPH(), signAs: { service: 'patient' } });
     expect(codes(direct)).toEqual(['UNAUTHENTICATED']);
     expect(direct.data?.patients ?? null).toBeNull();
     const entities = await gql(
       'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Patient { labResults { totalCount } healthScore { score } } } }',
       { reps: [{ __typename: 'Patient', id: OWN }] },
-      { url: LABS_SUBGRAPH() },
+      { url: LABS_SUBGRAPH(), signAs: { service: 'labs' } },
     );
     expect(codes(entities).every((code) => code === 'UNAUTHENTICATED')).toBe(true);
     expect(JSON.stringify(entities.data)).not.toMatch(/totalCount"\s*:\s*\d|score"\s*:\s*\d/);
@@ -131,12 +133,12 @@ describe('a customer reaching for another patient', () => {
     expect(await auditRows(requestId)).toEqual(expect.arrayContaining([expect.objectContaining({ resource: 'profile', decision: 'DENY', patientId: null })]));
   });
 
-  it("is refused another patient's data by entity reference sent straight to a subgraph", async () => {
+  it("is refused another patient's data by entity reference sent to a subgraph (signed as the gateway would)", async () => {
     const requestId = `entities-${randomUUID()}`;
     const response = await gql(
       'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Patient { labResults { totalCount } } } }',
       { reps: [{ __typename: 'Patient', id: OTHER }, { __typename: 'Patient', id: OWN }] },
-      { url: LABS_SUBGRAPH(), headers: { ...customer, 'x-request-id': requestId } },
+      { url: LABS_SUBGRAPH(), headers: customer, signAs: { service: 'labs', forwarded: { correlationId: requestId } } },
     );
     expect(codes(response)).toEqual(['FORBIDDEN']);
     expect(response.data!._entities[0]).toEqual({ labResults: null });

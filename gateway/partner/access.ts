@@ -8,7 +8,7 @@ import { bearerToken, type TokenVerifier } from '../../shared/auth/verify';
 import { PARTNER_ISSUER } from '../../shared/auth/partner-issuer';
 import { ErrorCode } from '../../shared/graphql/errors';
 import { documentHash, type Manifest } from './persisted-operations';
-import type { RateLimiter } from './rate-limit';
+import type { RateLimiter } from '../../shared/limits/rate-limit';
 
 /** Used when a partner token carries no limit (it always should). */
 export const FALLBACK_PARTNER_RATE_LIMIT_PER_MINUTE = 60;

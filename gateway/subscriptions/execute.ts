@@ -63,6 +63,7 @@ export function executeSubscription(request: SubscriptionRequest, deps: Subscrip
     extensions: {
       authorization: request.context.authorization,
       requestId: request.context.requestId,
+      correlationId: request.context.correlationId,
       operationName: request.context.operationName,
       clientIp: request.context.clientIp,
     },

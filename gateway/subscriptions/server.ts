@@ -1,7 +1,8 @@
 // graphql-ws on the gateway's /graphql: connection_init must carry a valid bearer token
-// (missing: close 4401, invalid: close 4403) before any operation runs. Subscriptions run
-// through the federation (execute.ts); queries and mutations over the socket go through
-// Apollo Server like HTTP ones. A supergraph change ends open subscriptions with a clear code.
+// (missing: close 4401, invalid: close 4403) before any operation runs, and the socket closes
+// with 4401 ("the token has expired") the moment that token expires, ending its subscriptions.
+// Subscriptions run through the federation (execute.ts); queries and mutations over the socket
+// go through Apollo Server like HTTP ones. A supergraph change ends open subscriptions with a clear code.
 import { isPartnerToken } from '../partner/access';
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
@@ -26,11 +27,34 @@ const clientSubscriptions = new client.Gauge({
 
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
+/** The connection's token expired: like a connection without a token, the client must come back with a fresh one. */
+export const CLOSE_TOKEN_EXPIRED = CLOSE_UNAUTHORIZED;
+export const TOKEN_EXPIRED_REASON = 'Unauthorized: the token has expired';
+/** setTimeout's longest delay; a later expiry re-arms the timer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+interface Closable {
+  close(code: number, reason: string): void;
+}
+
+/** Closes `socket` when its token expires; returns the cancel function. */
+function closeAtExpiry(socket: Closable, expiresAtMs: number): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    const left = expiresAtMs - Date.now();
+    if (left <= 0) return socket.close(CLOSE_TOKEN_EXPIRED, TOKEN_EXPIRED_REASON);
+    timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+  };
+  arm();
+  return () => clearTimeout(timer);
+}
 
 export interface GatewayWebSocketOptions extends SubscriptionDeps {
   httpServer: http.Server;
   apollo: ApolloServer<GatewayContext>;
   verifyToken: TokenVerifier;
+  /** The client's address (X-Forwarded-For only from trusted proxies): gateway/trust/request-identity.ts. */
+  clientAddress(request: http.IncomingMessage): string | null;
   log: Logger;
   /** Frame size and operation limits (gateway/limits/websocket.ts). */
   limits: ReturnType<typeof websocketLimits>;
@@ -49,7 +73,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
   });
   const open = new Set<ClientSubscription>();
 
-  const disposable = useServer<Record<string, unknown>, { authorization?: string; tier?: LimitTier; signal?: AbortSignal; request: http.IncomingMessage; socket: { close(code: number, reason: string): void } }>(
+  const disposable = useServer<Record<string, unknown>, { authorization?: string; tier?: LimitTier; signal?: AbortSignal; request: http.IncomingMessage; socket: Closable; cancelExpiry?: () => void }>(
     {
       schema: () => options.planner().apiGraphQLSchema,
       onConnect: async (ctx) => {
@@ -66,23 +90,33 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
         }
         // Partner clients run persisted operations over HTTP only (rate-limited, allowlisted: gateway/partner).
         if (isPartnerToken(token)) return false;
+        let expiresAt: number;
         try {
-          ctx.extra.tier = options.tierOf(await options.verifyToken(token));
+          const claims = await options.verifyToken(token);
+          expiresAt = claims.exp! * 1000;
+          ctx.extra.tier = options.tierOf(claims);
           ctx.extra.signal = options.limits.socketSignal(ctx.extra.socket as never);
         } catch {
           return false; // graphql-ws closes with 4403 Forbidden
         }
         ctx.extra.authorization = `Bearer ${token}`;
+        ctx.extra.cancelExpiry = closeAtExpiry(ctx.extra.socket, expiresAt);
         return true;
       },
       onSubscribe: (ctx, _id, payload) => options.limits.refuse(options.planner().apiGraphQLSchema, payload, ctx.extra.tier ?? 'anonymous'),
+      onClose: (ctx) => {
+        ctx.extra.cancelExpiry?.();
+      },
       context: (ctx, _id, payload): GatewayContext => ({
         tier: ctx.extra.tier ?? 'anonymous',
         signal: ctx.extra.signal ?? new AbortController().signal,
         requestId: randomUUID(),
+        correlationId: null,
         authorization: ctx.extra.authorization ?? null,
-        clientIp: ctx.extra.request.socket.remoteAddress ?? null,
+        clientIp: options.clientAddress(ctx.extra.request),
         operationName: payload.operationName ?? null,
+        partnerId: null,
+        scopes: null,
       }),
       execute: async (args: ExecutionArgs) => {
         const response = await options.apollo.executeOperation(

@@ -1,11 +1,14 @@
 // One graphql-ws connection per subgraph per gateway process, shared by every client
 // subscription (each carries its caller's token in the subscribe message). The client
 // reconnects on its own and re-sends the active subscriptions, so a subgraph restart is
-// invisible to the gateway's clients except for the events it missed while down.
+// invisible to the gateway's clients except for the events it missed while down. Every
+// (re)connection is signed by the gateway (connection_init's gatewaySignature): subgraphs
+// accept sockets from the gateway only.
 import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
 import client from 'prom-client';
 import WebSocket from 'ws';
 import { registry } from '../../shared/metrics';
+import { GATEWAY_SOCKET_PARAM } from '../../shared/trust/envelope';
 
 const upstreamConnections = new client.Gauge({
   name: 'gateway_upstream_ws_connections',
@@ -29,7 +32,11 @@ export interface UpstreamRequest {
 export class UpstreamPool {
   private readonly clients = new Map<string, Client>();
 
-  constructor(private readonly httpUrls: Record<string, string>) {}
+  constructor(
+    private readonly httpUrls: Record<string, string>,
+    /** Signs a socket's connection_init for a subgraph (GatewaySigner.signSocket); called on every (re)connect. */
+    private readonly signSocket: (service: string) => Promise<string>,
+  ) {}
 
   private clientFor(service: string): Client {
     let upstream = this.clients.get(service);
@@ -39,6 +46,7 @@ export class UpstreamPool {
     upstream = createClient({
       url: httpUrl.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
+      connectionParams: async () => ({ [GATEWAY_SOCKET_PARAM]: await this.signSocket(service) }),
       // Connect on the first subscription, close a while after the last one ends.
       lazy: true,
       lazyCloseTimeout: 5_000,

@@ -86,10 +86,11 @@ async function download(manifest: Manifest, headers: Record<string, string>): Pr
 const keys = (resources: Resource[]) => resources.map((r) => `${r.resourceType}/${r.id}`);
 const countByType = (resources: Resource[]) => resources.reduce<Record<string, number>>((counts, r) => ({ ...counts, [r.resourceType]: (counts[r.resourceType] ?? 0) + 1 }), {});
 
-async function auditRows(requestId: string) {
+/** The audit rows of the requests a client sent with this x-request-id (kept as their correlation id). */
+async function auditRows(correlationId: string) {
   const trail = await gql(
-    'query($r: String!) { auditLog(filter: { requestId: $r }, first: 50) { edges { node { actorId resource action decision patientId reason operationName } } } }',
-    { r: requestId },
+    'query($r: String!) { auditLog(filter: { correlationId: $r }, first: 50) { edges { node { actorId resource action decision patientId reason operationName } } } }',
+    { r: correlationId },
     { headers: admin },
   );
   expect(trail.errors ?? []).toEqual([]);
@@ -170,7 +171,7 @@ describe('FHIR $export: a patient exports their own record', () => {
     const refused = `export-refused-${Date.now()}`;
     expect((await fhirRequest(files.output[0].url, { ...otherCustomer, 'x-request-id': refused })).status).toBe(403);
     expect(await auditRows(refused)).toEqual([expect.objectContaining({ actorId: 'user_seed_0002', resource: 'fhir_exports', action: 'read', decision: 'DENY', patientId: OWN })]);
-    // The job read the record as the requester, under the export's own request id, saying so.
+    // The job read the record as the requester, under the export's own correlation id, saying so.
     const reads = await auditRows(`fhir-export.${exportId}`);
     expect(reads.length).toBeGreaterThan(0);
     for (const row of reads) expect(row).toMatchObject({ actorId: 'user_seed_0001', decision: 'ALLOW', patientId: OWN, reason: `own record; by fhir-export:${exportId}` });

@@ -109,10 +109,10 @@ describe('FHIR R4 API: who may read what', () => {
     expect(me.body.entry.map((e: any) => e.resource.id)).toEqual([OWN]);
   });
 
-  it('writes the audit trail under the FHIR request id', async () => {
+  it('writes the audit trail under the correlation id the FHIR client sent', async () => {
     const requestId = `fhir-audit-${Date.now()}`;
     expect((await fhir(`Observation?patient=${OWN}&_count=1`, { ...customer, 'x-request-id': requestId })).status).toBe(200);
-    const trail = await gql('query($r: String!) { auditLog(filter: { requestId: $r }) { edges { node { resource decision patientId } } } }', { r: requestId }, { headers: admin });
+    const trail = await gql('query($r: String!) { auditLog(filter: { correlationId: $r }) { edges { node { resource decision patientId } } } }', { r: requestId }, { headers: admin });
     expect(trail.data!.auditLog.edges.map((e: any) => e.node)).toContainEqual({ resource: 'lab_results', decision: 'ALLOW', patientId: OWN });
   });
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { SUPERGRAPH_FILE } from '../compose';
 import { startGateway } from '../server';
 import type { RunningServer } from '../../shared/server/listen';
+import { testGatewayTrust } from '../../test/support/trust';
 
 async function gatewayWith(playground: boolean): Promise<RunningServer> {
   return startGateway({
@@ -18,6 +19,7 @@ async function gatewayWith(playground: boolean): Promise<RunningServer> {
       throw new Error('no tokens in this test');
     },
     playground,
+    trust: await testGatewayTrust(),
   });
 }
 

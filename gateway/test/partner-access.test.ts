@@ -151,7 +151,7 @@ describe('a partner token at /graphql', () => {
       body: JSON.stringify({ variables: { first: 1 }, extensions: { persistedQuery: { version: 1, sha256Hash: PERSISTED_OPERATION_HASHES.Patients } } }),
     });
     expect(response.status).toBe(200);
-    const audit = await gql('query($r: String!) { auditLog(filter: { requestId: $r }) { edges { node { actorId actorRole resource decision operationName } } } }', { r: requestId }, {
+    const audit = await gql('query($r: String!) { auditLog(filter: { correlationId: $r }) { edges { node { actorId actorRole resource decision operationName } } } }', { r: requestId }, {
       headers: await authHeaders('admin'),
     });
     expect(audit.data!.auditLog.edges.map((edge: any) => edge.node)).toContainEqual({

@@ -1,9 +1,9 @@
 // `npx tsx prisma/seed/cli.ts [patients]` (else SEED_PATIENTS): migrates the configured database (DATABASE_URL,
-// else the embedded PGlite in DATA_DIR) and fills it with the demo data set, only when it
-// has no patients yet.
+// as DATABASE_OWNER_URL when set; else the embedded PGlite in DATA_DIR) and fills it with the
+// demo data set, only when it has no patients yet.
 import { loadConfig } from '../../shared/config';
 import { openDatabase } from '../../shared/db/database';
-import { migrate } from '../../shared/db/migrate';
+import { migrateDatabase } from '../../shared/db/prepare';
 import { seedDatabase } from './index';
 
 async function main(): Promise<void> {
@@ -15,12 +15,13 @@ async function main(): Promise<void> {
   }
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
+    ownerUrl: config.audit.ownerUrl,
     dataDir: config.dataDir,
     poolSize: 2,
     connectTimeoutMs: config.databaseConnectTimeoutMs,
   });
   try {
-    const applied = await migrate(db.sql);
+    const applied = await migrateDatabase(db);
     if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
     const [{ count }] = await db.sql.query<{ count: number }>(
       'SELECT count(*)::int AS count FROM "patient_graph"."customer_profiles"',

@@ -5,20 +5,20 @@
 // one patient's record at a time, and it always carries `iat` and an `exp` a few minutes later.
 // It is signed with the platform's service key (the partner signing key: PARTNER_SIGNING_JWK on
 // the patient subgraph, which runs the work) and verified with its public half (PARTNER_JWKS)
-// under an issuer of its own, so it is never taken for a partner's token or a person's own.
-import { jwtVerify, createLocalJWKSet, SignJWT, type JWK, type JWTPayload } from 'jose';
+// under an issuer of its own, so it is never taken for a partner's token or a person's own; it
+// carries our own audience (AUTH_AUDIENCE's first, as partner tokens do) and passes every check
+// other tokens pass (verify.ts), with a lifetime of at most MAX_DELEGATION_TTL_SECONDS.
+import { SignJWT, type JWK, type JWTPayload } from 'jose';
 import type { Config } from '../config';
 import { ROLES, type Role } from './caller';
 import { partnerIssuer } from './partner-issuer';
-import { ACCEPTED_ALGORITHMS, DEFAULT_CLOCK_TOLERANCE_SECONDS, unauthenticated, type TokenVerifier } from './verify';
+import { createTokenVerifier, ownAudience, ownAudiences, unauthenticated, type TokenVerifier } from './verify';
 
 export const DELEGATION_ISSUER = 'loop-health-delegation';
 /** What a delegated token may do whatever the role's row allows: read and search one patient's record at a time. */
 export const DELEGATED_SCOPE = 'patient/*.rs';
 /** The longest lifetime a delegated token may have (exp − iat), whatever it says. */
 export const MAX_DELEGATION_TTL_SECONDS = 300;
-/** The audience delegated tokens carry and are checked for: the graph itself (the audience our own issuers stamp). */
-export const DELEGATION_AUDIENCE = 'loop-health-supergraph';
 
 export interface Delegation {
   /** The person acted for: their token's subject and role. */
@@ -41,10 +41,11 @@ export interface DelegatedClaims {
 export type DelegationSigner = (delegation: Delegation) => Promise<string>;
 
 /** Signs delegated tokens with the service key; null where there is none (production without PARTNER_SIGNING_JWK). */
-export async function delegationSigner(config: Pick<Config, 'env' | 'dataDir' | 'partner'>): Promise<DelegationSigner | null> {
+export async function delegationSigner(config: Pick<Config, 'env' | 'dataDir' | 'partner' | 'tokens'>): Promise<DelegationSigner | null> {
   const issuer = await partnerIssuer(config);
   if (!issuer) return null;
   const { kid, key } = issuer.signingKey;
+  const audience = ownAudience(config.tokens.audience);
   return async (delegation) => {
     const ttl = Math.min(delegation.ttlSeconds, MAX_DELEGATION_TTL_SECONDS);
     const now = Math.floor(Date.now() / 1000);
@@ -52,7 +53,7 @@ export async function delegationSigner(config: Pick<Config, 'env' | 'dataDir' | 
       .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
       .setIssuer(DELEGATION_ISSUER)
       .setSubject(delegation.subject)
-      .setAudience(DELEGATION_AUDIENCE)
+      .setAudience(audience)
       .setIssuedAt(now)
       .setExpirationTime(now + ttl)
       .sign(key);
@@ -68,25 +69,19 @@ export function delegationClaims(claims: JWTPayload): DelegatedClaims | null {
   return { subject: claims.sub, role: role as Role, actor, scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [] };
 }
 
-/** Verifies delegated tokens with the service key's public half (PARTNER_JWKS): issuer, audience, iat, a short exp, an actor. */
-export function delegatedTokenVerifier(jwks: { keys: JWK[] }): TokenVerifier {
-  const keys = createLocalJWKSet(jwks);
+/** Verifies delegated tokens with the service key's public half (PARTNER_JWKS): every check of verify.ts, and iat, a short life, an actor. */
+export function delegatedTokenVerifier(jwks: { keys: JWK[] }, config: Pick<Config, 'tokens'>): TokenVerifier {
+  const verify = createTokenVerifier({
+    jwks,
+    issuer: DELEGATION_ISSUER,
+    audience: ownAudiences(config.tokens.audience),
+    maxLifetimeSeconds: MAX_DELEGATION_TTL_SECONDS,
+    clockToleranceSeconds: config.tokens.clockSkewSeconds,
+  });
   return async (token) => {
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, keys, {
-        algorithms: ACCEPTED_ALGORITHMS,
-        issuer: DELEGATION_ISSUER,
-        audience: DELEGATION_AUDIENCE,
-        requiredClaims: ['exp', 'iat', 'sub'],
-        clockTolerance: DEFAULT_CLOCK_TOLERANCE_SECONDS,
-      }));
-    } catch (error) {
-      throw unauthenticated((error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'The token has expired' : 'The token is not valid');
-    }
-    const now = Math.floor(Date.now() / 1000);
-    if (payload.iat! > now + DEFAULT_CLOCK_TOLERANCE_SECONDS) throw unauthenticated('The token was issued in the future');
-    if (payload.exp! - payload.iat! > MAX_DELEGATION_TTL_SECONDS) throw unauthenticated(`A delegated token may live ${MAX_DELEGATION_TTL_SECONDS} s at most`);
+    const payload = await verify(token);
+    // Its lifetime counts from iat: a delegated token without one is refused, not measured from now.
+    if (typeof payload.iat !== 'number') throw unauthenticated('A delegated token must say when it was issued (iat)');
     if (!delegationClaims(payload)) throw unauthenticated('The delegated token names no usable role or actor');
     return payload;
   };

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { ensureKeyPair, type StoredKey } from './key-file';
 import type { Role } from './caller';
+import { DEFAULT_TOKEN_AUDIENCE } from './verify';
 
 export const DEV_ISSUER = 'loop-health-dev';
 const KEY_FILE = 'dev-auth/signing-key.json';
@@ -27,6 +28,8 @@ export interface DevTokenOptions {
   /** Lifetime, e.g. "1h", "15m", "30s"; negative values ("-1h") make an already expired token (tests). */
   ttl?: string;
   azp?: string;
+  /** `aud` of the token (the graph's AUTH_AUDIENCE); default DEFAULT_TOKEN_AUDIENCE. */
+  audience?: string;
 }
 
 export async function signDevToken(dataDir: string, options: DevTokenOptions): Promise<string> {
@@ -40,6 +43,7 @@ export async function signDevToken(dataDir: string, options: DevTokenOptions): P
     .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
     .setIssuer(DEV_ISSUER)
     .setSubject(options.sub)
+    .setAudience(options.audience ?? DEFAULT_TOKEN_AUDIENCE)
     .setIssuedAt(now)
     .setExpirationTime(now + ttlSeconds(options.ttl ?? '1h'))
     .sign(privateKey);

@@ -3,7 +3,7 @@
 import type { Prisma } from '../db/database';
 import { ANONYMOUS, ROLES, type Caller, type Role } from './caller';
 import { bearerToken, claimAt, unauthenticated, type TokenVerifier } from './verify';
-import { PARTNER_ISSUER } from './partner-issuer';
+import { partnerClaims } from './partner-issuer';
 import { delegationClaims } from './delegation';
 import type { JWTPayload } from 'jose';
 import { authSettings } from '../config';
@@ -55,20 +55,19 @@ export function createIdentityResolver(options: IdentityOptions): ResolveCaller 
     return revoked;
   }
 
-  async function partnerCaller(claims: JWTPayload): Promise<Caller> {
-    const credentialId = claims.sub!.replace(/^partner:/, '');
+  async function partnerCaller(claims: JWTPayload, partner: { partnerId: string; scopes: string[] }): Promise<Caller> {
     const role = claims.role;
     if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role) || role === 'customer') throw unauthenticated('The partner token names no usable role');
-    if (await isRevoked(credentialId)) throw unauthenticated('The partner credential has been revoked');
-    const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
-    return { userId: claims.sub!, role: role as Role, patientId: null, partnerId: credentialId, scopes: scopes.length ? scopes : undefined };
+    if (await isRevoked(partner.partnerId)) throw unauthenticated('The partner credential has been revoked');
+    return { userId: claims.sub!, role: role as Role, patientId: null, partnerId: partner.partnerId, scopes: partner.scopes.length ? partner.scopes : undefined };
   }
 
   return async (authorization) => {
     const token = bearerToken(authorization);
     if (!token) return ANONYMOUS;
     const claims = await options.verify(token);
-    if (claims.iss === PARTNER_ISSUER) return partnerCaller(claims);
+    const partner = partnerClaims(claims);
+    if (partner) return partnerCaller(claims, partner);
     // Background work acting for a person (delegation.ts): that person, narrowed to the token's read-only scope.
     const delegated = delegationClaims(claims);
     if (delegated) {

@@ -5,10 +5,11 @@
 // issued (the patient subgraph), PARTNER_JWKS (its public JWKS) everywhere tokens are verified; in development
 // a key pair made once in the data folder. Without them, in production, partner access is off.
 import path from 'node:path';
-import { importJWK, SignJWT, type JWK, type KeyLike } from 'jose';
+import { importJWK, SignJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
 import type { Config } from '../config';
 import type { Role } from './caller';
-import { ensureKeyPair, publicJwkOf } from './key-file';
+import { ensureKeyPair, parsePublicJwks, publicJwkOf } from './key-file';
+import { ownAudience } from './verify';
 
 export const PARTNER_ISSUER = 'loop-health-partners';
 const KEY_FILE = 'partner-auth/signing-key.json';
@@ -32,26 +33,30 @@ export interface PartnerIssuer {
 /** `partner:<credential id>`: the subject of a partner token, and the actor in the audit trail. */
 export const partnerSubject = (credentialId: string) => `partner:${credentialId}`;
 
+/** The credential and scopes a verified partner token names; null for any other token. */
+export function partnerClaims(claims: JWTPayload): { partnerId: string; scopes: string[] } | null {
+  if (claims.iss !== PARTNER_ISSUER || typeof claims.sub !== 'string') return null;
+  return { partnerId: claims.sub.replace(/^partner:/, ''), scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [] };
+}
+
 /** The public keys partner tokens are verified with: PARTNER_JWKS, else the issuer's own (one process, development). */
-export async function partnerVerificationKeys(config: Pick<Config, 'env' | 'dataDir' | 'partner'>): Promise<{ keys: JWK[] } | null> {
+export async function partnerVerificationKeys(config: Pick<Config, 'env' | 'dataDir' | 'partner' | 'tokens'>): Promise<{ keys: JWK[] } | null> {
   const configured = config.partner.jwks;
   if (configured) {
-    const jwks = JSON.parse(configured) as { keys?: JWK[] };
-    if (!Array.isArray(jwks.keys) || jwks.keys.some((key) => key.d)) throw new Error('PARTNER_JWKS must be a JWKS of public keys ({"keys":[…]}, no private parts)');
-    return { keys: jwks.keys };
+    return parsePublicJwks(configured, 'PARTNER_JWKS');
   }
   return (await partnerIssuer(config))?.jwks ?? null;
 }
 
 const issuers = new Map<string, Promise<PartnerIssuer | null>>();
 
-export function partnerIssuer(config: Pick<Config, 'env' | 'dataDir' | 'partner'>): Promise<PartnerIssuer | null> {
+export function partnerIssuer(config: Pick<Config, 'env' | 'dataDir' | 'partner' | 'tokens'>): Promise<PartnerIssuer | null> {
   const key = `${config.env}:${config.dataDir}`;
   if (!issuers.has(key)) issuers.set(key, createIssuer(config));
   return issuers.get(key)!;
 }
 
-async function createIssuer(config: Pick<Config, 'env' | 'dataDir' | 'partner'>): Promise<PartnerIssuer | null> {
+async function createIssuer(config: Pick<Config, 'env' | 'dataDir' | 'partner' | 'tokens'>): Promise<PartnerIssuer | null> {
   const configured = config.partner.signingJwk;
   let privateJwk: JWK;
   if (configured) {
@@ -65,6 +70,7 @@ async function createIssuer(config: Pick<Config, 'env' | 'dataDir' | 'partner'>)
   const signingKey = await importJWK(privateJwk, 'RS256');
   // Between a minute and an hour (the setting's range): longer tokens outlive revocation checks made elsewhere.
   const ttl = config.partner.tokenTtlSeconds;
+  const audience = ownAudience(config.tokens.audience);
   return {
     jwks: { keys: [{ ...publicJwkOf(privateJwk), alg: 'RS256', use: 'sig' }] },
     signingKey: { kid: privateJwk.kid!, key: signingKey },
@@ -74,6 +80,7 @@ async function createIssuer(config: Pick<Config, 'env' | 'dataDir' | 'partner'>)
         .setProtectedHeader({ alg: 'RS256', kid: privateJwk.kid, typ: 'JWT' })
         .setIssuer(PARTNER_ISSUER)
         .setSubject(partnerSubject(grant.credentialId))
+        .setAudience(audience)
         .setIssuedAt(now)
         .setExpirationTime(now + ttl)
         .sign(signingKey);

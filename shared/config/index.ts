@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseSection, type ValuesOf } from './define';
 import {
   anthropicSettings,
+  auditSettings,
   authSettings,
   corsSettings,
   limitsSettings,
@@ -14,6 +15,8 @@ import {
   careAlertSettings,
   fhirExportSettings,
   fhirSettings,
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS_PRODUCTION,
   gatewaySettings,
   labsSettings,
   lunaSettings,
@@ -24,6 +27,8 @@ import {
   SERVICE_NAMES,
   SIMULATOR_PORT_OFFSET,
   subgraphSettings,
+  tokenSettings,
+  trustSettings,
   vendorSettings,
   WEARABLE_VENDORS,
   wearablesSettings,
@@ -62,6 +67,8 @@ export interface Config {
   /** Milliseconds the gateway waits for one subgraph request. */
   subgraphTimeoutMs: number;
   /** Largest JSON body the gateway and the subgraphs parse. */
+  /** Largest body a client may send to the gateway's /graphql. */
+  graphqlBodyLimitBytes: number;
   jsonBodyLimitBytes: number;
   /** Serve the playground and answer introspection. */
   playground: boolean;
@@ -83,6 +90,12 @@ export interface Config {
   limits: ValuesOf<typeof limitsSettings>;
   cors: ValuesOf<typeof corsSettings>;
   uploads: ValuesOf<typeof uploadSettings>;
+  /** Tokens: audience, lifetimes, clock skew, the token-request limit (item 5 of issue 13). */
+  tokens: ValuesOf<typeof tokenSettings> & { maxLifetimeSeconds: number };
+  /** The gateway's signatures on forwarded requests, trusted proxies, correlation ids. */
+  trust: ValuesOf<typeof trustSettings>;
+  /** Database roles and the signed digests of the audit trail. */
+  audit: ValuesOf<typeof auditSettings>;
 }
 
 export class SettingsError extends Error {
@@ -116,6 +129,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const uploads = parseSection(uploadSettings, env, problems);
   // A file is one GraphQL answer (with JSON escaping): it must fit the response limit with room to spare.
   if (fhirExport.fileMaxBytes > limits.maxResponseBytes / 2) problems.push(`FHIR_EXPORT_FILE_MAX_BYTES: at most half of RESPONSE_MAX_BYTES (${Math.floor(limits.maxResponseBytes / 2)})`);
+  const tokens = parseSection(tokenSettings, env, problems);
+  const trust = parseSection(trustSettings, env, problems);
+  const audit = parseSection(auditSettings, env, problems);
   if (problems.length) throw new SettingsError(problems);
 
   const mode = proc.env as Config['env'];
@@ -143,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedPatients: proc.seedPatients,
     logLevel: proc.logLevel ?? (mode === 'test' ? 'warn' : 'info'),
     subgraphTimeoutMs: gateway.subgraphTimeoutMs,
+    graphqlBodyLimitBytes: gateway.graphqlBodyLimitBytes,
     jsonBodyLimitBytes: gateway.jsonBodyLimitBytes,
     playground: gateway.playground ?? mode !== 'production',
     databasePoolSize: database.poolSize,
@@ -164,6 +181,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits,
     cors,
     uploads,
+    tokens: {
+      ...tokens,
+      maxLifetimeSeconds: tokens.maxLifetimeSeconds ?? (mode === 'production' ? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS_PRODUCTION : DEFAULT_MAX_TOKEN_LIFETIME_SECONDS),
+    },
+    trust,
+    audit,
   };
 }
 

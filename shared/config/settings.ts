@@ -19,7 +19,9 @@ export const SIMULATOR_PORT_OFFSET = 11;
 export const DEFAULT_DATA_DIR = '.data';
 /** The gateway's deadline for one subgraph request. */
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
-/** Largest JSON request body the gateway and the subgraphs parse: a 10 MB lab report in base64 (+1/3) fits. */
+/** Largest body a client may POST to /graphql (DESIGN.md's contract, Apollo Router's default). */
+export const DEFAULT_GRAPHQL_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+/** Largest JSON request body the gateway reads from its own calls and the subgraphs parse: a 10 MB lab report in base64 (+1/3) fits. */
 export const DEFAULT_JSON_BODY_LIMIT_BYTES = 15 * 1024 * 1024;
 export const DEFAULT_DATABASE_POOL_SIZE = 10;
 /** How long start-up keeps retrying an unreachable PostgreSQL server before exiting. */
@@ -55,7 +57,8 @@ export const databaseSettings = {
 
 export const gatewaySettings = {
   subgraphTimeoutMs: setting('SUBGRAPH_TIMEOUT_MS', whole(1), DEFAULT_SUBGRAPH_TIMEOUT_MS, "the gateway's deadline per subgraph request"),
-  jsonBodyLimitBytes: setting('JSON_BODY_LIMIT_BYTES', whole(1_024), DEFAULT_JSON_BODY_LIMIT_BYTES, 'largest JSON request body the gateway and the subgraphs read', { shown: '`15728640` (15 MB)' }),
+  graphqlBodyLimitBytes: setting('GRAPHQL_BODY_LIMIT_BYTES', whole(1_024), DEFAULT_GRAPHQL_BODY_LIMIT_BYTES, "largest body a client may send to the gateway's `/graphql` (413 `OPERATION_LIMIT` beyond; Apollo Router's default); lab reports up to `LAB_UPLOAD_MAX_BYTES` go to `POST /api/labs/upload`", { shown: '`2097152` (2 MB)' }),
+  jsonBodyLimitBytes: setting('JSON_BODY_LIMIT_BYTES', whole(1_024), DEFAULT_JSON_BODY_LIMIT_BYTES, "largest JSON body read from the gateway's own calls (the REST upload's mutation) and by the subgraphs", { shown: '`15728640` (15 MB)' }),
   playground: optional('PLAYGROUND', flag(), 'serve the playground at `GET /graphql` and answer introspection', { shown: 'on except in production' }),
 } satisfies Section;
 
@@ -250,6 +253,53 @@ export const uploadSettings = {
   pdfMaxTextChars: setting('LAB_PDF_MAX_TEXT_CHARS', whole(1_000), 2_000_000, 'most characters of text read from one PDF (a 50-page report has ~200,000)'),
 } satisfies Section;
 
+/** How long a request the gateway signed stays acceptable to a subgraph: it is sent at once, so this only absorbs clock skew. */
+export const DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS = 30;
+/** Longest client `x-request-id` kept (as the correlation id); longer or odd ones are dropped. */
+export const DEFAULT_CORRELATION_ID_MAX_LENGTH = 128;
+
+/** The trust boundary between the gateway and the subgraphs (gateway/trust, shared/server/verify-gateway.ts). */
+export const trustSettings = {
+  signingJwk: optional('GATEWAY_SIGNING_JWK', text(), 'private Ed25519 JWK (with a `kid`) the gateway signs every request it forwards to a subgraph with (`npm run -s keys`); only the gateway needs it', { shown: 'dev: a key made once in `DATA_DIR/gateway-trust/`; **required in production**', secret: true }),
+  jwks: optional('GATEWAY_JWKS', text(), "the public JWKS subgraphs verify the gateway's signatures with; a request without a valid one gets 401", { shown: 'dev: the key above; **required in production**' }),
+  signatureTtlSeconds: setting('GATEWAY_SIGNATURE_TTL_SECONDS', whole(1, 300), DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS, 'how long after signing a subgraph accepts a forwarded request (clock skew between hosts included)'),
+  trustedProxies: setting('TRUSTED_PROXIES', list(), [], 'proxies in front of the gateway whose `X-Forwarded-For` is believed (addresses, CIDRs, or `loopback`, `uniquelocal`); empty = the socket address is the client', { shown: 'none' }),
+  correlationIdMaxLength: setting('CORRELATION_ID_MAX_LENGTH', whole(8, 1_024), DEFAULT_CORRELATION_ID_MAX_LENGTH, "longest client `x-request-id` kept as the audit rows' correlation id (letters, digits, `._:-` only)"),
+} satisfies Section;
+
+/** Longest token lifetime accepted in production (Clerk session tokens live a minute, partner tokens at most an hour). */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS_PRODUCTION = 3_600;
+/** Outside production: room for the 8-hour tokens the playground and the README's examples mint. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 12 * 3_600;
+/** Seconds of clock difference tolerated on exp/nbf/iat between an issuer and us. */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 5;
+/** Token requests per client address per minute (`/oauth/token` and `issuePartnerToken` together): slows secret guessing. */
+export const DEFAULT_TOKEN_REQUESTS_PER_MINUTE = 30;
+
+export const tokenSettings = {
+  audience: setting('AUTH_AUDIENCE', list(), [], 'comma list of accepted `aud` values of user tokens (for Clerk: add `aud` to the session token); the dev issuer and partner tokens carry the first, or `loop-health-supergraph`', { shown: 'unset (not checked in development); **required in production**' }),
+  maxLifetimeSeconds: optional('AUTH_MAX_TOKEN_LIFETIME_SECONDS', whole(60, 30 * 86_400), 'longest token lifetime accepted: `exp` − `iat` (or − now without `iat`); `exp` is always required', { shown: '`3600` in production, `43200` (12 h) otherwise' }),
+  clockSkewSeconds: setting('AUTH_CLOCK_SKEW_SECONDS', whole(0, 300), DEFAULT_CLOCK_SKEW_SECONDS, 'clock difference tolerated on `exp`, `nbf` and `iat` (an `iat` further in the future is refused)'),
+  tokenRequestsPerMinute: setting('PARTNER_TOKEN_REQUESTS_PER_MINUTE', whole(1, 100_000), DEFAULT_TOKEN_REQUESTS_PER_MINUTE, 'partner token requests per client address per minute, `POST /oauth/token` and `issuePartnerToken` counted together (in Redis with `REDIS_URL`)'),
+} satisfies Section;
+
+/** How often the audit rows written since the last digest are signed. */
+export const DEFAULT_AUDIT_DIGEST_INTERVAL_SECONDS = 300;
+/** Rows younger than this wait for the next digest: a row committed late must not land in a range already signed. */
+export const DEFAULT_AUDIT_DIGEST_LAG_SECONDS = 10;
+/** Most rows one digest covers; a backlog is signed in several digests at once. */
+export const DEFAULT_AUDIT_DIGEST_MAX_ROWS = 10_000;
+
+/** Who may change the audit trail (database roles) and how changes are detected (signed digests). */
+export const auditSettings = {
+  ownerUrl: optional('DATABASE_OWNER_URL', url(), "PostgreSQL URL of the role that owns the schema: migrations run with it and it grants `DATABASE_URL`'s role what the application needs (on the audit tables only INSERT and SELECT); unset = `DATABASE_URL` does both", { secret: true }),
+  digestSigningJwk: optional('AUDIT_DIGEST_SIGNING_JWK', text(), 'private Ed25519 JWK (with a `kid`) that signs the audit digests (`npm run -s keys`); only the patient service needs it', { shown: 'dev: a key made once in `DATA_DIR/audit/`; **required in production**', secret: true }),
+  digestJwks: optional('AUDIT_DIGEST_JWKS', text(), 'the public JWKS `npm run audit:verify` checks the digests with', { shown: "the signing key's public half" }),
+  digestIntervalSeconds: setting('AUDIT_DIGEST_INTERVAL_SECONDS', whole(1, 86_400), DEFAULT_AUDIT_DIGEST_INTERVAL_SECONDS, 'how often the audit rows written since the last digest are signed'),
+  digestLagSeconds: setting('AUDIT_DIGEST_LAG_SECONDS', whole(0, 3_600), DEFAULT_AUDIT_DIGEST_LAG_SECONDS, 'rows younger than this wait for the next digest (a row committed late must not land in a range already signed)'),
+  digestMaxRows: setting('AUDIT_DIGEST_MAX_ROWS', whole(1, 1_000_000), DEFAULT_AUDIT_DIGEST_MAX_ROWS, 'most rows one digest covers; a backlog is signed in several digests'),
+} satisfies Section;
+
 /** Every section, titled, in the order the README lists them. */
 export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Processes and ports', section: { ...processSettings, ...subgraphSettings } },
@@ -257,6 +307,9 @@ export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Gateway', section: gatewaySettings },
   { title: 'Identity', section: authSettings },
   { title: 'Partner access', section: partnerSettings },
+  { title: 'Tokens', section: tokenSettings },
+  { title: 'Gateway trust boundary', section: trustSettings },
+  { title: 'Audit trail', section: auditSettings },
   { title: 'Claude (Luna and the lab extractor)', section: anthropicSettings },
   { title: 'Lab reports', section: labsSettings },
   { title: 'Luna', section: lunaSettings },

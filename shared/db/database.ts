@@ -25,7 +25,16 @@ export interface Database {
   /** Human description for logs: never includes a password. */
   description: string;
   prisma: PrismaClient;
+  /** As the application's role (DATABASE_URL). */
   sql: SqlRunner;
+  /**
+   * As the schema's owner (DATABASE_OWNER_URL): migrations and grants. The same runner as `sql`
+   * when there is no separate owner (one role, or the embedded PGlite); otherwise its own small
+   * pool, opened on first use.
+   */
+  owner: SqlRunner;
+  /** Whether `owner` is another role than `sql`'s (then the application role gets only what it needs). */
+  separateOwner: boolean;
   close(): Promise<void>;
 }
 
@@ -36,6 +45,8 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 
 export interface OpenDatabaseOptions {
   databaseUrl?: string;
+  /** The schema owner's URL on the same server and database (DATABASE_OWNER_URL); unset = DATABASE_URL owns it. */
+  ownerUrl?: string;
   dataDir: string;
   poolSize?: number;
   connectTimeoutMs?: number;
@@ -43,6 +54,17 @@ export interface OpenDatabaseOptions {
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options.dataDir);
+}
+
+/** Pool size of the owner's connections: migrations and grants run one at a time. */
+const OWNER_POOL_SIZE = 2;
+
+function databaseNameOf(url: string): string {
+  try {
+    return new URL(url).pathname.replace(/^\//, '');
+  } catch {
+    return '';
+  }
 }
 
 function redact(url: string): string {
@@ -57,11 +79,11 @@ function redact(url: string): string {
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {
   const description = `PostgreSQL ${redact(url)}`;
+  if (options.ownerUrl && databaseNameOf(options.ownerUrl) !== databaseNameOf(url)) {
+    throw new DatabaseStartupError('DATABASE_OWNER_URL and DATABASE_URL must name the same database (the owner migrates the one the application uses)');
+  }
   const timeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 });
-  pool.on('error', () => {
-    // An idle client dropped by the server: the pool replaces it; queries report their own errors.
-  });
+  const pool = quietPool(url, options.poolSize ?? 10);
   const deadline = Date.now() + timeout;
   for (;;) {
     try {
@@ -77,7 +99,44 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
       await new Promise((r) => setTimeout(r, 500));
     }
   }
-  const sql: SqlRunner = {
+  const sql = poolRunner(pool);
+  let ownerPool: pg.Pool | undefined;
+  const owner: SqlRunner = options.ownerUrl ? lazyRunner(() => (ownerPool ??= quietPool(options.ownerUrl!, OWNER_POOL_SIZE))) : sql;
+  const prisma = new PrismaClient({ adapter: counting(new PrismaPg(pool)) });
+  return {
+    kind: 'postgres',
+    description,
+    prisma,
+    sql,
+    owner,
+    separateOwner: Boolean(options.ownerUrl),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end().catch(() => {});
+      await ownerPool?.end().catch(() => {});
+    },
+  };
+}
+
+function quietPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000 });
+  pool.on('error', () => {
+    // An idle client dropped by the server: the pool replaces it; queries report their own errors.
+  });
+  return pool;
+}
+
+/** A runner over a pool made on first use (the owner's: most processes need it only at start). */
+function lazyRunner(pool: () => pg.Pool): SqlRunner {
+  return {
+    query: (text, params) => poolRunner(pool()).query(text, params),
+    execInTransaction: (script, after) => poolRunner(pool()).execInTransaction(script, after),
+    withAdvisoryLock: (key, fn) => poolRunner(pool()).withAdvisoryLock(key, fn),
+  };
+}
+
+function poolRunner(pool: pg.Pool): SqlRunner {
+  return {
     async query(text, params) {
       return (await pool.query(text, params as unknown[])).rows;
     },
@@ -104,17 +163,6 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
         await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => {});
         client.release();
       }
-    },
-  };
-  const prisma = new PrismaClient({ adapter: counting(new PrismaPg(pool)) });
-  return {
-    kind: 'postgres',
-    description,
-    prisma,
-    sql,
-    async close() {
-      await prisma.$disconnect();
-      await pool.end().catch(() => {});
     },
   };
 }
@@ -159,6 +207,9 @@ async function openPglite(dataDir: string): Promise<Database> {
     description: `embedded PGlite in ${dataDir}/pgdata`,
     prisma,
     sql,
+    // One process, one role: the embedded database needs no second one.
+    owner: sql,
+    separateOwner: false,
     async close() {
       await prisma.$disconnect();
       await db.close();

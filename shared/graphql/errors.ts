@@ -16,6 +16,11 @@ export function badUserInput(argument: string, message: string): GraphQLError {
   return new GraphQLError(`${argument}: ${message}`, { extensions: { code: ErrorCode.BAD_USER_INPUT, argument } });
 }
 
+/** A request over a limit: `retryAfter` seconds until the window resets. */
+export function rateLimited(message: string, retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: retryAfterSeconds } });
+}
+
 export function notFound(entity: string, id: string): GraphQLError {
   return new GraphQLError(`${entity} ${id} was not found`, { extensions: { code: ErrorCode.NOT_FOUND, entity, id } });
 }

@@ -1,8 +1,9 @@
 // A subgraph's way into the supergraph, for data another domain owns: every request goes
 // through the gateway, with the end user's own bearer token when it reads their data (Luna's
 // tools: the graph's RBAC decides what Luna may see and each access is audited under the
-// user's name; the turn's id travels as the request id) or with none for public reference data
-// (the catalog's clinical rules).
+// user's name) or with none for public reference data (the catalog's clinical rules). A caller's
+// own id (Luna's turn) travels as the client's x-request-id, which the gateway keeps as the
+// correlation id: one turn's audit trail is `auditLog(filter: { correlationId: "luna-<turnId>" })`.
 
 export interface GraphError {
   message: string;
@@ -26,7 +27,8 @@ export class GraphRequestError extends Error {
 export interface GraphClientOptions {
   gatewayUrl: string;
   authorization: string | null;
-  requestId: string;
+  /** Sent as x-request-id: the gateway stores it as the audit rows' correlation id. */
+  correlationId: string;
   timeoutMs: number;
   /** Ends the request early (a turn that is cancelled). */
   signal?: AbortSignal;
@@ -37,7 +39,7 @@ export class GraphClient {
 
   /** The data of an operation; errors (a denial, a missing record) throw GraphRequestError. */
   async request<T>(operationName: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': this.options.requestId };
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': this.options.correlationId };
     if (this.options.authorization) headers.authorization = this.options.authorization;
     const response = await fetch(this.options.gatewayUrl, {
       method: 'POST',

@@ -1,5 +1,7 @@
-// Fixed-window request counters (partner credentials, uploads, Luna turns): a window per key.
-// In memory for one gateway; in Redis (REDIS_URL) so every gateway replica counts together.
+// Fixed-window request counters, a window per key: partner credentials' requests (gateway),
+// partner token requests per client address (the patient subgraph's issuePartnerToken, which
+// POST /oauth/token runs too), uploads and Luna turns. In memory for one process; in Redis
+// (REDIS_URL) so every replica of every service counts together.
 import Redis from 'ioredis';
 import { REDIS_CHANNEL_PREFIX } from '../pubsub';
 

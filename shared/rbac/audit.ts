@@ -28,7 +28,7 @@ export class AuditTrail {
     return this.entries.size;
   }
 
-  async flush(prisma: Prisma, meta: { caller: Caller; service: string; operationName: string | null; requestId: string; clientIp: string | null }) {
+  async flush(prisma: Prisma, meta: { caller: Caller; service: string; operationName: string | null; requestId: string; correlationId: string | null; clientIp: string | null }) {
     if (this.entries.size === 0) return;
     const rows = [...this.entries.values()].map((entry) => ({
       actorId: meta.caller.userId,
@@ -41,6 +41,7 @@ export class AuditTrail {
       reason: meta.caller.actor ? `${entry.reason}; by ${meta.caller.actor}` : entry.reason,
       operationName: meta.operationName,
       requestId: meta.requestId,
+      correlationId: meta.correlationId,
       clientIp: meta.clientIp,
       service: meta.service,
     }));
@@ -56,6 +57,7 @@ interface AuditedContext {
   service: string;
   operationName: string | null;
   requestId: string;
+  correlationId: string | null;
   clientIp: string | null;
   log: Logger;
 }

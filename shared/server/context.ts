@@ -3,13 +3,20 @@ import type { Prisma } from '../db/database';
 import type { Logger } from '../logger';
 import type { AuditTrail } from '../rbac/audit';
 import type { PubSub } from '../pubsub';
+import type { RateLimiter } from '../limits/rate-limit';
 
 /** What every resolver of every subgraph receives; `L` is that subgraph's DataLoaders. */
 export interface SubgraphContext<L = unknown> {
   service: string;
+  /** The gateway's id for this request (it is on the client's response as x-request-id). */
   requestId: string;
+  /** The client's own x-request-id, checked by the gateway and kept apart from requestId. */
+  correlationId: string | null;
   operationName: string | null;
+  /** The client's address as the gateway saw it (X-Forwarded-For honoured only from trusted proxies). */
   clientIp: string | null;
+  /** When the gateway stops waiting for this request (ms since the epoch); null outside a gateway request. */
+  deadline: number | null;
   log: Logger;
   prisma: Prisma;
   /** Domain events: publish after the write commits. */
@@ -18,6 +25,8 @@ export interface SubgraphContext<L = unknown> {
   caller: Caller;
   /** PHI access decisions of this request, written to rbac_logs before the response leaves. */
   audit: AuditTrail;
+  /** Request limits shared by every replica when REDIS_URL is set (shared/limits/rate-limit.ts). */
+  limiter: RateLimiter;
   /** The bearer token as received, forwarded by the gateway; used when a subgraph calls the graph for its user. */
   authorization: string | null;
   /** Fires when the caller (the gateway) gave up on this request: stop loading (shared/limits/abort.ts). */

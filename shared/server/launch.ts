@@ -13,10 +13,18 @@ import { setUpAuth } from '../auth/config';
 import { devJwks, signDevToken } from '../auth/dev-issuer';
 import { seededUserId } from '../../prisma/seed/identities';
 import { createIdentityResolver } from '../auth/identity';
+import { ownAudience } from '../auth/verify';
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUPERGRAPH_FILE } from '../../gateway/compose';
 import { startGateway } from '../../gateway/server';
 import { corsOrigins } from '../../gateway/cors';
+import { createRateLimiter } from '../limits/rate-limit';
+import { gatewaySigningKey, gatewayVerificationKeys } from '../trust/keys';
+import { createGatewayVerifier } from './verify-gateway';
+
+/** The playground's token lives a working day, or as long as tokens may (AUTH_MAX_TOKEN_LIFETIME_SECONDS) if that is shorter. */
+export const PLAYGROUND_TOKEN_TTL_SECONDS = 8 * 3_600;
+const playgroundTokenTtl = (config: Config) => `${Math.min(PLAYGROUND_TOKEN_TTL_SECONDS, config.tokens.maxLifetimeSeconds)}s`;
 
 export type ServiceName = SubgraphName | 'gateway';
 export const ALL_SERVICES: ServiceName[] = [...SERVICE_NAMES, 'gateway'];
@@ -38,11 +46,14 @@ export async function launch(config: Config, services: ServiceName[], options: L
   const servers: RunningServer[] = [];
   let db: Database | undefined;
   const pubsub = createPubSub(config.redisUrl);
+  // One limiter per process for the subgraphs' limits (partner token requests), in Redis when set.
+  const limiter = createRateLimiter(config.redisUrl);
   const stopBackground: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const stopOne of stopBackground.reverse()) await stopOne().catch((error) => log.error({ err: error }, 'stopping background work'));
     for (const server of [...servers].reverse()) await server.stop().catch((error) => log.error({ err: error }, `stopping ${server.name}`));
     await pubsub.close();
+    await limiter.close();
     await db?.close().catch((error) => log.error({ err: error }, 'closing the database'));
   };
   try {
@@ -51,16 +62,18 @@ export async function launch(config: Config, services: ServiceName[], options: L
       // The database first: an unusable data folder is reported as the database's problem, by name.
       db = await openDatabase({
         databaseUrl: config.databaseUrl,
+        ownerUrl: config.audit.ownerUrl,
         dataDir: config.dataDir,
         poolSize: config.databasePoolSize,
         connectTimeoutMs: config.databaseConnectTimeoutMs,
       });
       log.info(`database: ${db.description}`);
-      await prepareDatabase(db, { seed: config.seed, seedPatients: config.seedPatients, log });
+      await prepareDatabase(db, { seed: config.seed, seedPatients: config.seedPatients, log, requireAppendOnlyRole: config.env === 'production' });
     }
     const auth = await setUpAuth(config);
     if (db) {
       const resolveCaller = createIdentityResolver({ verify: auth.verify, prisma: db.prisma, roleClaim: auth.roleClaim });
+      const gatewayVerifier = createGatewayVerifier({ jwks: await gatewayVerificationKeys(config), clockSkewSeconds: config.tokens.clockSkewSeconds });
       for (const name of subgraphs) {
         // A subgraph's background work (Luna's turn runner, the wearables queue) starts before it
         // answers: once /healthz (and so the gateway's /readyz) answers, its mutations can run.
@@ -77,6 +90,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
           withoutPermissions: options.withoutPermissions,
           jsonBodyLimitBytes: config.jsonBodyLimitBytes,
           limits: config.limits,
+          gatewayVerifier,
+          limiter,
         });
         servers.push(server);
         serviceLogger(name).info(`subgraph ${name} listening on ${server.url}/graphql`);
@@ -95,14 +110,22 @@ export async function launch(config: Config, services: ServiceName[], options: L
           devJwks: auth.devIssuer ? await devJwks(config.dataDir) : undefined,
           redisUrl: config.redisUrl,
           playground: config.playground,
+          graphqlBodyLimitBytes: config.graphqlBodyLimitBytes,
           jsonBodyLimitBytes: config.jsonBodyLimitBytes,
           maxUploadBytes: config.labs.maxUploadBytes,
           fhir: config.fhir,
           limits: config.limits,
           roleClaim: auth.roleClaim,
           cors: { origins: corsOrigins(config.cors.origins, config.env === 'development', config.gatewayPort), maxAgeSeconds: config.cors.maxAgeSeconds },
+          trust: {
+            signingJwk: await gatewaySigningKey(config),
+            signatureTtlSeconds: config.trust.signatureTtlSeconds,
+            trustedProxies: config.trust.trustedProxies,
+            correlationIdMaxLength: config.trust.correlationIdMaxLength,
+            clockSkewSeconds: config.tokens.clockSkewSeconds,
+          },
           // The playground opens signed in as the first seeded patient (dev issuer only).
-          devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: '8h' }) : undefined,
+          devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: playgroundTokenTtl(config), audience: ownAudience(config.tokens.audience) }) : undefined,
         }),
       );
     }

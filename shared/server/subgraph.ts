@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -28,6 +27,10 @@ import { listen, type RunningServer } from './listen';
 import { subgraphLimits } from '../limits/subgraph';
 import { abandonedWhenClosed } from '../limits/abort';
 import type { LimitsSettingValues } from '../limits/tiers';
+import { createRateLimiter, type RateLimiter } from '../limits/rate-limit';
+import { unauthenticated } from '../auth/verify';
+import type { ForwardedRequest } from '../trust/envelope';
+import { forwardedRequestOf, signedRequests, type GatewayVerifier } from './verify-gateway';
 
 export interface SubgraphModule<L = unknown> {
   name: SubgraphName;
@@ -76,6 +79,10 @@ export interface StartSubgraphOptions {
   jsonBodyLimitBytes?: number;
   /** Operation limits (config.limits); the settings' defaults when unset. */
   limits?: LimitsSettingValues;
+  /** Checks the gateway's signature on every operation (shared/server/verify-gateway.ts): nothing unsigned runs. */
+  gatewayVerifier: GatewayVerifier;
+  /** Request limits (shared across replicas with Redis); default one in this process's memory. */
+  limiter?: RateLimiter;
 }
 
 export async function startSubgraph<L>(module: SubgraphModule<L>, options: StartSubgraphOptions): Promise<RunningServer> {
@@ -98,45 +105,55 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: module.name });
   });
-  // One context shape for HTTP requests and websocket operations.
-  const contextFor = async (meta: { authorization: string | null; requestId?: string; operationName: string | null; clientIp: string | null; signal?: AbortSignal }) => {
-    const requestId = meta.requestId ?? randomUUID();
+  const limiter = options.limiter ?? createRateLimiter(undefined);
+  // One context shape for HTTP requests and websocket operations; who asked is what the gateway signed.
+  const contextFor = async (meta: { authorization: string | null; forwarded: ForwardedRequest; signal?: AbortSignal }) => {
+    const { forwarded } = meta;
+    const caller = await options.resolveCaller(meta.authorization);
+    if ((caller.partnerId ?? null) !== forwarded.partnerId) throw unauthenticated('The token is not the one the gateway signed for');
     return {
       service: module.name,
-      requestId,
-      operationName: meta.operationName,
-      clientIp: meta.clientIp,
-      log: log.child({ requestId }),
+      requestId: forwarded.requestId,
+      correlationId: forwarded.correlationId,
+      operationName: forwarded.operationName,
+      clientIp: forwarded.clientIp,
+      deadline: forwarded.deadline,
+      log: log.child({ requestId: forwarded.requestId }),
       prisma: options.prisma,
       pubsub: options.pubsub,
       loaders: module.createLoaders(options.prisma),
-      caller: await options.resolveCaller(meta.authorization),
+      caller,
       audit: new AuditTrail(),
+      limiter,
       authorization: meta.authorization,
       signal: meta.signal ?? new AbortController().signal,
     } satisfies SubgraphContext<L>;
   };
+  const signed = signedRequests({ verifier: options.gatewayVerifier, service: module.name });
   app.use(
     '/graphql',
-    express.json({ limit: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),
+    signed.checkSignature,
+    express.json({ limit: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES, verify: signed.hashBody }),
+    signed.checkBody,
     expressMiddleware(server, {
-      context: ({ req, res }) =>
-        contextFor({
-          signal: abandonedWhenClosed(res),
-          authorization: req.headers.authorization ?? null,
-          requestId: req.headers['x-request-id'] as string | undefined,
-          // The gateway forwards the client's operation name; its own request is named after it.
-          operationName:
-            (req.headers['x-operation-name'] as string | undefined) ?? (req.body as { operationName?: string } | undefined)?.operationName ?? null,
-          clientIp: (req.headers['x-forwarded-for'] as string | undefined)?.split(',')[0].trim() ?? req.socket.remoteAddress ?? null,
-        }),
+      context: ({ req, res }) => contextFor({ authorization: req.headers.authorization ?? null, forwarded: forwardedRequestOf(res), signal: abandonedWhenClosed(res) }),
     }),
   );
   const stopSubscriptions = schema.getSubscriptionType()
-    ? serveSubscriptions({ httpServer, schema, service: module.name, contextFor, log, exposeErrorDetails: options.exposeErrorDetails, maxPayloadBytes: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES })
+    ? serveSubscriptions({
+        httpServer,
+        schema,
+        service: module.name,
+        contextFor,
+        verifier: options.gatewayVerifier,
+        log,
+        exposeErrorDetails: options.exposeErrorDetails,
+        maxPayloadBytes: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES,
+      })
     : async () => {};
   return listen(httpServer, options.host, options.port, module.name, async () => {
     await stopSubscriptions();
     await server.stop();
+    if (!options.limiter) await limiter.close();
   });
 }

@@ -1,6 +1,9 @@
 // A subgraph's Subscription fields over graphql-ws on its /graphql path. The gateway keeps
 // one socket per subgraph and multiplexes every client's subscriptions over it, so identity
 // travels per operation (the subscribe message's extensions.authorization), never per socket.
+// Only the gateway may open such a socket: its connection_init carries the gateway's signature
+// (none: close 4401; invalid: 4403), so what arrives on it is the gateway's word.
+import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -9,6 +12,11 @@ import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger';
 import { registry } from '../metrics';
 import { formatErrorFor } from './format-error';
+import type { ForwardedRequest } from '../trust/envelope';
+import { socketSignature, type GatewayVerifier } from './verify-gateway';
+
+/** Close codes of a socket opened without (4401) or with a bad (4403) gateway signature. */
+export const CLOSE_NOT_FROM_GATEWAY = 4401;
 
 const connections = new client.Gauge({
   name: 'subgraph_ws_connections',
@@ -27,7 +35,9 @@ export interface ServeSubscriptionsOptions<C> {
   httpServer: http.Server;
   schema: GraphQLSchema;
   service: string;
-  contextFor(meta: { authorization: string | null; requestId?: string; operationName: string | null; clientIp: string | null }): Promise<C>;
+  contextFor(meta: { authorization: string | null; forwarded: ForwardedRequest }): Promise<C>;
+  /** Checks the gateway's signature on connection_init. */
+  verifier: GatewayVerifier;
   log: Logger;
   exposeErrorDetails: boolean;
   /** Largest frame read from a socket (JSON_BODY_LIMIT_BYTES): ws's own default is 100 MB. */
@@ -41,27 +51,40 @@ export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): ()
   const disposable = useServer(
     {
       schema: options.schema,
-      context: async (ctx, _id, payload) => {
+      context: async (_ctx, _id, payload) => {
+        // The socket is the gateway's (onConnect): the operation's metadata is its word.
         const extensions = (payload.extensions ?? {}) as Record<string, unknown>;
-        const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
-        const request = (ctx.extra as { request: http.IncomingMessage }).request;
+        const text = (key: string) => (typeof extensions[key] === 'string' ? (extensions[key] as string) : null);
         try {
           return await options.contextFor({
-            authorization: (extensions.authorization as string | undefined) ?? (params.authorization as string | undefined) ?? null,
-            requestId: extensions.requestId as string | undefined,
-            operationName: (extensions.operationName as string | undefined) ?? payload.operationName ?? null,
-            clientIp: (extensions.clientIp as string | undefined) ?? request.socket.remoteAddress ?? null,
+            authorization: text('authorization'),
+            forwarded: {
+              requestId: text('requestId') ?? randomUUID(),
+              correlationId: text('correlationId'),
+              operationName: text('operationName') ?? payload.operationName ?? null,
+              clientIp: text('clientIp'),
+              partnerId: null,
+              scopes: null,
+              deadline: null,
+            },
           });
         } catch (error) {
           // A bad token: the operation fails with the token's error; the shared socket stays.
           throw error instanceof GraphQLError ? error : new GraphQLError('Invalid credentials', { extensions: { code: 'UNAUTHENTICATED' } });
         }
       },
-      onConnect: () => {
+      onConnect: async (ctx) => {
+        const signature = await socketSignature(options.verifier, options.service, ctx.connectionParams);
+        if (signature === 'missing') {
+          (ctx.extra as { socket: { close(code: number, reason: string): void } }).socket.close(CLOSE_NOT_FROM_GATEWAY, 'Unauthorized: only the gateway may open subscriptions here');
+          return false;
+        }
+        if (signature === 'invalid') return false; // graphql-ws closes with 4403 Forbidden
         connections.inc({ service: options.service });
         return true;
       },
-      onClose: () => {
+      // Only acknowledged sockets were counted (a refused one never was).
+      onDisconnect: () => {
         connections.dec({ service: options.service });
       },
       onSubscribe: () => {

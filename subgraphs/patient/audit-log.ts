@@ -9,6 +9,7 @@ export interface AuditLogFilter {
   resource?: string | null;
   decision?: 'ALLOW' | 'DENY' | null;
   requestId?: string | null;
+  correlationId?: string | null;
   from?: Date | null;
   to?: Date | null;
 }
@@ -29,6 +30,7 @@ export async function auditLogPage(prisma: Prisma, filter: AuditLogFilter | null
       resource: filter?.resource ?? undefined,
       decision: filter?.decision ?? undefined,
       requestId: filter?.requestId ?? undefined,
+      correlationId: filter?.correlationId ?? undefined,
       createdAt: filter?.from || filter?.to ? { gte: filter?.from ?? undefined, lte: filter?.to ?? undefined } : undefined,
       id: before !== undefined ? { lt: before } : undefined,
     },

@@ -5,6 +5,7 @@ import { startFhirExports } from './fhir-export/background';
 import { createPatientLoaders, type PatientLoaders } from './loaders';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
+import { startAuditDigests } from './audit-digests';
 
 export const patientSubgraph: SubgraphModule<PatientLoaders> = {
   name: 'patient',
@@ -12,19 +13,20 @@ export const patientSubgraph: SubgraphModule<PatientLoaders> = {
   resolvers,
   permissions,
   createLoaders: createPatientLoaders,
-  // Care alerts: storing raised ones, escalating, notifying (care-alerts/workflow.ts);
-  // FHIR Bulk Data exports: running them, deleting expired ones (fhir-export/background.ts).
+  // Care alerts (storing raised ones, escalating, notifying), the audit trail's signed digests,
+  // and FHIR Bulk Data exports (running them, deleting expired ones: fhir-export/background.ts).
   async startBackground(runtime) {
-    const stopAlerts = await startCareAlerts(runtime);
+    const stops: (() => Promise<void>)[] = [];
+    // Stopped in the reverse order of their start.
+    const stopAll = async () => {
+      for (const stop of stops.reverse()) await stop();
+    };
     try {
-      const stopExports = await startFhirExports(runtime);
-      return async () => {
-        await stopExports();
-        await stopAlerts();
-      };
+      for (const start of [startCareAlerts, startAuditDigests, startFhirExports]) stops.push(await start(runtime));
     } catch (error) {
-      await stopAlerts();
+      await stopAll();
       throw error;
     }
+    return stopAll;
   },
 };

@@ -8,7 +8,7 @@ import { ROLES, type Role } from '../../shared/auth/caller';
 import { partnerIssuer } from '../../shared/auth/partner-issuer';
 import { unauthenticated } from '../../shared/auth/verify';
 import { processConfig } from '../../shared/config';
-import { badUserInput, notFound, parseId } from '../../shared/graphql/errors';
+import { badUserInput, notFound, parseId, rateLimited } from '../../shared/graphql/errors';
 import { parseScope } from '../../shared/rbac/scopes';
 import type { SubgraphContext } from '../../shared/server/context';
 
@@ -72,11 +72,21 @@ export async function revokePartnerCredential(ctx: SubgraphContext, id: string):
 /** Requests that already asked for a token: one per request, so aliases cannot multiply guesses. */
 const tokenRequests = new WeakSet<object>();
 
-/** The client-credentials grant. Every failure looks the same to the caller (no probing which ids exist). */
+/** The one limiter of token requests: POST /oauth/token runs this mutation too, so both count here, per client address. */
+export const tokenRequestKey = (clientIp: string | null) => `oauth-token:${clientIp ?? 'unknown'}`;
+
+/**
+ * The client-credentials grant. Every failure looks the same to the caller (no probing which ids
+ * exist); requests per client address are limited (PARTNER_TOKEN_REQUESTS_PER_MINUTE) before
+ * any secret is compared.
+ */
 export async function issuePartnerToken(ctx: SubgraphContext, clientId: string, clientSecret: string) {
   if (tokenRequests.has(ctx.audit)) throw badUserInput('clientId', 'one token per request');
   tokenRequests.add(ctx.audit);
-  const issuer = await partnerIssuer(processConfig());
+  const config = processConfig();
+  const rate = await ctx.limiter.hit(tokenRequestKey(ctx.clientIp), config.tokens.tokenRequestsPerMinute);
+  if (!rate.allowed) throw rateLimited(`Too many token requests; retry in ${rate.retryAfterSeconds} s`, rate.retryAfterSeconds);
+  const issuer = await partnerIssuer(config);
   if (!issuer) throw new GraphQLError('Partner access is not enabled on this server', { extensions: { code: 'FORBIDDEN' } });
   const credential = clientId.length <= 100 ? await ctx.prisma.partnerCredential.findUnique({ where: { clientId } }) : null;
   const presented = Buffer.from(sha256(clientSecret), 'hex');

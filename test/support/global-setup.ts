@@ -11,4 +11,5 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_PORT_BASE = String(TEST_PORT_BASE);
   process.env.TEST_DATA_DIR = stack.env.DATA_DIR;
   if (stack.env.DATABASE_URL) process.env.TEST_DATABASE_URL = stack.env.DATABASE_URL;
+  if (stack.env.DATABASE_OWNER_URL) process.env.TEST_DATABASE_OWNER_URL = stack.env.DATABASE_OWNER_URL;
 }

@@ -1,4 +1,6 @@
 // A minimal GraphQL-over-HTTP client for tests: they talk to the real gateway.
+import { GATEWAY_SIGNATURE_HEADER, type ForwardedRequest } from '../../shared/trust/envelope';
+import { signedLikeTheGateway } from './trust';
 export interface GraphQLResponse<T = Record<string, any>> {
   data?: T | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
@@ -10,17 +12,25 @@ export const gatewayUrl = () => {
   return url;
 };
 
+export interface GqlOptions {
+  url?: string;
+  headers?: Record<string, string>;
+  /** Calling a subgraph directly: sign the request as the gateway would for this service (test/support/trust.ts). */
+  signAs?: { service: string; forwarded?: Partial<ForwardedRequest> };
+}
+
 export async function gql<T = Record<string, any>>(
   query: string,
   variables: Record<string, unknown> = {},
-  options: { url?: string; headers?: Record<string, string> } = {},
-): Promise<GraphQLResponse<T> & { status: number }> {
-  const response = await fetch(`${options.url ?? gatewayUrl()}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...options.headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: response.status, ...((await response.json()) as GraphQLResponse<T>) };
+  options: GqlOptions = {},
+): Promise<GraphQLResponse<T> & { status: number; headers: Headers }> {
+  const body = JSON.stringify({ query, variables });
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+  if (options.signAs) {
+    headers[GATEWAY_SIGNATURE_HEADER] = await signedLikeTheGateway(options.signAs.service, body, headers.authorization ?? null, options.signAs.forwarded);
+  }
+  const response = await fetch(`${options.url ?? gatewayUrl()}/graphql`, { method: 'POST', headers, body });
+  return { status: response.status, headers: response.headers, ...((await response.json()) as GraphQLResponse<T>) };
 }
 
 export function codes(response: GraphQLResponse): string[] {

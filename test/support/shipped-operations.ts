@@ -118,7 +118,7 @@ export async function toolOperations(): Promise<ShippedOperation[]> {
     await client.close();
     const fromMcp = graph.seen.splice(0);
 
-    const luna = new GraphClient({ gatewayUrl: graph.url, authorization: 'Bearer recorded', requestId: 'limits-test', timeoutMs: 5_000, signal: new AbortController().signal });
+    const luna = new GraphClient({ gatewayUrl: graph.url, authorization: 'Bearer recorded', correlationId: 'limits-test', timeoutMs: 5_000, signal: new AbortController().signal });
     for (const tool of LUNA_TOOLS) {
       const args = largestArguments(tool.inputSchema as JsonSchema);
       if (tool.name === 'searchContent') args.query = 'bpc';

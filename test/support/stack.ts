@@ -1,6 +1,6 @@
 // Starts the whole supergraph as a child process, the way `npm start` does, on a fresh
 // database: a new PGlite folder, or a new database on the PostgreSQL server named by
-// DATABASE_URL (dropped afterwards).
+// DATABASE_URL (dropped afterwards), owned by DATABASE_OWNER_URL's role when that is set.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -25,8 +25,11 @@ export interface Stack {
   cleanup(): Promise<void>;
 }
 
-/** A database of the test run's own on the server DATABASE_URL names. */
-export const createFreshDatabase = (serverUrl: string) => createScratchDatabase(serverUrl, 'loop_test');
+/**
+ * A database of the test run's own on the server DATABASE_URL names; with DATABASE_OWNER_URL (CI's
+ * second pass) created by that owner role and served to DATABASE_URL's application role.
+ */
+export const createFreshDatabase = (serverUrl: string) => createScratchDatabase(serverUrl, 'loop_test', process.env.DATABASE_OWNER_URL || undefined);
 
 export async function waitFor(url: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -62,6 +65,7 @@ export async function startStack(options: { portBase: number; extraEnv?: NodeJS.
   if (process.env.DATABASE_URL) {
     const database = await createFreshDatabase(process.env.DATABASE_URL);
     env.DATABASE_URL = database.url;
+    env.DATABASE_OWNER_URL = database.ownerUrl ?? '';
     cleanups.push(database.drop);
   }
   const child = spawn(TSX, [path.join(ROOT, 'bin/start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });

@@ -100,7 +100,7 @@ export class CatalogRulesReader {
     const graph = new GraphClient({
       gatewayUrl: this.options.gatewayUrl,
       authorization: null,
-      requestId: `catalog-rules-${Date.now().toString(36)}`,
+      correlationId: `catalog-rules-${Date.now().toString(36)}`,
       timeoutMs: this.options.timeoutMs ?? DEFAULT_CATALOG_RULES_TIMEOUT_MS,
     });
     try {

@@ -83,7 +83,7 @@ describe('POST /api/labs/upload', () => {
     const other = await post(form(await pdf(), OTHER), { ...customer, 'x-request-id': requestId });
     expect(other).toEqual({ status: 403, body: { error: { code: 'FORBIDDEN', message: expect.stringMatching(/create on lab_results/) } } });
     const audit = await gql(
-      'query($r: String!) { auditLog(filter: { requestId: $r }) { edges { node { resource action decision patientId actorRole } } } }',
+      'query($r: String!) { auditLog(filter: { correlationId: $r }) { edges { node { resource action decision patientId actorRole } } } }',
       { r: requestId },
       { headers: admin },
     );

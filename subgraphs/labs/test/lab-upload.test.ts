@@ -58,6 +58,8 @@ const pdfFile = async (report: SampleReport, layout: Layout, name = `${layout}.p
   contentBase64: base64(await reportPdf(report, layout)),
 });
 
+const labsUrl = () => `http://127.0.0.1:${Number(process.env.TEST_PORT_BASE) + 2}`;
+
 function upload(patientId: string, file: { filename: string; mimeType: string; contentBase64: string }, headers = admin) {
   return gql(UPLOAD, { patientId, file }, { headers });
 }
@@ -287,9 +289,15 @@ describe('lab report upload: refusals store nothing', () => {
 
   it('an oversized file, quickly', async () => {
     const started = Date.now();
-    const response = await upload(people.refused.id, { filename: 'big.txt', mimeType: 'text/plain', contentBase64: Buffer.alloc(10 * 1024 * 1024 + 1, 'a').toString('base64') });
-    expectRefused(response, 'FILE_TOO_LARGE');
-    expect(response.errors![0].message).toBe('file: is 10485761 bytes; the limit is 10 MB (10485760 bytes)');
+    const big = { filename: 'big.txt', mimeType: 'text/plain', contentBase64: Buffer.alloc(10 * 1024 * 1024 + 1, 'a').toString('base64') };
+    // A client's /graphql body stops at 2 MB (the contract's 413); larger reports go to the REST upload.
+    const response = await upload(people.refused.id, big);
+    expect(response.status).toBe(413);
+    expect(response.errors![0].extensions).toMatchObject({ code: 'OPERATION_LIMIT', limit: 'bodySize', allowed: 2 * 1024 * 1024 });
+    // The labs subgraph, which the REST upload's mutation reaches with up to 15 MB, refuses a file over 10 MB itself.
+    const direct = await gql(UPLOAD, { patientId: people.refused.id, file: big }, { url: labsUrl(), headers: admin, signAs: { service: 'labs' } });
+    expectRefused(direct, 'FILE_TOO_LARGE');
+    expect(direct.errors![0].message).toBe('file: is 10485761 bytes; the limit is 10 MB (10485760 bytes)');
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -322,7 +330,7 @@ describe('lab report upload: who may upload', () => {
 
   async function auditRows(requestId: string) {
     const response = await gql(
-      'query($r: String!) { auditLog(filter: { requestId: $r }) { edges { node { resource action decision patientId service actorRole } } } }',
+      'query($r: String!) { auditLog(filter: { correlationId: $r }) { edges { node { resource action decision patientId service actorRole } } } }',
       { r: requestId },
       { headers: admin },
     );

@@ -223,7 +223,7 @@ describe('a Luna turn with Claude (a local Messages API server)', () => {
     // token could read), so nothing about the other patient was requested in this turn.
     expect(finished.error).toMatch(/conversation is about/);
     const audit = await gql(
-      `query($r: String!) { auditLog(filter: { requestId: $r }) { edges { node { patientId } } } }`,
+      `query($r: String!) { auditLog(filter: { correlationId: $r }) { edges { node { patientId } } } }`,
       { r: `luna-${turnId}` },
       { url, headers: admin },
     );

@@ -126,7 +126,7 @@ describe('Luna’s conversations, permissions and audit', () => {
     const { reply: stored } = await storedReply(customer, conversation.id, reply.id);
     expect(stored.toolCalls.map((call: any) => call.name)).toEqual(['getProtocols']);
     const audit = await gql(
-      `query($r: String!) { auditLog(filter: { requestId: $r }, first: 50) { edges { node { actorRole resource action patientId decision operationName } } } }`,
+      `query($r: String!) { auditLog(filter: { correlationId: $r }, first: 50) { edges { node { actorRole resource action patientId decision operationName } } } }`,
       { r: `luna-${reply.id}` },
       { headers: admin },
     );

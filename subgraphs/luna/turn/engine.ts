@@ -108,7 +108,7 @@ export async function runTurn(request: TurnRequest, deps: TurnDeps, signal: Abor
   const graph = new GraphClient({
     gatewayUrl: deps.gatewayUrl,
     authorization: request.authorization,
-    requestId: `luna-${request.turnId}`,
+    correlationId: `luna-${request.turnId}`,
     timeoutMs: deps.config.toolTimeoutMs,
     signal,
   });

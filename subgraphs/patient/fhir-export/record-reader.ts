@@ -2,7 +2,7 @@
 // the gateway's FHIR API (over GATEWAY_URL), a page at a time, as the requester, with a
 // delegated read-only token minted for each few minutes of the run (shared/auth/delegation.ts).
 // So an export holds exactly what `$everything` shows that requester, through the same mappers,
-// RBAC, limits and audit trail (its audit rows carry the request id `fhir-export.<id>`).
+// RBAC, limits and audit trail (its audit rows carry the correlation id `fhir-export.<id>`).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { Role } from '../../../shared/auth/caller';

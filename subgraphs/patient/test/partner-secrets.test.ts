@@ -6,6 +6,7 @@ import path from 'node:path';
 import { prepareDatabase } from '../../../shared/db/prepare';
 import { serviceLogger } from '../../../shared/logger';
 import { AuditTrail } from '../../../shared/rbac/audit';
+import { MemoryRateLimiter } from '../../../shared/limits/rate-limit';
 import type { SubgraphContext } from '../../../shared/server/context';
 import { openScratchDatabase } from '../../../test/support/database';
 import { createPartnerCredential, issuePartnerToken } from '../partners';
@@ -21,7 +22,13 @@ describe('partner secrets at rest', () => {
   afterAll(() => db.dispose());
 
   it('keeps only the hash, and the hash is what a token request is checked against', async () => {
-    const ctx = { prisma: db.prisma, caller: { userId: 'user_admin', role: 'admin', patientId: null }, audit: new AuditTrail() } as unknown as SubgraphContext;
+    const ctx = {
+      prisma: db.prisma,
+      caller: { userId: 'user_admin', role: 'admin', patientId: null },
+      audit: new AuditTrail(),
+      limiter: new MemoryRateLimiter(),
+      clientIp: '192.0.2.10',
+    } as unknown as SubgraphContext;
     const { credential, clientSecret } = await createPartnerCredential(ctx, { name: 'Acme', role: 'STAFF', scopes: ['lab_results'] });
     const [row] = await db.sql.query<Record<string, unknown>>('SELECT * FROM patient_graph.partner_credentials WHERE id = $1', [credential.id]);
     expect(Object.values(row).map(String).some((value) => value.includes(clientSecret))).toBe(false);

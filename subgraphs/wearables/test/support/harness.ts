@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { seedDatabase } from '../../../../prisma/seed';
 import { loadConfig } from '../../../../shared/config';
-import { migrate } from '../../../../shared/db/migrate';
+import { migrateDatabase } from '../../../../shared/db/prepare';
 import { serviceLogger } from '../../../../shared/logger';
 import { LocalPubSub } from '../../../../shared/pubsub';
 import type { RunningServer } from '../../../../shared/server/listen';
@@ -26,7 +26,7 @@ export const newKey = (kid: string) => `${kid}:${randomBytes(32).toString('base6
 
 export async function startHarness(options: { patients?: number } = {}) {
   const db = await openScratchDatabase();
-  await migrate(db.sql);
+  await migrateDatabase(db);
   await seedDatabase(db.prisma, { patients: options.patients ?? 3 });
   const simulators: RunningServer[] = [];
   for (const provider of PROVIDERS) simulators.push(await startSimulator(SIMULATORS[provider], '127.0.0.1', 0));
