@@ -1,7 +1,8 @@
 // CORS for browsers on other origins: an allowlist of exact origins (CORS_ORIGINS; in
 // development also the gateway's own origin and the web dev server's). An allowed origin gets
 // its preflight answered with the methods and headers the graph takes, cached for
-// CORS_MAX_AGE_SECONDS, and responses that expose x-request-id and retry-after; any other
+// CORS_MAX_AGE_SECONDS, and responses that expose x-request-id, retry-after and the FHIR
+// export's status headers (content-location, x-progress, expires); any other
 // origin gets no CORS headers at all. The WebSocket upgrade checks Origin against the same list.
 import type { RequestHandler } from 'express';
 
@@ -12,11 +13,12 @@ export interface CorsOptions {
   maxAgeSeconds: number;
 }
 
-export const CORS_METHODS = ['GET', 'POST', 'OPTIONS'];
-/** Request headers a browser may send: identity, JSON, correlation, tracing, idempotency, Apollo's CSRF header. */
-export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'x-request-id', 'traceparent', 'tracestate', 'idempotency-key', 'apollo-require-preflight', 'x-apollo-operation-name'];
-/** Response headers a browser script may read. */
-export const CORS_EXPOSED_HEADERS = ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining'];
+/** DELETE only cancels a FHIR export (its status URL). */
+export const CORS_METHODS = ['GET', 'POST', 'DELETE', 'OPTIONS'];
+/** Request headers a browser may send: identity, JSON, correlation, tracing, idempotency, Apollo's CSRF header, FHIR's Prefer (respond-async). */
+export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'x-request-id', 'traceparent', 'tracestate', 'idempotency-key', 'apollo-require-preflight', 'x-apollo-operation-name', 'prefer'];
+/** Response headers a browser script may read: correlation, limits, and a FHIR export's status URL, progress and expiry. */
+export const CORS_EXPOSED_HEADERS = ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'content-location', 'x-progress', 'expires'];
 
 /** The web dev server (npm run web:dev) on both loopback names. */
 export const WEB_DEV_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];

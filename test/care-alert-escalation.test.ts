@@ -6,23 +6,18 @@
 // acknowledges it; escalation survives a restart and needs no webhook; a notification that
 // keeps failing is retried, then dead-lettered for the admins, who can send it again.
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import type { Client } from 'graphql-ws';
-import { seedDatabase } from '../prisma/seed';
 import { seededPatientId } from '../prisma/seed/identities';
 import { signDevToken } from '../shared/auth/dev-issuer';
 import { loadConfig, type Config } from '../shared/config';
-import { openDatabase } from '../shared/db/database';
-import { migrateDatabase } from '../shared/db/prepare';
 import { careAlertsRaised, raiseCareAlert, type CareAlertRequest } from '../shared/domain/care-alerts';
 import { activeJobQueue } from '../shared/queue/jobs';
 import { launch, type Launched } from '../shared/server/launch';
 import { ESCALATE_QUEUE, DELIVER_QUEUE } from '../subgraphs/patient/care-alerts/workflow';
 import { codes, gql } from './support/graphql';
-import { createFreshDatabase, freePort } from './support/stack';
+import { seededScratchPlace, type SeededPlace } from './support/database';
+import { freePort } from './support/stack';
 import { collect, eventually, wsClient } from './support/ws';
 
 const PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 4400) + 300;
@@ -36,10 +31,7 @@ interface Received {
   json: any;
 }
 
-let dataDir: string;
-let databaseUrl: string | undefined;
-let ownerUrl: string | undefined;
-let dropDatabase: (() => Promise<void>) | undefined;
+let place: SeededPlace;
 let stack: Launched | undefined;
 let url: string;
 let admin: Record<string, string>;
@@ -53,12 +45,12 @@ const savedEnv = { ...process.env };
 /** The stack's settings, as `npm start` would read them from this environment. */
 function configFor(env: Record<string, string | undefined>): Config {
   const saved = { ...process.env };
-  Object.assign(process.env, { PORT_BASE: String(PORT_BASE), DATA_DIR: dataDir, SEED: 'false', NODE_ENV: 'test', GATEWAY_URL: `http://127.0.0.1:${PORT_BASE}/graphql` }, env);
+  Object.assign(process.env, { PORT_BASE: String(PORT_BASE), DATA_DIR: place.dataDir, SEED: 'false', NODE_ENV: 'test', GATEWAY_URL: `http://127.0.0.1:${PORT_BASE}/graphql` }, env);
   delete process.env.REDIS_URL; // events stay in this process: the shared test Redis carries the main stack's
-  if (databaseUrl) process.env.DATABASE_URL = databaseUrl;
+  if (place.databaseUrl) process.env.DATABASE_URL = place.databaseUrl;
   else delete process.env.DATABASE_URL;
   // CI's second pass: the owner role migrates, the application role serves.
-  if (ownerUrl) process.env.DATABASE_OWNER_URL = ownerUrl;
+  if (place.ownerUrl) process.env.DATABASE_OWNER_URL = place.ownerUrl;
   else delete process.env.DATABASE_OWNER_URL;
   try {
     return loadConfig();
@@ -135,28 +127,17 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${port}/hooks/care-alerts`;
 
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'loop-escalation-'));
-  if (process.env.DATABASE_URL) {
-    const fresh = await createFreshDatabase(process.env.DATABASE_URL);
-    databaseUrl = fresh.url;
-    ownerUrl = fresh.ownerUrl;
-    dropDatabase = fresh.drop;
-  }
-  const db = await openDatabase({ databaseUrl, ownerUrl, dataDir });
-  await migrateDatabase(db);
-  await seedDatabase(db.prisma, { patients: 2 });
-  await db.close();
+  place = await seededScratchPlace('loop-escalation-', 2);
   await start();
-  admin = { authorization: `Bearer ${await signDevToken(dataDir, { sub: 'user_test_admin', role: 'admin' })}` };
-  provider = { authorization: `Bearer ${await signDevToken(dataDir, { sub: 'user_test_provider', role: 'provider' })}` };
+  admin = { authorization: `Bearer ${await signDevToken(place.dataDir, { sub: 'user_test_admin', role: 'admin' })}` };
+  provider = { authorization: `Bearer ${await signDevToken(place.dataDir, { sub: 'user_test_provider', role: 'provider' })}` };
 }, 120_000);
 
 afterAll(async () => {
   await stop();
   process.env = savedEnv;
   await new Promise((resolve) => receiver?.close(resolve));
-  await dropDatabase?.();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await place?.dispose();
 });
 
 describe('an unacknowledged care alert', () => {

@@ -67,6 +67,18 @@ describe('CORS', () => {
     expect(response.headers.get('access-control-expose-headers')!.split(', ')).toEqual(expect.arrayContaining(['x-request-id', 'retry-after']));
   });
 
+  it('lets an allowed origin run a FHIR export: Prefer and DELETE in the preflight, the status headers readable', async () => {
+    const preflight = await fetch(`${gateway.url}/fhir/R4/$export-status/00000000-0000-4000-8000-000000000000`, {
+      method: 'OPTIONS',
+      headers: { origin: APP, 'access-control-request-method': 'DELETE', 'access-control-request-headers': 'authorization, prefer' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')!.split(', ')).toContain('DELETE');
+    expect(preflight.headers.get('access-control-allow-headers')!.split(', ')).toContain('prefer');
+    const response = await fetch(`${gateway.url}/fhir/R4/metadata`, { headers: { origin: APP } });
+    expect(response.headers.get('access-control-expose-headers')!.split(', ')).toEqual(expect.arrayContaining(['content-location', 'x-progress', 'expires', 'retry-after']));
+  });
+
   it('gives any other origin no CORS headers at all', async () => {
     const preflight = await fetch(`${gateway.url}/graphql`, { method: 'OPTIONS', headers: { origin: OTHER, 'access-control-request-method': 'POST' } });
     expect(preflight.status).toBe(403);

@@ -20,6 +20,7 @@ const TABLE: Record<Resource, Record<Role, string>> = {
   care_alerts: { admin: FULL, staff: FULL, provider: 'cru', support: '', customer: '' },
   care_alert_deliveries: { admin: FULL, staff: '', provider: '', support: '', customer: '' },
   clinical_overrides: { admin: '', staff: '', provider: 'cru', support: '', customer: '' },
+  fhir_exports: { admin: FULL, staff: FULL, provider: '', support: '', customer: 'own:rcd' },
 };
 const LETTER = { read: 'r', create: 'c', update: 'u', delete: 'd' } as const;
 const OWN = '11111111-1111-4111-8111-111111111111';

@@ -33,6 +33,8 @@ const EXPECTED: Record<string, { roles: Role[]; customerOwn: boolean }> = {
   'conversations:update': { roles: ['admin', 'staff'], customerOwn: true },
   'care_alerts:read': { roles: ['admin', 'staff', 'provider'], customerOwn: false },
   'clinical_overrides:create': { roles: ['provider'], customerOwn: false },
+  // Reading or cancelling an export is for its requester alone (gateway/test/fhir-export.test.ts).
+  'fhir_exports:create': { roles: ['admin', 'staff'], customerOwn: true },
 };
 
 interface Probe {
@@ -137,6 +139,13 @@ const PROBES: Probe[] = [
     prepare: async (p) => ({ p }),
     query: 'mutation Probe($p: ID!) { disconnectWearable(patientId: $p, provider: GARMIN) { id } }',
     field: 'disconnectWearable',
+  },
+  {
+    // A one-type export, so the jobs these probes start stay small (a patient's limit of exports at once answers RATE_LIMITED, not a denial).
+    key: 'fhir_exports:create',
+    prepare: async (p) => ({ p }),
+    query: 'mutation Probe($p: ID!) { startFhirExport(patientId: $p, input: { types: ["Patient"], request: "https://probe.invalid/fhir/R4/Patient/$export" }) { id } }',
+    field: 'startFhirExport',
   },
   { key: 'conversations:read', prepare: async (p) => ({ id: await newConversation(p) }), query: 'query Probe($id: ID!) { conversation(id: $id) { id title } }', field: 'conversation' },
   { key: 'conversations:create', prepare: async (p) => ({ p }), query: 'mutation Probe($p: ID!) { startConversation(patientId: $p) { id } }', field: 'startConversation' },

@@ -2,7 +2,7 @@
 // (search-params.ts, the type handlers), so it says exactly what is supported.
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import { FHIR_TYPES, type FhirType } from '../../shared/rbac/scopes';
-import { EVERYTHING_PARAMS, SEARCH_PARAMS } from './search-params';
+import { EVERYTHING_PARAMS, EXPORT_PARAMS, SEARCH_PARAMS } from './search-params';
 
 /** Types that also answer `read` (GET [type]/[id]); the others are searched by patient. */
 export const READABLE: ReadonlySet<FhirType> = new Set(['Patient', 'Observation', 'DiagnosticReport']);
@@ -30,12 +30,21 @@ export function capabilityStatement(base: string, released: string): CapabilityS
       ? {
           operation: [
             { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything', documentation: `Parameters: ${Object.keys(EVERYTHING_PARAMS).join(', ')}.` },
+            {
+              name: 'export',
+              definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export',
+              documentation:
+                `Bulk Data export of one patient's record (Patient/[id]/$export; the patient's own, or staff on their behalf): Prefer: respond-async; parameters ${Object.keys(EXPORT_PARAMS).join(', ')}. ` +
+                'Poll the Content-Location ($export-status/[id]: 202 with X-Progress, then 200 with the manifest; DELETE cancels). ' +
+                'The NDJSON files ($export-file/[id]) are for the requester only, with their token, and are deleted when the export expires.',
+            },
           ],
         }
       : {}),
   });
   return {
     resourceType: 'CapabilityStatement',
+    instantiates: ['http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'],
     status: 'active',
     date: released,
     publisher: 'Loop Health',

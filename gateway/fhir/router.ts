@@ -12,6 +12,7 @@ import type { Logger } from '../../shared/logger';
 import { FHIR_TYPES, scopesReachFhirType, type FhirType } from '../../shared/rbac/scopes';
 import { capabilityStatement, READABLE } from './capability';
 import type { FhirConfig } from './config';
+import { bulkExportRoutes } from './bulk-export';
 import { everythingSources } from './everything';
 import { graphRunner } from './graph';
 import { badRequest, FhirError, forbidden, notFound, notSupported, operationOutcome, unauthenticated } from './outcome';
@@ -27,7 +28,7 @@ import { EVERYTHING_PARAMS, readSearch, referenceId, SEARCH_PARAMS, type SearchR
 export const FHIR_CONTENT_TYPE = 'application/fhir+json; charset=utf-8';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** When this build's CapabilityStatement was last changed. */
-const CAPABILITY_DATE = '2025-01-01';
+const CAPABILITY_DATE = '2026-12-03';
 
 export const HANDLERS: Record<Exclude<FhirType, 'Patient'>, TypeHandler> = {
   Observation: observations,
@@ -112,6 +113,8 @@ export function fhirApi(options: FhirApiOptions): Router {
   });
 
   router.get('/metadata', (req, res) => send(req, res, 200, capabilityStatement(base(req), CAPABILITY_DATE)));
+  // Patient/{id}/$export and its status and files (before /:type/:id, which would take $export-status/{id}).
+  bulkExportRoutes(router, { context, send, fail, base });
 
   router.get('/:type', async (req, res) => {
     try {
@@ -163,7 +166,7 @@ export function fhirApi(options: FhirApiOptions): Router {
 
   router.all('/{*rest}', (req, res) => {
     const status = req.method === 'GET' ? 404 : 405;
-    send(req, res, status, operationOutcome('error', status === 404 ? 'not-found' : 'not-supported', status === 404 ? `No FHIR interaction at ${req.path}` : 'This FHIR API is read-only (GET)'));
+    send(req, res, status, operationOutcome('error', status === 404 ? 'not-found' : 'not-supported', status === 404 ? `No FHIR interaction at ${req.path}` : 'This FHIR API is read-only (GET; DELETE only cancels an export)'));
   });
   return router;
 }

@@ -58,6 +58,12 @@ export const EVERYTHING_PARAMS: Record<string, ParamDefinition> = {
   _type: { type: 'token', documentation: 'Comma list of resource types to include.' },
   _count: { type: 'number', documentation: `Resources per page, 1 to ${MAX_FHIR_PAGE_SIZE}; without it the whole record comes in one Bundle.` },
 };
+/** Parameters of Patient/{id}/$export (Bulk Data kick-off). */
+export const EXPORT_PARAMS: Record<string, ParamDefinition> = {
+  _type: { type: 'token', documentation: 'Comma list of resource types to export; without it, every type.' },
+  _since: { type: 'date', documentation: 'Only resources changed at or after this instant.' },
+  _outputFormat: { type: 'string', documentation: 'application/fhir+ndjson (also application/ndjson, ndjson): the only format.' },
+};
 const JSON_FORMATS = new Set(['json', 'application/json', 'application/fhir+json']);
 
 export interface Token {

@@ -6,6 +6,7 @@ import type { ServerResponse } from 'node:http';
 import type { JWTPayload } from 'jose';
 import { ROLES, type Role } from '../../shared/auth/caller';
 import { PARTNER_ISSUER } from '../../shared/auth/partner-issuer';
+import { DELEGATION_ISSUER } from '../../shared/auth/delegation';
 import { claimAt } from '../../shared/auth/verify';
 import { operationLimits } from '../../shared/limits/plugin';
 import { defaultLimits, tierOf, type LimitsSettingValues, type LimitTier } from '../../shared/limits/tiers';
@@ -25,7 +26,7 @@ export function gatewayLimits(options: GatewayLimitsOptions) {
   const settings = options.settings ?? defaultLimits();
   const { plugin, parseOptions, stringifyResult, validationRules } = operationLimits<GatewayContext>({ settings, tierOf: (context) => context.tier });
   const roleIn = (claims: JWTPayload): Role | undefined => {
-    const role = claims.iss === PARTNER_ISSUER ? claims.role : claimAt(claims, options.roleClaim);
+    const role = claims.iss === PARTNER_ISSUER || claims.iss === DELEGATION_ISSUER ? claims.role : claimAt(claims, options.roleClaim);
     return (ROLES as readonly unknown[]).includes(role) ? (role as Role) : 'customer';
   };
   const tierOfClaims = (claims: JWTPayload | null): LimitTier => tierOf(claims ? roleIn(claims) : 'anonymous');

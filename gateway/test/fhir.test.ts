@@ -4,39 +4,12 @@
 // reading and daily stat the graph shows, and bad requests answer OperationOutcomes.
 import type { Bundle, Observation, Resource } from '@medplum/fhirtypes';
 import { authHeaders, seededPatientId } from '../../test/support/auth';
-import { expectValidResource } from '../../test/support/fhir';
+import { expectOutcome, expectValidResource, fhirRequest as fhir, searchAll as all } from '../../test/support/fhir';
 import { gatewayUrl, gql } from '../../test/support/graphql';
+import { partnerToken } from '../../test/support/partners';
 
 const OWN = seededPatientId(1);
 const OTHER = seededPatientId(2);
-
-async function fhir(path: string, headers: Record<string, string> = {}, init: RequestInit = {}) {
-  const url = path.startsWith('http') ? path : `${gatewayUrl()}/fhir/R4/${path}`;
-  const response = await fetch(url, { ...init, headers: { accept: 'application/fhir+json', ...headers } });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as any };
-}
-
-/** Every resource of a search, following next links. */
-async function all(path: string, headers: Record<string, string>): Promise<Resource[]> {
-  const resources: Resource[] = [];
-  let next: string | undefined = path;
-  while (next) {
-    const { status, body } = await fhir(next, headers);
-    expect([status, body.resourceType]).toEqual([200, 'Bundle']);
-    resources.push(...(body as Bundle).entry!.map((e) => e.resource!));
-    next = (body as Bundle).link?.find((l) => l.relation === 'next')?.url;
-  }
-  return resources;
-}
-
-function expectOutcome(response: { status: number; body: any; headers: Headers }, status: number, code: string, text?: RegExp) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
-  expect(response.body.resourceType).toBe('OperationOutcome');
-  expect(response.body.issue[0]).toMatchObject({ severity: 'error', code });
-  if (text) expect(response.body.issue[0].diagnostics).toMatch(text);
-  expectValidResource(response.body);
-}
 
 let customer: Record<string, string>;
 let admin: Record<string, string>;
@@ -55,7 +28,7 @@ describe('FHIR R4 API: reads and searches', () => {
     expect(Object.keys(types)).toEqual(['Patient', 'Observation', 'DiagnosticReport', 'MedicationStatement', 'Device']);
     expect(types.Observation.searchParam.map((p: any) => p.name)).toEqual(['patient', 'category', 'code', 'date', '_lastUpdated']);
     expect(types.MedicationStatement.interaction).toEqual([{ code: 'search-type' }]);
-    expect(types.Patient.operation.map((o: any) => o.name)).toEqual(['everything']);
+    expect(types.Patient.operation.map((o: any) => o.name)).toEqual(['everything', 'export']);
   });
 
   it('reads the patient as a US Core Patient', async () => {
@@ -144,18 +117,7 @@ describe('FHIR R4 API: who may read what', () => {
   });
 
   it('gives a partner with patient/Observation.rs observations, and not MedicationStatement, DiagnosticReport or the Patient', async () => {
-    const created = await gql(
-      'mutation($input: CreatePartnerCredentialInput!) { createPartnerCredential(input: $input) { clientSecret credential { clientId } } }',
-      { input: { name: 'EHR bridge', role: 'SUPPORT', scopes: ['patient/Observation.rs'], rateLimitPerMinute: 1000 } },
-      { headers: admin },
-    );
-    expect(created.errors ?? []).toEqual([]);
-    const { clientSecret, credential } = created.data!.createPartnerCredential;
-    const token = await fetch(`${gatewayUrl()}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: credential.clientId, client_secret: clientSecret }),
-    }).then((r) => r.json() as Promise<{ access_token: string; scope: string }>);
+    const token = await partnerToken({ name: 'EHR bridge', role: 'SUPPORT', scopes: ['patient/Observation.rs'] });
     expect(token.scope).toBe('patient/Observation.rs');
     const partner = { authorization: `Bearer ${token.access_token}` };
 

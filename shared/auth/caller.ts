@@ -11,8 +11,10 @@ export interface Caller {
   patientId: string | null;
   /** Partner clients only: the credential the token was issued for. */
   partnerId?: string;
-  /** Partner clients only: what the credential is limited to (matrix or SMART scopes, shared/rbac/scopes.ts); unset = the role's row. */
+  /** What the token is limited to (matrix or SMART scopes, shared/rbac/scopes.ts): a partner credential's, or a delegated token's; unset = the role's row. */
   scopes?: readonly string[];
+  /** Delegated tokens only (delegation.ts): the background work acting for this person, e.g. `fhir-export:<id>`. */
+  actor?: string;
 }
 
 export const ANONYMOUS: Caller = Object.freeze({ userId: null, role: 'anonymous', patientId: null });

@@ -5,6 +5,7 @@
 import type { Config } from '../config';
 import { DEV_ISSUER, devJwks } from './dev-issuer';
 import { PARTNER_ISSUER, partnerVerificationKeys } from './partner-issuer';
+import { DELEGATION_ISSUER, delegatedTokenVerifier } from './delegation';
 import { createTokenVerifier, ownAudiences, unauthenticated, type TokenVerifier, type VerifierOptions } from './verify';
 import { decodeJwt } from 'jose';
 
@@ -27,9 +28,15 @@ export async function setUpAuth(config: Config): Promise<AuthSetup> {
   const verifyPartner = partnerKeys
     ? createTokenVerifier({ jwks: partnerKeys, issuer: PARTNER_ISSUER, audience: ownAudiences(config.tokens.audience), ...lifetimeChecks(config) })
     : undefined;
+  const verifyDelegated = partnerKeys ? delegatedTokenVerifier(partnerKeys, config) : undefined;
   // The unverified issuer only picks the key set; the chosen verifier checks the issuer again.
   const verify: TokenVerifier = async (token) => {
-    if (issuerOf(token) !== PARTNER_ISSUER) return users.verify(token);
+    const issuer = issuerOf(token);
+    if (issuer === DELEGATION_ISSUER) {
+      if (!verifyDelegated) throw unauthenticated('Delegated access is not enabled on this server');
+      return verifyDelegated(token);
+    }
+    if (issuer !== PARTNER_ISSUER) return users.verify(token);
     if (!verifyPartner) throw unauthenticated('Partner access is not enabled on this server');
     return verifyPartner(token);
   };

@@ -4,6 +4,7 @@ import type { Prisma } from '../db/database';
 import { ANONYMOUS, ROLES, type Caller, type Role } from './caller';
 import { bearerToken, claimAt, unauthenticated, type TokenVerifier } from './verify';
 import { partnerClaims } from './partner-issuer';
+import { delegationClaims } from './delegation';
 import type { JWTPayload } from 'jose';
 import { authSettings } from '../config';
 
@@ -67,6 +68,12 @@ export function createIdentityResolver(options: IdentityOptions): ResolveCaller 
     const claims = await options.verify(token);
     const partner = partnerClaims(claims);
     if (partner) return partnerCaller(claims, partner);
+    // Background work acting for a person (delegation.ts): that person, narrowed to the token's read-only scope.
+    const delegated = delegationClaims(claims);
+    if (delegated) {
+      const patientId = delegated.role === 'customer' ? await patientFor(delegated.subject) : null;
+      return { userId: delegated.subject, role: delegated.role, patientId, scopes: delegated.scopes, actor: delegated.actor };
+    }
     const claimed = claimAt(claims, roleClaim);
     // A role we do not know grants nothing beyond a customer's own record.
     const role: Role = typeof claimed === 'string' && (ROLES as readonly string[]).includes(claimed) ? (claimed as Role) : 'customer';

@@ -5,7 +5,7 @@
 // issued (the patient subgraph), PARTNER_JWKS (its public JWKS) everywhere tokens are verified; in development
 // a key pair made once in the data folder. Without them, in production, partner access is off.
 import path from 'node:path';
-import { importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { importJWK, SignJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
 import type { Config } from '../config';
 import type { Role } from './caller';
 import { ensureKeyPair, parsePublicJwks, publicJwkOf } from './key-file';
@@ -25,6 +25,8 @@ export interface PartnerGrant {
 
 export interface PartnerIssuer {
   jwks: { keys: JWK[] };
+  /** The service key itself, for the other short-lived tokens it signs (delegation.ts). */
+  signingKey: { kid: string; key: KeyLike | Uint8Array };
   sign(grant: PartnerGrant): Promise<{ accessToken: string; expiresIn: number }>;
 }
 
@@ -71,6 +73,7 @@ async function createIssuer(config: Pick<Config, 'env' | 'dataDir' | 'partner' |
   const audience = ownAudience(config.tokens.audience);
   return {
     jwks: { keys: [{ ...publicJwkOf(privateJwk), alg: 'RS256', use: 'sig' }] },
+    signingKey: { kid: privateJwk.kid!, key: signingKey },
     async sign(grant) {
       const now = Math.floor(Date.now() / 1000);
       const accessToken = await new SignJWT({ role: grant.role, scope: grant.scopes.join(' '), rpm: grant.rateLimitPerMinute })

@@ -13,6 +13,7 @@ import {
   databaseSettings,
   DEFAULT_GATEWAY_PORT,
   careAlertSettings,
+  fhirExportSettings,
   fhirSettings,
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS_PRODUCTION,
@@ -84,6 +85,7 @@ export interface Config {
   luna: ValuesOf<typeof lunaSettings>;
   wearables: ValuesOf<typeof wearablesSettings> & { simulatorPortBase: number; vendors: Record<WearableVendor, VendorConfig> };
   fhir: ValuesOf<typeof fhirSettings>;
+  fhirExport: ValuesOf<typeof fhirExportSettings>;
   careAlerts: ValuesOf<typeof careAlertSettings>;
   mcp: ValuesOf<typeof mcpSettings> & { port: number };
   limits: ValuesOf<typeof limitsSettings>;
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const wearables = parseSection(wearablesSettings, env, problems);
   const vendors = Object.fromEntries(WEARABLE_VENDORS.map((vendor) => [vendor, parseSection(vendorSettings(vendor), env, problems)])) as Record<WearableVendor, VendorConfig>;
   const fhir = parseSection(fhirSettings, env, problems);
+  const fhirExport = parseSection(fhirExportSettings, env, problems);
   const careAlerts = parseSection(careAlertSettings, env, problems);
   if (careAlerts.webhookUrl && !careAlerts.webhookSecret) problems.push('CARE_ALERT_WEBHOOK_SECRET: required when CARE_ALERT_WEBHOOK_URL is set');
   if (careAlerts.webhookUrl?.startsWith('http:') && proc.env === 'production') problems.push('CARE_ALERT_WEBHOOK_URL: must be https in production (alerts carry health information)');
@@ -126,6 +129,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const limits = parseSection(limitsSettings, env, problems);
   const cors = parseSection(corsSettings, env, problems);
   const uploads = parseSection(uploadSettings, env, problems);
+  // A file is one GraphQL answer (with JSON escaping): it must fit the response limit with room to spare.
+  if (fhirExport.fileMaxBytes > limits.maxResponseBytes / 2) problems.push(`FHIR_EXPORT_FILE_MAX_BYTES: at most half of RESPONSE_MAX_BYTES (${Math.floor(limits.maxResponseBytes / 2)})`);
   const tokens = parseSection(tokenSettings, env, problems);
   const trust = parseSection(trustSettings, env, problems);
   const audit = parseSection(auditSettings, env, problems);
@@ -173,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       vendors,
     },
     fhir,
+    fhirExport,
     careAlerts,
     mcp: { ...mcp, port: mcp.port ?? (base ?? DEFAULT_GATEWAY_PORT) + MCP_PORT_OFFSET },
     limits,

@@ -180,6 +180,27 @@ export const fhirSettings = {
   baseUrl: optional('FHIR_BASE_URL', url().transform((value) => value.replace(/\/+$/, '')), "the FHIR API's public base (`…/fhir/R4`) for `fullUrl` and paging links behind a proxy", { shown: "the request's own host" }),
 } satisfies Section;
 
+/** A finished export's files are kept a day: long enough to download, short enough not to become a second copy of the record. */
+export const DEFAULT_FHIR_EXPORT_RETENTION_SECONDS = 24 * 3_600;
+/** The job's delegated token: a few minutes, renewed while the export runs (the requester's own token is long gone). */
+export const DEFAULT_FHIR_EXPORT_TOKEN_TTL_SECONDS = 120;
+/** One NDJSON file at most this big: it is served through one GraphQL answer, well under RESPONSE_MAX_BYTES. */
+export const DEFAULT_FHIR_EXPORT_FILE_MAX_BYTES = 2 * 1024 * 1024;
+
+/** The patient's own Bulk Data export (`Patient/{id}/$export`): a job on the process's queue in the patient subgraph. */
+export const fhirExportSettings = {
+  retentionSeconds: setting('FHIR_EXPORT_RETENTION_SECONDS', whole(60, 30 * 86_400), DEFAULT_FHIR_EXPORT_RETENTION_SECONDS, "how long a finished (or failed) export's status and NDJSON files are kept before they are deleted"),
+  maxActivePerPatient: setting('FHIR_EXPORT_MAX_ACTIVE_PER_PATIENT', whole(1, 100), 2, 'exports of one patient queued or running at once; another kick-off gets 429 (retry later)'),
+  workers: setting('FHIR_EXPORT_WORKERS', whole(1, 16), 1, 'export jobs run at once by each patient-subgraph process (each reads the record page by page through the gateway)'),
+  retryLimit: setting('FHIR_EXPORT_RETRY_LIMIT', whole(0, 20), 3, 'queue retries of an export whose run failed (the gateway unreachable, a process stopped mid-run); then it is FAILED'),
+  retryDelaySeconds: setting('FHIR_EXPORT_RETRY_DELAY_SECONDS', whole(1, 3_600), 30, "the first retry's delay; it doubles per retry (with jitter)"),
+  jobTimeoutSeconds: setting('FHIR_EXPORT_JOB_TIMEOUT_SECONDS', whole(60, 86_400), 30 * 60, 'longest one run may take; a run past it (its process died) is retried by the queue'),
+  pageTimeoutMs: setting('FHIR_EXPORT_PAGE_TIMEOUT_MS', whole(1_000), 60_000, "one page of the record (`$everything`, 100 resources) through the gateway: its deadline"),
+  fileMaxBytes: setting('FHIR_EXPORT_FILE_MAX_BYTES', whole(64 * 1024), DEFAULT_FHIR_EXPORT_FILE_MAX_BYTES, 'largest NDJSON file; a type with more is split over several files (at most half of `RESPONSE_MAX_BYTES`)', { shown: '`2097152` (2 MB)' }),
+  tokenTtlSeconds: setting('FHIR_EXPORT_TOKEN_TTL_SECONDS', whole(30, 300), DEFAULT_FHIR_EXPORT_TOKEN_TTL_SECONDS, "lifetime of the job's delegated read-only token for the requester (30 to 300)"),
+  pollSeconds: setting('FHIR_EXPORT_POLL_SECONDS', z.coerce.number().min(0.5), 2, 'how often a worker looks for export jobs another process queued (its own process wakes it at once)'),
+} satisfies Section;
+
 export const mcpSettings = {
   port: optional('MCP_PORT', port(), "the MCP server's streamable HTTP port", { shown: '`4010` (`PORT_BASE`+10)' }),
   gatewayTimeoutMs: setting('MCP_GATEWAY_TIMEOUT_MS', whole(1), 15_000, 'how long one GraphQL call through the gateway may take before the tool reports a failure'),
@@ -313,6 +334,7 @@ export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Wearables', section: { ...wearablesSettings, ...allVendorSettings } },
   { title: 'Care alerts', section: careAlertSettings },
   { title: 'FHIR R4 API', section: fhirSettings },
+  { title: 'FHIR Bulk Data export', section: fhirExportSettings },
   { title: 'MCP server', section: mcpSettings },
   { title: 'Operation limits', section: limitsSettings },
   { title: 'CORS', section: corsSettings },

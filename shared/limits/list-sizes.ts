@@ -18,6 +18,7 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   'ChatMessage.toolCalls': 5, // at most 5 tool calls per turn
   'ClinicalOverride.findings': 20,
   'Conversation.clinicalInteractions': 20,
+  'FhirExport.files': 50, // a file per type, more only past FHIR_EXPORT_FILE_MAX_BYTES each
   'Goal.peptides': 10,
   'HealthScore.components': 12, // one per biomarker category
   'LabResult.readings': 100, // a full panel; uploads refuse more than 500

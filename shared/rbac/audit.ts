@@ -38,7 +38,8 @@ export class AuditTrail {
       action: entry.action,
       patientId: entry.patientId,
       decision: entry.allowed ? ('ALLOW' as const) : ('DENY' as const),
-      reason: entry.reason,
+      // Reads made by background work for a person (a delegated token) say which work made them.
+      reason: meta.caller.actor ? `${entry.reason}; by ${meta.caller.actor}` : entry.reason,
       operationName: meta.operationName,
       requestId: meta.requestId,
       correlationId: meta.correlationId,

@@ -1,6 +1,7 @@
 import type { SubgraphModule } from '../../shared/server/subgraph';
 import { loadTypeDefs } from '../../shared/server/subgraph';
 import { startCareAlerts } from './care-alerts/background';
+import { startFhirExports } from './fhir-export/background';
 import { createPatientLoaders, type PatientLoaders } from './loaders';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
@@ -12,18 +13,20 @@ export const patientSubgraph: SubgraphModule<PatientLoaders> = {
   resolvers,
   permissions,
   createLoaders: createPatientLoaders,
-  // Care alerts (storing raised ones, escalating, notifying) and the audit trail's signed digests.
+  // Care alerts (storing raised ones, escalating, notifying), the audit trail's signed digests,
+  // and FHIR Bulk Data exports (running them, deleting expired ones: fhir-export/background.ts).
   async startBackground(runtime) {
-    const stopCareAlerts = await startCareAlerts(runtime);
+    const stops: (() => Promise<void>)[] = [];
+    // Stopped in the reverse order of their start.
+    const stopAll = async () => {
+      for (const stop of stops.reverse()) await stop();
+    };
     try {
-      const stopDigests = await startAuditDigests(runtime);
-      return async () => {
-        await stopDigests();
-        await stopCareAlerts();
-      };
+      for (const start of [startCareAlerts, startAuditDigests, startFhirExports]) stops.push(await start(runtime));
     } catch (error) {
-      await stopCareAlerts();
+      await stopAll();
       throw error;
     }
+    return stopAll;
   },
 };

@@ -26,6 +26,18 @@ export function createPatientLoaders(prisma: Prisma) {
       (ids) => prisma.careAlert.findMany({ where: { profileId: { in: [...ids] } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
       (row) => row.profileId,
     ),
+    // Exports past their expiry are gone here already, even before the purge job deletes them.
+    fhirExport: entityLoader((ids) => prisma.fhirExport.findMany({ where: { id: { in: [...ids] }, expiresAt: { gt: new Date() } } })),
+    fhirExportFiles: relationLoader(
+      (ids) => prisma.fhirExportFile.findMany({ where: { exportId: { in: [...ids] } }, omit: { ndjson: true }, orderBy: { position: 'asc' } }),
+      (row) => row.exportId,
+    ),
+    fhirExportFile: entityLoader((ids) =>
+      prisma.fhirExportFile.findMany({
+        where: { id: { in: [...ids] }, export: { expiresAt: { gt: new Date() } } },
+        include: { export: { select: { profileId: true, requestedBy: true, status: true } } },
+      }),
+    ),
     prescriptions: relationLoader(
       (ids) => prisma.patientPrescription.findMany({ where: { profileId: { in: [...ids] } }, orderBy: [{ prescribedAt: 'desc' }, { id: 'desc' }] }),
       (row) => row.profileId,

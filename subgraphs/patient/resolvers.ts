@@ -17,6 +17,7 @@ import {
   type CreatePartnerCredentialInput,
 } from './partners';
 import { careAlertMutations, careAlertQueries, careAlertSubscriptions, careAlertTypes, careTeamNotices } from './care-alerts/resolvers';
+import { fhirExportMutations, fhirExportQueries, fhirExportTypes } from './fhir-export/resolvers';
 
 type Ctx = SubgraphContext<PatientLoaders>;
 
@@ -55,10 +56,12 @@ export const resolvers = {
     partnerCredentials: (_: unknown, args: { includeRevoked?: boolean | null }, ctx: Ctx) =>
       ctx.prisma.partnerCredential.findMany({ where: args.includeRevoked ? undefined : { revokedAt: null }, orderBy: { createdAt: 'desc' } }),
     ...careAlertQueries,
+    ...fhirExportQueries,
   },
   Subscription: careAlertSubscriptions,
   Mutation: {
     ...careAlertMutations,
+    ...fhirExportMutations,
     createPartnerCredential: (_: unknown, args: { input: CreatePartnerCredentialInput }, ctx: Ctx) => createPartnerCredential(ctx, args.input),
     revokePartnerCredential: (_: unknown, args: { id: string }, ctx: Ctx) => revokePartnerCredential(ctx, args.id),
     issuePartnerToken: (_: unknown, args: { clientId: string; clientSecret: string }, ctx: Ctx) => issuePartnerToken(ctx, args.clientId, args.clientSecret),
@@ -111,6 +114,7 @@ export const resolvers = {
     careTeamNotices: (profile: CustomerProfile, args: { first?: number | null }, ctx: Ctx) => careTeamNotices(profile.id, args, ctx),
   },
   ...careAlertTypes,
+  ...fhirExportTypes,
   PartnerCredential: partnerCredentialResolvers,
   PatientEvent: {
     detail: (event: { detail: unknown }) => (event.detail == null ? null : JSON.stringify(event.detail)),

