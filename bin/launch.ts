@@ -127,6 +127,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           maxUploadBytes: config.labs.maxUploadBytes,
           fhir: config.fhir,
           limits: config.limits,
+          publicMaxAgeSeconds: config.transport.publicMaxAgeSeconds,
           roleClaim: auth.roleClaim,
           cors: { origins: corsOrigins(config.cors.origins, config.env === 'development', config.gatewayPort), maxAgeSeconds: config.cors.maxAgeSeconds },
           trust: {
