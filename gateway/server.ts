@@ -15,6 +15,7 @@ import { formatErrorFor } from '../shared/server/format-error';
 import { listen, type RunningServer } from '../shared/server/listen';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
+import { planCache } from './plan-cache';
 import { healthz, readyz } from './health';
 import { playground } from './playground';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -105,6 +106,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     buildService: ({ name, url }) => dataSource(name, url),
     // Which subgraphs each operation reaches: only public ones may make a GET answer cacheable.
     experimental_didResolveQueryPlan: notePlannedServices,
+    // Each operation is planned once (keyed by its text's hash and name), counted on /metrics.
+    queryPlannerConfig: { cache: planCache() },
   });
   const app = express();
   const httpServer = http.createServer(app);
