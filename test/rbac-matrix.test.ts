@@ -1,7 +1,7 @@
 // Walks the RBAC matrix through the gateway: every resource x action the graph offers, for
 // every role, on the caller's own record and on another patient's. Each probe must be allowed
 // or denied exactly as DESIGN.md's table says, and must leave its audit row. (Actions the graph
-// has no operation for, e.g. deleting a profile, are covered by test/rbac-decide.test.ts.)
+// has no operation for, e.g. deleting a profile, are covered by test/rbac-decide.unit.test.ts.)
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../shared/auth/caller';
 import { authHeaders, seededPatientId } from './support/auth';
