@@ -1,5 +1,5 @@
 // Who owns each table, as data: every Prisma model (prisma/schema.prisma) and the one subgraph
-// that reads and writes it (DESIGN.md, "One owner per table"; the model comments in the schema
+// that reads and writes it (docs/architecture.md, "One owner per table"; the model comments in the schema
 // say the same, and test/ownership.unit.test.ts holds the two together). The same test scans
 // each subgraph's code for the models (and raw SQL tables) it touches and fails on one it does
 // not own. A subgraph's data-access object (subgraphs/<name>/data.ts) is typed from this map:
