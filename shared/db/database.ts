@@ -193,7 +193,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       return (await db.query(text, params as unknown[])).rows as never[];
     },
     async execInTransaction(script, after) {
-      // pglite-prisma-adapter's executeScript does not await exec(): run scripts here (STACK.md).
+      // pglite-prisma-adapter's executeScript does not await exec(): run scripts here (docs/adr/0003-pglite-default.md).
       await db.transaction(async (tx) => {
         await tx.exec(script);
         if (after) await tx.query(after.sql, after.params as unknown[]);

@@ -18,6 +18,7 @@ import { serveSubscriptions } from './subscriptions';
 import { AuditTrail, auditPlugin } from '../rbac/audit';
 import { DEFAULT_JSON_BODY_LIMIT_BYTES, type Config, type SubgraphName } from '../config';
 import type { Database, Prisma } from '../db/database';
+import type { PatientFactsSource } from '../domain/patient-facts';
 import { scalarResolvers } from '../graphql/scalars';
 import { serviceLogger, type Logger } from '../logger';
 import type { ResolveCaller } from '../auth/identity';
@@ -44,7 +45,7 @@ export interface SubgraphModule<L = unknown> {
   resolvers: GraphQLResolverMap<any>;
   /** graphql-shield rules built from the RBAC matrix; every field not named is denied. */
   permissions: IRules;
-  createLoaders(prisma: Prisma): L;
+  createLoaders(prisma: Prisma, ports: DomainPorts): L;
   /**
    * Work the subgraph does outside requests (scheduled jobs, queue workers, background turns).
    * Started once per process just before the subgraph listens; the returned function stops it.
@@ -52,9 +53,18 @@ export interface SubgraphModule<L = unknown> {
   startBackground?(runtime: BackgroundRuntime): Promise<() => Promise<void>>;
 }
 
+/**
+ * What a subgraph reads of another domain in-process, provided by that domain's owner and passed
+ * in by the process wiring (bin/launch.ts): the patient facts (shared/domain/patient-facts.ts).
+ */
+export interface DomainPorts {
+  patientFacts: PatientFactsSource;
+}
+
 /** What background work may use: the same database and events as the subgraph's resolvers. */
 export interface BackgroundRuntime {
   prisma: Prisma;
+  ports: DomainPorts;
   /** Raw SQL on the same database (PGlite or a server), e.g. for a Postgres job queue. */
   db: Database;
   pubsub: PubSub;
@@ -69,6 +79,8 @@ export function loadTypeDefs(dir: string): DocumentNode {
 
 export interface StartSubgraphOptions {
   prisma: Prisma;
+  /** Reads of other domains' data, from their owners (DomainPorts). */
+  ports: DomainPorts;
   host: string;
   port: number;
   /** Include stack traces in error responses (development only). */
@@ -137,7 +149,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
       },
       prisma: options.prisma,
       pubsub: options.pubsub,
-      loaders: nameLoaders(module.name, module.createLoaders(options.prisma)),
+      loaders: nameLoaders(module.name, module.createLoaders(options.prisma, options.ports)),
       caller,
       audit: new AuditTrail(),
       limiter,

@@ -1,8 +1,11 @@
 import type { Prisma } from '../../shared/db/database';
+import { labsData } from './data';
 import { patientFactsLoader } from '../../shared/domain/patient-facts';
+import type { DomainPorts } from '../../shared/server/subgraph';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 
-export function createLabsLoaders(prisma: Prisma) {
+export function createLabsLoaders(client: Prisma, ports: DomainPorts) {
+  const prisma = labsData(client);
   return {
     labResult: entityLoader((ids) => prisma.labResult.findMany({ where: { id: { in: [...ids] } } })),
     /** One reading with the patient it belongs to (its result's). */
@@ -41,7 +44,7 @@ export function createLabsLoaders(prisma: Prisma) {
       },
       (row) => row.profileId,
     ),
-    patientFacts: patientFactsLoader(prisma),
+    patientFacts: patientFactsLoader(ports.patientFacts),
   };
 }
 
