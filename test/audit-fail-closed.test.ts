@@ -8,7 +8,7 @@
 import { seededPatientId } from '../prisma/seed/identities';
 import { signDevToken } from '../shared/auth/dev-issuer';
 import { loadConfig } from '../shared/config';
-import { ALL_SERVICES, launch, type Launched } from '../shared/server/launch';
+import { ALL_SERVICES, launch, type Launched } from '../bin/launch';
 import { seededScratchPlace, type SeededPlace } from './support/database';
 import { codes, gql } from './support/graphql';
 
