@@ -16,4 +16,6 @@ export interface GatewayContext {
   /** Partner tokens: the credential and its scopes, signed along to the subgraphs. */
   partnerId: string | null;
   scopes: string[] | null;
+  /** Whose Idempotency-Keys these are (gateway/idempotency): the partner credential, or the token's issuer and subject; null for anonymous callers. */
+  principal: string | null;
 }

@@ -39,6 +39,8 @@ import type { LimitsSettingValues } from '../shared/limits/tiers';
 import { partnerClaims } from '../shared/auth/partner-issuer';
 import { gatewayTrust, type GatewayTrustOptions } from './trust';
 import { identityOf } from './trust/request-identity';
+import { idempotencyPlugin, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
+import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '../shared/config';
 
 export interface GatewayOptions {
   host: string;
@@ -78,6 +80,13 @@ export interface GatewayOptions {
   trust: GatewayTrustOptions;
   /** Serve the process-wide series (CPU, memory, SQL) at /metrics too: one endpoint per process does (default true). */
   processMetrics?: boolean;
+  /**
+   * Where mutations' Idempotency-Keys are kept (gateway/idempotency): the database so every replica
+   * shares them; in this process's memory when unset. Closed with the gateway.
+   */
+  idempotencyStore?: IdempotencyStore;
+  /** How long a key keeps its first result (default DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, 24 h). */
+  idempotencyKeyTtlSeconds?: number;
 }
 
 /** The operation's name as the client gave it, or as the document's only named operation declares it. */
@@ -105,6 +114,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const cors = corsAllowlist(options.cors ?? { origins: [], maxAgeSeconds: corsSettings.maxAgeSeconds.default! });
   // The playground and introspection: on in development, off in production unless PLAYGROUND=true.
   const playgroundOn = options.playground ?? false;
+  const idempotencyStore = options.idempotencyStore ?? new MemoryIdempotencyStore();
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
@@ -112,7 +122,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     introspection: playgroundOn,
     ...limits.apollo,
     // Apollo's own landing page loads from a CDN: ours (playground.ts) is served locally instead.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin({ service: 'gateway' }), limits.plugin],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin({ service: 'gateway' }),
+      limits.plugin,
+      // After the limits: an operation they refuse never claims its key.
+      idempotencyPlugin<GatewayContext>({
+        store: idempotencyStore,
+        ttlSeconds: options.idempotencyKeyTtlSeconds ?? DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS,
+        principalOf: (context) => context.principal,
+        log,
+      }),
+    ],
   });
   await server.start();
 
@@ -178,6 +197,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
           operationName: operationNameOf(req.body),
           partnerId: partner?.partnerId ?? null,
           scopes: partner?.scopes ?? null,
+          principal: partner ? `partner:${partner.partnerId}` : claims?.sub ? `user:${claims.iss ?? ''}:${claims.sub}` : null,
         };
       },
     }),
@@ -187,5 +207,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     await upstream.close();
     await server.stop();
     await limiter.close();
+    await idempotencyStore.close();
   });
 }

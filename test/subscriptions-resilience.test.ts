@@ -10,6 +10,7 @@ import { createTokenVerifier } from '../shared/auth/verify';
 import { prepareDatabase } from '../shared/db/prepare';
 import { serviceLogger } from '../shared/logger';
 import { LocalPubSub } from '../shared/pubsub';
+import { startOutboxRelay, type OutboxRelay } from '../shared/outbox';
 import type { RunningServer } from '../shared/server/listen';
 import { startSubgraph } from '../shared/server/subgraph';
 import { SUPERGRAPH_FILE } from '../gateway/compose';
@@ -42,7 +43,12 @@ describe('a subgraph restart', () => {
   let wearables: RunningServer | undefined;
   let port: number;
   let updateSupergraph!: (sdl: string) => void;
+  // The subgraph's writes publish through the outbox: a relay of this test's own, on its database.
+  let relay: OutboxRelay | undefined;
   const start = async () => {
+    const pubsub = new LocalPubSub();
+    await relay?.stop();
+    relay = startOutboxRelay({ prisma: db.prisma, pubsub, log: serviceLogger('outbox') });
     const verify = createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER });
     wearables = await startSubgraph(wearablesSubgraph, {
       prisma: db.prisma,
@@ -50,7 +56,7 @@ describe('a subgraph restart', () => {
       port,
       exposeErrorDetails: false,
       resolveCaller: createIdentityResolver({ verify, prisma: db.prisma }),
-      pubsub: new LocalPubSub(),
+      pubsub,
       gatewayVerifier: await testGatewayVerifier(),
     });
   };
@@ -80,6 +86,7 @@ describe('a subgraph restart', () => {
   afterAll(async () => {
     await gateway?.stop();
     await wearables?.stop();
+    await relay?.stop();
     await db?.dispose();
   });
 

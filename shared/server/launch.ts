@@ -7,6 +7,7 @@ import { openDatabase, type Database } from '../db/database';
 import { prepareDatabase } from '../db/prepare';
 import { serviceLogger } from '../logger';
 import { createPubSub } from '../pubsub';
+import { startOutboxRelay, type OutboxRelay } from '../outbox';
 import type { RunningServer } from './listen';
 import { startSubgraph } from './subgraph';
 import { setUpAuth } from '../auth/config';
@@ -17,6 +18,7 @@ import { ownAudience } from '../auth/verify';
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUPERGRAPH_FILE } from '../../gateway/compose';
 import { startGateway } from '../../gateway/server';
+import { DatabaseIdempotencyStore } from '../../gateway/idempotency';
 import { corsOrigins } from '../../gateway/cors';
 import { createRateLimiter } from '../limits/rate-limit';
 import { countingRejections } from '../limits/rate-limit-metrics';
@@ -51,16 +53,22 @@ export async function launch(config: Config, services: ServiceName[], options: L
   // One limiter per process for the subgraphs' limits (partner token requests), in Redis when set.
   const limiter = createRateLimiter(config.redisUrl);
   const stopBackground: (() => Promise<void>)[] = [];
+  let relay: OutboxRelay | undefined;
+  /** A gateway running without subgraphs opens the database for its Idempotency-Keys only. */
+  let gatewayDb: Database | undefined;
   const redisProbe = config.redisUrl ? redisCheck(config.redisUrl) : undefined;
   // The process-wide series (CPU, memory, SQL) are served by one endpoint: the gateway's, else the first subgraph's.
   const processMetricsBy: ServiceName = services.includes('gateway') ? 'gateway' : services[0];
   const stop = async () => {
     for (const stopOne of stopBackground.reverse()) await stopOne().catch((error) => log.error({ err: error }, 'stopping background work'));
     for (const server of [...servers].reverse()) await server.stop().catch((error) => log.error({ err: error }, `stopping ${server.name}`));
+    // Rows it has not published stay in the outbox: the next relay to start (here or elsewhere) sends them.
+    await relay?.stop();
     await pubsub.close();
     await limiter.close();
     await redisProbe?.close();
     await db?.close().catch((error) => log.error({ err: error }, 'closing the database'));
+    await gatewayDb?.close().catch((error) => log.error({ err: error }, 'closing the database'));
   };
   try {
     const subgraphs = services.filter((name): name is SubgraphName => name !== 'gateway');
@@ -75,6 +83,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
       });
       log.info(`database: ${db.description}`);
       await prepareDatabase(db, { seed: config.seed, seedPatients: config.seedPatients, log, requireAppendOnlyRole: config.env === 'production' });
+      // Publishes the events the subgraphs' writes commit to the outbox (shared/outbox), retrying until delivered.
+      relay = startOutboxRelay({ prisma: db.prisma, pubsub, log: serviceLogger('outbox'), pollMs: config.events.outboxPollMs, maxBackoffMs: config.events.outboxMaxBackoffMs });
     }
     const auth = await setUpAuth(config);
     if (db) {
@@ -108,6 +118,12 @@ export async function launch(config: Config, services: ServiceName[], options: L
       }
     }
     if (services.includes('gateway')) {
+      // Idempotency-Keys live in the database, so every gateway replica shares them (gateway/idempotency).
+      if (!db && config.databaseUrl) {
+        gatewayDb = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, connectTimeoutMs: config.databaseConnectTimeoutMs });
+      }
+      const keysDb = db ?? gatewayDb;
+      if (!keysDb) log.warn('gateway: no database in this process (DATABASE_URL unset): Idempotency-Keys are kept in its memory only');
       servers.push(
         await startGateway({
           host: config.host,
@@ -137,6 +153,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
           // The playground opens signed in as the first seeded patient (dev issuer only).
           devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: playgroundTokenTtl(config), audience: ownAudience(config.tokens.audience) }) : undefined,
           processMetrics: processMetricsBy === 'gateway',
+          idempotencyStore: keysDb ? new DatabaseIdempotencyStore(keysDb.prisma) : undefined,
+          idempotencyKeyTtlSeconds: config.events.idempotencyKeyTtlSeconds,
         }),
       );
     }
