@@ -331,6 +331,19 @@ export const deploymentSettings = {
   ),
 } satisfies Section;
 
+/** How long a mutation's Idempotency-Key keeps its first result (Stripe keeps keys 24 hours). */
+export const DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3_600;
+/** How often each process's outbox relay looks for events it was not told about (other processes', retries). */
+export const DEFAULT_OUTBOX_POLL_MS = 1_000;
+/** Longest wait between two attempts to publish an outbox row that failed (the backoff doubles up to it). */
+export const DEFAULT_OUTBOX_MAX_BACKOFF_MS = 5_000;
+
+export const eventsSettings = {
+  idempotencyKeyTtlSeconds: setting('IDEMPOTENCY_KEY_TTL_SECONDS', whole(60), DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, "how long the gateway keeps a mutation's first result under its `Idempotency-Key` (per principal); a retry within it gets that result", { shown: '`86400` (24 h)' }),
+  outboxPollMs: setting('OUTBOX_POLL_MS', whole(50), DEFAULT_OUTBOX_POLL_MS, "how often each process's outbox relay looks for committed events not yet published (left by a failed publish or another process)"),
+  outboxMaxBackoffMs: setting('OUTBOX_MAX_BACKOFF_MS', whole(100), DEFAULT_OUTBOX_MAX_BACKOFF_MS, 'longest wait between retries of an event the relay could not publish (Redis down); it retries until delivered'),
+} satisfies Section;
+
 /** Every section, titled, in the order the README lists them. */
 export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Processes and ports', section: { ...processSettings, ...subgraphSettings } },
@@ -353,5 +366,6 @@ export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Operation limits', section: limitsSettings },
   { title: 'CORS', section: corsSettings },
   { title: 'Upload limits', section: uploadSettings },
+  { title: 'Events and idempotency', section: eventsSettings },
   { title: 'Deployment', section: deploymentSettings },
 ];
