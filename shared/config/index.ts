@@ -29,6 +29,7 @@ import {
   SIMULATOR_PORT_OFFSET,
   subgraphSettings,
   tokenSettings,
+  tracingSettings,
   trustSettings,
   vendorSettings,
   WEARABLE_VENDORS,
@@ -98,6 +99,8 @@ export interface Config {
   /** Database roles and the signed digests of the audit trail. */
   audit: ValuesOf<typeof auditSettings>;
   deployment: ValuesOf<typeof deploymentSettings>;
+  /** OpenTelemetry traces: off without an OTLP endpoint. */
+  tracing: ValuesOf<typeof tracingSettings>;
 }
 
 export class SettingsError extends Error {
@@ -135,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const trust = parseSection(trustSettings, env, problems);
   const audit = parseSection(auditSettings, env, problems);
   const deployment = parseSection(deploymentSettings, env, problems);
+  const tracing = parseSection(tracingSettings, env, problems);
   if (problems.length) throw new SettingsError(problems);
 
   const mode = proc.env as Config['env'];
@@ -191,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trust,
     audit,
     deployment,
+    tracing,
   };
 }
 

@@ -2,7 +2,7 @@
 // subgraphs, sets up identity, starts each subgraph, then the gateway. Used by `npm start`
 // (bin/start.ts) and by the benchmarks that need the stack in-process.
 import { readFileSync } from 'node:fs';
-import { SERVICE_NAMES, type Config, type SubgraphName } from '../config';
+import type { Config, SubgraphName } from '../config';
 import { openDatabase, type Database } from '../db/database';
 import { prepareDatabase } from '../db/prepare';
 import { serviceLogger } from '../logger';
@@ -27,9 +27,9 @@ import { createGatewayVerifier } from './verify-gateway';
 export const PLAYGROUND_TOKEN_TTL_SECONDS = 8 * 3_600;
 const playgroundTokenTtl = (config: Config) => `${Math.min(PLAYGROUND_TOKEN_TTL_SECONDS, config.tokens.maxLifetimeSeconds)}s`;
 import { databaseCheck, redisCheck, type ReadinessCheck } from './readiness';
+import type { ServiceName } from './services';
 
-export type ServiceName = SubgraphName | 'gateway';
-export const ALL_SERVICES: ServiceName[] = [...SERVICE_NAMES, 'gateway'];
+export { ALL_SERVICES, type ServiceName } from './services';
 
 export interface Launched {
   servers: RunningServer[];
