@@ -2,8 +2,9 @@
 // at a collector in this test process (OTLP JSON over HTTP, as a real collector takes it). One
 // dashboard request must be ONE trace, rooted at the gateway's HTTP span, reaching every subgraph
 // the plan fetched from, down to DataLoader batches and SQL; a client's `traceparent` is
-// honoured; the trace follows Luna's turn to the model's HTTP API; no seeded patient's name or
-// email appears anywhere in what was exported.
+// honoured; the trace follows Luna's turn to the model's HTTP API and through the job queue; no
+// seeded patient's name or email appears anywhere in what was exported. The job queue's metrics
+// are checked on the same stack (its jobs are the ones traced here).
 import { randomBytes } from 'node:crypto';
 import { signDevToken } from '../shared/auth/dev-issuer';
 import { seededUserId } from '../prisma/seed/identities';
@@ -11,12 +12,15 @@ import { reply, startAnthropicServer, type AnthropicTestServer } from './support
 import { gql } from './support/graphql';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
 import { startStack, type Stack } from './support/stack';
+import { scrape, total } from './support/metrics';
+import { CARE_ALERT_RAISE_QUEUE } from '../shared/domain/care-alerts';
 import { lastWeek, operation } from './support/operations';
 
 // A stack of this file's own, within the run's ports (+150..+164).
 const PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 4400) + 150;
 const SUBGRAPHS = ['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'];
 const SERVER = 2;
+const CONSUMER = 5;
 
 let receiver: OtlpReceiver;
 let model: AnthropicTestServer;
@@ -149,6 +153,32 @@ describe('tracing across the gateway and the subgraphs', () => {
     const trace = inTrace(receiver.spans, client.traceId);
     const call = trace.find((span) => span.scope.startsWith('com.anthropic.sdk'))!;
     expect(ancestors(call, trace).map((span) => span.name)).toContain('luna.turn');
+  });
+
+  it("carries the trace through the job queue: a care alert an emergency message raises is worked in the sender's trace", async () => {
+    const client = clientTraceparent();
+    const customer = await headersFor('customer', 2);
+    const sent = await gql(`mutation($m: String!) { sendLunaMessage(message: $m) { reply { id } } }`, { m: "I can't breathe and my chest hurts" }, { url, headers: { ...customer, traceparent: client.header } });
+    expect(sent.errors).toBeUndefined();
+    const isJob = (span: ReceivedSpan) => span.name === `job ${CARE_ALERT_RAISE_QUEUE}`;
+    await receiver.waitFor((all) => inTrace(all, client.traceId).some(isJob));
+    const trace = inTrace(receiver.spans, client.traceId);
+    const job = trace.find(isJob)!;
+    expect(job.kind).toBe(CONSUMER);
+    expect(job.attributes['messaging.destination.name']).toBe(CARE_ALERT_RAISE_QUEUE);
+    // Queued by the turn (inside sendLunaMessage's trace), worked by the patient service: its SQL under the job.
+    expect(ancestors(job, trace).map((span) => span.name)).toContain('luna.turn');
+    await receiver.waitFor((all) => inTrace(all, client.traceId).some((span) => span.name === 'prisma:client:db_query' && ancestors(span, all).includes(job)));
+  });
+
+  it('counts the job queue\'s jobs by queue and outcome, and reports its depth, on /metrics', async () => {
+    const { samples } = await scrape(url);
+    expect(total(samples, 'job_queue_jobs_total', { queue: CARE_ALERT_RAISE_QUEUE, outcome: 'completed' })).toBeGreaterThanOrEqual(1);
+    expect(total(samples, 'job_queue_job_duration_seconds_count', { queue: CARE_ALERT_RAISE_QUEUE })).toBeGreaterThanOrEqual(1);
+    // Depth: the care-alert queue, worked in this process, with both states (nothing waits now).
+    const depth = samples.filter((sample) => sample.name === 'job_queue_jobs' && sample.labels.queue === CARE_ALERT_RAISE_QUEUE);
+    expect(depth.map((sample) => sample.labels.state).sort()).toEqual(['active', 'queued']);
+    expect(depth.every((sample) => sample.value >= 0)).toBe(true);
   });
 
   it("exports no seeded patient's name or email, and no query values from URLs", async () => {
