@@ -33,8 +33,8 @@ export const PLAYGROUND_TOKEN_TTL_SECONDS = 8 * 3_600;
 const playgroundTokenTtl = (config: Config) => `${Math.min(PLAYGROUND_TOKEN_TTL_SECONDS, config.tokens.maxLifetimeSeconds)}s`;
 import { databaseCheck, redisCheck, type ReadinessCheck } from '../shared/server/readiness';
 
-export type ServiceName = SubgraphName | 'gateway';
-export const ALL_SERVICES: ServiceName[] = [...SERVICE_NAMES, 'gateway'];
+import type { ServiceName } from '../shared/server/services';
+export { ALL_SERVICES, type ServiceName } from '../shared/server/services';
 
 export interface Launched {
   servers: RunningServer[];

@@ -30,6 +30,7 @@ import {
   SIMULATOR_PORT_OFFSET,
   subgraphSettings,
   tokenSettings,
+  tracingSettings,
   trustSettings,
   transportSettings,
   vendorSettings,
@@ -104,6 +105,8 @@ export interface Config {
   deployment: ValuesOf<typeof deploymentSettings>;
   /** The transactional outbox's relay and the gateway's idempotency keys. */
   events: ValuesOf<typeof eventsSettings>;
+  /** OpenTelemetry traces: off without an OTLP endpoint. */
+  tracing: ValuesOf<typeof tracingSettings>;
 }
 
 export class SettingsError extends Error {
@@ -143,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const trust = parseSection(trustSettings, env, problems);
   const audit = parseSection(auditSettings, env, problems);
   const deployment = parseSection(deploymentSettings, env, problems);
+  const tracing = parseSection(tracingSettings, env, problems);
   if (problems.length) throw new SettingsError(problems);
 
   const mode = proc.env as Config['env'];
@@ -201,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     audit,
     deployment,
     events,
+    tracing,
   };
 }
 

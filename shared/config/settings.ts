@@ -344,6 +344,20 @@ export const eventsSettings = {
   outboxMaxBackoffMs: setting('OUTBOX_MAX_BACKOFF_MS', whole(100), DEFAULT_OUTBOX_MAX_BACKOFF_MS, 'longest wait between retries of an event the relay could not publish (Redis down); it retries until delivered'),
 } satisfies Section;
 
+/** Resolvers faster than this get no span of their own (most take microseconds: a span each would drown the trace). */
+export const DEFAULT_TRACING_RESOLVER_THRESHOLD_MS = 10;
+/** How long finished spans wait to be sent in one batch. */
+export const DEFAULT_TRACING_EXPORT_DELAY_MS = 5_000;
+
+/** OpenTelemetry traces (shared/observability/tracing.ts): off unless an OTLP endpoint is set. */
+export const tracingSettings = {
+  otlpEndpoint: optional('OTEL_EXPORTER_OTLP_ENDPOINT', url(), 'OTLP/HTTP collector base URL (spans go to `<it>/v1/traces`); unset = tracing off, no spans made', { shown: 'unset (off)' }),
+  otlpProtocol: setting('OTEL_EXPORTER_OTLP_PROTOCOL', oneOf(['http/protobuf', 'http/json']), 'http/protobuf', 'OTLP encoding over HTTP'),
+  serviceName: optional('OTEL_SERVICE_NAME', text(), "the traces' `service.name`", { shown: '`loop-health-<services>` (e.g. `loop-health-gateway`)' }),
+  resolverThresholdMs: setting('TRACING_RESOLVER_THRESHOLD_MS', whole(0), DEFAULT_TRACING_RESOLVER_THRESHOLD_MS, 'a resolver that took at least this long gets its own span (`0` = every resolver)'),
+  exportDelayMs: setting('TRACING_EXPORT_DELAY_MS', whole(1, 60_000), DEFAULT_TRACING_EXPORT_DELAY_MS, 'how long finished spans wait before they are sent, batched'),
+} satisfies Section;
+
 /** Every section, titled, in the order the README lists them. */
 export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Processes and ports', section: { ...processSettings, ...subgraphSettings } },
@@ -368,4 +382,5 @@ export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Upload limits', section: uploadSettings },
   { title: 'Events and idempotency', section: eventsSettings },
   { title: 'Deployment', section: deploymentSettings },
+  { title: 'Tracing (OpenTelemetry)', section: tracingSettings },
 ];

@@ -37,6 +37,7 @@ import { nameLoaders } from '../graphql/loader-metrics';
 import { metricsEndpoint } from '../observability/service-metrics';
 import { requestMetricsPlugin } from '../observability/request-metrics';
 import { countSqlFor } from '../observability/request-sql';
+import { graphqlTracingPlugin } from '../observability/graphql-tracing';
 import { databaseCheck, readinessEndpoint, type ReadinessCheck } from './readiness';
 
 export interface SubgraphModule<L = unknown> {
@@ -122,7 +123,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
     // Inline traces feed Apollo Studio, which we do not use: skip their cost.
     // Apollo runs willSendResponse hooks side by side: the metrics see the response as executed;
     // one the audit then withholds is counted by audit_write_failures_total (shared/rbac/audit.ts).
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), auditPlugin(), limits.plugin, requestMetricsPlugin({ service: module.name })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), auditPlugin(), limits.plugin, requestMetricsPlugin({ service: module.name }), graphqlTracingPlugin({ service: module.name })],
   });
   await server.start();
 

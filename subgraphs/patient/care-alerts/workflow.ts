@@ -16,6 +16,7 @@ import type { JobQueue } from '../../../shared/queue/jobs';
 import { transactionDb, type RawTransaction } from '../../../shared/queue/sql';
 import type { Audience, NotificationChannel, NotificationEvent } from './channels';
 import type { CareAlertsConfig } from './config';
+import { withTraceContext } from '../../../shared/observability/job-tracing';
 
 export const ESCALATE_QUEUE = 'care-alerts-escalate';
 export const DELIVER_QUEUE = 'care-alerts-deliver';
@@ -46,14 +47,14 @@ export async function ensureWorkflowQueues(queue: JobQueue, config: CareAlertsCo
 }
 
 async function scheduleEscalation(deps: WorkflowDeps, tx: Tx, alertId: string, level: number, at: Date): Promise<void> {
-  await deps.queue.boss.send(ESCALATE_QUEUE, { alertId, level } satisfies EscalationJob, { startAfter: at, singletonKey: `${alertId}:${level}`, db: transactionDb(tx) } as PgBoss.SendOptions);
+  await deps.queue.boss.send(ESCALATE_QUEUE, withTraceContext({ alertId, level } satisfies EscalationJob), { startAfter: at, singletonKey: `${alertId}:${level}`, db: transactionDb(tx) } as PgBoss.SendOptions);
 }
 
 /** One delivery per configured channel, and its job (the job's id is the delivery's). */
 async function queueDeliveries(deps: WorkflowDeps, tx: Tx, alert: CareAlert, event: NotificationEvent, audience: Audience): Promise<number> {
   for (const channel of deps.channels) {
     const delivery = await tx.careAlertDelivery.create({ data: { alertId: alert.id, channel: channel.name, event, audience, escalationLevel: alert.escalationLevel } });
-    await deps.queue.boss.send(DELIVER_QUEUE, { deliveryId: delivery.id } satisfies DeliveryJob, { id: delivery.id, db: transactionDb(tx) } as PgBoss.SendOptions);
+    await deps.queue.boss.send(DELIVER_QUEUE, withTraceContext({ deliveryId: delivery.id } satisfies DeliveryJob), { id: delivery.id, db: transactionDb(tx) } as PgBoss.SendOptions);
   }
   return deps.channels.length;
 }
@@ -157,7 +158,7 @@ export async function retryDelivery(deps: Pick<WorkflowDeps, 'prisma' | 'queue'>
   const delivery = await deps.prisma.$transaction(async (tx) => {
     const [updated] = await tx.careAlertDelivery.updateManyAndReturn({ where: { id: deliveryId, status: 'DEAD' }, data: { status: 'PENDING' } });
     if (!updated) return null;
-    await deps.queue.boss.send(DELIVER_QUEUE, { deliveryId } satisfies DeliveryJob, { db: transactionDb(tx as Tx) } as PgBoss.SendOptions);
+    await deps.queue.boss.send(DELIVER_QUEUE, withTraceContext({ deliveryId } satisfies DeliveryJob), { db: transactionDb(tx as Tx) } as PgBoss.SendOptions);
     return updated;
   });
   if (delivery) deps.queue.wake(DELIVER_QUEUE);
