@@ -4,7 +4,7 @@
 // audit insert rolls the write back and a committed write always has its audit rows.
 //   - `$transaction(async (tx) => …)`: the append runs in `tx` after the callback;
 //   - `$transaction([a, b])`: the append is added to the batch;
-//   - a write on its own (`ctx.prisma.protocol.delete(…)`, `$executeRaw`): it becomes a batch of
+//   - a write on its own (a model's `delete(…)`, `$executeRaw`): it becomes a batch of
 //     the write and the append. Inside a batch it stays a plain element of that batch.
 // Reads go to the client untouched; their decisions are written before the response leaves
 // (auditPlugin). A rolled-back transaction gives its decisions back to the trail.

@@ -68,7 +68,7 @@ export type ModelName = keyof typeof MODEL_OWNERS;
  * audit trail and the timeline through these modules, never by touching the tables itself.
  */
 export const SHARED_MODEL_ACCESS: Readonly<Record<string, { models: readonly ModelName[]; why: string }>> = {
-  'shared/rbac/audit.ts': { models: ['RbacLog'], why: 'the audit append, the one shared write (one statement per request)' },
+  'shared/audit/append.ts': { models: ['RbacLog'], why: 'the audit append, the one shared write (one statement per subgraph request)' },
   'shared/domain/patient-events.ts': { models: ['PatientEvent'], why: "a domain's timeline event, appended inside the writer's transaction" },
   'shared/rbac/digests.ts': { models: ['RbacLog', 'AuditDigest'], why: "signs digests of the audit trail (run by the patient subgraph's background)" },
   'shared/db/roles.ts': { models: ['RbacLog', 'AuditDigest'], why: 'grants the application role append-only access to the audit tables (migrations)' },

@@ -1,6 +1,6 @@
 // The audit trail of one request. Every PHI decision (allowed or denied) is recorded once per
 // (resource, action, patient, decision), however many objects or fetches reach it; the rows go to
-// patient_graph.rbac_logs in one statement (shared/audit/append.ts): inside the transaction of a
+// the audit table in one statement (shared/audit/append.ts): inside the transaction of a
 // write the request makes (shared/audit/transactional.ts), and for everything else before the
 // response leaves (auditPlugin), so no PHI is served without its audit row.
 import type { ApolloServerPlugin } from '@apollo/server';
