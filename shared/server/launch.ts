@@ -137,6 +137,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
           // The playground opens signed in as the first seeded patient (dev issuer only).
           devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: playgroundTokenTtl(config), audience: ownAudience(config.tokens.audience) }) : undefined,
           processMetrics: processMetricsBy === 'gateway',
+          responseCache: config.responseCache,
+          pubsub,
         }),
       );
     }
