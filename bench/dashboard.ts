@@ -6,6 +6,7 @@
 //   npm run bench
 //   DATABASE_URL=postgresql://… DATABASE_OWNER_URL=postgresql://… npm run bench
 //   BASELINE_REF=main DURATION=20 PATIENTS=50 BASELINE_KEEP=1 npm run bench
+//   REQUESTS=10 npm run bench     # a fixed number of requests per phase (a slow or busy machine)
 import os from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -21,6 +22,8 @@ const settings = {
   keepBaseline: process.env.BASELINE_KEEP === '1',
   patients: Number(process.env.PATIENTS ?? 50),
   durationSeconds: Number(process.env.DURATION ?? 10),
+  /** REQUESTS=n: each measured phase sends n requests (10 connections: 3n) instead of running DURATION seconds. */
+  requests: process.env.REQUESTS ? Number(process.env.REQUESTS) : undefined,
   warmupSeconds: Number(process.env.WARMUP ?? 3),
   /** Sequential requests counted for SQL statements and audit rows per request. */
   probeRequests: Number(process.env.PROBE_REQUESTS ?? 5),
@@ -68,8 +71,9 @@ async function measure(stack: StackProcess, body: string): Promise<Measured> {
   const warmup = await runLoadPhase({ url, headers, body, connections: 10, durationSeconds: settings.warmupSeconds });
   // autocannon stops sending at the deadline without waiting for answers in flight: let them finish.
   await new Promise((resolve) => setTimeout(resolve, Math.min(60_000, Math.max(1_000, warmup.latencyMs.p99 || 0))));
-  const c1 = await runLoadPhase({ url, headers, body, connections: 1, durationSeconds: settings.durationSeconds, proxies: stack.proxies });
-  const c10 = await runLoadPhase({ url, headers, body, connections: 10, durationSeconds: settings.durationSeconds, proxies: stack.proxies });
+  const amount = (connections: number) => (settings.requests ? settings.requests * (connections > 1 ? 3 : 1) : undefined);
+  const c1 = await runLoadPhase({ url, headers, body, connections: 1, durationSeconds: settings.durationSeconds, amount: amount(1), proxies: stack.proxies });
+  const c10 = await runLoadPhase({ url, headers, body, connections: 10, durationSeconds: settings.durationSeconds, amount: amount(10), proxies: stack.proxies });
   const rssMb = round(stack.rssMb(), 0);
   await stack.stop();
   const auditRows = await stack.auditRowsBetween(from, to, OPERATION_NAME);
@@ -131,7 +135,8 @@ async function main() {
   }
   const now = await run('now', root, settings.portBase + 20, body, false);
   const cpus = os.cpus();
-  console.log(`Dashboard of ${settings.patients} patients (${OPERATION_NAME}), ${settings.durationSeconds} s per phase, as an admin, rules and audit on`);
+  const phases = settings.requests ? `${settings.requests} requests at 1 connection, ${settings.requests * 3} at 10` : `${settings.durationSeconds} s per phase`;
+  console.log(`Dashboard of ${settings.patients} patients (${OPERATION_NAME}), ${phases}, as an admin, rules and audit on`);
   console.log(`Database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}; baseline ${tree.commit.slice(0, 7)} (${settings.baselineRef}) vs the working tree`);
   console.log(`Machine: ${cpus.length} × ${cpus[0]?.model.trim()}, ${round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}\n`);
   console.log(comparisonTable(rows(baseline, now), { baseline: `baseline ${tree.commit.slice(0, 7)}`, now: 'now' }));

@@ -162,6 +162,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
           processMetrics: processMetricsBy === 'gateway',
           idempotencyStore: keysDb ? new DatabaseIdempotencyStore(keysDb.prisma) : undefined,
           idempotencyKeyTtlSeconds: config.events.idempotencyKeyTtlSeconds,
+          responseCache: config.responseCache,
+          pubsub,
         }),
       );
     }

@@ -16,6 +16,8 @@ import { listen, type RunningServer } from '../shared/server/listen';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
 import { planCache } from './plan-cache';
+import { responseCache } from './response-cache';
+import type { PubSub } from '../shared/pubsub';
 import { healthz, readyz } from './health';
 import { playground } from './playground';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -92,6 +94,10 @@ export interface GatewayOptions {
   idempotencyStore?: IdempotencyStore;
   /** How long a key keeps its first result (default DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, 24 h). */
   idempotencyKeyTtlSeconds?: number;
+  /** Anonymous public-content answers kept in memory (config.responseCache); off when unset or ttlSeconds is 0. */
+  responseCache?: { ttlSeconds: number; maxBytes: number };
+  /** The process's pub/sub (Redis when REDIS_URL is set): content changes empty the response cache. */
+  pubsub?: PubSub;
 }
 
 /** The operation's name as the client gave it, or as the document's only named operation declares it. */
@@ -165,11 +171,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     tierOf: limits.tierOf,
     allowOrigin: cors.allowsOrigin,
   });
+  const answers = responseCache({
+    planner: () => planner,
+    ttlSeconds: options.responseCache?.ttlSeconds ?? 0,
+    maxBytes: options.responseCache?.maxBytes ?? 0,
+    pubsub: options.pubsub,
+    log,
+  });
   let currentSdl = options.supergraphSdl;
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     if (coreSupergraphSdl === currentSdl) return;
     currentSdl = coreSupergraphSdl;
     planner = new SubscriptionPlanner(coreSupergraphSdl);
+    answers.invalidate();
     websocket.endAll('SUPERGRAPH_CHANGED', 'The supergraph changed: subscribe again');
   });
 
@@ -200,6 +214,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     overHttp.vary,
     ...graphqlBody({ maxBytes: options.graphqlBodyLimitBytes, hopMaxBytes: options.jsonBodyLimitBytes }),
     partnerAccess({ verifyToken: options.verifyToken, manifest: loadManifest(), limiter: countingRejections(limiter, 'partner_requests', 'gateway') }),
+    answers.middleware,
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const token = bearerToken(req.headers.authorization);
@@ -219,6 +234,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   );
   return listen(httpServer, options.host, options.port, 'gateway', async () => {
     await websocket.close();
+    await answers.close();
     await upstream.close();
     await server.stop();
     await limiter.close();

@@ -25,8 +25,10 @@ export interface StackProcessOptions {
   ownerAsApplication?: boolean;
   /** Milliseconds to wait for /readyz (first start migrates and seeds: DEFAULT_READY_TIMEOUT_MS). */
   readyTimeoutMs?: number;
-  /** Where the child's output goes (default: a log file in its data folder, named in errors). */
+  /** Names the data folder, database and log (baseline, now…). */
   label: string;
+  /** More settings for the child (e.g. RESPONSE_CACHE_TTL_SECONDS=0). */
+  extraEnv?: Record<string, string>;
 }
 
 export const DEFAULT_READY_TIMEOUT_MS = 300_000;
@@ -92,6 +94,7 @@ export async function startStackProcess(options: StackProcessOptions): Promise<S
       DATABASE_URL: scratch ? (options.ownerAsApplication ? scratch.ownerUrl ?? scratch.url : scratch.url) : undefined,
       DATABASE_OWNER_URL: scratch && !options.ownerAsApplication ? scratch.ownerUrl : undefined,
       ...Object.fromEntries(SUBGRAPHS.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${proxies[name].url}/graphql`])),
+      ...options.extraEnv,
     });
     const out = createWriteStream(logFile);
     child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], { cwd: options.tree, env, stdio: ['ignore', 'pipe', 'pipe'] });

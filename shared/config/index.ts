@@ -76,6 +76,8 @@ export interface Config {
   jsonBodyLimitBytes: number;
   /** Serve the playground and answer introspection. */
   playground: boolean;
+  /** The gateway's cache of anonymous public-content answers (gateway/response-cache). */
+  responseCache: { ttlSeconds: number; maxBytes: number };
   /** Pool size per process for a PostgreSQL server. */
   databasePoolSize: number;
   /** How long start-up keeps retrying an unreachable PostgreSQL server before exiting. */
@@ -177,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlBodyLimitBytes: gateway.graphqlBodyLimitBytes,
     jsonBodyLimitBytes: gateway.jsonBodyLimitBytes,
     playground: gateway.playground ?? mode !== 'production',
+    responseCache: { ttlSeconds: gateway.responseCacheTtlSeconds, maxBytes: gateway.responseCacheMaxBytes },
     databasePoolSize: database.poolSize,
     databaseConnectTimeoutMs: database.connectTimeoutMs,
     auth,

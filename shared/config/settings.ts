@@ -23,6 +23,10 @@ export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
 export const DEFAULT_GRAPHQL_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 /** Largest JSON request body the gateway reads from its own calls and the subgraphs parse: a 10 MB lab report in base64 (+1/3) fits. */
 export const DEFAULT_JSON_BODY_LIMIT_BYTES = 15 * 1024 * 1024;
+/** Anonymous public-content answers are kept a minute at most (content mutations empty the cache at once). */
+export const DEFAULT_RESPONSE_CACHE_TTL_SECONDS = 60;
+/** Room for a few thousand catalog pages. */
+export const DEFAULT_RESPONSE_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_DATABASE_POOL_SIZE = 10;
 /** How long a shared cache may keep a public content read fetched by GET (seconds). */
 export const DEFAULT_PUBLIC_MAX_AGE_SECONDS = 60;
@@ -66,6 +70,8 @@ export const gatewaySettings = {
   graphqlBodyLimitBytes: setting('GRAPHQL_BODY_LIMIT_BYTES', whole(1_024), DEFAULT_GRAPHQL_BODY_LIMIT_BYTES, "largest body a client may send to the gateway's `/graphql` (413 `OPERATION_LIMIT` beyond; Apollo Router's default); lab reports up to `LAB_UPLOAD_MAX_BYTES` go to `POST /api/labs/upload`", { shown: '`2097152` (2 MB)' }),
   jsonBodyLimitBytes: setting('JSON_BODY_LIMIT_BYTES', whole(1_024), DEFAULT_JSON_BODY_LIMIT_BYTES, "largest JSON body read from the gateway's own calls (the REST upload's mutation) and by the subgraphs", { shown: '`15728640` (15 MB)' }),
   playground: optional('PLAYGROUND', flag(), 'serve the playground at `GET /graphql` and answer introspection', { shown: 'on except in production' }),
+  responseCacheTtlSeconds: setting('RESPONSE_CACHE_TTL_SECONDS', whole(0, 86_400), DEFAULT_RESPONSE_CACHE_TTL_SECONDS, "how long the gateway keeps an anonymous caller's answer to a public-content query (`0`: no response cache); a content mutation empties it at once on every replica"),
+  responseCacheMaxBytes: setting('RESPONSE_CACHE_MAX_BYTES', whole(0), DEFAULT_RESPONSE_CACHE_MAX_BYTES, 'bytes of answers the response cache keeps (least recently used go first)', { shown: '`33554432` (32 MiB)' }),
 } satisfies Section;
 
 export const authSettings = {
