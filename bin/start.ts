@@ -4,6 +4,7 @@
 import { loadConfig, SettingsError, type Config } from '../shared/config';
 import { serviceLogger } from '../shared/logger';
 import { ALL_SERVICES, launch, type Launched, type ServiceName } from '../shared/server/launch';
+import { exitOnSignals } from '../shared/server/shutdown';
 
 const log = serviceLogger('launcher');
 
@@ -17,19 +18,10 @@ function selectedServices(config: Config): ServiceName[] {
 }
 
 async function main(): Promise<void> {
-  let launched: Launched | undefined;
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    await launched?.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-
   const config = loadConfig();
+  let launched: Launched | undefined;
+  // A signal during start-up stops what has started so far.
+  exitOnSignals({ graceMs: config.deployment.shutdownGraceMs, stop: async () => launched?.stop(), log });
   launched = await launch(config, selectedServices(config));
   const gateway = launched.servers.find((server) => server.name === 'gateway');
   if (gateway) log.info(`Loop Health supergraph ready at ${gateway.url}/graphql`);

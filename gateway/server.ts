@@ -4,7 +4,6 @@
 import http from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { bearerToken, type TokenVerifier } from '../shared/auth/verify';
@@ -15,7 +14,9 @@ import { formatErrorFor } from '../shared/server/format-error';
 import { listen, type RunningServer } from '../shared/server/listen';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
-import { healthz, readyz } from './health';
+import { subgraphGuards, type ResilienceOptions } from './resilience';
+import { healthz, readyz, subgraphChecks } from './health';
+import { redisCheck } from '../shared/server/readiness';
 import { playground } from './playground';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { labUploadRouter } from './lab-upload';
@@ -49,6 +50,8 @@ export interface GatewayOptions {
   /** Where each subgraph of the supergraph is reached, by name (overrides the SDL's routing URLs). */
   subgraphUrls: Record<string, string>;
   subgraphTimeoutMs: number;
+  /** Circuit breaker and retry between the gateway and each subgraph (gateway/resilience.ts's defaults when unset). */
+  resilience?: ResilienceOptions;
   exposeErrorDetails: boolean;
   /** Verifies bearer tokens before anything is planned; subgraphs verify them again. */
   verifyToken: TokenVerifier;
@@ -91,8 +94,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const log = serviceLogger('gateway');
   const limits = gatewayLimits({ settings: options.limits, roleClaim: options.roleClaim ?? authSettings.roleClaim.default!, hideSuggestions: !options.exposeErrorDetails });
   const trust = gatewayTrust(options.trust);
+  // One circuit breaker per subgraph, whichever data source (HTTP operations, operations over WebSockets) calls it.
+  const guardFor = subgraphGuards(options.resilience);
   const dataSource = (name: string, url?: string) =>
-    new SubgraphDataSource({ name, url: options.subgraphUrls[name] ?? url!, timeoutMs: options.subgraphTimeoutMs, maxResponseBytes: limits.settings.maxResponseBytes, signer: trust.signer });
+    new SubgraphDataSource({
+      name,
+      url: options.subgraphUrls[name] ?? url!,
+      timeoutMs: options.subgraphTimeoutMs,
+      maxResponseBytes: limits.settings.maxResponseBytes,
+      signer: trust.signer,
+      guard: guardFor(name),
+    });
   const gateway = new ApolloGateway({
     supergraphSdl: async ({ update }) => {
       options.onSupergraphUpdater?.(update);
@@ -110,9 +122,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError: formatErrorFor(log, options.exposeErrorDetails),
     introspection: playgroundOn,
+    // The process handles SIGTERM itself (shared/server/shutdown.ts) and drains the HTTP server (listen.ts).
+    stopOnTerminationSignals: false,
     ...limits.apollo,
     // Apollo's own landing page loads from a CDN: ours (playground.ts) is served locally instead.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin({ service: 'gateway' }), limits.plugin],
+    plugins: [ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin({ service: 'gateway' }), limits.plugin],
   });
   await server.start();
 
@@ -146,7 +160,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.use(trust.identity.middleware);
   app.use(cors.middleware);
   app.get('/healthz', healthz);
-  app.get('/readyz', readyz(options.subgraphUrls, trust.signer));
+  const redisProbe = options.redisUrl ? redisCheck(options.redisUrl) : undefined;
+  app.get('/readyz', readyz([...subgraphChecks(options.subgraphUrls, trust.signer), ...(redisProbe ? [redisProbe] : [])]));
   if (options.devJwks) {
     const jwks = options.devJwks;
     app.get('/.well-known/jwks.json', (_req, res) => {
@@ -182,10 +197,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       },
     }),
   );
-  return listen(httpServer, options.host, options.port, 'gateway', async () => {
-    await websocket.close();
-    await upstream.close();
-    await server.stop();
-    await limiter.close();
+  return listen(httpServer, options.host, options.port, 'gateway', {
+    // Clients' sockets close with 1001 (going away) at once, so they reconnect to another replica.
+    beforeDrain: () => websocket.close(),
+    async afterDrain() {
+      await upstream.close();
+      await server.stop();
+      await limiter.close();
+      await redisProbe?.close();
+    },
   });
 }

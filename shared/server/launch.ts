@@ -22,6 +22,8 @@ import { createRateLimiter } from '../limits/rate-limit';
 import { countingRejections } from '../limits/rate-limit-metrics';
 import { gatewaySigningKey, gatewayVerificationKeys } from '../trust/keys';
 import { createGatewayVerifier } from './verify-gateway';
+import { setDefaultGrace } from './shutdown';
+import { jobQueueCheck, jobQueueRunning } from '../queue/jobs';
 
 /** The playground's token lives a working day, or as long as tokens may (AUTH_MAX_TOKEN_LIFETIME_SECONDS) if that is shorter. */
 export const PLAYGROUND_TOKEN_TTL_SECONDS = 8 * 3_600;
@@ -34,7 +36,7 @@ export const ALL_SERVICES: ServiceName[] = [...SERVICE_NAMES, 'gateway'];
 export interface Launched {
   servers: RunningServer[];
   db?: Database;
-  /** Stops the gateway first (no new requests reach closing subgraphs), then subgraphs, then the database. */
+  /** Stops the gateway first (its in-flight requests still reach the subgraphs), then subgraphs, with the background work alongside; then Redis and the database. */
   stop(): Promise<void>;
 }
 
@@ -54,9 +56,18 @@ export async function launch(config: Config, services: ServiceName[], options: L
   const redisProbe = config.redisUrl ? redisCheck(config.redisUrl) : undefined;
   // The process-wide series (CPU, memory, SQL) are served by one endpoint: the gateway's, else the first subgraph's.
   const processMetricsBy: ServiceName = services.includes('gateway') ? 'gateway' : services[0];
+  setDefaultGrace(config.deployment.shutdownGraceMs);
+  // Within one grace period (shutdown.ts): the servers drain gateway first (its in-flight requests
+  // still reach the subgraphs), while the background work finishes its jobs (those left are retried
+  // by the queue); then the connections close.
   const stop = async () => {
-    for (const stopOne of stopBackground.reverse()) await stopOne().catch((error) => log.error({ err: error }, 'stopping background work'));
-    for (const server of [...servers].reverse()) await server.stop().catch((error) => log.error({ err: error }, `stopping ${server.name}`));
+    const stopServers = async () => {
+      for (const server of [...servers].reverse()) await server.stop().catch((error) => log.error({ err: error }, `stopping ${server.name}`));
+    };
+    const stopWork = async () => {
+      for (const stopOne of [...stopBackground].reverse()) await stopOne().catch((error) => log.error({ err: error }, 'stopping background work'));
+    };
+    await Promise.all([stopServers(), stopWork()]);
     await pubsub.close();
     await limiter.close();
     await redisProbe?.close();
@@ -88,6 +99,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
         // Nothing started here calls the graph until a request asks it to.
         const module = SUBGRAPHS[name];
         if (module.startBackground) stopBackground.push(await module.startBackground({ prisma: db.prisma, db, pubsub, config, log: serviceLogger(name) }));
+        // The job queue, once a subgraph here started it, is one more dependency every /readyz of the process checks.
+        if (jobQueueRunning() && !readinessChecks.some((check) => check.name === 'queue')) readinessChecks.push(jobQueueCheck(database));
         const server = await startSubgraph(SUBGRAPHS[name], {
           prisma: db.prisma,
           host: config.host,
