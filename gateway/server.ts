@@ -43,6 +43,8 @@ import { gatewayTrust, type GatewayTrustOptions } from './trust';
 import { identityOf } from './trust/request-identity';
 import { graphqlOverHttp, notePlannedServices } from './http/graphql-over-http';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { idempotencyPlugin, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
+import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '../shared/config';
 
 export interface GatewayOptions {
   host: string;
@@ -86,6 +88,13 @@ export interface GatewayOptions {
   publicMaxAgeSeconds?: number;
   /** Serve the process-wide series (CPU, memory, SQL) at /metrics too: one endpoint per process does (default true). */
   processMetrics?: boolean;
+  /**
+   * Where mutations' Idempotency-Keys are kept (gateway/idempotency): the database so every replica
+   * shares them; in this process's memory when unset. Closed with the gateway.
+   */
+  idempotencyStore?: IdempotencyStore;
+  /** How long a key keeps its first result (default DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, 24 h). */
+  idempotencyKeyTtlSeconds?: number;
 }
 
 /** The operation's name as the client gave it, or as the document's only named operation declares it. */
@@ -127,6 +136,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // The playground and introspection: on in development, off in production unless PLAYGROUND=true.
   const playgroundOn = options.playground ?? false;
   const overHttp = graphqlOverHttp({ publicMaxAgeSeconds: options.publicMaxAgeSeconds ?? transportSettings.publicMaxAgeSeconds.default! });
+  const idempotencyStore = options.idempotencyStore ?? new MemoryIdempotencyStore();
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
@@ -140,7 +150,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     // so a cross-site request runs as anonymous; mutations over GET are refused with 405.
     csrfPrevention: false,
     // Apollo's own landing page loads from a CDN: ours (playground.ts) is served locally instead.
-    plugins: [ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin({ service: 'gateway' }), limits.plugin, overHttp.plugin, ApolloServerPluginCacheControlDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin({ service: 'gateway' }),
+      limits.plugin,
+      overHttp.plugin,
+      ApolloServerPluginCacheControlDisabled(),
+      // After the limits: an operation they refuse never claims its key.
+      idempotencyPlugin<GatewayContext>({
+        store: idempotencyStore,
+        ttlSeconds: options.idempotencyKeyTtlSeconds ?? DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS,
+        principalOf: (context) => context.principal,
+        log,
+      }),
+    ],
   });
   await server.start();
 
@@ -208,6 +229,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
           operationName: operationNameOf(req.body),
           partnerId: partner?.partnerId ?? null,
           scopes: partner?.scopes ?? null,
+          principal: partner ? `partner:${partner.partnerId}` : claims?.sub ? `user:${claims.iss ?? ''}:${claims.sub}` : null,
         };
       },
     }),
@@ -220,6 +242,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       await server.stop();
       await limiter.close();
       await redisProbe?.close();
+      await idempotencyStore.close();
     },
   });
 }

@@ -18,6 +18,7 @@ import {
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS_PRODUCTION,
   deploymentSettings,
+  eventsSettings,
   gatewaySettings,
   labsSettings,
   lunaSettings,
@@ -101,6 +102,8 @@ export interface Config {
   /** Database roles and the signed digests of the audit trail. */
   audit: ValuesOf<typeof auditSettings>;
   deployment: ValuesOf<typeof deploymentSettings>;
+  /** The transactional outbox's relay and the gateway's idempotency keys. */
+  events: ValuesOf<typeof eventsSettings>;
 }
 
 export class SettingsError extends Error {
@@ -132,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const limits = parseSection(limitsSettings, env, problems);
   const cors = parseSection(corsSettings, env, problems);
   const transport = parseSection(transportSettings, env, problems);
+  const events = parseSection(eventsSettings, env, problems);
   const uploads = parseSection(uploadSettings, env, problems);
   // A file is one GraphQL answer (with JSON escaping): it must fit the response limit with room to spare.
   if (fhirExport.fileMaxBytes > limits.maxResponseBytes / 2) problems.push(`FHIR_EXPORT_FILE_MAX_BYTES: at most half of RESPONSE_MAX_BYTES (${Math.floor(limits.maxResponseBytes / 2)})`);
@@ -196,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trust,
     audit,
     deployment,
+    events,
   };
 }
 

@@ -321,7 +321,7 @@ export const deploymentSettings = {
     'SHUTDOWN_GRACE_MS',
     whole(0, 600_000),
     DEFAULT_SHUTDOWN_GRACE_MS,
-    "how long a stopping process will get after SIGTERM to finish in-flight requests and jobs; deploy/k8s's `terminationGracePeriodSeconds` is this plus 5 s. Declared ahead of the graceful shutdown that will read it: nothing reads it yet",
+    "how long a stopping process (SIGTERM or SIGINT) gives in-flight requests, queue jobs and Luna's turns to finish before it cuts what remains and exits; it exits within this plus 2 s. deploy/k8s's `terminationGracePeriodSeconds` is this plus 5 s, docker-compose's `stop_grace_period` 15 s",
   ),
   wearablesSyncWorkers: setting(
     'WEARABLES_SYNC_WORKERS',
@@ -329,6 +329,19 @@ export const deploymentSettings = {
     true,
     "run the wearables sync queue's workers and daily schedule in this wearables process; `false` = it only queues jobs (API replicas, when a worker Deployment runs them: deploy/k8s)",
   ),
+} satisfies Section;
+
+/** How long a mutation's Idempotency-Key keeps its first result (Stripe keeps keys 24 hours). */
+export const DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3_600;
+/** How often each process's outbox relay looks for events it was not told about (other processes', retries). */
+export const DEFAULT_OUTBOX_POLL_MS = 1_000;
+/** Longest wait between two attempts to publish an outbox row that failed (the backoff doubles up to it). */
+export const DEFAULT_OUTBOX_MAX_BACKOFF_MS = 5_000;
+
+export const eventsSettings = {
+  idempotencyKeyTtlSeconds: setting('IDEMPOTENCY_KEY_TTL_SECONDS', whole(60), DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, "how long the gateway keeps a mutation's first result under its `Idempotency-Key` (per principal); a retry within it gets that result", { shown: '`86400` (24 h)' }),
+  outboxPollMs: setting('OUTBOX_POLL_MS', whole(50), DEFAULT_OUTBOX_POLL_MS, "how often each process's outbox relay looks for committed events not yet published (left by a failed publish or another process)"),
+  outboxMaxBackoffMs: setting('OUTBOX_MAX_BACKOFF_MS', whole(100), DEFAULT_OUTBOX_MAX_BACKOFF_MS, 'longest wait between retries of an event the relay could not publish (Redis down); it retries until delivered'),
 } satisfies Section;
 
 /** Every section, titled, in the order the README lists them. */
@@ -353,5 +366,6 @@ export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Operation limits', section: limitsSettings },
   { title: 'CORS', section: corsSettings },
   { title: 'Upload limits', section: uploadSettings },
+  { title: 'Events and idempotency', section: eventsSettings },
   { title: 'Deployment', section: deploymentSettings },
 ];

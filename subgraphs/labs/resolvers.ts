@@ -1,6 +1,7 @@
 import { careAlertsRaised } from '../../shared/domain/care-alerts';
 import { raiseCriticalValues } from './critical-values';
-import { onLabResultStored } from './events';
+import { emitLabResultStored } from './events';
+import { transactionWithEvents } from '../../shared/outbox';
 import { authorizedStream } from '../../shared/rbac/stream';
 import { topics } from '../../shared/pubsub';
 import type { BiomarkerReading, LabResult } from '../../generated/prisma/client';
@@ -104,7 +105,7 @@ export const resolvers = {
           position: index,
         };
       });
-      const result = await ctx.prisma.$transaction(async (tx) => {
+      const result = await transactionWithEvents(ctx.prisma, async (tx, emit) => {
         const created = await tx.labResult.create({
           data: {
             profileId: patientId,
@@ -123,10 +124,10 @@ export const resolvers = {
           detail: { labResultId: created.id, readings: rows.length },
         });
         await raiseCriticalValues(tx, created, rows);
+        emitLabResultStored(emit, { result: created, readings: rows.length, labsScore: null });
         return created;
       });
       careAlertsRaised();
-      await onLabResultStored(ctx.pubsub, { result, readings: rows.length, labsScore: null });
       return result;
     },
     uploadLabReport: (_: unknown, args: { patientId: string; file: LabReportFileInput }, ctx: Ctx) => uploadLabReport(ctx, args),
