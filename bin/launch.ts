@@ -146,6 +146,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
           subgraphUrls: config.subgraphUrls,
           subgraphTimeoutMs: config.subgraphTimeoutMs,
+          subgraphTimeoutsMs: config.subgraphTimeoutsMs,
           exposeErrorDetails: config.env === 'development',
           verifyToken: auth.verify,
           devJwks: auth.devIssuer ? await devJwks(config.dataDir) : undefined,

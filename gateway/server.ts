@@ -55,6 +55,8 @@ export interface GatewayOptions {
   /** Where each subgraph of the supergraph is reached, by name (overrides the SDL's routing URLs). */
   subgraphUrls: Record<string, string>;
   subgraphTimeoutMs: number;
+  /** A subgraph's own deadline, by name, where it differs from subgraphTimeoutMs (SUBGRAPH_<NAME>_TIMEOUT_MS). */
+  subgraphTimeoutsMs?: Record<string, number>;
   /** Circuit breaker and retry between the gateway and each subgraph (gateway/resilience.ts's defaults when unset). */
   resilience?: ResilienceOptions;
   exposeErrorDetails: boolean;
@@ -114,7 +116,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     new SubgraphDataSource({
       name,
       url: options.subgraphUrls[name] ?? url!,
-      timeoutMs: options.subgraphTimeoutMs,
+      timeoutMs: options.subgraphTimeoutsMs?.[name] ?? options.subgraphTimeoutMs,
       maxResponseBytes: limits.settings.maxResponseBytes,
       signer: trust.signer,
       guard: guardFor(name),
