@@ -14,7 +14,7 @@ import { signDevToken } from '../../shared/auth/dev-issuer';
 import { seededScratchPlace, type SeededPlace } from '../support/database';
 import { freePort, waitFor } from '../support/stack';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
-import { post, RECORD_EVENT, RECORD_READING, READ, startLoad, startSubscriber, writeVariables, type Ledger, type Target } from './support/load';
+import { post, retryAtLeastUntil, RECORD_EVENT, RECORD_READING, READ, startLoad, startSubscriber, writeVariables, type Ledger, type Target } from './support/load';
 import { spawnService, throughProxy, waitReady, type ServiceProcess } from './support/processes';
 import { randomUUID } from 'node:crypto';
 
@@ -28,6 +28,8 @@ const RECOVERY_LIMIT_MS = 5_000;
 /** How long the subscriber may take to receive an event after the load stops. */
 const DELIVERY_WAIT_MS = 15_000;
 const PATIENT = seededPatientId(1);
+/** After a fault ends, clients still retry their unacknowledged writes for this long. */
+const RETRY_AFTER_FAULT_MS = 15_000;
 
 interface Row {
   fault: string;
@@ -167,10 +169,13 @@ async function runFault(fault: Fault): Promise<Row> {
   await sleep(1_000);
   const load = startLoad(target, { writers: 4, readers: 2 });
   await sleep(1_500);
+  // Clients keep retrying their writes while the fault lasts (a restart may outlast their budget) and a while after.
+  retryAtLeastUntil(Number.POSITIVE_INFINITY);
   const heal = await fault.inject();
   await sleep(FAULT_MS);
   await heal();
   const endedAt = Date.now();
+  retryAtLeastUntil(endedAt + RETRY_AFTER_FAULT_MS);
   const recoveryMs = await recoveryTime(endedAt);
   await sleep(1_500);
   const ledger = await load.stop();

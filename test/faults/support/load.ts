@@ -13,9 +13,15 @@ export const RECORD_READING = `mutation FaultReading($p: ID!, $r: String!, $at: 
 export const READ = `query FaultRead($p: ID!) { patient(id: $p) { id firstName } faqs(first: 1) { edges { node { id } } } }`;
 export const READINGS = `subscription FaultReadings($p: ID!) { wearableReadingAdded(patientId: $p) { providerReadingId } }`;
 
-/** How long a client keeps retrying one write (with the same key) before it reports the write failed. */
+/** How long a client keeps retrying one write (with the same key) before it reports the write failed (at least until a fault is over: retryAtLeastUntil). */
 export const WRITE_RETRY_BUDGET_MS = 30_000;
 export const RETRY_PAUSE_MS = 250;
+
+/** A client retrying a write keeps going at least until this time: through a fault and a little after it (runFault sets it). */
+let retryFloor = 0;
+export function retryAtLeastUntil(time: number): void {
+  retryFloor = time;
+}
 
 export interface Write {
   id: string;
@@ -77,7 +83,7 @@ async function performWrite(target: Target, ledger: Ledger, kind: Write['kind'])
       return;
     }
     write.lastFailure = answer.failure;
-    if (Date.now() > giveUpAt) return;
+    if (Date.now() > Math.max(giveUpAt, retryFloor)) return;
     await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
   }
 }
