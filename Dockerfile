@@ -10,4 +10,7 @@ COPY . .
 RUN node scripts/prisma-generate.mjs && npx tsx scripts/compose.ts --check && npx tsx scripts/codegen.ts --check \
   && npx vite build --config clients/web/vite.config.mts
 USER node
-ENTRYPOINT ["npx", "tsx", "bin/start.ts"]
+# node is PID 1 and handles SIGTERM itself (shared/server/shutdown.ts: drain, then exit 0); tsx is
+# only its loader. Neither npx (which does not wait for its child) nor the tsx CLI (which
+# force-kills a process busy for 60 ms after relaying the signal) stands in between.
+ENTRYPOINT ["node", "--import", "tsx", "bin/start.ts"]

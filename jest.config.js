@@ -26,7 +26,8 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: roots.map((root) => `${root}/**/*.test.ts`),
-      testPathIgnorePatterns: ['/node_modules/', '\\.unit\\.test\\.ts$'],
+      // The fault-injection suite runs on its own (jest.faults.config.js, `npm run test:faults`).
+      testPathIgnorePatterns: ['/node_modules/', '\\.unit\\.test\\.ts$', '<rootDir>/test/faults/'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

@@ -25,6 +25,8 @@ import { createRateLimiter } from '../shared/limits/rate-limit';
 import { countingRejections } from '../shared/limits/rate-limit-metrics';
 import { gatewaySigningKey, gatewayVerificationKeys } from '../shared/trust/keys';
 import { createGatewayVerifier } from '../shared/server/verify-gateway';
+import { setDefaultGrace } from '../shared/server/shutdown';
+import { jobQueueCheck, jobQueueRunning } from '../shared/queue/jobs';
 import { startOutboxRelay, type OutboxRelay } from '../shared/outbox';
 import { DatabaseIdempotencyStore } from '../gateway/idempotency';
 
@@ -39,7 +41,7 @@ export { ALL_SERVICES, type ServiceName } from '../shared/server/services';
 export interface Launched {
   servers: RunningServer[];
   db?: Database;
-  /** Stops the gateway first (no new requests reach closing subgraphs), then subgraphs, then the database. */
+  /** Stops the gateway first (its in-flight requests still reach the subgraphs), then subgraphs, with the background work alongside; then Redis and the database. */
   stop(): Promise<void>;
 }
 
@@ -62,9 +64,18 @@ export async function launch(config: Config, services: ServiceName[], options: L
   const redisProbe = config.redisUrl ? redisCheck(config.redisUrl) : undefined;
   // The process-wide series (CPU, memory, SQL) are served by one endpoint: the gateway's, else the first subgraph's.
   const processMetricsBy: ServiceName = services.includes('gateway') ? 'gateway' : services[0];
+  setDefaultGrace(config.deployment.shutdownGraceMs);
+  // Within one grace period (shutdown.ts): the servers drain gateway first (its in-flight requests
+  // still reach the subgraphs), while the background work finishes its jobs (those left are retried
+  // by the queue); then the connections close.
   const stop = async () => {
-    for (const stopOne of stopBackground.reverse()) await stopOne().catch((error) => log.error({ err: error }, 'stopping background work'));
-    for (const server of [...servers].reverse()) await server.stop().catch((error) => log.error({ err: error }, `stopping ${server.name}`));
+    const stopServers = async () => {
+      for (const server of [...servers].reverse()) await server.stop().catch((error) => log.error({ err: error }, `stopping ${server.name}`));
+    };
+    const stopWork = async () => {
+      for (const stopOne of [...stopBackground].reverse()) await stopOne().catch((error) => log.error({ err: error }, 'stopping background work'));
+    };
+    await Promise.all([stopServers(), stopWork()]);
     // Rows it has not published stay in the outbox: the next relay to start (here or elsewhere) sends them.
     await relay?.stop();
     await pubsub.close();
@@ -103,6 +114,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
         // Nothing started here calls the graph until a request asks it to.
         const module = SUBGRAPHS[name];
         if (module.startBackground) stopBackground.push(await module.startBackground({ prisma: db.prisma, ports, db, pubsub, config, log: serviceLogger(name) }));
+        // The job queue, once a subgraph here started it, is one more dependency every /readyz of the process checks.
+        if (jobQueueRunning() && !readinessChecks.some((check) => check.name === 'queue')) readinessChecks.push(jobQueueCheck(database));
         const server = await startSubgraph(SUBGRAPHS[name], {
           prisma: db.prisma,
           ports,
@@ -137,6 +150,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
           subgraphUrls: config.subgraphUrls,
           subgraphTimeoutMs: config.subgraphTimeoutMs,
+          subgraphTimeoutsMs: config.subgraphTimeoutsMs,
           exposeErrorDetails: config.env === 'development',
           verifyToken: auth.verify,
           devJwks: auth.devIssuer ? await devJwks(config.dataDir) : undefined,

@@ -8,6 +8,7 @@ import { serviceLogger } from '../shared/logger';
 import { startTracing, tracingOptions, type Tracing } from '../shared/observability/tracing';
 import type { Launched } from './launch';
 import { ALL_SERVICES, type ServiceName } from '../shared/server/services';
+import { exitOnSignals } from '../shared/server/shutdown';
 
 const log = serviceLogger('launcher');
 
@@ -21,23 +22,19 @@ function selectedServices(config: Config): ServiceName[] {
 }
 
 async function main(): Promise<void> {
-  let launched: Launched | undefined;
-  let tracing: Tracing | undefined;
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    await launched?.stop();
-    // Last: the spans of the shutdown itself are sent too.
-    await tracing?.shutdown();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-
   const config = loadConfig();
   const services = selectedServices(config);
+  let launched: Launched | undefined;
+  let tracing: Tracing | undefined;
+  // A signal during start-up stops what has started so far; the spans of the shutdown itself are sent last.
+  exitOnSignals({
+    graceMs: config.deployment.shutdownGraceMs,
+    stop: async () => {
+      await launched?.stop();
+      await tracing?.shutdown();
+    },
+    log,
+  });
   tracing = startTracing(tracingOptions(config, services.length === ALL_SERVICES.length ? [] : services));
   const { launch } = await import('./launch');
   launched = await launch(config, services);

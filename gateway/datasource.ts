@@ -11,6 +11,7 @@ import { currentRequestSignal, withRequestSignal } from './limits/abort';
 import { errorFromSubgraphResponse, readBoundedText } from './limits/upstream-response';
 import { DEFAULT_RESPONSE_MAX_BYTES } from '../shared/config';
 import type { GatewaySigner } from './trust/sign';
+import { SubgraphCallFailed, type SubgraphGuard } from './resilience';
 
 /** Headers passed through from the client request to every subgraph fetch. */
 export const FORWARDED_HEADERS = ['authorization'] as const;
@@ -24,6 +25,8 @@ export interface SubgraphDataSourceOptions {
   maxResponseBytes?: number;
   /** Signs every request: subgraphs answer nothing else. */
   signer: GatewaySigner;
+  /** The subgraph's circuit breaker and retry (gateway/resilience.ts), shared by its data sources. */
+  guard: SubgraphGuard;
 }
 
 /**
@@ -32,6 +35,8 @@ export interface SubgraphDataSourceOptions {
  */
 const PENDING_IDENTITY = 'x-gateway-pending-identity';
 type Identity = Omit<ForwardedRequest, 'deadline'>;
+/** Carries the operation's kind (query or mutation) from willSendRequest to the fetcher; never sent. */
+const PENDING_KIND = 'x-gateway-pending-kind';
 /** A fetch without a request context (none is expected): signed as an anonymous request of its own. */
 const NO_IDENTITY: Identity = { requestId: '', correlationId: null, operationName: null, clientIp: null, partnerId: null, scopes: null };
 
@@ -53,16 +58,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     super({
       url: options.url,
       fetcher: (async (input: string, init: RequestInit) => {
-        // The subgraph's own deadline, and the client's: gone or out of time, the fetch is aborted.
+        // The subgraph's own deadline (for every attempt together), and the client's: gone or out of time, the fetch is aborted.
         const abandoned = currentRequestSignal();
         const timeout = AbortSignal.timeout(options.timeoutMs);
-        const request = await signed(init, options);
+        const signal = abandoned ? AbortSignal.any([abandoned, timeout]) : timeout;
+        const headers = { ...(init.headers as Record<string, string>) };
+        const kind = headers[PENDING_KIND] === 'mutation' ? 'mutation' : 'query';
+        delete headers[PENDING_KIND];
+        const request = await signed({ ...init, headers }, options);
         try {
-          return await fetch(input, { ...request, signal: abandoned ? AbortSignal.any([abandoned, timeout]) : timeout });
+          return await options.guard.call(kind, () => fetch(input, { ...request, signal }), abandoned);
         } catch (error) {
-          // Unreachable or too slow: a clear, expected condition, not an internal error.
-          const timedOut = (error as Error).name === 'TimeoutError' || abandoned?.aborted;
-          throw new GraphQLError(`The ${options.name} service ${timedOut ? 'did not answer in time' : 'is unavailable'}`, {
+          // Unreachable, too slow or its circuit open: a clear, expected condition naming the service, never its address.
+          const reason = error instanceof SubgraphCallFailed ? error.reason : 'unreachable';
+          throw new GraphQLError(`The ${options.name} service ${reason === 'timeout' || reason === 'abandoned' ? 'did not answer in time' : 'is unavailable'}`, {
             extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: options.name },
           });
         }
@@ -93,5 +102,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const { requestId, correlationId, operationName, clientIp, partnerId, scopes } = context;
     const identity: Identity = { requestId, correlationId, operationName, clientIp, partnerId, scopes };
     headers.set(PENDING_IDENTITY, Buffer.from(JSON.stringify(identity)).toString('base64url'));
+    // Only queries are retried (gateway/resilience.ts): a mutation may have run before its connection failed.
+    headers.set(PENDING_KIND, /^\s*mutation\b/.test(request.query ?? '') ? 'mutation' : 'query');
   }
 }

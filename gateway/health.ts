@@ -1,10 +1,12 @@
-// /healthz says the process is up; /readyz says every subgraph answers a trivial query,
-// naming the ones that do not (a load balancer takes this replica out until they do). The
-// probe is signed like any request the gateway forwards: subgraphs answer nothing else.
+// /healthz says the process is up; /readyz says every subgraph answers a trivial query (and
+// Redis a PING when configured), naming each dependency and its state (DESIGN.md's contract:
+// a load balancer takes this replica out until they answer). The subgraph probe is signed like
+// any request the gateway forwards: subgraphs answer nothing else.
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { GATEWAY_SIGNATURE_HEADER } from '../shared/trust/envelope';
 import type { GatewaySigner } from './trust/sign';
+import { readinessEndpoint, type ReadinessCheck } from '../shared/server/readiness';
 
 const PROBE = JSON.stringify({ query: '{ __typename }' });
 
@@ -36,10 +38,18 @@ export function healthz(_req: Request, res: Response): void {
   res.json({ status: 'ok' });
 }
 
-export function readyz(urls: Record<string, string>, signer: GatewaySigner) {
-  return async (_req: Request, res: Response) => {
-    const { down } = await probeSubgraphs(urls, signer);
-    if (down.length) res.status(503).json({ status: 'unavailable', down });
-    else res.json({ status: 'ready', subgraphs: Object.keys(urls) });
-  };
+/** One readiness check per subgraph, named after it. */
+export function subgraphChecks(urls: Record<string, string>, signer: GatewaySigner, timeoutMs = DEFAULT_READINESS_TIMEOUT_MS): ReadinessCheck[] {
+  return Object.keys(urls).map((name) => ({
+    name,
+    async check() {
+      const { down } = await probeSubgraphs({ [name]: urls[name] }, signer, timeoutMs);
+      if (down.length) throw new Error(`${name} did not answer`);
+    },
+  }));
+}
+
+/** GET /readyz: each subgraph, then `redis` when the gateway uses it (its partner rate limits). */
+export function readyz(checks: ReadinessCheck[]) {
+  return readinessEndpoint({ checks, timeoutMs: DEFAULT_READINESS_TIMEOUT_MS });
 }

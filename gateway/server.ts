@@ -4,7 +4,6 @@
 import http from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { bearerToken, type TokenVerifier } from '../shared/auth/verify';
@@ -18,7 +17,9 @@ import { SubgraphDataSource } from './datasource';
 import { planCache } from './plan-cache';
 import { responseCache } from './response-cache';
 import type { PubSub } from '../shared/pubsub';
-import { healthz, readyz } from './health';
+import { subgraphGuards, type ResilienceOptions } from './resilience';
+import { healthz, readyz, subgraphChecks } from './health';
+import { redisCheck } from '../shared/server/readiness';
 import { playground } from './playground';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { labUploadRouter } from './lab-upload';
@@ -56,6 +57,10 @@ export interface GatewayOptions {
   /** Where each subgraph of the supergraph is reached, by name (overrides the SDL's routing URLs). */
   subgraphUrls: Record<string, string>;
   subgraphTimeoutMs: number;
+  /** A subgraph's own deadline, by name, where it differs from subgraphTimeoutMs (SUBGRAPH_<NAME>_TIMEOUT_MS). */
+  subgraphTimeoutsMs?: Record<string, number>;
+  /** Circuit breaker and retry between the gateway and each subgraph (gateway/resilience.ts's defaults when unset). */
+  resilience?: ResilienceOptions;
   exposeErrorDetails: boolean;
   /** Verifies bearer tokens before anything is planned; subgraphs verify them again. */
   verifyToken: TokenVerifier;
@@ -111,8 +116,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const log = serviceLogger('gateway');
   const limits = gatewayLimits({ settings: options.limits, roleClaim: options.roleClaim ?? authSettings.roleClaim.default!, hideSuggestions: !options.exposeErrorDetails });
   const trust = gatewayTrust(options.trust);
+  // One circuit breaker per subgraph, whichever data source (HTTP operations, operations over WebSockets) calls it.
+  const guardFor = subgraphGuards(options.resilience);
   const dataSource = (name: string, url?: string) =>
-    new SubgraphDataSource({ name, url: options.subgraphUrls[name] ?? url!, timeoutMs: options.subgraphTimeoutMs, maxResponseBytes: limits.settings.maxResponseBytes, signer: trust.signer });
+    new SubgraphDataSource({
+      name,
+      url: options.subgraphUrls[name] ?? url!,
+      timeoutMs: options.subgraphTimeoutsMs?.[name] ?? options.subgraphTimeoutMs,
+      maxResponseBytes: limits.settings.maxResponseBytes,
+      signer: trust.signer,
+      guard: guardFor(name),
+    });
   const gateway = new ApolloGateway({
     supergraphSdl: async ({ update }) => {
       options.onSupergraphUpdater?.(update);
@@ -136,14 +150,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError: formatErrorFor(log, options.exposeErrorDetails),
     introspection: playgroundOn,
+    // The process handles SIGTERM itself (shared/server/shutdown.ts) and drains the HTTP server (listen.ts).
+    stopOnTerminationSignals: false,
     ...limits.apollo,
     // GET queries are served to any client (GraphQL over HTTP): no CSRF preflight is demanded because
     // no credential is ambient. Identity travels only in the Authorization header (never a cookie),
     // so a cross-site request runs as anonymous; mutations over GET are refused with 405.
     csrfPrevention: false,
     // Apollo's own landing page loads from a CDN: ours (playground.ts) is served locally instead.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin({ service: 'gateway' }),
-      limits.plugin, overHttp.plugin, ApolloServerPluginCacheControlDisabled(),
+    plugins: [ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin({ service: 'gateway' }),
+      limits.plugin,
+      overHttp.plugin,
+      ApolloServerPluginCacheControlDisabled(),
       // After the limits: an operation they refuse never claims its key.
       idempotencyPlugin<GatewayContext>({
         store: idempotencyStore,
@@ -193,7 +211,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.use(trust.identity.middleware);
   app.use(cors.middleware);
   app.get('/healthz', healthz);
-  app.get('/readyz', readyz(options.subgraphUrls, trust.signer));
+  const redisProbe = options.redisUrl ? redisCheck(options.redisUrl) : undefined;
+  app.get('/readyz', readyz([...subgraphChecks(options.subgraphUrls, trust.signer), ...(redisProbe ? [redisProbe] : [])]));
   if (options.devJwks) {
     const jwks = options.devJwks;
     app.get('/.well-known/jwks.json', (_req, res) => {
@@ -232,12 +251,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       },
     }),
   );
-  return listen(httpServer, options.host, options.port, 'gateway', async () => {
-    await websocket.close();
-    await answers.close();
-    await upstream.close();
-    await server.stop();
-    await limiter.close();
-    await idempotencyStore.close();
+  return listen(httpServer, options.host, options.port, 'gateway', {
+    // Clients' sockets close with 1001 (going away) at once, so they reconnect to another replica.
+    beforeDrain: () => websocket.close(),
+    async afterDrain() {
+      await answers.close();
+      await upstream.close();
+      await server.stop();
+      await limiter.close();
+      await redisProbe?.close();
+      await idempotencyStore.close();
+    },
   });
 }

@@ -30,7 +30,21 @@ describe('docker-compose.yml', () => {
     expect(service.environment?.DATABASE_URL).toMatch(/@postgres:5432\//);
     expect(service.environment?.REDIS_URL).toBe('redis://redis:6379');
     expect(service.healthcheck).toBeDefined();
-    expect(JSON.stringify(service.healthcheck)).toContain(`:${port}/healthz`);
+    // Healthy = ready (database, Redis, queue): what the gateway's depends_on waits for.
+    expect(JSON.stringify(service.healthcheck)).toContain(`:${port}/readyz`);
+  });
+
+  it('restarts every program, starts it after what it needs is healthy, and gives it its grace period to stop', () => {
+    const graceSeconds = loadConfig({}).deployment.shutdownGraceMs / 1000;
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (name === 'postgres' || name === 'redis') continue;
+      const program = service as typeof service & { restart?: string; init?: boolean; stop_grace_period?: string };
+      expect([name, program.restart]).toEqual([name, 'unless-stopped']);
+      expect([name, program.init]).toEqual([name, true]);
+      expect([name, Number.parseInt(program.stop_grace_period ?? '0', 10) > graceSeconds + 2]).toEqual([name, true]);
+      for (const dependency of Object.values(service.depends_on ?? {})) expect(dependency).toEqual({ condition: 'service_healthy' });
+      expect(JSON.stringify(service.healthcheck)).toContain('/readyz');
+    }
   });
 
   it('points the gateway at every subgraph service by name and port', () => {
@@ -86,7 +100,7 @@ describe('docker-compose.yml', () => {
     const mcp = compose.services.mcp;
     expect(mcp).toBeDefined();
     expect(mcp.build).toBe('.');
-    expect(mcp.entrypoint).toEqual(['npx', 'tsx', 'clients/mcp/main.ts']);
+    expect(mcp.entrypoint).toEqual(['node', '--import', 'tsx', 'clients/mcp/main.ts']);
     expect(mcp.command).toEqual(['--http']);
     const port = DEFAULT_GATEWAY_PORT + MCP_PORT_OFFSET;
     expect(mcp.environment?.MCP_PORT).toBe(String(port));
@@ -104,6 +118,6 @@ describe('docker-compose.yml', () => {
   });
 
   it('builds every service from the Dockerfile beside it', () => {
-    expect(readFileSync(path.join(__dirname, '../Dockerfile'), 'utf8')).toMatch(/ENTRYPOINT \["npx", "tsx", "bin\/start.ts"\]/);
+    expect(readFileSync(path.join(__dirname, '../Dockerfile'), 'utf8')).toMatch(/ENTRYPOINT \["node", "--import", "tsx", "bin\/start.ts"\]/);
   });
 });

@@ -22,7 +22,12 @@ describe('gateway over the six subgraphs', () => {
     expect((await fetch(`${gatewayUrl()}/healthz`)).status).toBe(200);
     const ready = await fetch(`${gatewayUrl()}/readyz`);
     expect(ready.status).toBe(200);
-    expect((await ready.json()).subgraphs).toHaveLength(6);
+    const report = await ready.json();
+    expect(report.status).toBe('ready');
+    // Each subgraph by name, and Redis when the gateway uses it (DESIGN.md: a body naming each dependency).
+    const expected: Record<string, string> = Object.fromEntries(['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'].map((name) => [name, 'up']));
+    if (process.env.REDIS_URL) expected.redis = 'up';
+    expect(report.dependencies).toEqual(expected);
   });
 
   it('serves the dashboard query with data from patient, labs, protocols, content, wearables and luna', async () => {
@@ -177,6 +182,8 @@ describe('gateway with a subgraph down', () => {
   it('reports not ready, naming the subgraph that does not answer', async () => {
     const ready = await fetch(`${gateway.url}/readyz`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toEqual({ status: 'unavailable', down: ['labs'] });
+    const report = await ready.json();
+    expect(report.status).toBe('unavailable');
+    expect(Object.entries(report.dependencies).filter(([, state]) => state === 'down')).toEqual([['labs', 'down']]);
   });
 });

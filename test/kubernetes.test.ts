@@ -188,7 +188,8 @@ describe('deploy/k8s', () => {
     const service = serviceOf(deployment);
 
     it('runs a program of this repository, selected by its own labels', () => {
-      expect(container.command).toEqual(['node_modules/.bin/tsx']);
+      // node itself with tsx as a loader: it receives SIGTERM (the tsx CLI would force-kill a busy process).
+      expect(container.command).toEqual(['node', '--import', 'tsx']);
       expect(existsSync(path.join(ROOT, container.args![0]))).toBe(true);
       expect(selects({ matchLabels: deployment.spec.selector.matchLabels }, deployment.spec.template.metadata.labels)).toBe(true);
     });

@@ -5,6 +5,8 @@ import express from 'express';
 import { SERVICE_NAMES } from '../shared/config';
 import { checkReadiness, databaseCheck, DEFAULT_READINESS_CHECK_TIMEOUT_MS, httpCheck, readinessEndpoint, redisCheck, type ReadinessCheck } from '../shared/server/readiness';
 import { stackSubgraphBase } from './support/graphql';
+import { beginDraining, resetDrainingForTests } from '../shared/server/shutdown';
+import { jobQueueCheck } from '../shared/queue/jobs';
 import { freePort } from './support/stack';
 
 async function serve(checks: ReadinessCheck[], timeoutMs?: number) {
@@ -17,10 +19,11 @@ async function serve(checks: ReadinessCheck[], timeoutMs?: number) {
 }
 
 describe('GET /readyz on a subgraph', () => {
-  it.each(SERVICE_NAMES.map((name) => [name]))('%s: ready, naming the database (and Redis when configured) as up', async (name) => {
+  it.each(SERVICE_NAMES.map((name) => [name]))('%s: ready, naming the database, the job queue (and Redis when configured) as up', async (name) => {
     const response = await fetch(`${stackSubgraphBase(name)}/readyz`);
     expect(response.status).toBe(200);
-    const expected: Record<string, string> = { database: 'up' };
+    // The test stack runs every subgraph in one process, whose job queue (started by patient, labs, wearables, luna) each /readyz checks.
+    const expected: Record<string, string> = { database: 'up', queue: 'up' };
     if (process.env.REDIS_URL) expected.redis = 'up';
     expect(await response.json()).toEqual({ status: 'ready', dependencies: expected });
   });
@@ -38,6 +41,29 @@ describe('readiness checks', () => {
       expect(Date.now() - started).toBeLessThan(2_000);
     } finally {
       await redis.close();
+      await server.close();
+    }
+  });
+
+  it('name the job queue down while this process runs none, without asking the database', async () => {
+    let asked = 0;
+    const report = await checkReadiness({ checks: [jobQueueCheck({ sql: { query: async () => asked++ } } as never)] });
+    expect(report).toEqual({ status: 'unavailable', dependencies: { queue: 'down' } });
+    expect(asked).toBe(0);
+  });
+
+  it('answer 503 "stopping" at once, checking nothing, once the process is shutting down', async () => {
+    let checked = 0;
+    const server = await serve([{ name: 'database', check: async () => checked++ }]);
+    try {
+      expect((await fetch(server.url)).status).toBe(200);
+      beginDraining(60_000);
+      const response = await fetch(server.url);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ status: 'stopping', dependencies: {} });
+      expect(checked).toBe(1);
+    } finally {
+      resetDrainingForTests();
       await server.close();
     }
   });

@@ -21,6 +21,13 @@ describe('settings', () => {
     expect(config.gatewayUrl).toBe('http://127.0.0.1:5000/graphql');
   });
 
+  it("gives each subgraph the gateway's deadline unless it has its own", () => {
+    const config = loadConfig({ SUBGRAPH_TIMEOUT_MS: '5000', SUBGRAPH_LUNA_TIMEOUT_MS: '30000' });
+    expect(config.subgraphTimeoutsMs.luna).toBe(30_000);
+    expect(config.subgraphTimeoutsMs.labs).toBe(5_000);
+    expect(() => loadConfig({ SUBGRAPH_LABS_TIMEOUT_MS: 'soon' })).toThrow(/SUBGRAPH_LABS_TIMEOUT_MS/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', SUBGRAPH_TIMEOUT_MS: ' ' }).databaseUrl).toBeUndefined();
   });

@@ -70,6 +70,8 @@ export interface Config {
   logLevel: string;
   /** Milliseconds the gateway waits for one subgraph request. */
   subgraphTimeoutMs: number;
+  /** Per subgraph: SUBGRAPH_<NAME>_TIMEOUT_MS, else SUBGRAPH_TIMEOUT_MS. */
+  subgraphTimeoutsMs: Record<SubgraphName, number>;
   /** Largest JSON body the gateway and the subgraphs parse. */
   /** Largest body a client may send to the gateway's /graphql. */
   graphqlBodyLimitBytes: number;
@@ -176,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedPatients: proc.seedPatients,
     logLevel: proc.logLevel ?? (mode === 'test' ? 'warn' : 'info'),
     subgraphTimeoutMs: gateway.subgraphTimeoutMs,
+    subgraphTimeoutsMs: Object.fromEntries(SERVICE_NAMES.map((name) => [name, (subgraphs[`${name}TimeoutMs`] as number | undefined) ?? gateway.subgraphTimeoutMs])) as Record<SubgraphName, number>,
     graphqlBodyLimitBytes: gateway.graphqlBodyLimitBytes,
     jsonBodyLimitBytes: gateway.jsonBodyLimitBytes,
     playground: gateway.playground ?? mode !== 'production',

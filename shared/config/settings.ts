@@ -55,8 +55,9 @@ export const subgraphSettings = Object.fromEntries(
   SERVICE_NAMES.flatMap((name, i) => [
     [`${name}Port`, optional(`SUBGRAPH_${name.toUpperCase()}_PORT`, port(), "a subgraph's port (`PATIENT`, `LABS`, `PROTOCOLS`, `WEARABLES`, `CONTENT`, `LUNA`)", { shown: `\`${DEFAULT_GATEWAY_PORT + 1}\`…\`${DEFAULT_GATEWAY_PORT + SERVICE_NAMES.length}\` (\`PORT_BASE\`+1…)`, family: 'SUBGRAPH_<NAME>_PORT' })],
     [`${name}Url`, optional(`SUBGRAPH_${name.toUpperCase()}_URL`, url(), 'where the gateway reaches a subgraph', { shown: '`http://127.0.0.1:<port>/graphql`', family: 'SUBGRAPH_<NAME>_URL' })],
+    [`${name}TimeoutMs`, optional(`SUBGRAPH_${name.toUpperCase()}_TIMEOUT_MS`, whole(1), "the gateway's deadline per request to that subgraph", { shown: '`SUBGRAPH_TIMEOUT_MS`', family: 'SUBGRAPH_<NAME>_TIMEOUT_MS' })],
   ]),
-) as Record<`${SubgraphName}${'Port' | 'Url'}`, ReturnType<typeof optional<number | string>>>;
+) as Record<`${SubgraphName}${'Port' | 'Url' | 'TimeoutMs'}`, ReturnType<typeof optional<number | string>>>;
 
 export const databaseSettings = {
   url: optional('DATABASE_URL', url(), 'PostgreSQL server to use, e.g. `postgresql://user:pass@host:5432/loop`; unset = embedded PGlite in `DATA_DIR`', { secret: true }),
@@ -327,7 +328,7 @@ export const deploymentSettings = {
     'SHUTDOWN_GRACE_MS',
     whole(0, 600_000),
     DEFAULT_SHUTDOWN_GRACE_MS,
-    "how long a stopping process will get after SIGTERM to finish in-flight requests and jobs; deploy/k8s's `terminationGracePeriodSeconds` is this plus 5 s. Declared ahead of the graceful shutdown that will read it: nothing reads it yet",
+    "how long a stopping process (SIGTERM or SIGINT) gives in-flight requests, queue jobs and Luna's turns to finish before it cuts what remains and exits; it exits within this plus 2 s. deploy/k8s's `terminationGracePeriodSeconds` is this plus 5 s, docker-compose's `stop_grace_period` 15 s",
   ),
   wearablesSyncWorkers: setting(
     'WEARABLES_SYNC_WORKERS',

@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import { queueDb } from './sql';
 import { measureJob, watchQueue } from './metrics';
 import { runTracedJob, withoutTraceContext } from '../observability/job-tracing';
+import { remainingGraceMs } from '../server/shutdown';
 
 export const JOB_QUEUE_SCHEMA = 'pgboss';
 
@@ -36,10 +37,13 @@ interface Shared {
 
 const started = new WeakMap<Database, Promise<Shared>>();
 let current: JobQueue | null = null;
+/** pg-boss said it stopped (or failed to supervise): the queue is not working jobs. */
+const stoppedBosses = new WeakSet<PgBoss>();
 
 async function start(db: Database, log: Logger): Promise<Shared> {
   const boss = new PgBoss({ db: queueDb(db), schema: JOB_QUEUE_SCHEMA, migrate: true, supervise: true, schedule: false } as PgBoss.ConstructorOptions);
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
+  boss.on('stopped', () => stoppedBosses.add(boss));
   await boss.start();
   const workers = new Map<string, string[]>();
   const unwatch: (() => void)[] = [];
@@ -69,7 +73,8 @@ async function start(db: Database, log: Logger): Promise<Shared> {
     users: 0,
     async stop() {
       for (const stop of unwatch) stop();
-      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      // Running jobs get what is left of the shutdown's grace period; any still running then are retried after expiry.
+      await boss.stop({ graceful: true, wait: true, timeout: Math.max(1, remainingGraceMs()) });
     },
   };
 }
@@ -106,4 +111,24 @@ export async function useJobQueue(db: Database, log: Logger): Promise<{ queue: J
 export function activeJobQueue(): JobQueue {
   if (!current) throw new Error('the job queue is not running in this process (a subgraph that sends jobs starts it in startBackground)');
   return current;
+}
+
+/**
+ * /readyz's `queue` (shared/server/readiness.ts): this process's job queue runs and its tables
+ * answer. Fails while no queue was started here (a process whose subgraphs send no jobs has no
+ * such check: the launcher adds it only when one started).
+ */
+export function jobQueueCheck(db: Database): { name: 'queue'; check(): Promise<unknown> } {
+  return {
+    name: 'queue',
+    async check() {
+      if (!current || stoppedBosses.has(current.boss)) throw new Error('the job queue is not running');
+      return db.sql.query(`SELECT version FROM ${JOB_QUEUE_SCHEMA}.version`);
+    },
+  };
+}
+
+/** Whether a subgraph of this process started the job queue. */
+export function jobQueueRunning(): boolean {
+  return current !== null;
 }

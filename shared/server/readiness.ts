@@ -4,6 +4,7 @@
 // (docs/architecture.md, contract additions). /healthz stays the cheap "process is up" answer.
 import type { RequestHandler } from 'express';
 import Redis from 'ioredis';
+import { isDraining } from './shutdown';
 
 /** How long one dependency may take to answer; a Kubernetes readiness probe's timeout must exceed it. */
 export const DEFAULT_READINESS_CHECK_TIMEOUT_MS = 1_000;
@@ -18,7 +19,8 @@ export interface ReadinessCheck {
 }
 
 export interface ReadinessReport {
-  status: 'ready' | 'unavailable';
+  /** `stopping`: the process received SIGTERM and drains (shutdown.ts); nothing is checked. */
+  status: 'ready' | 'unavailable' | 'stopping';
   dependencies: Record<string, DependencyState>;
 }
 
@@ -55,6 +57,7 @@ export async function checkReadiness(options: ReadinessOptions): Promise<Readine
 
 export function readinessEndpoint(options: ReadinessOptions): RequestHandler {
   return async (_req, res) => {
+    if (isDraining()) return void res.status(503).json({ status: 'stopping', dependencies: {} } satisfies ReadinessReport);
     const report = await checkReadiness(options);
     res.status(report.status === 'ready' ? 200 : 503).json(report);
   };

@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -119,11 +118,13 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
     schema,
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError: formatErrorFor(log, options.exposeErrorDetails),
+    // The process handles SIGTERM itself (shared/server/shutdown.ts) and drains the HTTP server (listen.ts).
+    stopOnTerminationSignals: false,
     ...limits.apollo,
     // Inline traces feed Apollo Studio, which we do not use: skip their cost.
     // Apollo runs willSendResponse hooks side by side: the metrics see the response as executed;
     // one the audit then withholds is counted by audit_write_failures_total (shared/rbac/audit.ts).
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), auditPlugin(), limits.plugin, requestMetricsPlugin({ service: module.name }), graphqlTracingPlugin({ service: module.name })],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), auditPlugin(), limits.plugin, requestMetricsPlugin({ service: module.name }), graphqlTracingPlugin({ service: module.name })],
   });
   await server.start();
 
@@ -187,9 +188,12 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
         maxPayloadBytes: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES,
       })
     : async () => {};
-  return listen(httpServer, options.host, options.port, module.name, async () => {
-    await stopSubscriptions();
-    await server.stop();
-    if (!options.limiter) await limiter.close();
+  return listen(httpServer, options.host, options.port, module.name, {
+    // Sockets close with 1001 (going away): the gateway's upstream client reconnects, to another replica or this one restarted.
+    beforeDrain: stopSubscriptions,
+    async afterDrain() {
+      await server.stop();
+      if (!options.limiter) await limiter.close();
+    },
   });
 }

@@ -97,7 +97,8 @@ export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): ()
     wss,
   );
   return async () => {
-    for (const socket of wss.clients) socket.terminate();
+    // 1001 (going away): the gateway's upstream client reconnects and re-subscribes.
+    for (const socket of wss.clients) socket.close(1001, 'Going away');
     await disposable.dispose();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };

@@ -10,6 +10,7 @@ import type { ModelProvider } from './model/provider';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
 import { failAbandonedTurns } from './turn/store';
+import { remainingGraceMs } from '../../shared/server/shutdown';
 import { setActiveRunner, TurnRunner } from './turn/runner';
 
 /** How often a process fails replies that a dead process left PENDING. */
@@ -43,7 +44,8 @@ export const lunaSubgraph: SubgraphModule<LunaLoaders> = {
     const timer = setInterval(sweep, ABANDONED_SWEEP_MS).unref();
     return async () => {
       clearInterval(timer);
-      await runner.stop();
+      // Turns get the shutdown's grace period less a second to store the interrupted ones as failed.
+      await runner.stop(Math.max(0, remainingGraceMs() - 1_000));
       setActiveRunner(null);
       await stopCatalog();
       await stopRaising();

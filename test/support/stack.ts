@@ -68,7 +68,8 @@ export async function startStack(options: { portBase: number; extraEnv?: NodeJS.
     env.DATABASE_OWNER_URL = database.ownerUrl ?? '';
     cleanups.push(database.drop);
   }
-  const child = spawn(TSX, [path.join(ROOT, 'bin/start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // As `npm start` and the image run it: node itself gets the signals (the tsx CLI would force-kill a busy process).
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bin/start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const gatewayUrl = `http://127.0.0.1:${options.portBase}`;
   const stop = async () => {
     if (child.exitCode === null) {

@@ -264,7 +264,7 @@ export function createSimulatorApp(simulator: VendorSimulator, now: () => Date =
 
 export async function startSimulator(simulator: VendorSimulator, host: string, port: number): Promise<RunningServer> {
   const server = http.createServer(createSimulatorApp(simulator));
-  return listen(server, host, port, `${simulator.plugin.provider.toLowerCase()}-simulator`, async () => {});
+  return listen(server, host, port, `${simulator.plugin.provider.toLowerCase()}-simulator`);
 }
 
 /** Offset pagination shared by the simulated vendors: the token is the next record's index. */

@@ -10,6 +10,7 @@ import type { WearableProvider } from '../../../generated/prisma/client';
 import type { Database } from '../../../shared/db/database';
 import { queueDb } from '../../../shared/queue/sql';
 import type { Logger } from '../../../shared/logger';
+import { remainingGraceMs } from '../../../shared/server/shutdown';
 import { PROVIDERS, type WearablesConfig } from '../config';
 import { runTracedJob, withoutTraceContext, withTraceContext } from '../../../shared/observability/job-tracing';
 
@@ -105,8 +106,8 @@ export async function startSyncQueue(options: StartQueueOptions): Promise<SyncQu
       return id;
     },
     async stop() {
-      // Graceful: running syncs finish (or, past the timeout, are retried after expiry).
-      await boss.stop({ graceful: true, wait: true, timeout: 20_000 });
+      // Graceful: running syncs finish within what is left of the shutdown's grace period (or are retried after expiry).
+      await boss.stop({ graceful: true, wait: true, timeout: Math.max(1, remainingGraceMs()) });
     },
   };
 }
