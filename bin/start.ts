@@ -3,7 +3,7 @@
 // (repeatable, or SERVICES=a,b) runs a subset: how docker-compose runs one service per container.
 import { loadConfig, SettingsError, type Config } from '../shared/config';
 import { serviceLogger } from '../shared/logger';
-import { ALL_SERVICES, launch, type Launched, type ServiceName } from '../shared/server/launch';
+import { ALL_SERVICES, launch, type Launched, type ServiceName } from './launch';
 
 const log = serviceLogger('launcher');
 

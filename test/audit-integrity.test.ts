@@ -148,13 +148,13 @@ describe('the audit trail', () => {
       const log = serviceLogger('test');
       if (db.kind === 'pglite') {
         // The embedded database is one process with no logins: nothing to check, it starts.
-        await expect(prepareDatabase(db, { seed: false, log, requireAppendOnlyRole: true })).resolves.toBeUndefined();
+        await expect(prepareDatabase(db, { log, requireAppendOnlyRole: true })).resolves.toBeUndefined();
         return;
       }
       const asOwner: Database = { ...db, sql: db.owner, separateOwner: false };
-      await expect(prepareDatabase(asOwner, { seed: false, log, requireAppendOnlyRole: true })).rejects.toThrow(/can rewrite the audit trail \(it .*(owns patient_graph\.rbac_logs|superuser)/);
+      await expect(prepareDatabase(asOwner, { log, requireAppendOnlyRole: true })).rejects.toThrow(/can rewrite the audit trail \(it .*(owns patient_graph\.rbac_logs|superuser)/);
       const asApplication: Database = { ...db, sql: app.sql, separateOwner: true };
-      await expect(prepareDatabase(asApplication, { seed: false, log, requireAppendOnlyRole: true })).resolves.toBeUndefined();
+      await expect(prepareDatabase(asApplication, { log, requireAppendOnlyRole: true })).resolves.toBeUndefined();
     });
   });
 

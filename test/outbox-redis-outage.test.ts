@@ -11,7 +11,7 @@ import net from 'node:net';
 import { seededPatientId } from '../prisma/seed/identities';
 import { signDevToken } from '../shared/auth/dev-issuer';
 import { loadConfig } from '../shared/config';
-import { launch, type Launched } from '../shared/server/launch';
+import { launch, type Launched } from '../bin/launch';
 import { gql } from './support/graphql';
 import { seededScratchPlace, type SeededPlace } from './support/database';
 import { freePort } from './support/stack';

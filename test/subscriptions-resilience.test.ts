@@ -8,6 +8,7 @@ import { DEV_ISSUER, devJwks } from '../shared/auth/dev-issuer';
 import { createIdentityResolver } from '../shared/auth/identity';
 import { createTokenVerifier } from '../shared/auth/verify';
 import { prepareDatabase } from '../shared/db/prepare';
+import { demoSeeder } from '../bin/demo-data';
 import { serviceLogger } from '../shared/logger';
 import { LocalPubSub } from '../shared/pubsub';
 import { startOutboxRelay, type OutboxRelay } from '../shared/outbox';
@@ -65,7 +66,7 @@ describe('a subgraph restart', () => {
     // A wearables subgraph of this test's own (its own seeded database: same patient ids), behind
     // a gateway of its own; the other subgraphs are the test stack's.
     db = await openScratchDatabase();
-    await prepareDatabase(db, { seed: true, log: serviceLogger('test') });
+    await prepareDatabase(db, { seed: demoSeeder(), log: serviceLogger('test') });
     port = await freePort();
     await start();
     const urls = Object.fromEntries(['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'].map((name, i) => [name, stackSubgraphUrl(i + 1)]));

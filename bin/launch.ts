@@ -1,34 +1,36 @@
 // Starts a set of services in this process: opens and prepares the database for the
-// subgraphs, sets up identity, starts each subgraph, then the gateway. Used by `npm start`
-// (bin/start.ts) and by the benchmarks that need the stack in-process.
+// subgraphs (seeding it with the demo data set), sets up identity, starts each subgraph, then
+// the gateway. Process wiring: it alone knows every service, so it lives in bin/, above them.
+// Used by `npm start` (bin/start.ts) and by the benchmarks that need the stack in-process.
 import { readFileSync } from 'node:fs';
-import { SERVICE_NAMES, type Config, type SubgraphName } from '../config';
-import { openDatabase, type Database } from '../db/database';
-import { prepareDatabase } from '../db/prepare';
-import { serviceLogger } from '../logger';
-import { createPubSub } from '../pubsub';
-import { startOutboxRelay, type OutboxRelay } from '../outbox';
-import type { RunningServer } from './listen';
-import { startSubgraph } from './subgraph';
-import { setUpAuth } from '../auth/config';
-import { devJwks, signDevToken } from '../auth/dev-issuer';
-import { seededUserId } from '../../prisma/seed/identities';
-import { createIdentityResolver } from '../auth/identity';
-import { ownAudience } from '../auth/verify';
-import { SUBGRAPHS } from '../../subgraphs';
-import { SUPERGRAPH_FILE } from '../../gateway/compose';
-import { startGateway } from '../../gateway/server';
-import { DatabaseIdempotencyStore } from '../../gateway/idempotency';
-import { corsOrigins } from '../../gateway/cors';
-import { createRateLimiter } from '../limits/rate-limit';
-import { countingRejections } from '../limits/rate-limit-metrics';
-import { gatewaySigningKey, gatewayVerificationKeys } from '../trust/keys';
-import { createGatewayVerifier } from './verify-gateway';
+import { SERVICE_NAMES, type Config, type SubgraphName } from '../shared/config';
+import { openDatabase, type Database } from '../shared/db/database';
+import { prepareDatabase } from '../shared/db/prepare';
+import { demoSeeder } from './demo-data';
+import { serviceLogger } from '../shared/logger';
+import { createPubSub } from '../shared/pubsub';
+import { startOutboxRelay, type OutboxRelay } from '../shared/outbox';
+import type { RunningServer } from '../shared/server/listen';
+import { startSubgraph } from '../shared/server/subgraph';
+import { setUpAuth } from '../shared/auth/config';
+import { devJwks, signDevToken } from '../shared/auth/dev-issuer';
+import { seededUserId } from '../prisma/seed/identities';
+import { createIdentityResolver } from '../shared/auth/identity';
+import { ownAudience } from '../shared/auth/verify';
+import { SUBGRAPHS } from '../subgraphs';
+import { SUPERGRAPH_FILE } from '../gateway/compose';
+import { startGateway } from '../gateway/server';
+import { DatabaseIdempotencyStore } from '../gateway/idempotency';
+import { corsOrigins } from '../gateway/cors';
+import { createRateLimiter } from '../shared/limits/rate-limit';
+import { countingRejections } from '../shared/limits/rate-limit-metrics';
+import { gatewaySigningKey, gatewayVerificationKeys } from '../shared/trust/keys';
+import { createGatewayVerifier } from '../shared/server/verify-gateway';
 
 /** The playground's token lives a working day, or as long as tokens may (AUTH_MAX_TOKEN_LIFETIME_SECONDS) if that is shorter. */
 export const PLAYGROUND_TOKEN_TTL_SECONDS = 8 * 3_600;
 const playgroundTokenTtl = (config: Config) => `${Math.min(PLAYGROUND_TOKEN_TTL_SECONDS, config.tokens.maxLifetimeSeconds)}s`;
-import { databaseCheck, redisCheck, type ReadinessCheck } from './readiness';
+import { databaseCheck, redisCheck, type ReadinessCheck } from '../shared/server/readiness';
 
 export type ServiceName = SubgraphName | 'gateway';
 export const ALL_SERVICES: ServiceName[] = [...SERVICE_NAMES, 'gateway'];
@@ -82,7 +84,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
         connectTimeoutMs: config.databaseConnectTimeoutMs,
       });
       log.info(`database: ${db.description}`);
-      await prepareDatabase(db, { seed: config.seed, seedPatients: config.seedPatients, log, requireAppendOnlyRole: config.env === 'production' });
+      await prepareDatabase(db, { seed: config.seed ? demoSeeder(config.seedPatients) : undefined, log, requireAppendOnlyRole: config.env === 'production' });
       // Publishes the events the subgraphs' writes commit to the outbox (shared/outbox), retrying until delivered.
       relay = startOutboxRelay({ prisma: db.prisma, pubsub, log: serviceLogger('outbox'), pollMs: config.events.outboxPollMs, maxBackoffMs: config.events.outboxMaxBackoffMs });
     }
@@ -141,6 +143,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           maxUploadBytes: config.labs.maxUploadBytes,
           fhir: config.fhir,
           limits: config.limits,
+          publicMaxAgeSeconds: config.transport.publicMaxAgeSeconds,
           roleClaim: auth.roleClaim,
           cors: { origins: corsOrigins(config.cors.origins, config.env === 'development', config.gatewayPort), maxAgeSeconds: config.cors.maxAgeSeconds },
           trust: {
