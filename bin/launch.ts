@@ -18,6 +18,7 @@ import { seededUserId } from '../prisma/seed/identities';
 import { createIdentityResolver } from '../shared/auth/identity';
 import { ownAudience } from '../shared/auth/verify';
 import { SUBGRAPHS } from '../subgraphs';
+import { domainPorts } from './ports';
 import { SUPERGRAPH_FILE } from '../gateway/compose';
 import { startGateway } from '../gateway/server';
 import { DatabaseIdempotencyStore } from '../gateway/idempotency';
@@ -94,14 +95,17 @@ export async function launch(config: Config, services: ServiceName[], options: L
       const readinessChecks: ReadinessCheck[] = [databaseCheck((sql) => database.sql.query(sql)), ...(redisProbe ? [redisProbe] : [])];
       const resolveCaller = createIdentityResolver({ verify: auth.verify, prisma: db.prisma, roleClaim: auth.roleClaim });
       const gatewayVerifier = createGatewayVerifier({ jwks: await gatewayVerificationKeys(config), clockSkewSeconds: config.tokens.clockSkewSeconds });
+      // What a subgraph reads of another domain in-process comes from that domain's owner.
+      const ports = domainPorts(db.prisma);
       for (const name of subgraphs) {
         // A subgraph's background work (Luna's turn runner, the wearables queue) starts before it
         // answers: once /healthz (and so the gateway's /readyz) answers, its mutations can run.
         // Nothing started here calls the graph until a request asks it to.
         const module = SUBGRAPHS[name];
-        if (module.startBackground) stopBackground.push(await module.startBackground({ prisma: db.prisma, db, pubsub, config, log: serviceLogger(name) }));
+        if (module.startBackground) stopBackground.push(await module.startBackground({ prisma: db.prisma, ports, db, pubsub, config, log: serviceLogger(name) }));
         const server = await startSubgraph(SUBGRAPHS[name], {
           prisma: db.prisma,
+          ports,
           host: config.host,
           port: config.subgraphPorts[name],
           exposeErrorDetails: config.env === 'development',

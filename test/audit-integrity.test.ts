@@ -13,6 +13,7 @@ import type { JWK } from 'jose';
 import { loadConfig } from '../shared/config';
 import { openDatabase, type Database, type SqlRunner } from '../shared/db/database';
 import { migrateDatabase, prepareDatabase } from '../shared/db/prepare';
+import { domainPorts } from '../bin/ports';
 import { auditAccess, grantApplicationRole } from '../shared/db/roles';
 import { serviceLogger } from '../shared/logger';
 import { LocalPubSub } from '../shared/pubsub';
@@ -186,7 +187,7 @@ describe('the audit trail', () => {
     it("are signed in the patient service's background, every AUDIT_DIGEST_INTERVAL_SECONDS", async () => {
       const before = await count(db.owner, 'patient_graph.audit_digests');
       await db.owner.query(ROW, ['user_background', 'background']);
-      const runtime = { prisma: db.prisma, db, pubsub: new LocalPubSub(), log: serviceLogger('patient') };
+      const runtime = { prisma: db.prisma, ports: domainPorts(db.prisma), db, pubsub: new LocalPubSub(), log: serviceLogger('patient') };
       const stop = await patientSubgraph.startBackground!({
         ...runtime,
         config: loadConfig({ NODE_ENV: 'test', DATA_DIR: db.env.DATA_DIR, AUDIT_DIGEST_INTERVAL_SECONDS: '1', AUDIT_DIGEST_LAG_SECONDS: '0' }),

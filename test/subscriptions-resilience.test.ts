@@ -9,6 +9,7 @@ import { createIdentityResolver } from '../shared/auth/identity';
 import { createTokenVerifier } from '../shared/auth/verify';
 import { prepareDatabase } from '../shared/db/prepare';
 import { demoSeeder } from '../bin/demo-data';
+import { domainPorts } from '../bin/ports';
 import { serviceLogger } from '../shared/logger';
 import { LocalPubSub } from '../shared/pubsub';
 import { startOutboxRelay, type OutboxRelay } from '../shared/outbox';
@@ -53,6 +54,7 @@ describe('a subgraph restart', () => {
     const verify = createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER });
     wearables = await startSubgraph(wearablesSubgraph, {
       prisma: db.prisma,
+      ports: domainPorts(db.prisma),
       host: '127.0.0.1',
       port,
       exposeErrorDetails: false,

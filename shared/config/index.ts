@@ -43,7 +43,7 @@ export * from './settings';
 
 export const projectRoot = path.resolve(__dirname, '../..');
 
-/** Default subgraph ports: 4001..4006 in SERVICE_NAMES order (DESIGN.md). */
+/** Default subgraph ports: 4001..4006 in SERVICE_NAMES order (docs/architecture.md). */
 export const DEFAULT_SUBGRAPH_PORTS = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, DEFAULT_GATEWAY_PORT + i + 1])) as Record<SubgraphName, number>;
 
 export type VendorConfig = ValuesOf<ReturnType<typeof vendorSettings>>;

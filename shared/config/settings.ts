@@ -9,7 +9,7 @@ export type SubgraphName = (typeof SERVICE_NAMES)[number];
 export const WEARABLE_VENDORS = ['OURA', 'WHOOP', 'DEXCOM', 'GARMIN'] as const;
 export type WearableVendor = (typeof WEARABLE_VENDORS)[number];
 
-/** Default ports: gateway 4000, subgraphs 4001..4006 in SERVICE_NAMES order (DESIGN.md). */
+/** Default ports: gateway 4000, subgraphs 4001..4006 in SERVICE_NAMES order (docs/architecture.md). */
 export const DEFAULT_GATEWAY_PORT = 4000;
 /** The MCP server's HTTP port, ten above the gateway (PORT_BASE moves it too). */
 export const MCP_PORT_OFFSET = 10;
@@ -19,7 +19,7 @@ export const SIMULATOR_PORT_OFFSET = 11;
 export const DEFAULT_DATA_DIR = '.data';
 /** The gateway's deadline for one subgraph request. */
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
-/** Largest body a client may POST to /graphql (DESIGN.md's contract, Apollo Router's default). */
+/** Largest body a client may POST to /graphql (docs/architecture.md's contract, Apollo Router's default). */
 export const DEFAULT_GRAPHQL_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 /** Largest JSON request body the gateway reads from its own calls and the subgraphs parse: a 10 MB lab report in base64 (+1/3) fits. */
 export const DEFAULT_JSON_BODY_LIMIT_BYTES = 15 * 1024 * 1024;

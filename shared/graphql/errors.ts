@@ -1,4 +1,4 @@
-// The error codes of the public contract (DESIGN.md). Every error a client can cause is
+// The error codes of the public contract (docs/architecture.md). Every error a client can cause is
 // one of these; anything else is our fault and is reported without internals.
 import { GraphQLError } from 'graphql';
 

@@ -48,12 +48,6 @@ interface LabResultInput {
 
 const MAX_READINGS = 500;
 
-async function latestReadings(ctx: Ctx, patientId: string) {
-  const [latest] = await ctx.loaders.labResultsByPatient.load(patientId);
-  if (!latest) return null;
-  return { result: latest, readings: await ctx.loaders.readingsByResult.load(latest.id) };
-}
-
 export const resolvers = {
   Query: {
     labResult: async (_: unknown, args: { id: string }, ctx: Ctx) => {
@@ -155,10 +149,10 @@ export const resolvers = {
       return ctx.loaders.history.load({ parentId: patient.id, filter: definition.code });
     },
     healthScore: async (patient: PatientRef, _: unknown, ctx: Ctx) => {
-      const latest = await latestReadings(ctx, patient.id);
-      const labs = latest && labsScore(latest.readings);
-      if (!latest || !labs) return null;
-      return { ...combinedScore(labs, patient.wearableScore), basedOnLabResultId: latest.result.id, computedAt: new Date() };
+      const readings = await ctx.loaders.latestForScore.load(patient.id);
+      const labs = readings.length ? labsScore(readings) : null;
+      if (!labs) return null;
+      return { ...combinedScore(labs, patient.wearableScore), basedOnLabResultId: readings[0].labResultId, computedAt: new Date() };
     },
   },
   LabResult: {
