@@ -87,7 +87,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
       log.info(`database: ${db.description}`);
       await prepareDatabase(db, { seed: config.seed ? demoSeeder(config.seedPatients) : undefined, log, requireAppendOnlyRole: config.env === 'production' });
       // Publishes the events the subgraphs' writes commit to the outbox (shared/outbox), retrying until delivered.
-      relay = startOutboxRelay({ prisma: db.prisma, pubsub, log: serviceLogger('outbox'), pollMs: config.events.outboxPollMs, maxBackoffMs: config.events.outboxMaxBackoffMs });
+      relay = startOutboxRelay({ sql: db.sql, pubsub, log: serviceLogger('outbox'), pollMs: config.events.outboxPollMs, maxBackoffMs: config.events.outboxMaxBackoffMs });
     }
     const auth = await setUpAuth(config);
     if (db) {
@@ -160,7 +160,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           // The playground opens signed in as the first seeded patient (dev issuer only).
           devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: playgroundTokenTtl(config), audience: ownAudience(config.tokens.audience) }) : undefined,
           processMetrics: processMetricsBy === 'gateway',
-          idempotencyStore: keysDb ? new DatabaseIdempotencyStore(keysDb.prisma) : undefined,
+          idempotencyStore: keysDb ? new DatabaseIdempotencyStore(keysDb.sql) : undefined,
           idempotencyKeyTtlSeconds: config.events.idempotencyKeyTtlSeconds,
         }),
       );
