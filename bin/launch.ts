@@ -9,6 +9,7 @@ import { prepareDatabase } from '../shared/db/prepare';
 import { demoSeeder } from './demo-data';
 import { serviceLogger } from '../shared/logger';
 import { createPubSub } from '../shared/pubsub';
+import { startOutboxRelay, type OutboxRelay } from '../shared/outbox';
 import type { RunningServer } from '../shared/server/listen';
 import { startSubgraph } from '../shared/server/subgraph';
 import { setUpAuth } from '../shared/auth/config';
@@ -20,6 +21,7 @@ import { SUBGRAPHS } from '../subgraphs';
 import { domainPorts } from './ports';
 import { SUPERGRAPH_FILE } from '../gateway/compose';
 import { startGateway } from '../gateway/server';
+import { DatabaseIdempotencyStore } from '../gateway/idempotency';
 import { corsOrigins } from '../gateway/cors';
 import { createRateLimiter } from '../shared/limits/rate-limit';
 import { countingRejections } from '../shared/limits/rate-limit-metrics';
@@ -27,8 +29,6 @@ import { gatewaySigningKey, gatewayVerificationKeys } from '../shared/trust/keys
 import { createGatewayVerifier } from '../shared/server/verify-gateway';
 import { setDefaultGrace } from '../shared/server/shutdown';
 import { jobQueueCheck, jobQueueRunning } from '../shared/queue/jobs';
-import { startOutboxRelay, type OutboxRelay } from '../shared/outbox';
-import { DatabaseIdempotencyStore } from '../gateway/idempotency';
 
 /** The playground's token lives a working day, or as long as tokens may (AUTH_MAX_TOKEN_LIFETIME_SECONDS) if that is shorter. */
 export const PLAYGROUND_TOKEN_TTL_SECONDS = 8 * 3_600;
@@ -98,7 +98,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
       log.info(`database: ${db.description}`);
       await prepareDatabase(db, { seed: config.seed ? demoSeeder(config.seedPatients) : undefined, log, requireAppendOnlyRole: config.env === 'production' });
       // Publishes the events the subgraphs' writes commit to the outbox (shared/outbox), retrying until delivered.
-      relay = startOutboxRelay({ prisma: db.prisma, pubsub, log: serviceLogger('outbox'), pollMs: config.events.outboxPollMs, maxBackoffMs: config.events.outboxMaxBackoffMs });
+      relay = startOutboxRelay({ sql: db.sql, pubsub, log: serviceLogger('outbox'), pollMs: config.events.outboxPollMs, maxBackoffMs: config.events.outboxMaxBackoffMs });
     }
     const auth = await setUpAuth(config);
     if (db) {
@@ -174,7 +174,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           // The playground opens signed in as the first seeded patient (dev issuer only).
           devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: playgroundTokenTtl(config), audience: ownAudience(config.tokens.audience) }) : undefined,
           processMetrics: processMetricsBy === 'gateway',
-          idempotencyStore: keysDb ? new DatabaseIdempotencyStore(keysDb.prisma) : undefined,
+          idempotencyStore: keysDb ? new DatabaseIdempotencyStore(keysDb.sql) : undefined,
           idempotencyKeyTtlSeconds: config.events.idempotencyKeyTtlSeconds,
           responseCache: config.responseCache,
           pubsub,

@@ -169,6 +169,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         principalOf: (context) => context.principal,
         log,
       }),
+      overHttp.plugin,
+      ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await server.start();

@@ -50,7 +50,7 @@ describe('a subgraph restart', () => {
   const start = async () => {
     const pubsub = new LocalPubSub();
     await relay?.stop();
-    relay = startOutboxRelay({ prisma: db.prisma, pubsub, log: serviceLogger('outbox') });
+    relay = startOutboxRelay({ sql: db.sql, pubsub, log: serviceLogger('outbox') });
     const verify = createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER });
     wearables = await startSubgraph(wearablesSubgraph, {
       prisma: db.prisma,

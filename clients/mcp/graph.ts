@@ -1,6 +1,9 @@
 // The MCP server's only way to data: GraphQL over HTTP to the gateway, with the caller's own
 // bearer token, so the gateway and every subgraph verify it, apply RBAC and write the audit
-// trail exactly as for any other client. No database, no service identity.
+// trail exactly as for any other client. No database, no service identity. A mutation carries
+// an Idempotency-Key (a fresh UUID per tool call, the same on the retry of a connection error).
+import { randomUUID } from 'node:crypto';
+import { getOperationAST, parse } from 'graphql';
 
 /** Codes of the graph's public contract that end a tool call (the caller must change something). */
 const CONTRACT_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'OPERATION_LIMIT', 'BAD_USER_INPUT', 'NOT_FOUND'];
@@ -44,18 +47,23 @@ export class GatewayClient {
   /** Runs one named operation; a contract error, or no data at all, throws a GraphError. */
   async execute<T>(operationName: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphResult<T>> {
     const { url, token, timeoutMs } = this.options;
-    let response: Response;
-    try {
-      response = await fetch(url, {
+    const idempotencyKey = isMutation(query, operationName) ? randomUUID() : undefined;
+    const send = () =>
+      fetch(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           accept: 'application/json',
           ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
         },
         body: JSON.stringify({ operationName, query, variables }),
         signal: AbortSignal.timeout(timeoutMs),
       });
+    let response: Response;
+    try {
+      // A mutation whose connection failed is sent once more with its key: if it ran, the gateway answers its first result.
+      response = await send().catch((error) => (idempotencyKey && !(error instanceof Error && error.name === 'TimeoutError') ? send() : Promise.reject(error)));
     } catch (error) {
       const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'connection failed';
       throw new GraphError(GATEWAY_UNAVAILABLE, `The gateway at ${url} is unreachable (${reason}).`);
@@ -73,6 +81,15 @@ export class GatewayClient {
       throw errors.length ? toGraphError(errors[0], response) : new GraphError('INTERNAL_SERVER_ERROR', 'The graph returned no data.');
     }
     return { data: body.data, warnings: errors.map(describePartialError) };
+  }
+}
+
+/** Whether `operationName` in `query` is a mutation (the MCP server writes its documents itself: they parse). */
+export function isMutation(query: string, operationName: string): boolean {
+  try {
+    return getOperationAST(parse(query), operationName)?.operation === 'mutation';
+  } catch {
+    return false;
   }
 }
 

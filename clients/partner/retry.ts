@@ -1,5 +1,7 @@
-// Retries with exponential backoff and jitter, honouring the server's Retry-After.
-import { LoopGraphQLError } from '../sdk';
+// Retries with exponential backoff and jitter, honouring the server's Retry-After. A mutation
+// is retried with one Idempotency-Key for all its attempts (withIdempotentRetries), so a retry of
+// one that already ran gets its first result instead of running twice.
+import { LoopGraphQLError, newIdempotencyKey } from '../sdk';
 
 export interface RetryOptions {
   /** Attempts in all, the first included (default 5). */
@@ -23,4 +25,14 @@ export async function withRetries<T>(run: () => Promise<T>, options: RetryOption
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }
+}
+
+/**
+ * For a mutation: one fresh Idempotency-Key for the logical call, the same on every attempt, e.g.
+ * `withIdempotentRetries((idempotencyKey) => client.request(Doc, vars, { idempotencyKey }))`.
+ * A key still in use (the first attempt still running) is retryable too (LoopGraphQLError.retryable).
+ */
+export async function withIdempotentRetries<T>(run: (idempotencyKey: string) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const key = newIdempotencyKey();
+  return withRetries(() => run(key), options);
 }

@@ -19,6 +19,10 @@ export interface LoopClientOptions {
   /** Reconnect attempts for subscriptions before giving up (default 10, with backoff). */
   retryAttempts?: number;
   fetch?: typeof fetch;
+  /** Attempts in all for a mutation, its Idempotency-Key the same each time (default DEFAULT_MUTATION_ATTEMPTS; 1 = no retry). */
+  mutationAttempts?: number;
+  /** First wait between a mutation's attempts (default DEFAULT_MUTATION_RETRY_DELAY_MS), doubled each time. */
+  mutationRetryDelayMs?: number;
 }
 
 export interface SubscriptionHandlers<R> {
@@ -28,6 +32,23 @@ export interface SubscriptionHandlers<R> {
 }
 
 type Variables<V> = V extends Record<string, never> ? V | undefined : V;
+
+export interface RequestOptions {
+  /**
+   * A mutation's Idempotency-Key: the gateway runs a mutation once per key, and a retry with the
+   * same key gets the first result. Default: a fresh UUID per request() call, reused on the
+   * retries request() makes itself. Pass your own to reuse one across your own retries.
+   */
+  idempotencyKey?: string;
+}
+
+/** Attempts in all for a mutation request() retries itself (same key each time): network errors, 5xx, a key in use. */
+export const DEFAULT_MUTATION_ATTEMPTS = 3;
+/** First wait between those attempts, doubled each time. */
+export const DEFAULT_MUTATION_RETRY_DELAY_MS = 250;
+
+/** A fresh key for one logical mutation call (reuse it on that call's retries). */
+export const newIdempotencyKey = (): string => globalThis.crypto.randomUUID();
 
 function operationOf(document: TypedDocumentNode<unknown, unknown>): OperationDefinitionNode {
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
@@ -52,8 +73,29 @@ export class LoopClient {
     return text;
   }
 
-  /** Runs a query or mutation; resolves with its data or rejects with a LoopGraphQLError. */
-  async request<R, V>(document: TypedDocumentNode<R, V>, ...[variables]: V extends Record<string, never> ? [V?] : [V]): Promise<R> {
+  /**
+   * Runs a query or mutation; resolves with its data or rejects with a LoopGraphQLError. A mutation
+   * carries an Idempotency-Key and is retried (same key) on errors that may pass: the gateway
+   * answers a retry of one that already ran with its first result, so nothing is done twice.
+   */
+  async request<R, V>(document: TypedDocumentNode<R, V>, ...[variables, options]: V extends Record<string, never> ? [V?, RequestOptions?] : [V, RequestOptions?]): Promise<R> {
+    const operation = operationOf(document as TypedDocumentNode<unknown, unknown>);
+    if (operation.operation !== 'mutation') return this.send(document, variables as V | undefined);
+    const key = options?.idempotencyKey ?? newIdempotencyKey();
+    const attempts = Math.max(1, this.options.mutationAttempts ?? DEFAULT_MUTATION_ATTEMPTS);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.send(document, variables as V | undefined, key);
+      } catch (error) {
+        // A rate limit is the caller's to wait out (its Retry-After may be long): not retried here.
+        if (!(error instanceof LoopGraphQLError) || !error.retryable || error.code === 'RATE_LIMITED' || attempt >= attempts) throw error;
+        const delay = error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : (this.options.mutationRetryDelayMs ?? DEFAULT_MUTATION_RETRY_DELAY_MS) * 2 ** (attempt - 1);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private async send<R, V>(document: TypedDocumentNode<R, V>, variables: V | undefined, idempotencyKey?: string): Promise<R> {
     const operationName = operationOf(document as TypedDocumentNode<unknown, unknown>).name!.value;
     const body: Record<string, unknown> = { operationName, variables: variables ?? {} };
     if (this.options.persisted) {
@@ -66,6 +108,7 @@ export class LoopClient {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     const authorization = await this.authorization();
     if (authorization) headers.authorization = authorization;
+    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
     let response: Response;
     try {
       response = await (this.options.fetch ?? fetch)(this.options.url, { method: 'POST', headers, body: JSON.stringify(body) });

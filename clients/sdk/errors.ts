@@ -2,7 +2,7 @@
 // (docs/architecture.md); the SDK surfaces the first error's code, and keeps them all.
 import type { GraphQLFormattedError } from 'graphql';
 
-export const ERROR_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'RATE_LIMITED', 'OPERATION_LIMIT'] as const;
+export const ERROR_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'RATE_LIMITED', 'OPERATION_LIMIT', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE'] as const;
 /** The contract's codes, plus what a client can meet outside them (a server fault, a network failure). */
 export type LoopErrorCode = (typeof ERROR_CODES)[number] | 'SUBGRAPH_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR' | 'NETWORK_ERROR' | 'PERSISTED_QUERY_NOT_FOUND';
 
@@ -26,9 +26,9 @@ export class LoopGraphQLError extends Error {
     this.retryAfterSeconds = retryAfterSeconds ?? (typeof fromExtensions === 'number' ? fromExtensions : undefined);
   }
 
-  /** Whether sending the same request again later may succeed. */
+  /** Whether sending the same request again later may succeed (a mutation: with the same Idempotency-Key). */
   get retryable(): boolean {
-    return this.code === 'RATE_LIMITED' || this.code === 'NETWORK_ERROR' || this.code === 'SUBGRAPH_UNAVAILABLE' || (this.status !== undefined && this.status >= 500);
+    return this.code === 'RATE_LIMITED' || this.code === 'IDEMPOTENCY_KEY_IN_USE' || this.code === 'NETWORK_ERROR' || this.code === 'SUBGRAPH_UNAVAILABLE' || (this.status !== undefined && this.status >= 500);
   }
 }
 

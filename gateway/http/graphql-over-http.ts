@@ -1,7 +1,7 @@
 // GraphQL over HTTP as the spec reads (checked by graphql-http's own audit, test/graphql-over-http.test.ts):
 // - status codes by media type: a client that accepts only `application/json` gets 200 for a
 //   well-formed GraphQL answer, refusals included (parse, validation, variable coercion, an
-//   operation limit); `application/graphql-response+json` keeps Apollo's 4xx for them;
+//   operation limit, an Idempotency-Key reused or in use); `application/graphql-response+json` keeps Apollo's 4xx for them;
 // - `GET /graphql?query=…` runs queries (Apollo answers a mutation over GET with 405 and
 //   `Allow: POST`), and the answer says how it may be cached: `public, max-age=…` only when an
 //   anonymous caller's query touched nothing but public subgraphs (content) and had no error;
@@ -21,7 +21,9 @@ export const DEFAULT_PUBLIC_SERVICES: readonly string[] = ['content'];
 export const PRIVATE_CACHE_CONTROL = 'private, no-store';
 
 /** Codes of a well-formed answer that refuses the request before anything ran. */
-const REFUSAL_CODES = new Set<string>(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', ErrorCode.BAD_USER_INPUT, ErrorCode.OPERATION_LIMIT]);
+const REFUSAL_CODES = new Set<string>(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', ErrorCode.BAD_USER_INPUT, ErrorCode.OPERATION_LIMIT, ErrorCode.IDEMPOTENCY_KEY_REUSED, ErrorCode.IDEMPOTENCY_KEY_IN_USE]);
+/** The 4xx statuses of refusals: 400, and an Idempotency-Key's 409 (in use) and 422 (reused). */
+const REFUSAL_STATUSES = new Set([400, 409, 422]);
 
 export interface GraphqlOverHttpOptions {
   /** `max-age` of a public read (GRAPHQL_PUBLIC_MAX_AGE_SECONDS). */
@@ -87,7 +89,7 @@ export function graphqlOverHttp(options: GraphqlOverHttpOptions) {
             return;
           }
           const errors = response.body.singleResult.errors ?? [];
-          if (http.status === 400 && errors.length && !prefersGraphqlResponseJson(request.http?.headers.get('accept'))) {
+          if (REFUSAL_STATUSES.has(http.status ?? 200) && errors.length && !prefersGraphqlResponseJson(request.http?.headers.get('accept'))) {
             if (errors.every((error) => REFUSAL_CODES.has(String(error.extensions?.code)))) http.status = 200;
           }
           const cacheable =

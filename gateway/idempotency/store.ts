@@ -1,7 +1,7 @@
 // Where the gateway keeps Idempotency-Keys: in the database (patient_graph.idempotency_keys,
 // owned by the gateway), so every gateway replica sees the same keys; in memory only for a
 // gateway process with no database to reach (one process, the embedded mode's odd case).
-import type { Prisma } from '../../shared/db/database';
+import type { SqlRunner } from '../../shared/db/database';
 
 /** What a key says when a request arrives with it. */
 export type Begin =
@@ -50,41 +50,49 @@ function decide(row: KeyRow | undefined, requestHash: string): Begin {
   return { kind: 'replay', httpStatus: row.http_status, response: row.response };
 }
 
-/** Keys in PostgreSQL: one INSERT … ON CONFLICT claims a fresh, expired or abandoned key; one UPDATE keeps the result. */
+/**
+ * Keys in PostgreSQL (the raw runner: the gateway has no Prisma models of its own). One
+ * INSERT … ON CONFLICT claims a fresh, expired or abandoned key; one UPDATE keeps the result.
+ */
 export class DatabaseIdempotencyStore implements IdempotencyStore {
   private readonly pruner: NodeJS.Timeout;
 
-  constructor(private readonly prisma: Prisma, pruneIntervalMs = DEFAULT_PRUNE_INTERVAL_MS) {
+  constructor(private readonly sql: SqlRunner, pruneIntervalMs = DEFAULT_PRUNE_INTERVAL_MS) {
     this.pruner = setInterval(() => void this.prune().catch(() => {}), pruneIntervalMs).unref();
   }
 
   async begin({ principal, key, requestHash, ttlSeconds, lockMs }: BeginRequest): Promise<Begin> {
-    const claimed = await this.prisma.$queryRaw<{ claimed: boolean }[]>`
-      INSERT INTO "patient_graph"."idempotency_keys" AS k (principal, key, request_hash, locked_until, expires_at)
-      VALUES (${principal}, ${key}, ${requestHash}, now() + make_interval(secs => ${lockMs / 1000}::float8), now() + make_interval(secs => ${ttlSeconds}::float8))
-      ON CONFLICT (principal, key) DO UPDATE
-        SET request_hash = EXCLUDED.request_hash, locked_until = EXCLUDED.locked_until, expires_at = EXCLUDED.expires_at,
-            http_status = NULL, response = NULL, created_at = now()
-        WHERE k.expires_at < now() OR (k.http_status IS NULL AND k.locked_until < now() AND k.request_hash = EXCLUDED.request_hash)
-      RETURNING true AS claimed`;
+    const claimed = await this.sql.query<{ claimed: boolean }>(
+      `INSERT INTO "patient_graph"."idempotency_keys" AS k (principal, key, request_hash, locked_until, expires_at)
+       VALUES ($1, $2, $3, now() + make_interval(secs => $4::float8), now() + make_interval(secs => $5::float8))
+       ON CONFLICT (principal, key) DO UPDATE
+         SET request_hash = EXCLUDED.request_hash, locked_until = EXCLUDED.locked_until, expires_at = EXCLUDED.expires_at,
+             http_status = NULL, response = NULL, created_at = now()
+         WHERE k.expires_at < now() OR (k.http_status IS NULL AND k.locked_until < now() AND k.request_hash = EXCLUDED.request_hash)
+       RETURNING true AS claimed`,
+      [principal, key, requestHash, lockMs / 1000, ttlSeconds],
+    );
     if (claimed.length) return { kind: 'claimed' };
-    const [row] = await this.prisma.$queryRaw<KeyRow[]>`
-      SELECT request_hash, http_status, response, locked_until FROM "patient_graph"."idempotency_keys" WHERE principal = ${principal} AND key = ${key}`;
-    return decide(row, requestHash);
+    const [row] = await this.sql.query<KeyRow>(
+      'SELECT request_hash, http_status, response, locked_until FROM "patient_graph"."idempotency_keys" WHERE principal = $1 AND key = $2',
+      [principal, key],
+    );
+    return decide(row && { ...row, response: typeof row.response === 'string' ? JSON.parse(row.response) : row.response }, requestHash);
   }
 
   async complete(principal: string, key: string, httpStatus: number, response: unknown): Promise<void> {
-    await this.prisma.$executeRaw`
-      UPDATE "patient_graph"."idempotency_keys" SET http_status = ${httpStatus}::int, response = ${JSON.stringify(response)}::jsonb, locked_until = NULL
-      WHERE principal = ${principal} AND key = ${key}`;
+    await this.sql.query(
+      'UPDATE "patient_graph"."idempotency_keys" SET http_status = $3::int, response = $4::jsonb, locked_until = NULL WHERE principal = $1 AND key = $2',
+      [principal, key, httpStatus, JSON.stringify(response)],
+    );
   }
 
   async release(principal: string, key: string): Promise<void> {
-    await this.prisma.$executeRaw`DELETE FROM "patient_graph"."idempotency_keys" WHERE principal = ${principal} AND key = ${key} AND http_status IS NULL`;
+    await this.sql.query('DELETE FROM "patient_graph"."idempotency_keys" WHERE principal = $1 AND key = $2 AND http_status IS NULL', [principal, key]);
   }
 
   async prune(): Promise<void> {
-    await this.prisma.$executeRaw`DELETE FROM "patient_graph"."idempotency_keys" WHERE expires_at < now()`;
+    await this.sql.query('DELETE FROM "patient_graph"."idempotency_keys" WHERE expires_at < now()');
   }
 
   async close(): Promise<void> {
@@ -100,6 +108,9 @@ interface MemoryEntry {
   expiresAt: number;
 }
 
+/** Expired keys are swept from memory once this many are kept. */
+export const MEMORY_PRUNE_AT = 10_000;
+
 /** Keys in this process only: for a gateway that has no database (never shared across replicas). */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly entries = new Map<string, MemoryEntry>();
@@ -107,6 +118,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   async begin({ principal, key, requestHash, ttlSeconds, lockMs }: BeginRequest): Promise<Begin> {
     const id = JSON.stringify([principal, key]);
     const now = Date.now();
+    if (this.entries.size >= MEMORY_PRUNE_AT) for (const [other, entry] of this.entries) if (entry.expiresAt < now) this.entries.delete(other);
     const entry = this.entries.get(id);
     const takeOver = entry && entry.httpStatus === null && entry.lockedUntil < now && entry.requestHash === requestHash;
     if (!entry || entry.expiresAt < now || takeOver) {

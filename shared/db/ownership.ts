@@ -19,10 +19,6 @@ export const MODEL_OWNERS = {
   AuditDigest: 'patient',
   PartnerCredential: 'patient',
   CareAlert: 'patient',
-  // Platform infrastructure in patient_graph beside the audit trail: the events outbox every
-  // subgraph's writes append to (shared/outbox) and the gateway's idempotency keys.
-  EventOutbox: 'patient',
-  IdempotencyKey: 'patient',
   CareAlertDelivery: 'patient',
   FhirExport: 'patient',
   FhirExportFile: 'patient',
@@ -58,6 +54,10 @@ export const MODEL_OWNERS = {
   HelpArticle: 'content',
   Coa: 'content',
   ResearchPaper: 'content',
+  // Infrastructure in patient_graph beside the audit trail, migrated with it: the outbox is written
+  // and relayed through shared/outbox (below); the idempotency keys are the gateway's alone.
+  EventOutbox: 'patient',
+  IdempotencyKey: 'patient',
 } as const satisfies Record<PrismaNamespace.ModelName, SubgraphName>;
 
 export type ModelName = keyof typeof MODEL_OWNERS;
@@ -72,8 +72,8 @@ export const SHARED_MODEL_ACCESS: Readonly<Record<string, { models: readonly Mod
   'shared/domain/patient-events.ts': { models: ['PatientEvent'], why: "a domain's timeline event, appended inside the writer's transaction" },
   'shared/rbac/digests.ts': { models: ['RbacLog', 'AuditDigest'], why: "signs digests of the audit trail (run by the patient subgraph's background)" },
   'shared/db/roles.ts': { models: ['RbacLog', 'AuditDigest'], why: 'grants the application role append-only access to the audit tables (migrations)' },
-  'shared/outbox/write.ts': { models: ['EventOutbox'], why: "a write's events, appended inside the writer's transaction (the transactional outbox)" },
-  'shared/outbox/relay.ts': { models: ['EventOutbox'], why: 'publishes committed events and deletes their row once delivered' },
+  'shared/outbox/write.ts': { models: ['EventOutbox'], why: "a write's events, appended as one row inside the writer's transaction (the transactional outbox)" },
+  'shared/outbox/relay.ts': { models: ['EventOutbox'], why: 'publishes committed outbox rows and deletes the delivered ones (every process that runs subgraphs)' },
   'shared/auth/identity.ts': { models: ['IdentityMapping', 'PartnerCredential'], why: 'who is calling: every subgraph resolves its caller the same way' },
 };
 

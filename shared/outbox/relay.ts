@@ -3,8 +3,11 @@
 // LOCKED, so replicas never claim the same row at once), publishes their events in row order,
 // and on a failure (Redis down) leaves the row for a retry with a doubling backoff, forever:
 // delivery is at least once, and subscribers drop repeats by event id (subscribe.ts). A relay
-// that dies holding a lease only delays its rows until the lease passes.
-import type { Prisma } from '../db/database';
+// that dies holding a lease only delays its rows until the lease passes. Its SQL goes through
+// the raw runner, outside any request's scope: background work never counts as a request's
+// statements (shared/observability/request-sql.ts).
+import { AsyncResource } from 'node:async_hooks';
+import type { SqlRunner } from '../db/database';
 import type { Logger } from '../logger';
 import type { PubSub } from '../pubsub';
 import { DEFAULT_OUTBOX_MAX_BACKOFF_MS, DEFAULT_OUTBOX_POLL_MS } from '../config/settings';
@@ -21,7 +24,8 @@ export const DEFAULT_PUBLISH_TIMEOUT_MS = 5_000;
 export const DEFAULT_FIRST_BACKOFF_MS = 100;
 
 export interface OutboxRelayOptions {
-  prisma: Prisma;
+  /** The database as the application's role (Database.sql). */
+  sql: SqlRunner;
   pubsub: PubSub;
   log: Logger;
   /** How often to look for rows nobody woke us for (default DEFAULT_OUTBOX_POLL_MS). */
@@ -35,8 +39,9 @@ export interface OutboxRelayOptions {
 
 interface ClaimedRow {
   id: string;
-  seq: bigint;
-  events: OutboxEvent[];
+  /** bigint as text (its order is the publish order). */
+  seq: string;
+  events: OutboxEvent[] | string;
   attempts: number;
 }
 
@@ -62,7 +67,7 @@ export function backoffMs(attempts: number, maxMs: number): number {
 }
 
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const { prisma, pubsub, log } = options;
+  const { sql, pubsub, log } = options;
   const pollMs = options.pollMs ?? DEFAULT_OUTBOX_POLL_MS;
   const maxBackoffMs = options.maxBackoffMs ?? DEFAULT_OUTBOX_MAX_BACKOFF_MS;
   const batchRows = options.batchRows ?? DEFAULT_RELAY_BATCH_ROWS;
@@ -72,20 +77,27 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let running: Promise<void> | null = null;
   let again = false;
   let idleWaiters: (() => void)[] = [];
+  // Passes run in the relay's own async scope, not in that of the request whose commit woke it.
+  const scope = new AsyncResource('outbox-relay');
 
-  const claim = () =>
-    prisma.$queryRaw<ClaimedRow[]>`
-      UPDATE "patient_graph"."event_outbox" SET locked_until = now() + make_interval(secs => ${leaseMs / 1000}::float8), attempts = attempts + 1
-      WHERE id IN (
-        SELECT id FROM "patient_graph"."event_outbox"
-        WHERE available_at <= now() AND (locked_until IS NULL OR locked_until < now())
-        ORDER BY seq LIMIT ${batchRows}::int FOR UPDATE SKIP LOCKED)
-      RETURNING id::text AS id, seq, events, attempts`.then((rows) => rows.sort((a, b) => (a.seq < b.seq ? -1 : 1)));
+  const claim = async (): Promise<ClaimedRow[]> => {
+    const rows = await sql.query<ClaimedRow>(
+      `UPDATE "patient_graph"."event_outbox" SET locked_until = now() + make_interval(secs => $1::float8), attempts = attempts + 1
+       WHERE id IN (
+         SELECT id FROM "patient_graph"."event_outbox"
+         WHERE available_at <= now() AND (locked_until IS NULL OR locked_until < now())
+         ORDER BY seq LIMIT $2::int FOR UPDATE SKIP LOCKED)
+       RETURNING id::text AS id, seq::text AS seq, events, attempts`,
+      [leaseMs / 1000, batchRows],
+    );
+    return rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+  };
 
   async function publishRow(row: ClaimedRow, first: boolean): Promise<void> {
     // Once per batch: after an outage, wait until our subscribers are subscribed again.
     if (first && pubsub.ready) await withTimeout(pubsub.ready(), publishTimeoutMs, 'the pub/sub');
-    for (const event of row.events) {
+    const events = typeof row.events === 'string' ? (JSON.parse(row.events) as OutboxEvent[]) : row.events;
+    for (const event of events) {
       const envelope: EventEnvelope = { eventId: event.id, payload: event.payload };
       await withTimeout(pubsub.publish(event.topic, envelope), publishTimeoutMs, 'the pub/sub');
     }
@@ -106,15 +118,17 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           break;
         }
       }
-      if (delivered.length) await prisma.$executeRaw`DELETE FROM "patient_graph"."event_outbox" WHERE id = ANY(${delivered}::uuid[])`;
+      if (delivered.length) await sql.query('DELETE FROM "patient_graph"."event_outbox" WHERE id = ANY($1::uuid[])', [delivered]);
       const unpublished = rows.filter((row) => !delivered.includes(row.id));
       if (failed) {
         const wait = backoffMs(failed.row.attempts, maxBackoffMs);
         log.warn({ err: failed.error, rows: unpublished.length, attempts: failed.row.attempts, retryInMs: wait }, 'outbox: could not publish events; will retry');
         // Every row left of this batch waits (keeps the order); the message says why.
-        await prisma.$executeRaw`
-          UPDATE "patient_graph"."event_outbox" SET locked_until = NULL, available_at = now() + make_interval(secs => ${wait / 1000}::float8), last_error = ${String((failed.error as Error)?.message ?? failed.error).slice(0, 500)}
-          WHERE id = ANY(${unpublished.map((row) => row.id)}::uuid[])`;
+        await sql.query(
+          `UPDATE "patient_graph"."event_outbox" SET locked_until = NULL, available_at = now() + make_interval(secs => $1::float8), last_error = $2
+           WHERE id = ANY($3::uuid[])`,
+          [wait / 1000, String((failed.error as Error)?.message ?? failed.error).slice(0, 500), unpublished.map((row) => row.id)],
+        );
         return;
       }
       if (rows.length < batchRows || stopped) return;
@@ -127,7 +141,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       again = true;
       return;
     }
-    running = (async () => {
+    running = scope.runInAsyncScope(async () => {
       do {
         again = false;
         try {
@@ -139,7 +153,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       } while (again && !stopped);
       running = null;
       for (const resolve of idleWaiters.splice(0)) resolve();
-    })();
+    });
   }
 
   const unsubscribe = onWake(kick);

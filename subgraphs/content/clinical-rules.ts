@@ -9,6 +9,7 @@ import { ROUTES } from '../../shared/domain/clinical/routes';
 import type { DosingLimits } from '../../shared/domain/clinical/rules';
 import { badUserInput, notFound, parseId } from '../../shared/graphql/errors';
 import { topics } from '../../shared/pubsub';
+import { wakeRelays, writeOutbox } from '../../shared/outbox';
 import type { Ctx } from './collection';
 
 /** Units a catalog range may be written in (a volume or "units" cannot bound a peptide's dose). */
@@ -106,8 +107,15 @@ async function existingPeptide(ctx: Ctx, id: string): Promise<Peptide> {
   return peptide;
 }
 
-/** Tells every process that caches the catalog's rules (protocols, Luna) that its copy is stale. */
-export const announceCatalogChange = (ctx: Ctx) => ctx.pubsub.publish(topics.catalogChanged, { at: new Date().toISOString() });
+/**
+ * Tells every process that caches the catalog's rules (protocols, Luna) that its copy is stale:
+ * through the outbox (one row, right after the write), so the write reports success whatever
+ * the state of Redis, and the relay delivers the announcement once it can.
+ */
+export const announceCatalogChange = async (ctx: Ctx): Promise<void> => {
+  await writeOutbox(ctx.prisma, [{ topic: topics.catalogChanged, payload: { at: new Date().toISOString() } }]);
+  wakeRelays();
+};
 
 type RulesRow = Peptide & { dosing: PeptideDosing | null; contraindications: PeptideContraindication[] };
 

@@ -11,6 +11,7 @@ import {
   MyDashboardDocument,
   PatientOverviewDocument,
   SearchContentDocument,
+  SendLunaMessageDocument,
   WearableReadingAddedDocument,
 } from '..';
 import { seededPatientId, tokenFor } from '../../../test/support/auth';
@@ -37,6 +38,38 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
 }
 
 describe('the typed SDK', () => {
+  it('sends a mutation with an Idempotency-Key and retries a lost answer with the same key: it runs once', async () => {
+    const sent: { key: string | null; replayed: string | null }[] = [];
+    // The first answer is lost on the way back (the mutation ran): the SDK retries on its own.
+    const losingFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const key = new Headers(init?.headers).get('idempotency-key');
+      sent.push({ key, replayed: response.headers.get('idempotent-replayed') });
+      if (sent.length === 1) throw new TypeError('fetch failed: socket hang up');
+      return response;
+    };
+    const token = await tokenFor('customer', { patientIndex: 4 });
+    const client = new LoopClient({ url: url(), token, fetch: losingFetch, mutationRetryDelayMs: 10 });
+    const text = `sdk idempotency ${Date.now()}`;
+    const { sendLunaMessage } = await client.request(SendLunaMessageDocument, { message: text });
+    expect(sent).toHaveLength(2);
+    expect(sent[0].key).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sent[1]).toEqual({ key: sent[0].key, replayed: 'true' });
+    const stored = await gql(
+      'query($c: ID!) { conversation(id: $c) { messages(first: 50) { edges { node { role content } } } } }',
+      { c: sendLunaMessage.conversation.id },
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(stored.errors ?? []).toEqual([]);
+    const mine = (stored.data!.conversation.messages.edges as { node: { role: string; content: string } }[]).filter((edge) => edge.node.role === 'USER' && edge.node.content === text);
+    expect(mine).toHaveLength(1);
+    // A query carries no key.
+    const queried: (string | null)[] = [];
+    const watching = new LoopClient({ url: url(), token, fetch: async (input, init) => (queried.push(new Headers(init?.headers).get('idempotency-key')), fetch(input, init)) });
+    await watching.request(MyDashboardDocument);
+    expect(queried).toEqual([null]);
+  });
+
   it('runs a typed query with the bearer token', async () => {
     const client = new LoopClient({ url: url(), token: await tokenFor('customer', { patientIndex: 5 }) });
     const { me } = await client.request(MyDashboardDocument);
