@@ -12,9 +12,6 @@ import { errorFromSubgraphResponse, readBoundedText } from './limits/upstream-re
 import { DEFAULT_RESPONSE_MAX_BYTES } from '../shared/config';
 import type { GatewaySigner } from './trust/sign';
 
-/** Headers passed through from the client request to every subgraph fetch. */
-export const FORWARDED_HEADERS = ['authorization'] as const;
-
 export interface SubgraphDataSourceOptions {
   name: string;
   url: string;
