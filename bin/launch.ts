@@ -25,6 +25,8 @@ import { createRateLimiter } from '../shared/limits/rate-limit';
 import { countingRejections } from '../shared/limits/rate-limit-metrics';
 import { gatewaySigningKey, gatewayVerificationKeys } from '../shared/trust/keys';
 import { createGatewayVerifier } from '../shared/server/verify-gateway';
+import { startOutboxRelay, type OutboxRelay } from '../shared/outbox';
+import { DatabaseIdempotencyStore } from '../gateway/idempotency';
 
 /** The playground's token lives a working day, or as long as tokens may (AUTH_MAX_TOKEN_LIFETIME_SECONDS) if that is shorter. */
 export const PLAYGROUND_TOKEN_TTL_SECONDS = 8 * 3_600;
@@ -54,16 +56,22 @@ export async function launch(config: Config, services: ServiceName[], options: L
   // One limiter per process for the subgraphs' limits (partner token requests), in Redis when set.
   const limiter = createRateLimiter(config.redisUrl);
   const stopBackground: (() => Promise<void>)[] = [];
+  let relay: OutboxRelay | undefined;
+  /** A gateway running without subgraphs opens the database for its Idempotency-Keys only. */
+  let gatewayDb: Database | undefined;
   const redisProbe = config.redisUrl ? redisCheck(config.redisUrl) : undefined;
   // The process-wide series (CPU, memory, SQL) are served by one endpoint: the gateway's, else the first subgraph's.
   const processMetricsBy: ServiceName = services.includes('gateway') ? 'gateway' : services[0];
   const stop = async () => {
     for (const stopOne of stopBackground.reverse()) await stopOne().catch((error) => log.error({ err: error }, 'stopping background work'));
     for (const server of [...servers].reverse()) await server.stop().catch((error) => log.error({ err: error }, `stopping ${server.name}`));
+    // Rows it has not published stay in the outbox: the next relay to start (here or elsewhere) sends them.
+    await relay?.stop();
     await pubsub.close();
     await limiter.close();
     await redisProbe?.close();
     await db?.close().catch((error) => log.error({ err: error }, 'closing the database'));
+    await gatewayDb?.close().catch((error) => log.error({ err: error }, 'closing the database'));
   };
   try {
     const subgraphs = services.filter((name): name is SubgraphName => name !== 'gateway');
@@ -78,6 +86,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
       });
       log.info(`database: ${db.description}`);
       await prepareDatabase(db, { seed: config.seed ? demoSeeder(config.seedPatients) : undefined, log, requireAppendOnlyRole: config.env === 'production' });
+      // Publishes the events the subgraphs' writes commit to the outbox (shared/outbox), retrying until delivered.
+      relay = startOutboxRelay({ prisma: db.prisma, pubsub, log: serviceLogger('outbox'), pollMs: config.events.outboxPollMs, maxBackoffMs: config.events.outboxMaxBackoffMs });
     }
     const auth = await setUpAuth(config);
     if (db) {
@@ -114,6 +124,12 @@ export async function launch(config: Config, services: ServiceName[], options: L
       }
     }
     if (services.includes('gateway')) {
+      // Idempotency-Keys live in the database, so every gateway replica shares them (gateway/idempotency).
+      if (!db && config.databaseUrl) {
+        gatewayDb = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, connectTimeoutMs: config.databaseConnectTimeoutMs });
+      }
+      const keysDb = db ?? gatewayDb;
+      if (!keysDb) log.warn('gateway: no database in this process (DATABASE_URL unset): Idempotency-Keys are kept in its memory only');
       servers.push(
         await startGateway({
           host: config.host,
@@ -131,6 +147,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           maxUploadBytes: config.labs.maxUploadBytes,
           fhir: config.fhir,
           limits: config.limits,
+          publicMaxAgeSeconds: config.transport.publicMaxAgeSeconds,
           roleClaim: auth.roleClaim,
           cors: { origins: corsOrigins(config.cors.origins, config.env === 'development', config.gatewayPort), maxAgeSeconds: config.cors.maxAgeSeconds },
           trust: {
@@ -143,6 +160,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
           // The playground opens signed in as the first seeded patient (dev issuer only).
           devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: playgroundTokenTtl(config), audience: ownAudience(config.tokens.audience) }) : undefined,
           processMetrics: processMetricsBy === 'gateway',
+          idempotencyStore: keysDb ? new DatabaseIdempotencyStore(keysDb.prisma) : undefined,
+          idempotencyKeyTtlSeconds: config.events.idempotencyKeyTtlSeconds,
         }),
       );
     }

@@ -12,6 +12,7 @@ import { demoSeeder } from '../bin/demo-data';
 import { domainPorts } from '../bin/ports';
 import { serviceLogger } from '../shared/logger';
 import { LocalPubSub } from '../shared/pubsub';
+import { startOutboxRelay, type OutboxRelay } from '../shared/outbox';
 import type { RunningServer } from '../shared/server/listen';
 import { startSubgraph } from '../shared/server/subgraph';
 import { SUPERGRAPH_FILE } from '../gateway/compose';
@@ -44,7 +45,12 @@ describe('a subgraph restart', () => {
   let wearables: RunningServer | undefined;
   let port: number;
   let updateSupergraph!: (sdl: string) => void;
+  // The subgraph's writes publish through the outbox: a relay of this test's own, on its database.
+  let relay: OutboxRelay | undefined;
   const start = async () => {
+    const pubsub = new LocalPubSub();
+    await relay?.stop();
+    relay = startOutboxRelay({ prisma: db.prisma, pubsub, log: serviceLogger('outbox') });
     const verify = createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER });
     wearables = await startSubgraph(wearablesSubgraph, {
       prisma: db.prisma,
@@ -53,7 +59,7 @@ describe('a subgraph restart', () => {
       port,
       exposeErrorDetails: false,
       resolveCaller: createIdentityResolver({ verify, prisma: db.prisma }),
-      pubsub: new LocalPubSub(),
+      pubsub,
       gatewayVerifier: await testGatewayVerifier(),
     });
   };
@@ -83,6 +89,7 @@ describe('a subgraph restart', () => {
   afterAll(async () => {
     await gateway?.stop();
     await wearables?.stop();
+    await relay?.stop();
     await db?.dispose();
   });
 

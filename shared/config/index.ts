@@ -18,6 +18,7 @@ import {
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS_PRODUCTION,
   deploymentSettings,
+  eventsSettings,
   gatewaySettings,
   labsSettings,
   lunaSettings,
@@ -30,6 +31,7 @@ import {
   subgraphSettings,
   tokenSettings,
   trustSettings,
+  transportSettings,
   vendorSettings,
   WEARABLE_VENDORS,
   wearablesSettings,
@@ -90,6 +92,8 @@ export interface Config {
   mcp: ValuesOf<typeof mcpSettings> & { port: number };
   limits: ValuesOf<typeof limitsSettings>;
   cors: ValuesOf<typeof corsSettings>;
+  /** GET caching and subscription caps at the gateway (GraphQL over HTTP, graphql-ws, SSE). */
+  transport: ValuesOf<typeof transportSettings>;
   uploads: ValuesOf<typeof uploadSettings>;
   /** Tokens: audience, lifetimes, clock skew, the token-request limit (item 5 of issue 13). */
   tokens: ValuesOf<typeof tokenSettings> & { maxLifetimeSeconds: number };
@@ -98,6 +102,8 @@ export interface Config {
   /** Database roles and the signed digests of the audit trail. */
   audit: ValuesOf<typeof auditSettings>;
   deployment: ValuesOf<typeof deploymentSettings>;
+  /** The transactional outbox's relay and the gateway's idempotency keys. */
+  events: ValuesOf<typeof eventsSettings>;
 }
 
 export class SettingsError extends Error {
@@ -128,6 +134,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mcp = parseSection(mcpSettings, env, problems);
   const limits = parseSection(limitsSettings, env, problems);
   const cors = parseSection(corsSettings, env, problems);
+  const transport = parseSection(transportSettings, env, problems);
+  const events = parseSection(eventsSettings, env, problems);
   const uploads = parseSection(uploadSettings, env, problems);
   // A file is one GraphQL answer (with JSON escaping): it must fit the response limit with room to spare.
   if (fhirExport.fileMaxBytes > limits.maxResponseBytes / 2) problems.push(`FHIR_EXPORT_FILE_MAX_BYTES: at most half of RESPONSE_MAX_BYTES (${Math.floor(limits.maxResponseBytes / 2)})`);
@@ -183,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mcp: { ...mcp, port: mcp.port ?? (base ?? DEFAULT_GATEWAY_PORT) + MCP_PORT_OFFSET },
     limits,
     cors,
+    transport,
     uploads,
     tokens: {
       ...tokens,
@@ -191,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trust,
     audit,
     deployment,
+    events,
   };
 }
 

@@ -24,6 +24,12 @@ export const DEFAULT_GRAPHQL_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 /** Largest JSON request body the gateway reads from its own calls and the subgraphs parse: a 10 MB lab report in base64 (+1/3) fits. */
 export const DEFAULT_JSON_BODY_LIMIT_BYTES = 15 * 1024 * 1024;
 export const DEFAULT_DATABASE_POOL_SIZE = 10;
+/** How long a shared cache may keep a public content read fetched by GET (seconds). */
+export const DEFAULT_PUBLIC_MAX_AGE_SECONDS = 60;
+/** A dashboard opens a handful of subscriptions; a socket with more is a bug or an abuse. */
+export const DEFAULT_SUBSCRIPTIONS_PER_CONNECTION = 20;
+/** One person (several tabs, devices) or one partner credential, on one gateway process. */
+export const DEFAULT_SUBSCRIPTIONS_PER_PRINCIPAL = 50;
 /** How long start-up keeps retrying an unreachable PostgreSQL server before exiting. */
 export const DEFAULT_DATABASE_CONNECT_TIMEOUT_MS = 15_000;
 
@@ -236,6 +242,13 @@ export const limitsSettings = {
   maxResponseBytes: setting('RESPONSE_MAX_BYTES', whole(1_024), DEFAULT_RESPONSE_MAX_BYTES, 'largest response a gateway or subgraph sends, and the gateway reads from a subgraph (`OPERATION_LIMIT` beyond)', { shown: '`8388608` (8 MB)' }),
 } satisfies Section;
 
+/** The gateway's transports beyond POST: GET queries and their caching (gateway/http), subscriptions over graphql-ws and SSE (gateway/subscriptions). */
+export const transportSettings = {
+  publicMaxAgeSeconds: setting('GRAPHQL_PUBLIC_MAX_AGE_SECONDS', whole(0, 86_400), DEFAULT_PUBLIC_MAX_AGE_SECONDS, "`Cache-Control: public, max-age=` of a `GET /graphql` query that an anonymous caller ran on public content only (everything else is `private, no-store`)"),
+  subscriptionsPerConnection: setting('SUBSCRIPTIONS_PER_CONNECTION', whole(1, 1_000), DEFAULT_SUBSCRIPTIONS_PER_CONNECTION, 'most subscriptions open at once on one graphql-ws socket or one SSE connection (`OPERATION_LIMIT`, limit `subscriptionsPerConnection`, beyond)'),
+  subscriptionsPerPrincipal: setting('SUBSCRIPTIONS_PER_PRINCIPAL', whole(1, 100_000), DEFAULT_SUBSCRIPTIONS_PER_PRINCIPAL, 'most subscriptions one user or partner credential holds open on one gateway, over every connection and transport (`OPERATION_LIMIT`, limit `subscriptionsPerPrincipal`, beyond)'),
+} satisfies Section;
+
 /** Cross-origin browsers (gateway/cors.ts). */
 export const corsSettings = {
   origins: setting('CORS_ORIGINS', list(), [], 'comma list of exact origins (`https://app.example.com`) browsers may call the graph from, HTTP and WebSocket; in development the gateway\'s own origin and `http://localhost:5173` / `http://127.0.0.1:5173` are added', { shown: 'none (dev: see meaning)' }),
@@ -318,11 +331,25 @@ export const deploymentSettings = {
   ),
 } satisfies Section;
 
+/** How long a mutation's Idempotency-Key keeps its first result (Stripe keeps keys 24 hours). */
+export const DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3_600;
+/** How often each process's outbox relay looks for events it was not told about (other processes', retries). */
+export const DEFAULT_OUTBOX_POLL_MS = 1_000;
+/** Longest wait between two attempts to publish an outbox row that failed (the backoff doubles up to it). */
+export const DEFAULT_OUTBOX_MAX_BACKOFF_MS = 5_000;
+
+export const eventsSettings = {
+  idempotencyKeyTtlSeconds: setting('IDEMPOTENCY_KEY_TTL_SECONDS', whole(60), DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, "how long the gateway keeps a mutation's first result under its `Idempotency-Key` (per principal); a retry within it gets that result", { shown: '`86400` (24 h)' }),
+  outboxPollMs: setting('OUTBOX_POLL_MS', whole(50), DEFAULT_OUTBOX_POLL_MS, "how often each process's outbox relay looks for committed events not yet published (left by a failed publish or another process)"),
+  outboxMaxBackoffMs: setting('OUTBOX_MAX_BACKOFF_MS', whole(100), DEFAULT_OUTBOX_MAX_BACKOFF_MS, 'longest wait between retries of an event the relay could not publish (Redis down); it retries until delivered'),
+} satisfies Section;
+
 /** Every section, titled, in the order the README lists them. */
 export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Processes and ports', section: { ...processSettings, ...subgraphSettings } },
   { title: 'Database and Redis', section: databaseSettings },
   { title: 'Gateway', section: gatewaySettings },
+  { title: 'GET caching and subscription caps', section: transportSettings },
   { title: 'Identity', section: authSettings },
   { title: 'Partner access', section: partnerSettings },
   { title: 'Tokens', section: tokenSettings },
@@ -339,5 +366,6 @@ export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Operation limits', section: limitsSettings },
   { title: 'CORS', section: corsSettings },
   { title: 'Upload limits', section: uploadSettings },
+  { title: 'Events and idempotency', section: eventsSettings },
   { title: 'Deployment', section: deploymentSettings },
 ];

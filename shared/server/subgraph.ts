@@ -16,6 +16,7 @@ import { applyPermissions } from '../rbac/apply';
 import type { PubSub } from '../pubsub';
 import { serveSubscriptions } from './subscriptions';
 import { AuditTrail, auditPlugin } from '../rbac/audit';
+import { auditedClient } from '../audit/transactional';
 import { DEFAULT_JSON_BODY_LIMIT_BYTES, type Config, type SubgraphName } from '../config';
 import type { Database, Prisma } from '../db/database';
 import type { PatientFactsSource } from '../domain/patient-facts';
@@ -35,6 +36,7 @@ import { forwardedRequestOf, signedRequests, type GatewayVerifier } from './veri
 import { nameLoaders } from '../graphql/loader-metrics';
 import { metricsEndpoint } from '../observability/service-metrics';
 import { requestMetricsPlugin } from '../observability/request-metrics';
+import { countSqlFor } from '../observability/request-sql';
 import { databaseCheck, readinessEndpoint, type ReadinessCheck } from './readiness';
 
 export interface SubgraphModule<L = unknown> {
@@ -137,7 +139,8 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
     if ((caller.partnerId ?? null) !== forwarded.partnerId) throw unauthenticated('The token is not the one the gateway signed for');
     // Made on first use: most requests log nothing, and a child logger costs its redaction set-up.
     let requestLog: Logger | undefined;
-    return {
+    const audit = new AuditTrail();
+    const context = {
       service: module.name,
       requestId: forwarded.requestId,
       correlationId: forwarded.correlationId,
@@ -151,11 +154,14 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
       pubsub: options.pubsub,
       loaders: nameLoaders(module.name, module.createLoaders(options.prisma, options.ports)),
       caller,
-      audit: new AuditTrail(),
+      audit,
       limiter,
       authorization: meta.authorization,
       signal: meta.signal ?? new AbortController().signal,
     } satisfies SubgraphContext<L>;
+    // Each write of the request commits with the request's audit rows (shared/audit/transactional.ts).
+    context.prisma = auditedClient({ prisma: options.prisma, trail: audit, meta: context });
+    return context;
   };
   const signed = signedRequests({ verifier: options.gatewayVerifier, service: module.name });
   app.use(
@@ -163,6 +169,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
     signed.checkSignature,
     express.json({ limit: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES, verify: signed.hashBody }),
     signed.checkBody,
+    countSqlFor(module.name),
     expressMiddleware(server, {
       context: ({ req, res }) => contextFor({ authorization: req.headers.authorization ?? null, forwarded: forwardedRequestOf(res), signal: abandonedWhenClosed(res) }),
     }),
