@@ -35,3 +35,14 @@ export async function withBenchEnvironment<T>(portBase: number, run: (env: Bench
     await scratch?.drop();
   }
 }
+
+/** Runs a benchmark's main(): exits 0 when it resolves (open handles of the stack aside), else prints the error and exits 1. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -13,7 +13,7 @@ import { registry } from '../shared/metrics';
 import { ALL_SERVICES, launch } from '../bin/launch';
 import { seededUserId } from '../prisma/seed/identities';
 import { reply, startAnthropicServer } from '../test/support/anthropic-server';
-import { withBenchEnvironment } from './environment';
+import { withBenchEnvironment, runBenchmark } from './environment';
 
 const CONVERSATIONS = Number(process.env.CONVERSATIONS ?? 20);
 const TURNS = Number(process.env.TURNS ?? 5);
@@ -145,10 +145,4 @@ async function main() {
   });
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

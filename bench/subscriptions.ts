@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { registry } from '../shared/metrics';
 import { ALL_SERVICES, launch } from '../bin/launch';
 import { seededPatientId } from '../prisma/seed/identities';
-import { withBenchEnvironment } from './environment';
+import { withBenchEnvironment, runBenchmark } from './environment';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000);
 const RATE = Number(process.env.RATE ?? 2);
@@ -99,10 +99,4 @@ async function main() {
   });
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

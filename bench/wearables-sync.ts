@@ -11,7 +11,7 @@ import { sqlStatementCount } from '../shared/metrics';
 import { ALL_SERVICES, launch } from '../bin/launch';
 import { syncQueue } from '../subgraphs/wearables/services';
 import { requestDailySync } from '../subgraphs/wearables/sync/request';
-import { withBenchEnvironment } from './environment';
+import { withBenchEnvironment, runBenchmark } from './environment';
 
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 4850);
 const BACKFILL = process.env.BACKFILL === '1' || process.env.BACKFILL === 'true';
@@ -89,10 +89,4 @@ async function main() {
   });
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -5,6 +5,7 @@
 // export's status headers (content-location, x-progress, expires); any other
 // origin gets no CORS headers at all. The WebSocket upgrade checks Origin against the same list.
 import type { RequestHandler } from 'express';
+import { REQUEST_ID_HEADER } from '../shared/trust/envelope';
 
 export interface CorsOptions {
   /** Exact origins (scheme://host[:port]) allowed to call the graph from a browser. */
@@ -16,9 +17,9 @@ export interface CorsOptions {
 /** DELETE only cancels a FHIR export (its status URL). */
 export const CORS_METHODS = ['GET', 'POST', 'DELETE', 'OPTIONS'];
 /** Request headers a browser may send: identity, JSON, correlation, tracing, idempotency, Apollo's CSRF header, FHIR's Prefer (respond-async). */
-export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'x-request-id', 'traceparent', 'tracestate', 'idempotency-key', 'apollo-require-preflight', 'x-apollo-operation-name', 'prefer'];
+export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', REQUEST_ID_HEADER, 'traceparent', 'tracestate', 'idempotency-key', 'apollo-require-preflight', 'x-apollo-operation-name', 'prefer'];
 /** Response headers a browser script may read: correlation, limits, and a FHIR export's status URL, progress and expiry; whether a keyed mutation's answer is a replay. */
-export const CORS_EXPOSED_HEADERS = ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'content-location', 'x-progress', 'expires', 'idempotent-replayed'];
+export const CORS_EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'content-location', 'x-progress', 'expires', 'idempotent-replayed'];
 
 /** The web dev server (npm run web:dev) on both loopback names. */
 export const WEB_DEV_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];

@@ -13,9 +13,6 @@ import { DEFAULT_RESPONSE_MAX_BYTES } from '../shared/config';
 import type { GatewaySigner } from './trust/sign';
 import { SubgraphCallFailed, type SubgraphGuard } from './resilience';
 
-/** Headers passed through from the client request to every subgraph fetch. */
-export const FORWARDED_HEADERS = ['authorization'] as const;
-
 export interface SubgraphDataSourceOptions {
   name: string;
   url: string;

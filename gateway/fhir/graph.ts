@@ -4,6 +4,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { LoopClient, LoopGraphQLError } from '../../clients/sdk';
 import { fromGraphError } from './outcome';
+import { REQUEST_ID_HEADER } from '../../shared/trust/envelope';
 
 export interface GraphCaller {
   authorization: string;
@@ -14,7 +15,7 @@ export interface GraphCaller {
 export type RunGraph = <R, V>(document: TypedDocumentNode<R, V>, variables: V) => Promise<R>;
 
 export function graphRunner(graphqlUrl: string, caller: GraphCaller): RunGraph {
-  const headers: Record<string, string> = { authorization: caller.authorization, 'x-request-id': caller.requestId };
+  const headers: Record<string, string> = { authorization: caller.authorization, [REQUEST_ID_HEADER]: caller.requestId };
   if (caller.clientIp) headers['x-forwarded-for'] = caller.clientIp;
   const client = new LoopClient({
     url: graphqlUrl,

@@ -24,6 +24,7 @@ import { medicationStatements } from './resources/medication-statement';
 import { observations } from './resources/observation';
 import { patientSearchSources, readPatient } from './resources/patient';
 import { EVERYTHING_PARAMS, readSearch, referenceId, SEARCH_PARAMS, type SearchRequest } from './search-params';
+import { REQUEST_ID_HEADER } from '../../shared/trust/envelope';
 
 export const FHIR_CONTENT_TYPE = 'application/fhir+json; charset=utf-8';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -65,9 +66,9 @@ export function fhirApi(options: FhirApiOptions): Router {
 
   /** Authenticates the request and returns what an interaction works with. */
   async function context(req: Request, res: Response): Promise<FhirContext> {
-    const incoming = req.headers['x-request-id'];
+    const incoming = req.headers[REQUEST_ID_HEADER];
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    res.setHeader('x-request-id', requestId);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
     let token: string | null;
     try {
       token = bearerToken(req.headers.authorization);

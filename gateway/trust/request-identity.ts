@@ -11,9 +11,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import proxyaddr from 'proxy-addr';
 import { DEFAULT_CORRELATION_ID_MAX_LENGTH } from '../../shared/config/settings';
-import { GATEWAY_HOP_HEADER } from '../../shared/trust/envelope';
+import { GATEWAY_HOP_HEADER, REQUEST_ID_HEADER } from '../../shared/trust/envelope';
 
-export const REQUEST_ID_HEADER = 'x-request-id';
+export { REQUEST_ID_HEADER };
 /** No proxy is trusted unless configured: the socket's address is the client. */
 export const DEFAULT_TRUSTED_PROXIES: readonly string[] = [];
 /** Characters a correlation id may have: enough for UUIDs, ULIDs, `luna-<turnId>`, W3C trace ids. */

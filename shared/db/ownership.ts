@@ -8,6 +8,10 @@ import type { Prisma as PrismaNamespace } from '../../generated/prisma/client';
 import type { SubgraphName } from '../config';
 import type { Prisma } from './database';
 
+/** A subgraph; or `platform` (infrastructure in shared/ every subgraph writes through, like the outbox); or the gateway's own state. */
+export type Owner = SubgraphName | 'platform' | 'gateway';
+export const OWNERS_BESIDE_SUBGRAPHS = ['platform', 'gateway'] as const;
+
 export const MODEL_OWNERS = {
   CustomerProfile: 'patient',
   IdentityMapping: 'patient',
@@ -54,11 +58,9 @@ export const MODEL_OWNERS = {
   HelpArticle: 'content',
   Coa: 'content',
   ResearchPaper: 'content',
-  // Infrastructure in patient_graph beside the audit trail, migrated with it: the outbox is written
-  // and relayed through shared/outbox (below); the idempotency keys are the gateway's alone.
-  EventOutbox: 'patient',
-  IdempotencyKey: 'patient',
-} as const satisfies Record<PrismaNamespace.ModelName, SubgraphName>;
+  EventOutbox: 'platform',
+  IdempotencyKey: 'gateway',
+} as const satisfies Record<PrismaNamespace.ModelName, Owner>;
 
 export type ModelName = keyof typeof MODEL_OWNERS;
 
@@ -68,12 +70,13 @@ export type ModelName = keyof typeof MODEL_OWNERS;
  * audit trail and the timeline through these modules, never by touching the tables itself.
  */
 export const SHARED_MODEL_ACCESS: Readonly<Record<string, { models: readonly ModelName[]; why: string }>> = {
-  'shared/audit/append.ts': { models: ['RbacLog'], why: 'the audit append, the one shared write (one statement per subgraph request)' },
+  'shared/audit/append.ts': { models: ['RbacLog'], why: "the audit append, in the write's transaction or before the response leaves" },
+  'shared/rbac/audit.ts': { models: ['RbacLog'], why: 'the audit append, the one shared write (one statement per request)' },
   'shared/domain/patient-events.ts': { models: ['PatientEvent'], why: "a domain's timeline event, appended inside the writer's transaction" },
   'shared/rbac/digests.ts': { models: ['RbacLog', 'AuditDigest'], why: "signs digests of the audit trail (run by the patient subgraph's background)" },
   'shared/db/roles.ts': { models: ['RbacLog', 'AuditDigest'], why: 'grants the application role append-only access to the audit tables (migrations)' },
-  'shared/outbox/write.ts': { models: ['EventOutbox'], why: "a write's events, appended as one row inside the writer's transaction (the transactional outbox)" },
-  'shared/outbox/relay.ts': { models: ['EventOutbox'], why: 'publishes committed outbox rows and deletes the delivered ones (every process that runs subgraphs)' },
+  'shared/outbox/write.ts': { models: ['EventOutbox'], why: "the transactional outbox: one row per write, in the write's transaction" },
+  'shared/outbox/relay.ts': { models: ['EventOutbox'], why: 'the outbox relay claims, publishes and deletes delivered rows' },
   'shared/auth/identity.ts': { models: ['IdentityMapping', 'PartnerCredential'], why: 'who is calling: every subgraph resolves its caller the same way' },
 };
 

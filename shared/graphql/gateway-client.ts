@@ -4,6 +4,7 @@
 // user's name) or with none for public reference data (the catalog's clinical rules). A caller's
 // own id (Luna's turn) travels as the client's x-request-id, which the gateway keeps as the
 // correlation id: one turn's audit trail is `auditLog(filter: { correlationId: "luna-<turnId>" })`.
+import { REQUEST_ID_HEADER } from '../trust/envelope';
 
 export interface GraphError {
   message: string;
@@ -39,7 +40,7 @@ export class GraphClient {
 
   /** The data of an operation; errors (a denial, a missing record) throw GraphRequestError. */
   async request<T>(operationName: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': this.options.correlationId };
+    const headers: Record<string, string> = { 'content-type': 'application/json', [REQUEST_ID_HEADER]: this.options.correlationId };
     if (this.options.authorization) headers.authorization = this.options.authorization;
     const response = await fetch(this.options.gatewayUrl, {
       method: 'POST',

@@ -8,6 +8,7 @@ import type { Prisma } from '../../../shared/db/database';
 import type { Language } from '../emergency';
 import type { GuardFacts } from '../guardrails/facts';
 import type { ModelMessage } from '../model/provider';
+import type { PatientProfile } from '../tools/patient-profile';
 import type { GraphClient } from '../../../shared/graphql/gateway-client';
 
 export const PATIENT_SUMMARY_QUERY = `query LunaPatientSummary($id: ID!) {
@@ -34,14 +35,8 @@ export interface SummaryItem {
   findings: UnresolvedFinding[] | null;
 }
 
-export interface PatientSummary {
-  firstName: string;
-  age: number;
-  sex: string;
-  timezone: string;
-  conditions: string[];
-  medications: string[];
-  allergies: string[];
+/** The profile fields the summary keeps (those Luna's patient-profile tool reads), plus the protocols. */
+export interface PatientSummary extends Pick<PatientProfile, 'firstName' | 'age' | 'sex' | 'timezone' | 'conditions' | 'medications' | 'allergies'> {
   protocols: { name: string; status: string; items: SummaryItem[] }[] | null;
 }
 

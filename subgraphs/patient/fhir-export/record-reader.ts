@@ -8,6 +8,7 @@ import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { Role } from '../../../shared/auth/caller';
 import type { DelegationSigner } from '../../../shared/auth/delegation';
 import { MAX_FHIR_PAGE_SIZE } from '../../../shared/config';
+import { REQUEST_ID_HEADER } from '../../../shared/trust/envelope';
 
 /** A page of the record could not be read. `permanent`: reading again will not help (the requester may no longer see it). */
 export class RecordReadError extends Error {
@@ -95,7 +96,7 @@ export async function* readRecord(options: RecordReaderOptions, request: RecordR
   let query = new URLSearchParams({ _count: String(MAX_FHIR_PAGE_SIZE) });
   if (request.types.length) query.set('_type', request.types.join(','));
   if (request.since) query.set('_since', request.since.toISOString());
-  const headers = async () => ({ authorization: `Bearer ${await token()}`, accept: 'application/fhir+json', 'x-request-id': `fhir-export.${request.exportId}` });
+  const headers = async () => ({ authorization: `Bearer ${await token()}`, accept: 'application/fhir+json', [REQUEST_ID_HEADER]: `fhir-export.${request.exportId}` });
   for (;;) {
     const response = await fetchPage(`${everything}?${query}`, headers, options.pageTimeoutMs, signal);
     if (!response.ok) throw await failure(response);
