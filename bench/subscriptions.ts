@@ -25,6 +25,8 @@ async function gauge(name: string, labels = ''): Promise<number> {
 }
 
 async function main() {
+  // The bench's subscribers share one token: let that one principal hold them all (SUBSCRIPTIONS_PER_PRINCIPAL).
+  process.env.SUBSCRIPTIONS_PER_PRINCIPAL ??= String(Math.max(SUBSCRIBERS, 50));
   await withBenchEnvironment(PORT_BASE, async ({ config, gatewayUrl, authorization }) => {
     const stack = await launch(config, ALL_SERVICES);
     const url = gatewayUrl.replace(/^http:\/\//, '') + '/graphql';

@@ -162,6 +162,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           fhir: config.fhir,
           limits: config.limits,
           publicMaxAgeSeconds: config.transport.publicMaxAgeSeconds,
+          subscriptionCaps: { perConnection: config.transport.subscriptionsPerConnection, perPrincipal: config.transport.subscriptionsPerPrincipal },
           roleClaim: auth.roleClaim,
           cors: { origins: corsOrigins(config.cors.origins, config.env === 'development', config.gatewayPort), maxAgeSeconds: config.cors.maxAgeSeconds },
           trust: {

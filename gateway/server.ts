@@ -28,6 +28,8 @@ import { authSettings, corsSettings, DEFAULT_JSON_BODY_LIMIT_BYTES, labsSettings
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewayWebSocket } from './subscriptions/server';
 import { UpstreamPool } from './subscriptions/upstream';
+import { SubscriptionCaps, type SubscriptionCapsOptions } from './subscriptions/caps';
+import { serveGatewaySse } from './subscriptions/sse';
 import { partnerAccess } from './partner/access';
 import { loadManifest } from './partner/persisted-operations';
 import { createRateLimiter } from '../shared/limits/rate-limit';
@@ -90,6 +92,8 @@ export interface GatewayOptions {
   trust: GatewayTrustOptions;
   /** `max-age` of an anonymous GET query on public content (config.transport.publicMaxAgeSeconds); the setting's default when unset. */
   publicMaxAgeSeconds?: number;
+  /** Subscriptions open at once per connection and per principal, over graphql-ws and SSE (config.transport); the settings' defaults when unset. */
+  subscriptionCaps?: SubscriptionCapsOptions;
   /** Serve the process-wide series (CPU, memory, SQL) at /metrics too: one endpoint per process does (default true). */
   processMetrics?: boolean;
   /**
@@ -178,8 +182,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // Subscriptions: @apollo/gateway plans them but does not execute them; we do (subscriptions/).
   let planner = new SubscriptionPlanner(options.supergraphSdl);
   const upstream = new UpstreamPool(options.subgraphUrls, (service) => trust.signer.signSocket(service));
-  const websocket = serveGatewayWebSocket({
-    httpServer,
+  const manifest = loadManifest();
+  const streaming = {
     apollo: server,
     verifyToken: options.verifyToken,
     clientAddress: trust.identity.clientAddress,
@@ -189,8 +193,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     log,
     limits: websocketLimits({ settings: limits.settings, maxPayloadBytes: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),
     tierOf: limits.tierOf,
-    allowOrigin: cors.allowsOrigin,
-  });
+    // One count per principal over both transports.
+    caps: new SubscriptionCaps(
+      options.subscriptionCaps ?? { perConnection: transportSettings.subscriptionsPerConnection.default!, perPrincipal: transportSettings.subscriptionsPerPrincipal.default! },
+    ),
+    manifest,
+  };
+  const websocket = serveGatewayWebSocket({ ...streaming, httpServer, allowOrigin: cors.allowsOrigin });
+  const sse = serveGatewaySse({ ...streaming, formatError: formatErrorFor(log, options.exposeErrorDetails) });
   const answers = responseCache({
     planner: () => planner,
     ttlSeconds: options.responseCache?.ttlSeconds ?? 0,
@@ -205,6 +215,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     planner = new SubscriptionPlanner(coreSupergraphSdl);
     answers.invalidate();
     websocket.endAll('SUPERGRAPH_CHANGED', 'The supergraph changed: subscribe again');
+    sse.endAll('SUPERGRAPH_CHANGED', 'The supergraph changed: subscribe again');
   });
 
   app.disable('x-powered-by');
@@ -229,12 +240,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.use('/app', webApp());
   // FHIR R4, read-only, over the graph with the caller's token (gateway/fhir).
   app.use('/fhir/R4', fhirApi({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, verifyToken: options.verifyToken, config: options.fhir ?? { pageSize: fhirSettings.pageSize.default!, everythingMaxResources: fhirSettings.everythingMaxResources.default!, baseUrl: undefined }, log }));
+  // Subscriptions (and queries, mutations) over SSE, graphql-sse's protocol: before /graphql, which would match its path.
+  app.use('/graphql/stream', ...graphqlBody({ maxBytes: options.graphqlBodyLimitBytes, hopMaxBytes: options.jsonBodyLimitBytes }), sse.middleware);
   app.get('/graphql', playground({ enabled: playgroundOn, devToken: options.devToken }));
   app.use(
     '/graphql',
     overHttp.vary,
     ...graphqlBody({ maxBytes: options.graphqlBodyLimitBytes, hopMaxBytes: options.jsonBodyLimitBytes }),
-    partnerAccess({ verifyToken: options.verifyToken, manifest: loadManifest(), limiter: countingRejections(limiter, 'partner_requests', 'gateway') }),
+    partnerAccess({ verifyToken: options.verifyToken, manifest, limiter: countingRejections(limiter, 'partner_requests', 'gateway') }),
     answers.middleware,
     expressMiddleware(server, {
       context: async ({ req, res }) => {

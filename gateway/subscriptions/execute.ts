@@ -66,6 +66,8 @@ export function executeSubscription(request: SubscriptionRequest, deps: Subscrip
       correlationId: request.context.correlationId,
       operationName: request.context.operationName,
       clientIp: request.context.clientIp,
+      // A partner's credential: the subgraph checks it is the one the token names (shared/server/subscriptions.ts).
+      partnerId: request.context.partnerId,
     },
   });
   const operationContext = buildOperationContext({

@@ -3,21 +3,26 @@
 // with 4401 ("the token has expired") the moment that token expires, ending its subscriptions.
 // Subscriptions run through the federation (execute.ts); queries and mutations over the socket
 // go through Apollo Server like HTTP ones. A supergraph change ends open subscriptions with a clear code.
-import { isPartnerToken } from '../partner/access';
+// Partner credentials connect too and run persisted operations only (principal.ts); subscriptions
+// are capped per socket and per principal (caps.ts, shared with SSE at /graphql/stream: sse.ts).
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { ApolloServer } from '@apollo/server';
-import { GraphQLError, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { GraphQLError, parse, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import client from 'prom-client';
 import { WebSocketServer } from 'ws';
-import { bearerToken, type TokenVerifier } from '../../shared/auth/verify';
+import type { TokenVerifier } from '../../shared/auth/verify';
 import type { Logger } from '../../shared/logger';
 import { registry } from '../../shared/metrics';
 import type { GatewayContext } from '../context';
 import { executeSubscription, type ClientSubscription, type SubscriptionDeps } from './execute';
 import type { websocketLimits } from '../limits/websocket';
 import type { LimitTier } from '../../shared/limits/tiers';
+import type { Manifest } from '../partner/persisted-operations';
+import type { CappedConnection, SubscriptionCaps } from './caps';
+import { persistedFor, principalOf, type Principal } from './principal';
+import { onceEnded } from './tracked';
 
 const clientSubscriptions = new client.Gauge({
   name: 'gateway_ws_client_subscriptions',
@@ -70,6 +75,10 @@ export interface GatewayWebSocketOptions extends SubscriptionDeps {
   limits: ReturnType<typeof websocketLimits>;
   /** The caller's tier from the verified token's claims. */
   tierOf(claims: Awaited<ReturnType<TokenVerifier>>): LimitTier;
+  /** Subscriptions per socket and per principal (caps.ts), shared with SSE. */
+  caps: SubscriptionCaps;
+  /** Partner credentials run only these operations. */
+  manifest: Manifest;
   /** CORS for the upgrade: false for a browser's Origin outside the allowlist (no Origin: a non-browser client). */
   allowOrigin?(origin: string | undefined, host: string | undefined): boolean;
 }
@@ -84,53 +93,53 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
   socketServers.add(wss);
   const open = new Set<ClientSubscription>();
 
-  const disposable = useServer<Record<string, unknown>, { authorization?: string; tier?: LimitTier; signal?: AbortSignal; request: http.IncomingMessage; socket: Closable; cancelExpiry?: () => void; principal?: string }>(
+  type Extra = { principal?: Principal; signal?: AbortSignal; request: http.IncomingMessage; socket: Closable; cancelExpiry?: () => void; connection?: CappedConnection };
+  const extraOf = new WeakMap<GatewayContext, Extra>();
+
+  const disposable = useServer<Record<string, unknown>, Extra>(
     {
       schema: () => options.planner().apiGraphQLSchema,
       onConnect: async (ctx) => {
-        let token: string | null = null;
-        try {
-          token = bearerToken(String(ctx.connectionParams?.authorization ?? '') || null);
-        } catch {
-          // A header that is not "Bearer <token>" is an invalid credential.
-          return false;
+        const principal = await principalOf(String(ctx.connectionParams?.authorization ?? '') || null, options);
+        if ('refused' in principal) {
+          if (principal.refused === 'missing') ctx.extra.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized: connection_init needs authorization: Bearer <token>');
+          return false; // an invalid credential: graphql-ws closes with 4403 Forbidden
         }
-        if (!token) {
-          ctx.extra.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized: connection_init needs authorization: Bearer <token>');
-          return false;
-        }
-        // Partner clients run persisted operations over HTTP only (rate-limited, allowlisted: gateway/partner).
-        if (isPartnerToken(token)) return false;
-        let expiresAt: number;
-        try {
-          const claims = await options.verifyToken(token);
-          expiresAt = claims.exp! * 1000;
-          ctx.extra.tier = options.tierOf(claims);
-          ctx.extra.signal = options.limits.socketSignal(ctx.extra.socket as never);
-          ctx.extra.principal = claims.sub ? `user:${claims.iss ?? ''}:${claims.sub}` : undefined;
-        } catch {
-          return false; // graphql-ws closes with 4403 Forbidden
-        }
-        ctx.extra.authorization = `Bearer ${token}`;
-        ctx.extra.cancelExpiry = closeAtExpiry(ctx.extra.socket, expiresAt);
+        ctx.extra.principal = principal;
+        ctx.extra.connection = { open: 0 };
+        ctx.extra.signal = options.limits.socketSignal(ctx.extra.socket as never);
+        ctx.extra.cancelExpiry = closeAtExpiry(ctx.extra.socket, principal.expiresAtMs);
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => options.limits.refuse(options.planner().apiGraphQLSchema, payload, ctx.extra.tier ?? 'anonymous'),
+      onSubscribe: (ctx, _id, payload) => {
+        const principal = ctx.extra.principal!;
+        // Partner credentials: persisted operations only, as over HTTP (principal.ts).
+        const request = persistedFor(principal, payload, options.manifest);
+        if (request instanceof GraphQLError) return [request];
+        const refused = options.limits.refuse(options.planner().apiGraphQLSchema, request, principal.tier);
+        if (refused) return refused;
+        return { schema: options.planner().apiGraphQLSchema, document: parse(request.query), operationName: request.operationName ?? undefined, variableValues: request.variables ?? undefined };
+      },
       onClose: (ctx) => {
         ctx.extra.cancelExpiry?.();
       },
-      context: (ctx, _id, payload): GatewayContext => ({
-        tier: ctx.extra.tier ?? 'anonymous',
-        signal: ctx.extra.signal ?? new AbortController().signal,
-        requestId: randomUUID(),
-        correlationId: null,
-        authorization: ctx.extra.authorization ?? null,
-        clientIp: options.clientAddress(ctx.extra.request),
-        operationName: payload.operationName ?? null,
-        partnerId: null,
-        scopes: null,
-        principal: ctx.extra.principal ?? null,
-      }),
+      context: (ctx, _id, payload, args): GatewayContext => {
+        const principal = ctx.extra.principal!;
+        const context: GatewayContext = {
+          tier: principal.tier,
+          signal: ctx.extra.signal ?? new AbortController().signal,
+          requestId: randomUUID(),
+          correlationId: null,
+          authorization: principal.authorization,
+          clientIp: options.clientAddress(ctx.extra.request),
+          operationName: args.operationName ?? payload.operationName ?? null,
+          partnerId: principal.partnerId,
+          scopes: principal.scopes,
+          principal: principal.key,
+        };
+        extraOf.set(context, ctx.extra);
+        return context;
+      },
       execute: async (args: ExecutionArgs) => {
         const response = await options.apollo.executeOperation(
           { query: print(args.document), variables: (args.variableValues ?? {}) as Record<string, unknown>, operationName: args.operationName ?? undefined },
@@ -139,37 +148,30 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
         return (response.body.kind === 'single' ? response.body.singleResult : { errors: [new GraphQLError('Incremental delivery is not supported over websockets')] }) as ExecutionResult;
       },
       subscribe: (args: ExecutionArgs) => {
+        const context = args.contextValue as GatewayContext;
+        const extra = extraOf.get(context)!;
+        const release = options.caps.acquire(extra.connection!, extra.principal!.key);
+        if (release instanceof GraphQLError) return { errors: [release] };
         const result = executeSubscription(
           {
             document: args.document,
             operationName: args.operationName ?? undefined,
             variables: (args.variableValues ?? {}) as Record<string, unknown>,
-            context: args.contextValue as GatewayContext,
+            context,
           },
           options,
         );
-        if (!('terminate' in result)) return result;
+        if (!('terminate' in result)) {
+          release();
+          return result;
+        }
         open.add(result);
         clientSubscriptions.inc();
-        const end = result.return!.bind(result);
-        let ended = false;
-        const untrack = () => {
-          if (ended) return;
-          ended = true;
+        return onceEnded(result, () => {
+          release();
           open.delete(result);
           clientSubscriptions.dec();
-        };
-        result.return = async () => {
-          untrack();
-          return end();
-        };
-        const next = result.next.bind(result);
-        result.next = async () => {
-          const step = await next();
-          if (step.done) untrack();
-          return step;
-        };
-        return result;
+        });
       },
     },
     wss,

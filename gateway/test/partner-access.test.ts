@@ -164,15 +164,24 @@ describe('a partner token at /graphql', () => {
     });
   });
 
-  it('cannot open subscriptions (persisted HTTP operations only): the socket closes 4403', async () => {
+  it('may open a graphql-ws socket, but runs only persisted operations on it, within its scopes', async () => {
     let closed: number | undefined;
     const client = wsClient(`Bearer ${token}`, gatewayUrl(), (code) => (closed = code));
-    const stream = collect(client, 'subscription($p: ID!) { wearableReadingAdded(patientId: $p) { id } }', { p: seededPatientId(3) });
-    const deadline = Date.now() + 3_000;
-    while (closed === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    await client.dispose();
-    expect(stream.events).toEqual([]);
-    expect(closed).toBe(4403);
+    const freeForm = collect(client, 'subscription($p: ID!) { wearableReadingAdded(patientId: $p) { id } }', { p: seededPatientId(3) });
+    try {
+      await freeForm.waitFor(1, 3_000).catch(() => undefined);
+      expect(freeForm.events).toEqual([]);
+      expect(freeForm.error).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+      // The credential's scopes (profile, lab_results) do not reach wearables: refused by the subgraph, and the socket stays.
+      const persistedQuery = { version: 1, sha256Hash: PERSISTED_OPERATION_HASHES.WearableReadingAdded };
+      const outside = await client.iterate({ query: '', variables: { patientId: seededPatientId(3) }, extensions: { persistedQuery } }).next();
+      expect((outside.value as any).errors[0].extensions.code).toBe('FORBIDDEN');
+      // Never closed for the refusals (4401/4403): at most the client's own normal closure once idle.
+      expect([undefined, 1000]).toContain(closed);
+    } finally {
+      freeForm.dispose();
+      await client.dispose();
+    }
   });
 });
 

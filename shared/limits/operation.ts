@@ -25,11 +25,11 @@ import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexit
 import { ErrorCode } from '../graphql/errors';
 import { DEFAULT_LIST_SIZE, isConnectionEdges, LIST_SIZES, SLICING_ARGUMENT } from './list-sizes';
 
-export const LIMIT_NAMES = ['tokens', 'selections', 'depth', 'aliases', 'rootFields', 'directivesPerField', 'lunaMessages', 'cost', 'responseBytes'] as const;
+export const LIMIT_NAMES = ['tokens', 'selections', 'depth', 'aliases', 'rootFields', 'directivesPerField', 'lunaMessages', 'cost', 'responseBytes', 'subscriptionsPerConnection', 'subscriptionsPerPrincipal'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
 /** What each limit allows one operation (per caller tier: see tiers.ts). */
-export type AllowedLimits = Record<Exclude<LimitName, 'tokens' | 'responseBytes' | 'directivesPerField'>, number>;
+export type AllowedLimits = Record<Exclude<LimitName, 'tokens' | 'responseBytes' | 'directivesPerField' | 'subscriptionsPerConnection' | 'subscriptionsPerPrincipal'>, number>;
 
 export interface LimitViolation {
   limit: LimitName;
@@ -50,6 +50,8 @@ const DESCRIPTIONS: Record<LimitName, string> = {
   lunaMessages: 'Luna messages in one operation',
   cost: 'cost (objects times list sizes)',
   responseBytes: 'response size in bytes',
+  subscriptionsPerConnection: 'subscriptions open on one connection',
+  subscriptionsPerPrincipal: 'subscriptions open for one user or credential',
 };
 
 /** The one error an operation over a limit gets (docs/architecture.md, contract additions). */

@@ -57,7 +57,8 @@ export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): ()
               correlationId: text('correlationId'),
               operationName: text('operationName') ?? payload.operationName ?? null,
               clientIp: text('clientIp'),
-              partnerId: null,
+              // A partner token's credential, as the gateway verified it; the scopes come from the token itself.
+              partnerId: text('partnerId'),
               scopes: null,
               deadline: null,
             },

@@ -1,0 +1,80 @@
+// Who holds a streaming connection (graphql-ws socket or SSE stream): the bearer token is
+// verified once when the connection opens, and the connection ends when that token expires.
+// Partner credentials may stream too, under the same rule as over HTTP (gateway/partner):
+// only persisted operations from the manifest, by hash; their scopes then decide, in every
+// subgraph, what they may subscribe to.
+import { GraphQLError } from 'graphql';
+import type { JWTPayload } from 'jose';
+import { bearerToken, type TokenVerifier } from '../../shared/auth/verify';
+import { partnerClaims } from '../../shared/auth/partner-issuer';
+import { ErrorCode } from '../../shared/graphql/errors';
+import type { LimitTier } from '../../shared/limits/tiers';
+import { documentHash, type Manifest } from '../partner/persisted-operations';
+
+export interface Principal {
+  /** The cap's key: the token's issuer and subject (a person, or a partner credential). */
+  key: string;
+  authorization: string;
+  tier: LimitTier;
+  /** When the token expires (ms since the epoch). */
+  expiresAtMs: number;
+  partnerId: string | null;
+  scopes: string[] | null;
+}
+
+export type Refusal = { refused: 'missing' | 'invalid'; message: string };
+
+export interface PrincipalOptions {
+  verifyToken: TokenVerifier;
+  tierOf(claims: JWTPayload): LimitTier;
+}
+
+/** The principal of an Authorization header (`Bearer <token>`), or why there is none. */
+export async function principalOf(authorization: string | null | undefined, options: PrincipalOptions): Promise<Principal | Refusal> {
+  let token: string | null;
+  try {
+    token = bearerToken(authorization || null);
+  } catch {
+    return { refused: 'invalid', message: 'Unauthorized: the authorization header is not "Bearer <token>"' };
+  }
+  if (!token) return { refused: 'missing', message: 'Unauthorized: send authorization: Bearer <token>' };
+  let claims: JWTPayload;
+  try {
+    claims = await options.verifyToken(token);
+  } catch {
+    return { refused: 'invalid', message: 'Unauthorized: the token is not valid' };
+  }
+  const partner = partnerClaims(claims);
+  return {
+    key: `${claims.iss ?? ''}|${claims.sub ?? ''}`,
+    authorization: `Bearer ${token}`,
+    tier: options.tierOf(claims),
+    expiresAtMs: (claims.exp ?? Number.POSITIVE_INFINITY) * 1000,
+    partnerId: partner?.partnerId ?? null,
+    scopes: partner?.scopes ?? null,
+  };
+}
+
+export interface StreamedRequest {
+  query?: string | null;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+  extensions?: Record<string, unknown> | null;
+}
+
+/**
+ * For a partner: the manifest's document for the request's persisted hash, or the refusal.
+ * Anyone else's request is returned as it came.
+ */
+export function persistedFor<R extends StreamedRequest>(principal: Principal, request: R, manifest: Manifest): R | GraphQLError {
+  if (!principal.partnerId) return request;
+  const hash = (request.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
+  const operation = typeof hash === 'string' ? manifest.operations[hash] : undefined;
+  if (!operation) {
+    return new GraphQLError('Partner clients may run only persisted operations: send extensions.persistedQuery.sha256Hash of an operation in the manifest', { extensions: { code: ErrorCode.FORBIDDEN } });
+  }
+  if (typeof request.query === 'string' && request.query !== '' && documentHash(request.query) !== hash) {
+    return new GraphQLError('The query does not match its persisted hash', { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+  }
+  return { ...request, query: operation.document, operationName: operation.name };
+}
