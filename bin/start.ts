@@ -6,7 +6,7 @@
 import { loadConfig, SettingsError, type Config } from '../shared/config';
 import { serviceLogger } from '../shared/logger';
 import { startTracing, tracingOptions, type Tracing } from '../shared/observability/tracing';
-import type { Launched } from '../shared/server/launch';
+import type { Launched } from './launch';
 import { ALL_SERVICES, type ServiceName } from '../shared/server/services';
 
 const log = serviceLogger('launcher');
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const services = selectedServices(config);
   tracing = startTracing(tracingOptions(config, services.length === ALL_SERVICES.length ? [] : services));
-  const { launch } = await import('../shared/server/launch');
+  const { launch } = await import('./launch');
   launched = await launch(config, services);
   const gateway = launched.servers.find((server) => server.name === 'gateway');
   if (gateway) log.info(`Loop Health supergraph ready at ${gateway.url}/graphql`);

@@ -16,4 +16,8 @@ export interface GatewayContext {
   /** Partner tokens: the credential and its scopes, signed along to the subgraphs. */
   partnerId: string | null;
   scopes: string[] | null;
+  /** The subgraphs this operation's query plan fetches from, once planned (gateway/http/graphql-over-http.ts: what may be cached). */
+  plannedServices?: string[];
+  /** Whose Idempotency-Keys these are (gateway/idempotency): the partner credential, or the token's issuer and subject; null for anonymous callers. */
+  principal: string | null;
 }

@@ -15,12 +15,15 @@ import { formatErrorFor } from '../shared/server/format-error';
 import { listen, type RunningServer } from '../shared/server/listen';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
+import { planCache } from './plan-cache';
+import { responseCache } from './response-cache';
+import type { PubSub } from '../shared/pubsub';
 import { healthz, readyz } from './health';
 import { playground } from './playground';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { labUploadRouter } from './lab-upload';
 import { webApp } from './web-app';
-import { authSettings, corsSettings, DEFAULT_JSON_BODY_LIMIT_BYTES, labsSettings } from '../shared/config';
+import { authSettings, corsSettings, DEFAULT_JSON_BODY_LIMIT_BYTES, labsSettings, transportSettings } from '../shared/config';
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewayWebSocket } from './subscriptions/server';
 import { UpstreamPool } from './subscriptions/upstream';
@@ -39,6 +42,10 @@ import type { LimitsSettingValues } from '../shared/limits/tiers';
 import { partnerClaims } from '../shared/auth/partner-issuer';
 import { gatewayTrust, type GatewayTrustOptions } from './trust';
 import { identityOf } from './trust/request-identity';
+import { graphqlOverHttp, notePlannedServices } from './http/graphql-over-http';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { idempotencyPlugin, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
+import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '../shared/config';
 
 export interface GatewayOptions {
   host: string;
@@ -76,8 +83,21 @@ export interface GatewayOptions {
   cors?: CorsOptions;
   /** The trust boundary: the key every forwarded request is signed with, the proxies believed (gateway/trust). */
   trust: GatewayTrustOptions;
+  /** `max-age` of an anonymous GET query on public content (config.transport.publicMaxAgeSeconds); the setting's default when unset. */
+  publicMaxAgeSeconds?: number;
   /** Serve the process-wide series (CPU, memory, SQL) at /metrics too: one endpoint per process does (default true). */
   processMetrics?: boolean;
+  /**
+   * Where mutations' Idempotency-Keys are kept (gateway/idempotency): the database so every replica
+   * shares them; in this process's memory when unset. Closed with the gateway.
+   */
+  idempotencyStore?: IdempotencyStore;
+  /** How long a key keeps its first result (default DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, 24 h). */
+  idempotencyKeyTtlSeconds?: number;
+  /** Anonymous public-content answers kept in memory (config.responseCache); off when unset or ttlSeconds is 0. */
+  responseCache?: { ttlSeconds: number; maxBytes: number };
+  /** The process's pub/sub (Redis when REDIS_URL is set): content changes empty the response cache. */
+  pubsub?: PubSub;
 }
 
 /** The operation's name as the client gave it, or as the document's only named operation declares it. */
@@ -99,20 +119,39 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       return { supergraphSdl: options.supergraphSdl };
     },
     buildService: ({ name, url }) => dataSource(name, url),
+    // Which subgraphs each operation reaches: only public ones may make a GET answer cacheable.
+    experimental_didResolveQueryPlan: notePlannedServices,
+    // Each operation is planned once (keyed by its text's hash and name), counted on /metrics.
+    queryPlannerConfig: { cache: planCache() },
   });
   const app = express();
   const httpServer = http.createServer(app);
   const cors = corsAllowlist(options.cors ?? { origins: [], maxAgeSeconds: corsSettings.maxAgeSeconds.default! });
   // The playground and introspection: on in development, off in production unless PLAYGROUND=true.
   const playgroundOn = options.playground ?? false;
+  const overHttp = graphqlOverHttp({ publicMaxAgeSeconds: options.publicMaxAgeSeconds ?? transportSettings.publicMaxAgeSeconds.default! });
+  const idempotencyStore = options.idempotencyStore ?? new MemoryIdempotencyStore();
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError: formatErrorFor(log, options.exposeErrorDetails),
     introspection: playgroundOn,
     ...limits.apollo,
+    // GET queries are served to any client (GraphQL over HTTP): no CSRF preflight is demanded because
+    // no credential is ambient. Identity travels only in the Authorization header (never a cookie),
+    // so a cross-site request runs as anonymous; mutations over GET are refused with 405.
+    csrfPrevention: false,
     // Apollo's own landing page loads from a CDN: ours (playground.ts) is served locally instead.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin({ service: 'gateway' }), limits.plugin],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin({ service: 'gateway' }),
+      limits.plugin, overHttp.plugin, ApolloServerPluginCacheControlDisabled(),
+      // After the limits: an operation they refuse never claims its key.
+      idempotencyPlugin<GatewayContext>({
+        store: idempotencyStore,
+        ttlSeconds: options.idempotencyKeyTtlSeconds ?? DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS,
+        principalOf: (context) => context.principal,
+        log,
+      }),
+    ],
   });
   await server.start();
 
@@ -132,11 +171,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     tierOf: limits.tierOf,
     allowOrigin: cors.allowsOrigin,
   });
+  const answers = responseCache({
+    planner: () => planner,
+    ttlSeconds: options.responseCache?.ttlSeconds ?? 0,
+    maxBytes: options.responseCache?.maxBytes ?? 0,
+    pubsub: options.pubsub,
+    log,
+  });
   let currentSdl = options.supergraphSdl;
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     if (coreSupergraphSdl === currentSdl) return;
     currentSdl = coreSupergraphSdl;
     planner = new SubscriptionPlanner(coreSupergraphSdl);
+    answers.invalidate();
     websocket.endAll('SUPERGRAPH_CHANGED', 'The supergraph changed: subscribe again');
   });
 
@@ -164,8 +211,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.get('/graphql', playground({ enabled: playgroundOn, devToken: options.devToken }));
   app.use(
     '/graphql',
+    overHttp.vary,
     ...graphqlBody({ maxBytes: options.graphqlBodyLimitBytes, hopMaxBytes: options.jsonBodyLimitBytes }),
     partnerAccess({ verifyToken: options.verifyToken, manifest: loadManifest(), limiter: countingRejections(limiter, 'partner_requests', 'gateway') }),
+    answers.middleware,
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const token = bearerToken(req.headers.authorization);
@@ -178,14 +227,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
           operationName: operationNameOf(req.body),
           partnerId: partner?.partnerId ?? null,
           scopes: partner?.scopes ?? null,
+          principal: partner ? `partner:${partner.partnerId}` : claims?.sub ? `user:${claims.iss ?? ''}:${claims.sub}` : null,
         };
       },
     }),
   );
   return listen(httpServer, options.host, options.port, 'gateway', async () => {
     await websocket.close();
+    await answers.close();
     await upstream.close();
     await server.stop();
     await limiter.close();
+    await idempotencyStore.close();
   });
 }

@@ -84,7 +84,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
   socketServers.add(wss);
   const open = new Set<ClientSubscription>();
 
-  const disposable = useServer<Record<string, unknown>, { authorization?: string; tier?: LimitTier; signal?: AbortSignal; request: http.IncomingMessage; socket: Closable; cancelExpiry?: () => void }>(
+  const disposable = useServer<Record<string, unknown>, { authorization?: string; tier?: LimitTier; signal?: AbortSignal; request: http.IncomingMessage; socket: Closable; cancelExpiry?: () => void; principal?: string }>(
     {
       schema: () => options.planner().apiGraphQLSchema,
       onConnect: async (ctx) => {
@@ -107,6 +107,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
           expiresAt = claims.exp! * 1000;
           ctx.extra.tier = options.tierOf(claims);
           ctx.extra.signal = options.limits.socketSignal(ctx.extra.socket as never);
+          ctx.extra.principal = claims.sub ? `user:${claims.iss ?? ''}:${claims.sub}` : undefined;
         } catch {
           return false; // graphql-ws closes with 4403 Forbidden
         }
@@ -128,6 +129,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
         operationName: payload.operationName ?? null,
         partnerId: null,
         scopes: null,
+        principal: ctx.extra.principal ?? null,
       }),
       execute: async (args: ExecutionArgs) => {
         const response = await options.apollo.executeOperation(

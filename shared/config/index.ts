@@ -18,6 +18,7 @@ import {
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS_PRODUCTION,
   deploymentSettings,
+  eventsSettings,
   gatewaySettings,
   labsSettings,
   lunaSettings,
@@ -31,6 +32,7 @@ import {
   tokenSettings,
   tracingSettings,
   trustSettings,
+  transportSettings,
   vendorSettings,
   WEARABLE_VENDORS,
   wearablesSettings,
@@ -42,7 +44,7 @@ export * from './settings';
 
 export const projectRoot = path.resolve(__dirname, '../..');
 
-/** Default subgraph ports: 4001..4006 in SERVICE_NAMES order (DESIGN.md). */
+/** Default subgraph ports: 4001..4006 in SERVICE_NAMES order (docs/architecture.md). */
 export const DEFAULT_SUBGRAPH_PORTS = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, DEFAULT_GATEWAY_PORT + i + 1])) as Record<SubgraphName, number>;
 
 export type VendorConfig = ValuesOf<ReturnType<typeof vendorSettings>>;
@@ -74,6 +76,8 @@ export interface Config {
   jsonBodyLimitBytes: number;
   /** Serve the playground and answer introspection. */
   playground: boolean;
+  /** The gateway's cache of anonymous public-content answers (gateway/response-cache). */
+  responseCache: { ttlSeconds: number; maxBytes: number };
   /** Pool size per process for a PostgreSQL server. */
   databasePoolSize: number;
   /** How long start-up keeps retrying an unreachable PostgreSQL server before exiting. */
@@ -91,6 +95,8 @@ export interface Config {
   mcp: ValuesOf<typeof mcpSettings> & { port: number };
   limits: ValuesOf<typeof limitsSettings>;
   cors: ValuesOf<typeof corsSettings>;
+  /** GET caching and subscription caps at the gateway (GraphQL over HTTP, graphql-ws, SSE). */
+  transport: ValuesOf<typeof transportSettings>;
   uploads: ValuesOf<typeof uploadSettings>;
   /** Tokens: audience, lifetimes, clock skew, the token-request limit (item 5 of issue 13). */
   tokens: ValuesOf<typeof tokenSettings> & { maxLifetimeSeconds: number };
@@ -99,6 +105,8 @@ export interface Config {
   /** Database roles and the signed digests of the audit trail. */
   audit: ValuesOf<typeof auditSettings>;
   deployment: ValuesOf<typeof deploymentSettings>;
+  /** The transactional outbox's relay and the gateway's idempotency keys. */
+  events: ValuesOf<typeof eventsSettings>;
   /** OpenTelemetry traces: off without an OTLP endpoint. */
   tracing: ValuesOf<typeof tracingSettings>;
 }
@@ -131,6 +139,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mcp = parseSection(mcpSettings, env, problems);
   const limits = parseSection(limitsSettings, env, problems);
   const cors = parseSection(corsSettings, env, problems);
+  const transport = parseSection(transportSettings, env, problems);
+  const events = parseSection(eventsSettings, env, problems);
   const uploads = parseSection(uploadSettings, env, problems);
   // A file is one GraphQL answer (with JSON escaping): it must fit the response limit with room to spare.
   if (fhirExport.fileMaxBytes > limits.maxResponseBytes / 2) problems.push(`FHIR_EXPORT_FILE_MAX_BYTES: at most half of RESPONSE_MAX_BYTES (${Math.floor(limits.maxResponseBytes / 2)})`);
@@ -169,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlBodyLimitBytes: gateway.graphqlBodyLimitBytes,
     jsonBodyLimitBytes: gateway.jsonBodyLimitBytes,
     playground: gateway.playground ?? mode !== 'production',
+    responseCache: { ttlSeconds: gateway.responseCacheTtlSeconds, maxBytes: gateway.responseCacheMaxBytes },
     databasePoolSize: database.poolSize,
     databaseConnectTimeoutMs: database.connectTimeoutMs,
     auth,
@@ -187,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mcp: { ...mcp, port: mcp.port ?? (base ?? DEFAULT_GATEWAY_PORT) + MCP_PORT_OFFSET },
     limits,
     cors,
+    transport,
     uploads,
     tokens: {
       ...tokens,
@@ -195,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trust,
     audit,
     deployment,
+    events,
     tracing,
   };
 }

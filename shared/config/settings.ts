@@ -9,7 +9,7 @@ export type SubgraphName = (typeof SERVICE_NAMES)[number];
 export const WEARABLE_VENDORS = ['OURA', 'WHOOP', 'DEXCOM', 'GARMIN'] as const;
 export type WearableVendor = (typeof WEARABLE_VENDORS)[number];
 
-/** Default ports: gateway 4000, subgraphs 4001..4006 in SERVICE_NAMES order (DESIGN.md). */
+/** Default ports: gateway 4000, subgraphs 4001..4006 in SERVICE_NAMES order (docs/architecture.md). */
 export const DEFAULT_GATEWAY_PORT = 4000;
 /** The MCP server's HTTP port, ten above the gateway (PORT_BASE moves it too). */
 export const MCP_PORT_OFFSET = 10;
@@ -19,11 +19,21 @@ export const SIMULATOR_PORT_OFFSET = 11;
 export const DEFAULT_DATA_DIR = '.data';
 /** The gateway's deadline for one subgraph request. */
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
-/** Largest body a client may POST to /graphql (DESIGN.md's contract, Apollo Router's default). */
+/** Largest body a client may POST to /graphql (docs/architecture.md's contract, Apollo Router's default). */
 export const DEFAULT_GRAPHQL_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 /** Largest JSON request body the gateway reads from its own calls and the subgraphs parse: a 10 MB lab report in base64 (+1/3) fits. */
 export const DEFAULT_JSON_BODY_LIMIT_BYTES = 15 * 1024 * 1024;
+/** Anonymous public-content answers are kept a minute at most (content mutations empty the cache at once). */
+export const DEFAULT_RESPONSE_CACHE_TTL_SECONDS = 60;
+/** Room for a few thousand catalog pages. */
+export const DEFAULT_RESPONSE_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_DATABASE_POOL_SIZE = 10;
+/** How long a shared cache may keep a public content read fetched by GET (seconds). */
+export const DEFAULT_PUBLIC_MAX_AGE_SECONDS = 60;
+/** A dashboard opens a handful of subscriptions; a socket with more is a bug or an abuse. */
+export const DEFAULT_SUBSCRIPTIONS_PER_CONNECTION = 20;
+/** One person (several tabs, devices) or one partner credential, on one gateway process. */
+export const DEFAULT_SUBSCRIPTIONS_PER_PRINCIPAL = 50;
 /** How long start-up keeps retrying an unreachable PostgreSQL server before exiting. */
 export const DEFAULT_DATABASE_CONNECT_TIMEOUT_MS = 15_000;
 
@@ -60,6 +70,8 @@ export const gatewaySettings = {
   graphqlBodyLimitBytes: setting('GRAPHQL_BODY_LIMIT_BYTES', whole(1_024), DEFAULT_GRAPHQL_BODY_LIMIT_BYTES, "largest body a client may send to the gateway's `/graphql` (413 `OPERATION_LIMIT` beyond; Apollo Router's default); lab reports up to `LAB_UPLOAD_MAX_BYTES` go to `POST /api/labs/upload`", { shown: '`2097152` (2 MB)' }),
   jsonBodyLimitBytes: setting('JSON_BODY_LIMIT_BYTES', whole(1_024), DEFAULT_JSON_BODY_LIMIT_BYTES, "largest JSON body read from the gateway's own calls (the REST upload's mutation) and by the subgraphs", { shown: '`15728640` (15 MB)' }),
   playground: optional('PLAYGROUND', flag(), 'serve the playground at `GET /graphql` and answer introspection', { shown: 'on except in production' }),
+  responseCacheTtlSeconds: setting('RESPONSE_CACHE_TTL_SECONDS', whole(0, 86_400), DEFAULT_RESPONSE_CACHE_TTL_SECONDS, "how long the gateway keeps an anonymous caller's answer to a public-content query (`0`: no response cache); a content mutation empties it at once on every replica"),
+  responseCacheMaxBytes: setting('RESPONSE_CACHE_MAX_BYTES', whole(0), DEFAULT_RESPONSE_CACHE_MAX_BYTES, 'bytes of answers the response cache keeps (least recently used go first)', { shown: '`33554432` (32 MiB)' }),
 } satisfies Section;
 
 export const authSettings = {
@@ -236,6 +248,13 @@ export const limitsSettings = {
   maxResponseBytes: setting('RESPONSE_MAX_BYTES', whole(1_024), DEFAULT_RESPONSE_MAX_BYTES, 'largest response a gateway or subgraph sends, and the gateway reads from a subgraph (`OPERATION_LIMIT` beyond)', { shown: '`8388608` (8 MB)' }),
 } satisfies Section;
 
+/** The gateway's transports beyond POST: GET queries and their caching (gateway/http), subscriptions over graphql-ws and SSE (gateway/subscriptions). */
+export const transportSettings = {
+  publicMaxAgeSeconds: setting('GRAPHQL_PUBLIC_MAX_AGE_SECONDS', whole(0, 86_400), DEFAULT_PUBLIC_MAX_AGE_SECONDS, "`Cache-Control: public, max-age=` of a `GET /graphql` query that an anonymous caller ran on public content only (everything else is `private, no-store`)"),
+  subscriptionsPerConnection: setting('SUBSCRIPTIONS_PER_CONNECTION', whole(1, 1_000), DEFAULT_SUBSCRIPTIONS_PER_CONNECTION, 'most subscriptions open at once on one graphql-ws socket or one SSE connection (`OPERATION_LIMIT`, limit `subscriptionsPerConnection`, beyond)'),
+  subscriptionsPerPrincipal: setting('SUBSCRIPTIONS_PER_PRINCIPAL', whole(1, 100_000), DEFAULT_SUBSCRIPTIONS_PER_PRINCIPAL, 'most subscriptions one user or partner credential holds open on one gateway, over every connection and transport (`OPERATION_LIMIT`, limit `subscriptionsPerPrincipal`, beyond)'),
+} satisfies Section;
+
 /** Cross-origin browsers (gateway/cors.ts). */
 export const corsSettings = {
   origins: setting('CORS_ORIGINS', list(), [], 'comma list of exact origins (`https://app.example.com`) browsers may call the graph from, HTTP and WebSocket; in development the gateway\'s own origin and `http://localhost:5173` / `http://127.0.0.1:5173` are added', { shown: 'none (dev: see meaning)' }),
@@ -318,6 +337,19 @@ export const deploymentSettings = {
   ),
 } satisfies Section;
 
+/** How long a mutation's Idempotency-Key keeps its first result (Stripe keeps keys 24 hours). */
+export const DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3_600;
+/** How often each process's outbox relay looks for events it was not told about (other processes', retries). */
+export const DEFAULT_OUTBOX_POLL_MS = 1_000;
+/** Longest wait between two attempts to publish an outbox row that failed (the backoff doubles up to it). */
+export const DEFAULT_OUTBOX_MAX_BACKOFF_MS = 5_000;
+
+export const eventsSettings = {
+  idempotencyKeyTtlSeconds: setting('IDEMPOTENCY_KEY_TTL_SECONDS', whole(60), DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, "how long the gateway keeps a mutation's first result under its `Idempotency-Key` (per principal); a retry within it gets that result", { shown: '`86400` (24 h)' }),
+  outboxPollMs: setting('OUTBOX_POLL_MS', whole(50), DEFAULT_OUTBOX_POLL_MS, "how often each process's outbox relay looks for committed events not yet published (left by a failed publish or another process)"),
+  outboxMaxBackoffMs: setting('OUTBOX_MAX_BACKOFF_MS', whole(100), DEFAULT_OUTBOX_MAX_BACKOFF_MS, 'longest wait between retries of an event the relay could not publish (Redis down); it retries until delivered'),
+} satisfies Section;
+
 /** Resolvers faster than this get no span of their own (most take microseconds: a span each would drown the trace). */
 export const DEFAULT_TRACING_RESOLVER_THRESHOLD_MS = 10;
 /** How long finished spans wait to be sent in one batch. */
@@ -337,6 +369,7 @@ export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Processes and ports', section: { ...processSettings, ...subgraphSettings } },
   { title: 'Database and Redis', section: databaseSettings },
   { title: 'Gateway', section: gatewaySettings },
+  { title: 'GET caching and subscription caps', section: transportSettings },
   { title: 'Identity', section: authSettings },
   { title: 'Partner access', section: partnerSettings },
   { title: 'Tokens', section: tokenSettings },
@@ -353,6 +386,7 @@ export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Operation limits', section: limitsSettings },
   { title: 'CORS', section: corsSettings },
   { title: 'Upload limits', section: uploadSettings },
+  { title: 'Events and idempotency', section: eventsSettings },
   { title: 'Deployment', section: deploymentSettings },
   { title: 'Tracing (OpenTelemetry)', section: tracingSettings },
 ];

@@ -1,6 +1,9 @@
 // A minimal GraphQL-over-HTTP client for tests: they talk to the real gateway.
 import { GATEWAY_SIGNATURE_HEADER, type ForwardedRequest } from '../../shared/trust/envelope';
 import { signedLikeTheGateway } from './trust';
+/** The Accept header the spec recommends to clients: the GraphQL response media type first, JSON for older servers. */
+export const GRAPHQL_RESPONSE_ACCEPT = 'application/graphql-response+json, application/json;q=0.9';
+
 export interface GraphQLResponse<T = Record<string, any>> {
   data?: T | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
@@ -35,7 +38,8 @@ export async function gql<T = Record<string, any>>(
   options: GqlOptions = {},
 ): Promise<GraphQLResponse<T> & { status: number; headers: Headers }> {
   const body = JSON.stringify({ query, variables });
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+  // As the GraphQL over HTTP spec asks of clients: refusals then keep their 4xx (test/graphql-over-http.test.ts).
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: GRAPHQL_RESPONSE_ACCEPT, ...options.headers };
   if (options.signAs) {
     headers[GATEWAY_SIGNATURE_HEADER] = await signedLikeTheGateway(options.signAs.service, body, headers.authorization ?? null, options.signAs.forwarded);
   }

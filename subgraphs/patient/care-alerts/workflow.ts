@@ -3,13 +3,15 @@
 // its notifications queued, all in one transaction; an escalation job escalates an alert still
 // OPEN (compare-and-set on its level, so a job run twice escalates once) and schedules the next;
 // a delivery job sends one notification through its channel, retried with backoff, then
-// dead-lettered. After each commit the alert is published to careAlertRaised subscribers.
+// dead-lettered. The alert's careAlertRaised event is written to the outbox in the same
+// transaction (shared/outbox): published after the commit, retried until delivered.
 import type PgBoss from 'pg-boss';
 import type { CareAlert } from '../../../generated/prisma/client';
 import type { Prisma } from '../../../shared/db/database';
 import { CARE_ALERT_RAISE_QUEUE, validateCareAlertRequest, type CareAlertRequest } from '../../../shared/domain/care-alerts';
 import type { Logger } from '../../../shared/logger';
 import { topics, type PubSub } from '../../../shared/pubsub';
+import { transactionWithEvents } from '../../../shared/outbox';
 import type { JobQueue } from '../../../shared/queue/jobs';
 import { transactionDb, type RawTransaction } from '../../../shared/queue/sql';
 import type { Audience, NotificationChannel, NotificationEvent } from './channels';
@@ -57,9 +59,8 @@ async function queueDeliveries(deps: WorkflowDeps, tx: Tx, alert: CareAlert, eve
   return deps.channels.length;
 }
 
-async function announce(deps: WorkflowDeps, alert: CareAlert, deliveries: number): Promise<void> {
+function announce(deps: WorkflowDeps, deliveries: number): void {
   if (deliveries) deps.queue.wake(DELIVER_QUEUE);
-  await deps.pubsub.publish(topics.careAlertRaised, alert);
 }
 
 /** A raise request → the alert (once per key). Returns null when the key was already stored or the request is unusable. */
@@ -77,7 +78,7 @@ export async function storeRaisedAlert(deps: WorkflowDeps, raw: CareAlertRequest
   }
   const now = new Date();
   const firstEscalation = new Date(now.getTime() + deps.config.escalateAfterSeconds[request.severity] * 1000);
-  const stored = await deps.prisma.$transaction(async (tx) => {
+  const stored = await transactionWithEvents(deps.prisma, async (tx, emit) => {
     const [alert] = await tx.careAlert.createManyAndReturn({
       data: [
         {
@@ -99,29 +100,31 @@ export async function storeRaisedAlert(deps: WorkflowDeps, raw: CareAlertRequest
     });
     if (!alert) return null;
     await scheduleEscalation(deps, tx as Tx, alert.id, 1, firstEscalation);
+    emit(topics.careAlertRaised, alert);
     return { alert, deliveries: await queueDeliveries(deps, tx as Tx, alert, 'raised', 'care_team') };
   });
   if (!stored) return null;
   deps.log.info({ alertId: stored.alert.id, kind: stored.alert.kind, severity: stored.alert.severity }, 'care alert raised');
-  await announce(deps, stored.alert, stored.deliveries);
+  announce(deps, stored.deliveries);
   return stored.alert;
 }
 
 /** Escalates the alert to `level` if it is still OPEN at the level before; otherwise does nothing (acknowledged, resolved, or already done). */
 export async function escalateAlert(deps: WorkflowDeps, job: EscalationJob, now = new Date()): Promise<CareAlert | null> {
   const next = job.level < deps.config.maxEscalations ? new Date(now.getTime() + deps.config.escalationRepeatSeconds * 1000) : null;
-  const escalated = await deps.prisma.$transaction(async (tx) => {
+  const escalated = await transactionWithEvents(deps.prisma, async (tx, emit) => {
     const [alert] = await tx.careAlert.updateManyAndReturn({
       where: { id: job.alertId, status: 'OPEN', escalationLevel: job.level - 1 },
       data: { escalationLevel: job.level, escalatedAt: now, nextEscalationAt: next },
     });
     if (!alert) return null;
     if (next) await scheduleEscalation(deps, tx as Tx, alert.id, job.level + 1, next);
+    emit(topics.careAlertRaised, alert);
     return { alert, deliveries: await queueDeliveries(deps, tx as Tx, alert, 'escalated', 'admins') };
   });
   if (!escalated) return null;
   deps.log.warn({ alertId: escalated.alert.id, level: job.level, severity: escalated.alert.severity }, 'care alert escalated: unacknowledged');
-  await announce(deps, escalated.alert, escalated.deliveries);
+  announce(deps, escalated.deliveries);
   return escalated.alert;
 }
 
