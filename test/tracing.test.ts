@@ -5,13 +5,17 @@
 // honoured; the trace follows Luna's turn to the model's HTTP API and through the job queue; no
 // seeded patient's name or email appears anywhere in what was exported. The job queue's metrics
 // are checked on the same stack (its jobs are the ones traced here).
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { signDevToken } from '../shared/auth/dev-issuer';
 import { seededUserId } from '../prisma/seed/identities';
 import { reply, startAnthropicServer, type AnthropicTestServer } from './support/anthropic-server';
 import { gql } from './support/graphql';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
-import { startStack, type Stack } from './support/stack';
+import { freePort, ROOT, startStack, TSX, waitFor, type Stack } from './support/stack';
 import { scrape, total } from './support/metrics';
 import { CARE_ALERT_RAISE_QUEUE } from '../shared/domain/care-alerts';
 import { lastWeek, operation } from './support/operations';
@@ -180,6 +184,42 @@ describe('tracing across the gateway and the subgraphs', () => {
     expect(depth.map((sample) => sample.labels.state).sort()).toEqual(['active', 'queued']);
     expect(depth.every((sample) => sample.value >= 0)).toBe(true);
   });
+
+  it("traces the MCP server too: an agent's traceparent goes on through the tool's call into the gateway", async () => {
+    const port = await freePort();
+    const mcp = spawn(TSX, [path.join(ROOT, 'clients/mcp/main.ts'), '--http'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', MCP_PORT: String(port), GATEWAY_URL: `${url}/graphql`, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', TRACING_EXPORT_DELAY_MS: '200' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const client = clientTraceparent();
+    const agent = new Client({ name: 'loop-tracing-test', version: '1.0.0' });
+    try {
+      // tsx compiles the server and loads the OpenTelemetry SDK: slow on a busy machine.
+      await waitFor(`http://127.0.0.1:${port}/healthz`, 120_000, mcp);
+      const { authorization } = await headersFor('customer', 1);
+      await agent.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`), { requestInit: { headers: { authorization, traceparent: client.header } } }));
+      const result = await agent.callTool({ name: 'get_patient_summary', arguments: {} });
+      expect(result.isError).toBeFalsy();
+      const isGatewayRequest = (span: ReceivedSpan) => span.name === 'gateway.request' && span.attributes['graphql.operation.name'] === 'McpPatientSummary';
+      // The gateway's request, below the MCP server's spans (its fetch's span ends, and arrives, after the gateway's).
+      const mcpAbove = (all: ReceivedSpan[]) => {
+        const trace = inTrace(all, client.traceId);
+        const request = trace.find(isGatewayRequest);
+        return request !== undefined && ancestors(request, trace).some((span) => span.service === 'loop-health-mcp');
+      };
+      await receiver.waitFor(mcpAbove);
+      // Each of the MCP server's HTTP spans (initialize, the tool call…: every request carried the header) is the agent's span's child.
+      const mcpServer = inTrace(receiver.spans, client.traceId).filter((span) => span.service === 'loop-health-mcp' && span.kind === SERVER);
+      expect(mcpServer.length).toBeGreaterThan(0);
+      expect(mcpServer.every((span) => span.parentSpanId === client.spanId)).toBe(true);
+    } finally {
+      await agent.close().catch(() => {});
+      const exited = new Promise((resolve) => mcp.once('exit', resolve));
+      mcp.kill('SIGTERM');
+      await exited;
+    }
+  }, 180_000);
 
   it("exports no seeded patient's name or email, and no query values from URLs", async () => {
     const admin = await headersFor('admin');
