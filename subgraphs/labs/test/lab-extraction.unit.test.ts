@@ -169,11 +169,10 @@ describe('refusing a file early', () => {
     expect(readUploadedFile(file('Glucose 90 mg/dL', 'application/octet-stream', 'r.csv'), 1024).kind).toBe('csv');
   });
 
-  it('refuses a PDF of thousands of pages by its page count, in well under a second of work', async () => {
+  // The refusal names the page count (read before any page's text), not a deadline: no timing asserted.
+  it('refuses a PDF of thousands of pages by its page count', async () => {
     const bytes = await manyPagesPdf(5000);
-    const started = Date.now();
-    await expect(pdfText(bytes, PDF_LIMITS)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', reason: 'TOO_MANY_PAGES' } });
-    expect(Date.now() - started).toBeLessThan(3000);
+    await expect(pdfText(bytes, PDF_LIMITS)).rejects.toMatchObject({ message: expect.stringContaining('5000 pages'), extensions: { code: 'BAD_USER_INPUT', reason: 'TOO_MANY_PAGES' } });
   });
 
   it('refuses a PDF without text (a scan) and one that is not a PDF inside', async () => {
