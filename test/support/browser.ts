@@ -12,5 +12,8 @@ export async function launchChromium(): Promise<Browser> {
   const configured = process.env.CHROMIUM_PATH ?? (existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined);
   if (configured) return chromium.launch({ executablePath: configured, args: QUIET });
   const bundled = (await import('@sparticuz/chromium')).default;
-  return chromium.launch({ executablePath: await bundled.executablePath(), args: [...bundled.args, ...QUIET] });
+  // Its args are made for AWS Lambda: --single-process there means closing one page can take the
+  // whole browser down (the next newPage() then fails), and tests open and close several pages.
+  const args = bundled.args.filter((arg) => arg !== '--single-process');
+  return chromium.launch({ executablePath: await bundled.executablePath(), args: [...args, ...QUIET] });
 }
