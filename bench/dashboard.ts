@@ -1,18 +1,154 @@
-// The patient dashboard under load, through a running gateway.
-//   npm start   # in another terminal
-//   npm run bench                                  # against :4000, as an admin of the dev issuer
-//   GATEWAY_URL=http://host:port AUTHORIZATION="Bearer …" CONNECTIONS=20 DURATION=15 PATIENTS=50 npm run bench
-import { loadConfig } from '../shared/config';
-import { signDevToken } from '../shared/auth/dev-issuer';
-import { benchSettings, loadDashboard } from './load';
+// The patient dashboard, the working tree against a baseline version, side by side in one run.
+// Each version's whole stack runs as a child process on ports of its own (its subgraphs behind
+// timing proxies), on a fresh database: PostgreSQL when DATABASE_URL is set (rules and audit
+// on, as production runs), else the embedded PGlite. The baseline is a git worktree of
+// BASELINE_REF (default 70efc1b, the state issue 16 measured) with its own `npm ci`.
+//   npm run bench
+//   DATABASE_URL=postgresql://… DATABASE_OWNER_URL=postgresql://… npm run bench
+//   BASELINE_REF=main DURATION=20 PATIENTS=50 BASELINE_KEEP=1 npm run bench
+//   REQUESTS=10 npm run bench     # a fixed number of requests per phase (a slow or busy machine)
+import os from 'node:os';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_BASELINE_REF, prepareBaselineTree } from './harness/baseline-tree';
+import { startStackProcess, type StackProcess } from './harness/stack-process';
+import { runLoadPhase, type LoadPhaseResult } from './harness/load-phase';
+import { comparisonTable, type Row } from './harness/table';
+import { round } from './harness/stats';
 
-async function main() {
-  const gatewayUrl = process.env.GATEWAY_URL ?? `http://127.0.0.1:${loadConfig().gatewayPort}`;
-  const authorization = process.env.AUTHORIZATION ?? `Bearer ${await signDevToken(loadConfig().dataDir, { sub: 'user_bench', role: 'admin' })}`;
-  console.log(JSON.stringify(await loadDashboard({ gatewayUrl, headers: { authorization }, ...benchSettings() }), null, 2));
+const settings = {
+  baselineRef: process.env.BASELINE_REF ?? DEFAULT_BASELINE_REF,
+  /** Keep the baseline checkout (and its node_modules) for the next run. */
+  keepBaseline: process.env.BASELINE_KEEP === '1',
+  patients: Number(process.env.PATIENTS ?? 50),
+  durationSeconds: Number(process.env.DURATION ?? 10),
+  /** REQUESTS=n: each measured phase sends n requests (10 connections: 3n) instead of running DURATION seconds. */
+  requests: process.env.REQUESTS ? Number(process.env.REQUESTS) : undefined,
+  warmupSeconds: Number(process.env.WARMUP ?? 3),
+  /** Sequential requests counted for SQL statements and audit rows per request. */
+  probeRequests: Number(process.env.PROBE_REQUESTS ?? 5),
+  /** Ports: the baseline's stack on BENCH_PORT_BASE, the working tree's 20 above. */
+  portBase: Number(process.env.BENCH_PORT_BASE ?? 7600),
+};
+const OPERATION_NAME = 'PatientDashboard';
+const root = path.resolve(__dirname, '..');
+
+function dashboardBody(patients: number): string {
+  const query = readFileSync(path.join(root, 'clients/operations/dashboard.graphql'), 'utf8');
+  const today = new Date();
+  const to = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
+  const from = new Date(to.getTime() - 6 * 86_400_000);
+  return JSON.stringify({ query, operationName: OPERATION_NAME, variables: { first: patients, statsFrom: from.toISOString().slice(0, 10), statsTo: to.toISOString().slice(0, 10) } });
 }
 
-main().catch((error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+async function sqlStatements(gatewayUrl: string): Promise<number> {
+  const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
+  return [...text.matchAll(/^db_sql_statements_total(?:\{[^}]*\})? (\S+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
+interface Measured {
+  c1: LoadPhaseResult;
+  c10: LoadPhaseResult;
+  sqlPerRequest: number;
+  auditRowsPerRequest: number;
+  responseBytes: number;
+  rssMb: number;
+}
+
+async function measure(stack: StackProcess, body: string): Promise<Measured> {
+  const url = `${stack.gatewayUrl}/graphql`;
+  const headers = { authorization: stack.authorization, 'content-type': 'application/json' };
+  const post = () => fetch(url, { method: 'POST', headers, body }).then((r) => r.text());
+  const check = await post();
+  const parsed = JSON.parse(check) as { errors?: unknown; data?: { patients?: { edges: unknown[] } } };
+  if (parsed.errors || !parsed.data?.patients?.edges.length) throw new Error(`the dashboard query fails: ${check.slice(0, 500)}`);
+  // SQL statements and audit rows: a few requests one after another, before any load (nothing else in flight).
+  const from = new Date();
+  const sqlBefore = await sqlStatements(stack.gatewayUrl);
+  for (let i = 0; i < settings.probeRequests; i++) await post();
+  const sqlAfter = await sqlStatements(stack.gatewayUrl);
+  const to = new Date();
+  const warmup = await runLoadPhase({ url, headers, body, connections: 10, durationSeconds: settings.warmupSeconds });
+  // autocannon stops sending at the deadline without waiting for answers in flight: let them finish.
+  await new Promise((resolve) => setTimeout(resolve, Math.min(60_000, Math.max(1_000, warmup.latencyMs.p99 || 0))));
+  const amount = (connections: number) => (settings.requests ? settings.requests * (connections > 1 ? 3 : 1) : undefined);
+  const c1 = await runLoadPhase({ url, headers, body, connections: 1, durationSeconds: settings.durationSeconds, amount: amount(1), proxies: stack.proxies });
+  const c10 = await runLoadPhase({ url, headers, body, connections: 10, durationSeconds: settings.durationSeconds, amount: amount(10), proxies: stack.proxies });
+  const rssMb = round(stack.rssMb(), 0);
+  await stack.stop();
+  const auditRows = await stack.auditRowsBetween(from, to, OPERATION_NAME);
+  return {
+    c1,
+    c10,
+    sqlPerRequest: round((sqlAfter - sqlBefore) / settings.probeRequests),
+    auditRowsPerRequest: round(auditRows / settings.probeRequests),
+    responseBytes: Buffer.byteLength(check),
+    rssMb,
+  };
+}
+
+async function run(label: string, tree: string, portBase: number, body: string, ownerAsApplication: boolean): Promise<Measured> {
+  console.error(`[${label}] starting the stack from ${tree}`);
+  const stack = await startStackProcess({
+    tree,
+    label,
+    portBase,
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    databaseOwnerUrl: process.env.DATABASE_OWNER_URL || undefined,
+    ownerAsApplication,
+  });
+  try {
+    console.error(`[${label}] measuring`);
+    return await measure(stack, body);
+  } finally {
+    await stack.dispose();
+  }
+}
+
+function rows(baseline: Measured, now: Measured): Row[] {
+  const phase = (name: string, pick: (m: Measured) => LoadPhaseResult): Row[] => [
+    { figure: `req/s, ${name}`, baseline: pick(baseline).requestsPerSecond, now: pick(now).requestsPerSecond },
+    { figure: `p50 ms, ${name}`, baseline: pick(baseline).latencyMs.p50, now: pick(now).latencyMs.p50 },
+    { figure: `p95 ms, ${name}`, baseline: pick(baseline).latencyMs.p95, now: pick(now).latencyMs.p95 },
+    { figure: `p99 ms, ${name}`, baseline: pick(baseline).latencyMs.p99, now: pick(now).latencyMs.p99 },
+    { figure: `gateway p95 ÷ slowest subgraph p95, ${name}`, baseline: pick(baseline).gatewayOverSlowestSubgraph, now: pick(now).gatewayOverSlowestSubgraph },
+  ];
+  return [
+    ...phase('1 connection', (m) => m.c1),
+    ...phase('10 connections', (m) => m.c10),
+    { figure: 'SQL statements per request', baseline: baseline.sqlPerRequest, now: now.sqlPerRequest },
+    { figure: 'audit rows per request', baseline: baseline.auditRowsPerRequest, now: now.auditRowsPerRequest },
+    { figure: 'response bytes', baseline: baseline.responseBytes, now: now.responseBytes },
+    { figure: 'RSS after load, MB (all services, one process)', baseline: baseline.rssMb, now: now.rssMb },
+  ];
+}
+
+async function main() {
+  const body = dashboardBody(settings.patients);
+  const tree = prepareBaselineTree({ repoDir: root, ref: settings.baselineRef, keep: settings.keepBaseline, log: (line) => console.error(`[baseline] ${line}`) });
+  let baseline: Measured;
+  try {
+    // The baseline predates the owner/application role split: it migrates with DATABASE_URL.
+    baseline = await run('baseline', tree.dir, settings.portBase, body, true);
+  } finally {
+    tree.remove();
+  }
+  const now = await run('now', root, settings.portBase + 20, body, false);
+  const cpus = os.cpus();
+  const phases = settings.requests ? `${settings.requests} requests at 1 connection, ${settings.requests * 3} at 10` : `${settings.durationSeconds} s per phase`;
+  console.log(`Dashboard of ${settings.patients} patients (${OPERATION_NAME}), ${phases}, as an admin, rules and audit on`);
+  console.log(`Database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}; baseline ${tree.commit.slice(0, 7)} (${settings.baselineRef}) vs the working tree`);
+  console.log(`Machine: ${cpus.length} × ${cpus[0]?.model.trim()}, ${round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}\n`);
+  console.log(comparisonTable(rows(baseline, now), { baseline: `baseline ${tree.commit.slice(0, 7)}`, now: 'now' }));
+  console.log(`\nSubgraph p95 ms at 10 connections: baseline ${JSON.stringify(baseline.c10.subgraphP95Ms)}; now ${JSON.stringify(now.c10.subgraphP95Ms)}`);
+  const failures = [baseline, now].flatMap((m) => [m.c1, m.c10]).filter((p) => p.non2xx || p.errors);
+  if (failures.length) console.log(`\nWarning: ${failures.map((p) => `${p.non2xx} non-2xx / ${p.errors} errors at ${p.connections} connections`).join('; ')}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

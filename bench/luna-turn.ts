@@ -10,7 +10,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { signDevToken } from '../shared/auth/dev-issuer';
 import { registry } from '../shared/metrics';
-import { ALL_SERVICES, launch } from '../shared/server/launch';
+import { ALL_SERVICES, launch } from '../bin/launch';
 import { seededUserId } from '../prisma/seed/identities';
 import { reply, startAnthropicServer } from '../test/support/anthropic-server';
 import { withBenchEnvironment } from './environment';

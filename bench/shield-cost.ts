@@ -2,7 +2,7 @@
 // graphql-shield rules (and the audit rows they write), on a fresh database of its own.
 //   npm run bench:shield                       # embedded PGlite in a temporary folder
 //   DATABASE_URL=postgresql://… npm run bench:shield
-import { ALL_SERVICES, launch } from '../shared/server/launch';
+import { ALL_SERVICES, launch } from '../bin/launch';
 import { withBenchEnvironment } from './environment';
 import { benchSettings, loadDashboard } from './load';
 

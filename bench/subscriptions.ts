@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { registry } from '../shared/metrics';
-import { ALL_SERVICES, launch } from '../shared/server/launch';
+import { ALL_SERVICES, launch } from '../bin/launch';
 import { seededPatientId } from '../prisma/seed/identities';
 import { withBenchEnvironment } from './environment';
 

@@ -8,7 +8,7 @@
 //   BACKFILL=1 npm run bench:wearables             # every connection's first sync: 30 days back
 //   WEARABLES_SYNC_CONCURRENCY=8 npm run bench:wearables
 import { sqlStatementCount } from '../shared/metrics';
-import { ALL_SERVICES, launch } from '../shared/server/launch';
+import { ALL_SERVICES, launch } from '../bin/launch';
 import { syncQueue } from '../subgraphs/wearables/services';
 import { requestDailySync } from '../subgraphs/wearables/sync/request';
 import { withBenchEnvironment } from './environment';

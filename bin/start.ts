@@ -1,9 +1,13 @@
 // npm start: runs the supergraph. With no arguments, every subgraph and the gateway in this
 // one process (the embedded PGlite database belongs to one process). `--service <name>`
 // (repeatable, or SERVICES=a,b) runs a subset: how docker-compose runs one service per container.
+// Tracing starts before the services' modules load (launch is imported after it), so the
+// instrumented libraries (pg, http) are patched as they load.
 import { loadConfig, SettingsError, type Config } from '../shared/config';
 import { serviceLogger } from '../shared/logger';
-import { ALL_SERVICES, launch, type Launched, type ServiceName } from '../shared/server/launch';
+import { startTracing, tracingOptions, type Tracing } from '../shared/observability/tracing';
+import type { Launched } from './launch';
+import { ALL_SERVICES, type ServiceName } from '../shared/server/services';
 
 const log = serviceLogger('launcher');
 
@@ -18,19 +22,25 @@ function selectedServices(config: Config): ServiceName[] {
 
 async function main(): Promise<void> {
   let launched: Launched | undefined;
+  let tracing: Tracing | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
     await launched?.stop();
+    // Last: the spans of the shutdown itself are sent too.
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   const config = loadConfig();
-  launched = await launch(config, selectedServices(config));
+  const services = selectedServices(config);
+  tracing = startTracing(tracingOptions(config, services.length === ALL_SERVICES.length ? [] : services));
+  const { launch } = await import('./launch');
+  launched = await launch(config, services);
   const gateway = launched.servers.find((server) => server.name === 'gateway');
   if (gateway) log.info(`Loop Health supergraph ready at ${gateway.url}/graphql`);
 }

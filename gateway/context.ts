@@ -18,4 +18,6 @@ export interface GatewayContext {
   scopes: string[] | null;
   /** The subgraphs this operation's query plan fetches from, once planned (gateway/http/graphql-over-http.ts: what may be cached). */
   plannedServices?: string[];
+  /** Whose Idempotency-Keys these are (gateway/idempotency): the partner credential, or the token's issuer and subject; null for anonymous callers. */
+  principal: string | null;
 }

@@ -17,8 +17,8 @@ export interface CorsOptions {
 export const CORS_METHODS = ['GET', 'POST', 'DELETE', 'OPTIONS'];
 /** Request headers a browser may send: identity, JSON, correlation, tracing, idempotency, Apollo's CSRF header, FHIR's Prefer (respond-async). */
 export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'x-request-id', 'traceparent', 'tracestate', 'idempotency-key', 'apollo-require-preflight', 'x-apollo-operation-name', 'prefer'];
-/** Response headers a browser script may read: correlation, limits, and a FHIR export's status URL, progress and expiry. */
-export const CORS_EXPOSED_HEADERS = ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'content-location', 'x-progress', 'expires'];
+/** Response headers a browser script may read: correlation, limits, and a FHIR export's status URL, progress and expiry; whether a keyed mutation's answer is a replay. */
+export const CORS_EXPOSED_HEADERS = ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'content-location', 'x-progress', 'expires', 'idempotent-replayed'];
 
 /** The web dev server (npm run web:dev) on both loopback names. */
 export const WEB_DEV_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];

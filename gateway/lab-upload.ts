@@ -7,8 +7,7 @@
 import busboy from 'busboy';
 import express, { type Request, type Response, type Router } from 'express';
 import { bearerToken, type TokenVerifier } from '../shared/auth/verify';
-import { kindOf } from '../subgraphs/labs/upload/file';
-import { formatBytes } from '../subgraphs/labs/upload/limits';
+import { formatBytes, kindOf } from '../shared/uploads/lab-report';
 import { hopHeaders } from './trust/request-identity';
 
 export interface LabUploadOptions {

@@ -15,6 +15,9 @@ import { formatErrorFor } from '../shared/server/format-error';
 import { listen, type RunningServer } from '../shared/server/listen';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
+import { planCache } from './plan-cache';
+import { responseCache } from './response-cache';
+import type { PubSub } from '../shared/pubsub';
 import { healthz, readyz } from './health';
 import { playground } from './playground';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -43,6 +46,8 @@ import { gatewayTrust, type GatewayTrustOptions } from './trust';
 import { identityOf } from './trust/request-identity';
 import { graphqlOverHttp, notePlannedServices } from './http/graphql-over-http';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { idempotencyPlugin, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
+import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '../shared/config';
 
 export interface GatewayOptions {
   host: string;
@@ -86,6 +91,17 @@ export interface GatewayOptions {
   subscriptionCaps?: SubscriptionCapsOptions;
   /** Serve the process-wide series (CPU, memory, SQL) at /metrics too: one endpoint per process does (default true). */
   processMetrics?: boolean;
+  /**
+   * Where mutations' Idempotency-Keys are kept (gateway/idempotency): the database so every replica
+   * shares them; in this process's memory when unset. Closed with the gateway.
+   */
+  idempotencyStore?: IdempotencyStore;
+  /** How long a key keeps its first result (default DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, 24 h). */
+  idempotencyKeyTtlSeconds?: number;
+  /** Anonymous public-content answers kept in memory (config.responseCache); off when unset or ttlSeconds is 0. */
+  responseCache?: { ttlSeconds: number; maxBytes: number };
+  /** The process's pub/sub (Redis when REDIS_URL is set): content changes empty the response cache. */
+  pubsub?: PubSub;
 }
 
 /** The operation's name as the client gave it, or as the document's only named operation declares it. */
@@ -109,6 +125,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     buildService: ({ name, url }) => dataSource(name, url),
     // Which subgraphs each operation reaches: only public ones may make a GET answer cacheable.
     experimental_didResolveQueryPlan: notePlannedServices,
+    // Each operation is planned once (keyed by its text's hash and name), counted on /metrics.
+    queryPlannerConfig: { cache: planCache() },
   });
   const app = express();
   const httpServer = http.createServer(app);
@@ -116,6 +134,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // The playground and introspection: on in development, off in production unless PLAYGROUND=true.
   const playgroundOn = options.playground ?? false;
   const overHttp = graphqlOverHttp({ publicMaxAgeSeconds: options.publicMaxAgeSeconds ?? transportSettings.publicMaxAgeSeconds.default! });
+  const idempotencyStore = options.idempotencyStore ?? new MemoryIdempotencyStore();
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
@@ -127,7 +146,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     // so a cross-site request runs as anonymous; mutations over GET are refused with 405.
     csrfPrevention: false,
     // Apollo's own landing page loads from a CDN: ours (playground.ts) is served locally instead.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin({ service: 'gateway' }), limits.plugin, overHttp.plugin, ApolloServerPluginCacheControlDisabled()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestMetricsPlugin({ service: 'gateway' }),
+      limits.plugin, overHttp.plugin, ApolloServerPluginCacheControlDisabled(),
+      // After the limits: an operation they refuse never claims its key.
+      idempotencyPlugin<GatewayContext>({
+        store: idempotencyStore,
+        ttlSeconds: options.idempotencyKeyTtlSeconds ?? DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS,
+        principalOf: (context) => context.principal,
+        log,
+      }),
+    ],
   });
   await server.start();
 
@@ -153,11 +181,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   };
   const websocket = serveGatewayWebSocket({ ...streaming, httpServer, allowOrigin: cors.allowsOrigin });
   const sse = serveGatewaySse({ ...streaming, formatError: formatErrorFor(log, options.exposeErrorDetails) });
+  const answers = responseCache({
+    planner: () => planner,
+    ttlSeconds: options.responseCache?.ttlSeconds ?? 0,
+    maxBytes: options.responseCache?.maxBytes ?? 0,
+    pubsub: options.pubsub,
+    log,
+  });
   let currentSdl = options.supergraphSdl;
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     if (coreSupergraphSdl === currentSdl) return;
     currentSdl = coreSupergraphSdl;
     planner = new SubscriptionPlanner(coreSupergraphSdl);
+    answers.invalidate();
     websocket.endAll('SUPERGRAPH_CHANGED', 'The supergraph changed: subscribe again');
     sse.endAll('SUPERGRAPH_CHANGED', 'The supergraph changed: subscribe again');
   });
@@ -191,6 +227,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     overHttp.vary,
     ...graphqlBody({ maxBytes: options.graphqlBodyLimitBytes, hopMaxBytes: options.jsonBodyLimitBytes }),
     partnerAccess({ verifyToken: options.verifyToken, manifest, limiter: countingRejections(limiter, 'partner_requests', 'gateway') }),
+    answers.middleware,
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const token = bearerToken(req.headers.authorization);
@@ -203,14 +240,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
           operationName: operationNameOf(req.body),
           partnerId: partner?.partnerId ?? null,
           scopes: partner?.scopes ?? null,
+          principal: partner ? `partner:${partner.partnerId}` : claims?.sub ? `user:${claims.iss ?? ''}:${claims.sub}` : null,
         };
       },
     }),
   );
   return listen(httpServer, options.host, options.port, 'gateway', async () => {
     await websocket.close();
+    await answers.close();
     await upstream.close();
     await server.stop();
     await limiter.close();
+    await idempotencyStore.close();
   });
 }

@@ -2,7 +2,7 @@
 // migrations already in prisma/migrations (replayed on an in-memory PGlite shadow
 // database) against prisma/schema.prisma and writes the difference as
 // prisma/migrations/<timestamp>_<name>/migration.sql. The native engine the Prisma CLI
-// would download is not reachable here (../shared/STACK.md); the output is the same SQL.
+// would download is not reachable here (docs/adr/0003-pglite-default.md); the output is the same SQL.
 //
 //   npm run migration:new -- <name>
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';

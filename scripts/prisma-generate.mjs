@@ -1,6 +1,6 @@
 // Generates the Prisma client offline. The Prisma CLI downloads a native schema-engine
 // binary before most commands; generate never runs it, so pointing the variable at any
-// existing file skips that download (see ../shared/STACK.md).
+// existing file skips that download (see docs/adr/0003-pglite-default.md).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 

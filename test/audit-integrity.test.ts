@@ -13,6 +13,7 @@ import type { JWK } from 'jose';
 import { loadConfig } from '../shared/config';
 import { openDatabase, type Database, type SqlRunner } from '../shared/db/database';
 import { migrateDatabase, prepareDatabase } from '../shared/db/prepare';
+import { domainPorts } from '../bin/ports';
 import { auditAccess, grantApplicationRole } from '../shared/db/roles';
 import { serviceLogger } from '../shared/logger';
 import { LocalPubSub } from '../shared/pubsub';
@@ -148,13 +149,13 @@ describe('the audit trail', () => {
       const log = serviceLogger('test');
       if (db.kind === 'pglite') {
         // The embedded database is one process with no logins: nothing to check, it starts.
-        await expect(prepareDatabase(db, { seed: false, log, requireAppendOnlyRole: true })).resolves.toBeUndefined();
+        await expect(prepareDatabase(db, { log, requireAppendOnlyRole: true })).resolves.toBeUndefined();
         return;
       }
       const asOwner: Database = { ...db, sql: db.owner, separateOwner: false };
-      await expect(prepareDatabase(asOwner, { seed: false, log, requireAppendOnlyRole: true })).rejects.toThrow(/can rewrite the audit trail \(it .*(owns patient_graph\.rbac_logs|superuser)/);
+      await expect(prepareDatabase(asOwner, { log, requireAppendOnlyRole: true })).rejects.toThrow(/can rewrite the audit trail \(it .*(owns patient_graph\.rbac_logs|superuser)/);
       const asApplication: Database = { ...db, sql: app.sql, separateOwner: true };
-      await expect(prepareDatabase(asApplication, { seed: false, log, requireAppendOnlyRole: true })).resolves.toBeUndefined();
+      await expect(prepareDatabase(asApplication, { log, requireAppendOnlyRole: true })).resolves.toBeUndefined();
     });
   });
 
@@ -186,7 +187,7 @@ describe('the audit trail', () => {
     it("are signed in the patient service's background, every AUDIT_DIGEST_INTERVAL_SECONDS", async () => {
       const before = await count(db.owner, 'patient_graph.audit_digests');
       await db.owner.query(ROW, ['user_background', 'background']);
-      const runtime = { prisma: db.prisma, db, pubsub: new LocalPubSub(), log: serviceLogger('patient') };
+      const runtime = { prisma: db.prisma, ports: domainPorts(db.prisma), db, pubsub: new LocalPubSub(), log: serviceLogger('patient') };
       const stop = await patientSubgraph.startBackground!({
         ...runtime,
         config: loadConfig({ NODE_ENV: 'test', DATA_DIR: db.env.DATA_DIR, AUDIT_DIGEST_INTERVAL_SECONDS: '1', AUDIT_DIGEST_LAG_SECONDS: '0' }),

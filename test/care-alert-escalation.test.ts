@@ -13,7 +13,7 @@ import { signDevToken } from '../shared/auth/dev-issuer';
 import { loadConfig, type Config } from '../shared/config';
 import { careAlertsRaised, raiseCareAlert, type CareAlertRequest } from '../shared/domain/care-alerts';
 import { activeJobQueue } from '../shared/queue/jobs';
-import { launch, type Launched } from '../shared/server/launch';
+import { launch, type Launched } from '../bin/launch';
 import { ESCALATE_QUEUE, DELIVER_QUEUE } from '../subgraphs/patient/care-alerts/workflow';
 import { codes, gql } from './support/graphql';
 import { seededScratchPlace, type SeededPlace } from './support/database';

@@ -10,7 +10,7 @@ import { seededPatientId, seededUserId } from '../prisma/seed/identities';
 import { signDevToken } from '../shared/auth/dev-issuer';
 import { loadConfig } from '../shared/config';
 import { activeJobQueue } from '../shared/queue/jobs';
-import { ALL_SERVICES, launch, type Launched } from '../shared/server/launch';
+import { ALL_SERVICES, launch, type Launched } from '../bin/launch';
 import { PURGE_QUEUE, RUN_QUEUE } from '../subgraphs/patient/fhir-export/store';
 import { expectOutcome, expectValidResource, fhirRequest, type FhirResponse } from './support/fhir';
 import { seededScratchPlace, type SeededPlace } from './support/database';

@@ -1,7 +1,7 @@
 // Walks the RBAC matrix through the gateway: every resource x action the graph offers, for
 // every role, on the caller's own record and on another patient's. Each probe must be allowed
-// or denied exactly as DESIGN.md's table says, and must leave its audit row. (Actions the graph
-// has no operation for, e.g. deleting a profile, are covered by test/rbac-decide.test.ts.)
+// or denied exactly as docs/architecture.md's table says, and must leave its audit row. (Actions the graph
+// has no operation for, e.g. deleting a profile, are covered by test/rbac-decide.unit.test.ts.)
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../shared/auth/caller';
 import { authHeaders, seededPatientId } from './support/auth';
@@ -11,7 +11,7 @@ const OWN = seededPatientId(1); // the customer token below signs in as patient 
 const OTHER = seededPatientId(2);
 const ROLES: Role[] = ['admin', 'staff', 'provider', 'support', 'customer'];
 
-// DESIGN.md's table for the probed cells: which roles may, and whether only on their own record.
+// docs/architecture.md's table for the probed cells: which roles may, and whether only on their own record.
 const EXPECTED: Record<string, { roles: Role[]; customerOwn: boolean }> = {
   'profile:read': { roles: ['admin', 'staff', 'provider', 'support'], customerOwn: true },
   'profile:update': { roles: ['admin', 'staff'], customerOwn: true },

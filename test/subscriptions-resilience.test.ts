@@ -8,8 +8,11 @@ import { DEV_ISSUER, devJwks } from '../shared/auth/dev-issuer';
 import { createIdentityResolver } from '../shared/auth/identity';
 import { createTokenVerifier } from '../shared/auth/verify';
 import { prepareDatabase } from '../shared/db/prepare';
+import { demoSeeder } from '../bin/demo-data';
+import { domainPorts } from '../bin/ports';
 import { serviceLogger } from '../shared/logger';
 import { LocalPubSub } from '../shared/pubsub';
+import { startOutboxRelay, type OutboxRelay } from '../shared/outbox';
 import type { RunningServer } from '../shared/server/listen';
 import { startSubgraph } from '../shared/server/subgraph';
 import { SUPERGRAPH_FILE } from '../gateway/compose';
@@ -42,15 +45,21 @@ describe('a subgraph restart', () => {
   let wearables: RunningServer | undefined;
   let port: number;
   let updateSupergraph!: (sdl: string) => void;
+  // The subgraph's writes publish through the outbox: a relay of this test's own, on its database.
+  let relay: OutboxRelay | undefined;
   const start = async () => {
+    const pubsub = new LocalPubSub();
+    await relay?.stop();
+    relay = startOutboxRelay({ prisma: db.prisma, pubsub, log: serviceLogger('outbox') });
     const verify = createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER });
     wearables = await startSubgraph(wearablesSubgraph, {
       prisma: db.prisma,
+      ports: domainPorts(db.prisma),
       host: '127.0.0.1',
       port,
       exposeErrorDetails: false,
       resolveCaller: createIdentityResolver({ verify, prisma: db.prisma }),
-      pubsub: new LocalPubSub(),
+      pubsub,
       gatewayVerifier: await testGatewayVerifier(),
     });
   };
@@ -59,7 +68,7 @@ describe('a subgraph restart', () => {
     // A wearables subgraph of this test's own (its own seeded database: same patient ids), behind
     // a gateway of its own; the other subgraphs are the test stack's.
     db = await openScratchDatabase();
-    await prepareDatabase(db, { seed: true, log: serviceLogger('test') });
+    await prepareDatabase(db, { seed: demoSeeder(), log: serviceLogger('test') });
     port = await freePort();
     await start();
     const urls = Object.fromEntries(['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'].map((name, i) => [name, stackSubgraphUrl(i + 1)]));
@@ -80,6 +89,7 @@ describe('a subgraph restart', () => {
   afterAll(async () => {
     await gateway?.stop();
     await wearables?.stop();
+    await relay?.stop();
     await db?.dispose();
   });
 

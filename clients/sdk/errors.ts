@@ -1,5 +1,5 @@
 // Typed errors: every failure the graph reports carries one of the contract's codes
-// (DESIGN.md); the SDK surfaces the first error's code, and keeps them all.
+// (docs/architecture.md); the SDK surfaces the first error's code, and keeps them all.
 import type { GraphQLFormattedError } from 'graphql';
 
 export const ERROR_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'RATE_LIMITED', 'OPERATION_LIMIT'] as const;

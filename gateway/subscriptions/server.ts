@@ -135,6 +135,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
           operationName: args.operationName ?? payload.operationName ?? null,
           partnerId: principal.partnerId,
           scopes: principal.scopes,
+          principal: principal.key,
         };
         extraOf.set(context, ctx.extra);
         return context;

@@ -115,6 +115,7 @@ export function serveGatewaySse(options: GatewaySseOptions) {
       operationName: operationName ?? null,
       partnerId: principal.partnerId,
       scopes: principal.scopes,
+      principal: principal.key,
     };
     connectionOfContext.set(context, connection);
     return context;

@@ -1,6 +1,6 @@
 // The README's settings table, rendered from the catalog: one table per section, one row per
 // setting (or per family of settings that differ only by a name). scripts/settings-table.ts
-// writes it into the README; test/settings.test.ts fails when the README differs.
+// writes it into the README; test/settings.unit.test.ts fails when the README differs.
 import type { Setting } from './define';
 import { CATALOG } from './settings';
 

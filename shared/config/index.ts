@@ -18,6 +18,7 @@ import {
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS_PRODUCTION,
   deploymentSettings,
+  eventsSettings,
   gatewaySettings,
   labsSettings,
   lunaSettings,
@@ -29,6 +30,7 @@ import {
   SIMULATOR_PORT_OFFSET,
   subgraphSettings,
   tokenSettings,
+  tracingSettings,
   trustSettings,
   transportSettings,
   vendorSettings,
@@ -42,7 +44,7 @@ export * from './settings';
 
 export const projectRoot = path.resolve(__dirname, '../..');
 
-/** Default subgraph ports: 4001..4006 in SERVICE_NAMES order (DESIGN.md). */
+/** Default subgraph ports: 4001..4006 in SERVICE_NAMES order (docs/architecture.md). */
 export const DEFAULT_SUBGRAPH_PORTS = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, DEFAULT_GATEWAY_PORT + i + 1])) as Record<SubgraphName, number>;
 
 export type VendorConfig = ValuesOf<ReturnType<typeof vendorSettings>>;
@@ -74,6 +76,8 @@ export interface Config {
   jsonBodyLimitBytes: number;
   /** Serve the playground and answer introspection. */
   playground: boolean;
+  /** The gateway's cache of anonymous public-content answers (gateway/response-cache). */
+  responseCache: { ttlSeconds: number; maxBytes: number };
   /** Pool size per process for a PostgreSQL server. */
   databasePoolSize: number;
   /** How long start-up keeps retrying an unreachable PostgreSQL server before exiting. */
@@ -101,6 +105,10 @@ export interface Config {
   /** Database roles and the signed digests of the audit trail. */
   audit: ValuesOf<typeof auditSettings>;
   deployment: ValuesOf<typeof deploymentSettings>;
+  /** The transactional outbox's relay and the gateway's idempotency keys. */
+  events: ValuesOf<typeof eventsSettings>;
+  /** OpenTelemetry traces: off without an OTLP endpoint. */
+  tracing: ValuesOf<typeof tracingSettings>;
 }
 
 export class SettingsError extends Error {
@@ -132,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const limits = parseSection(limitsSettings, env, problems);
   const cors = parseSection(corsSettings, env, problems);
   const transport = parseSection(transportSettings, env, problems);
+  const events = parseSection(eventsSettings, env, problems);
   const uploads = parseSection(uploadSettings, env, problems);
   // A file is one GraphQL answer (with JSON escaping): it must fit the response limit with room to spare.
   if (fhirExport.fileMaxBytes > limits.maxResponseBytes / 2) problems.push(`FHIR_EXPORT_FILE_MAX_BYTES: at most half of RESPONSE_MAX_BYTES (${Math.floor(limits.maxResponseBytes / 2)})`);
@@ -139,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const trust = parseSection(trustSettings, env, problems);
   const audit = parseSection(auditSettings, env, problems);
   const deployment = parseSection(deploymentSettings, env, problems);
+  const tracing = parseSection(tracingSettings, env, problems);
   if (problems.length) throw new SettingsError(problems);
 
   const mode = proc.env as Config['env'];
@@ -169,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlBodyLimitBytes: gateway.graphqlBodyLimitBytes,
     jsonBodyLimitBytes: gateway.jsonBodyLimitBytes,
     playground: gateway.playground ?? mode !== 'production',
+    responseCache: { ttlSeconds: gateway.responseCacheTtlSeconds, maxBytes: gateway.responseCacheMaxBytes },
     databasePoolSize: database.poolSize,
     databaseConnectTimeoutMs: database.connectTimeoutMs,
     auth,
@@ -196,6 +207,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trust,
     audit,
     deployment,
+    events,
+    tracing,
   };
 }
 

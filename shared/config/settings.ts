@@ -9,7 +9,7 @@ export type SubgraphName = (typeof SERVICE_NAMES)[number];
 export const WEARABLE_VENDORS = ['OURA', 'WHOOP', 'DEXCOM', 'GARMIN'] as const;
 export type WearableVendor = (typeof WEARABLE_VENDORS)[number];
 
-/** Default ports: gateway 4000, subgraphs 4001..4006 in SERVICE_NAMES order (DESIGN.md). */
+/** Default ports: gateway 4000, subgraphs 4001..4006 in SERVICE_NAMES order (docs/architecture.md). */
 export const DEFAULT_GATEWAY_PORT = 4000;
 /** The MCP server's HTTP port, ten above the gateway (PORT_BASE moves it too). */
 export const MCP_PORT_OFFSET = 10;
@@ -19,10 +19,14 @@ export const SIMULATOR_PORT_OFFSET = 11;
 export const DEFAULT_DATA_DIR = '.data';
 /** The gateway's deadline for one subgraph request. */
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
-/** Largest body a client may POST to /graphql (DESIGN.md's contract, Apollo Router's default). */
+/** Largest body a client may POST to /graphql (docs/architecture.md's contract, Apollo Router's default). */
 export const DEFAULT_GRAPHQL_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 /** Largest JSON request body the gateway reads from its own calls and the subgraphs parse: a 10 MB lab report in base64 (+1/3) fits. */
 export const DEFAULT_JSON_BODY_LIMIT_BYTES = 15 * 1024 * 1024;
+/** Anonymous public-content answers are kept a minute at most (content mutations empty the cache at once). */
+export const DEFAULT_RESPONSE_CACHE_TTL_SECONDS = 60;
+/** Room for a few thousand catalog pages. */
+export const DEFAULT_RESPONSE_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_DATABASE_POOL_SIZE = 10;
 /** How long a shared cache may keep a public content read fetched by GET (seconds). */
 export const DEFAULT_PUBLIC_MAX_AGE_SECONDS = 60;
@@ -66,6 +70,8 @@ export const gatewaySettings = {
   graphqlBodyLimitBytes: setting('GRAPHQL_BODY_LIMIT_BYTES', whole(1_024), DEFAULT_GRAPHQL_BODY_LIMIT_BYTES, "largest body a client may send to the gateway's `/graphql` (413 `OPERATION_LIMIT` beyond; Apollo Router's default); lab reports up to `LAB_UPLOAD_MAX_BYTES` go to `POST /api/labs/upload`", { shown: '`2097152` (2 MB)' }),
   jsonBodyLimitBytes: setting('JSON_BODY_LIMIT_BYTES', whole(1_024), DEFAULT_JSON_BODY_LIMIT_BYTES, "largest JSON body read from the gateway's own calls (the REST upload's mutation) and by the subgraphs", { shown: '`15728640` (15 MB)' }),
   playground: optional('PLAYGROUND', flag(), 'serve the playground at `GET /graphql` and answer introspection', { shown: 'on except in production' }),
+  responseCacheTtlSeconds: setting('RESPONSE_CACHE_TTL_SECONDS', whole(0, 86_400), DEFAULT_RESPONSE_CACHE_TTL_SECONDS, "how long the gateway keeps an anonymous caller's answer to a public-content query (`0`: no response cache); a content mutation empties it at once on every replica"),
+  responseCacheMaxBytes: setting('RESPONSE_CACHE_MAX_BYTES', whole(0), DEFAULT_RESPONSE_CACHE_MAX_BYTES, 'bytes of answers the response cache keeps (least recently used go first)', { shown: '`33554432` (32 MiB)' }),
 } satisfies Section;
 
 export const authSettings = {
@@ -331,6 +337,33 @@ export const deploymentSettings = {
   ),
 } satisfies Section;
 
+/** How long a mutation's Idempotency-Key keeps its first result (Stripe keeps keys 24 hours). */
+export const DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3_600;
+/** How often each process's outbox relay looks for events it was not told about (other processes', retries). */
+export const DEFAULT_OUTBOX_POLL_MS = 1_000;
+/** Longest wait between two attempts to publish an outbox row that failed (the backoff doubles up to it). */
+export const DEFAULT_OUTBOX_MAX_BACKOFF_MS = 5_000;
+
+export const eventsSettings = {
+  idempotencyKeyTtlSeconds: setting('IDEMPOTENCY_KEY_TTL_SECONDS', whole(60), DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, "how long the gateway keeps a mutation's first result under its `Idempotency-Key` (per principal); a retry within it gets that result", { shown: '`86400` (24 h)' }),
+  outboxPollMs: setting('OUTBOX_POLL_MS', whole(50), DEFAULT_OUTBOX_POLL_MS, "how often each process's outbox relay looks for committed events not yet published (left by a failed publish or another process)"),
+  outboxMaxBackoffMs: setting('OUTBOX_MAX_BACKOFF_MS', whole(100), DEFAULT_OUTBOX_MAX_BACKOFF_MS, 'longest wait between retries of an event the relay could not publish (Redis down); it retries until delivered'),
+} satisfies Section;
+
+/** Resolvers faster than this get no span of their own (most take microseconds: a span each would drown the trace). */
+export const DEFAULT_TRACING_RESOLVER_THRESHOLD_MS = 10;
+/** How long finished spans wait to be sent in one batch. */
+export const DEFAULT_TRACING_EXPORT_DELAY_MS = 5_000;
+
+/** OpenTelemetry traces (shared/observability/tracing.ts): off unless an OTLP endpoint is set. */
+export const tracingSettings = {
+  otlpEndpoint: optional('OTEL_EXPORTER_OTLP_ENDPOINT', url(), 'OTLP/HTTP collector base URL (spans go to `<it>/v1/traces`); unset = tracing off, no spans made', { shown: 'unset (off)' }),
+  otlpProtocol: setting('OTEL_EXPORTER_OTLP_PROTOCOL', oneOf(['http/protobuf', 'http/json']), 'http/protobuf', 'OTLP encoding over HTTP'),
+  serviceName: optional('OTEL_SERVICE_NAME', text(), "the traces' `service.name`", { shown: '`loop-health-<services>` (e.g. `loop-health-gateway`)' }),
+  resolverThresholdMs: setting('TRACING_RESOLVER_THRESHOLD_MS', whole(0), DEFAULT_TRACING_RESOLVER_THRESHOLD_MS, 'a resolver that took at least this long gets its own span (`0` = every resolver)'),
+  exportDelayMs: setting('TRACING_EXPORT_DELAY_MS', whole(1, 60_000), DEFAULT_TRACING_EXPORT_DELAY_MS, 'how long finished spans wait before they are sent, batched'),
+} satisfies Section;
+
 /** Every section, titled, in the order the README lists them. */
 export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Processes and ports', section: { ...processSettings, ...subgraphSettings } },
@@ -353,5 +386,7 @@ export const CATALOG: { title: string; section: Section }[] = [
   { title: 'Operation limits', section: limitsSettings },
   { title: 'CORS', section: corsSettings },
   { title: 'Upload limits', section: uploadSettings },
+  { title: 'Events and idempotency', section: eventsSettings },
   { title: 'Deployment', section: deploymentSettings },
+  { title: 'Tracing (OpenTelemetry)', section: tracingSettings },
 ];

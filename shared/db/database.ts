@@ -8,6 +8,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 import { PrismaClient } from '../../generated/prisma/client';
 import { measureQuery } from '../metrics';
+import { countStatementForRequest } from '../observability/request-sql';
 
 export type Prisma = PrismaClient;
 
@@ -193,7 +194,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       return (await db.query(text, params as unknown[])).rows as never[];
     },
     async execInTransaction(script, after) {
-      // pglite-prisma-adapter's executeScript does not await exec(): run scripts here (STACK.md).
+      // pglite-prisma-adapter's executeScript does not await exec(): run scripts here (docs/adr/0003-pglite-default.md).
       await db.transaction(async (tx) => {
         await tx.exec(script);
         if (after) await tx.query(after.sql, after.params as unknown[]);
@@ -230,7 +231,12 @@ function counting<T extends object>(target: T): T {
       const value = Reflect.get(obj, prop, obj);
       if (typeof value !== 'function') return value;
       const statement = COUNTED.get(prop);
-      if (statement) return (...args: unknown[]) => measureQuery(statement, () => value.apply(obj, args));
+      if (statement) {
+        return (...args: unknown[]) => {
+          countStatementForRequest();
+          return measureQuery(statement, () => value.apply(obj, args));
+        };
+      }
       if (prop === 'connect' || prop === 'startTransaction') {
         return async (...args: unknown[]) => counting(await value.apply(obj, args));
       }

@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import { CARE_ALERT_SEVERITIES } from '../config';
 import { activeJobQueue, useJobQueue, type JobQueue } from '../queue/jobs';
 import { transactionDb, type RawTransaction } from '../queue/sql';
+import { withTraceContext } from '../../shared/observability/job-tracing';
 
 export const CARE_ALERT_KINDS = ['EMERGENCY_MESSAGE', 'CRITICAL_LAB_VALUE', 'PROTOCOL_FINDING', 'WEARABLE_ANOMALY'] as const;
 export type CareAlertKind = (typeof CARE_ALERT_KINDS)[number];
@@ -85,7 +86,7 @@ export async function raiseCareAlert(tx: RawTransaction, request: CareAlertReque
   const data = validateCareAlertRequest(request);
   const queue = activeJobQueue();
   // A key already waiting is not queued twice; one the worker has taken may be sent again: it is stored once.
-  await queue.boss.send(CARE_ALERT_RAISE_QUEUE, data as unknown as object, { singletonKey: data.key, db: transactionDb(tx) } as PgBoss.SendOptions);
+  await queue.boss.send(CARE_ALERT_RAISE_QUEUE, withTraceContext(data as unknown as object), { singletonKey: data.key, db: transactionDb(tx) } as PgBoss.SendOptions);
 }
 
 /** After the raising transaction commits: wakes this process's care-alert worker (others poll). */

@@ -1,4 +1,4 @@
-// The error codes of the public contract (DESIGN.md). Every error a client can cause is
+// The error codes of the public contract (docs/architecture.md). Every error a client can cause is
 // one of these; anything else is our fault and is reported without internals.
 import { GraphQLError } from 'graphql';
 
@@ -9,6 +9,10 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   RATE_LIMITED: 'RATE_LIMITED',
   OPERATION_LIMIT: 'OPERATION_LIMIT',
+  /** The Idempotency-Key was first used with another operation or other variables (gateway/idempotency). */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  /** The first request with this Idempotency-Key is still running: retry after it answers. */
+  IDEMPOTENCY_KEY_IN_USE: 'IDEMPOTENCY_KEY_IN_USE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,10 +1,11 @@
-// DataLoader batch sizes: how many keys each batch asked for in its one statement, per loader
+// DataLoader batch sizes (and, when tracing, a span per batch): how many keys each batch asked for in its one statement, per loader
 // (`patient` service, loader `profile`…). A loader is made by a factory that does not know whose
 // it is; the subgraph names its loaders as soon as it has made them for a request (nameLoaders),
 // before any batch runs (batches run a tick later), so the label values are the loaders'
 // property names: fixed by code, never by a client.
 import DataLoader from 'dataloader';
 import { histogram, perService } from '../observability/service-metrics';
+import { withSpan } from '../observability/spans';
 
 /** Keys per batch: one (a single lookup) to a page of a thousand parents. */
 export const BATCH_SIZE_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000];
@@ -35,6 +36,13 @@ export class BatchMeter {
 
   observe(batchSize: number): void {
     if (this.service) batchSizes(this.service).observe({ loader: this.loader }, batchSize);
+  }
+
+  /** Records one batch of `batchSize` keys and runs its statement in a `dataloader.batch` span (when tracing). */
+  batch<T>(batchSize: number, run: () => Promise<T>): Promise<T> {
+    this.observe(batchSize);
+    const loader = this.loader || 'unnamed';
+    return withSpan(`dataloader.batch ${loader}`, { attributes: { 'dataloader.name': loader, 'dataloader.batch.size': batchSize, ...(this.service ? { 'loop.service': this.service } : {}) } }, run);
   }
 }
 

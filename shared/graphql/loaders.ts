@@ -8,8 +8,7 @@ import { BatchMeter } from './loader-metrics';
 export function entityLoader<T>(fetch: (ids: readonly string[]) => Promise<T[]>, idOf: (row: T) => string = (row) => (row as { id: string }).id) {
   const meter = new BatchMeter();
   return meter.attach(new DataLoader<string, T | null>(async (ids) => {
-    meter.observe(ids.length);
-    const rows = await fetch(ids);
+    const rows = await meter.batch(ids.length, () => fetch(ids));
     const byId = new Map(rows.map((row) => [idOf(row), row]));
     return ids.map((id) => byId.get(id) ?? null);
   }));
@@ -19,8 +18,7 @@ export function entityLoader<T>(fetch: (ids: readonly string[]) => Promise<T[]>,
 export function relationLoader<T>(fetch: (parentIds: readonly string[]) => Promise<T[]>, parentOf: (row: T) => string) {
   const meter = new BatchMeter();
   return meter.attach(new DataLoader<string, T[]>(async (parentIds) => {
-    meter.observe(parentIds.length);
-    const rows = await fetch(parentIds);
+    const rows = await meter.batch(parentIds.length, () => fetch(parentIds));
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
     for (const row of rows) groups.get(parentOf(row))?.push(row);
     return parentIds.map((id) => groups.get(id) ?? []);
@@ -48,9 +46,9 @@ export function filteredRelationLoader<F, T>(
       const results = new Map<string, T[]>();
       await Promise.all(
         [...byFilter].map(async ([signature, group]) => {
-          meter.observe(group.parentIds.length); // one statement per filter: the batch measured
           for (const id of group.parentIds) results.set(`${signature}|${id}`, []);
-          for (const row of await fetch(group.parentIds, group.filter)) {
+          // One statement per filter: the batch measured.
+          for (const row of await meter.batch(group.parentIds.length, () => fetch(group.parentIds, group.filter))) {
             results.get(`${signature}|${parentOf(row)}`)?.push(row);
           }
         }),
@@ -65,8 +63,7 @@ export function filteredRelationLoader<F, T>(
 export function countLoader(fetch: (parentIds: readonly string[]) => Promise<{ parentId: string; count: number }[]>) {
   const meter = new BatchMeter();
   return meter.attach(new DataLoader<string, number>(async (parentIds) => {
-    meter.observe(parentIds.length);
-    const counts = new Map((await fetch(parentIds)).map((row) => [row.parentId, row.count]));
+    const counts = new Map((await meter.batch(parentIds.length, () => fetch(parentIds))).map((row) => [row.parentId, row.count]));
     return parentIds.map((id) => counts.get(id) ?? 0);
   }));
 }

@@ -54,7 +54,7 @@ const DESCRIPTIONS: Record<LimitName, string> = {
   subscriptionsPerPrincipal: 'subscriptions open for one user or credential',
 };
 
-/** The one error an operation over a limit gets (DESIGN.md, contract additions). */
+/** The one error an operation over a limit gets (docs/architecture.md, contract additions). */
 export function operationLimitError(violation: LimitViolation, extra: Record<string, unknown> = {}): GraphQLError {
   // A cost can overflow to Infinity (a 50-level cycle of lists): report the largest exact number.
   const measured = Math.min(violation.measured, Number.MAX_SAFE_INTEGER);

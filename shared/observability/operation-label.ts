@@ -16,7 +16,7 @@ const MANIFEST_FILE = path.join(projectRoot, 'schema/persisted-operations.json')
 /**
  * First-party operations that are not in the manifest: Luna's tools (subgraphs/luna/tools) and
  * the MCP server's tools (clients/mcp) call the graph with these names. A test keeps the list
- * complete (test/metrics-operations.test.ts).
+ * complete (test/metrics-operations.unit.test.ts).
  */
 export const INTERNAL_OPERATION_NAMES = [
   'LunaPatientProfile',

@@ -24,6 +24,8 @@ export const topics = {
   lunaConversation: (conversationId: string) => `luna.conversation.${conversationId}`,
   /** The catalog's clinical rules changed (a dosing range, a contraindication): caches of them are stale. */
   catalogChanged: 'content.catalog-changed',
+  /** Any published content changed (a content mutation succeeded): caches of public answers are stale. */
+  contentChanged: 'content.changed',
   /** A care alert was raised or escalated (for every patient: the care team's queue). */
   careAlertRaised: 'care.alert-raised',
 };

@@ -23,5 +23,11 @@ export interface PubSub {
    * publish order, with no gap between the two (on every replica, with Redis).
    */
   subscribeWithReplay<T = unknown>(topic: string): Promise<AsyncIterableIterator<T>>;
+  /**
+   * Resolves once an event published now reaches this process's subscribers (Redis: the
+   * subscriber connection is up and has subscribed again after an outage). The outbox relay
+   * waits for it, so an event it retries after an outage is not published into a gap.
+   */
+  ready?(): Promise<void>;
   close(): Promise<void>;
 }

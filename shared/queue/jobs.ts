@@ -6,6 +6,8 @@ import PgBoss from 'pg-boss';
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
 import { queueDb } from './sql';
+import { measureJob, watchQueue } from './metrics';
+import { runTracedJob, withoutTraceContext } from '../observability/job-tracing';
 
 export const JOB_QUEUE_SCHEMA = 'pgboss';
 
@@ -40,6 +42,7 @@ async function start(db: Database, log: Logger): Promise<Shared> {
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
   await boss.start();
   const workers = new Map<string, string[]>();
+  const unwatch: (() => void)[] = [];
   const queue: JobQueue = {
     boss,
     async ensureQueue(name, options = {}) {
@@ -48,11 +51,14 @@ async function start(db: Database, log: Logger): Promise<Shared> {
     },
     async work(name, options, handler) {
       for (let i = 0; i < (options.concurrency ?? 1); i++) {
-        const id = await boss.work<object>(name, { pollingIntervalSeconds: options.pollingIntervalSeconds, batchSize: 1, includeMetadata: true }, async ([job]) =>
-          handler(job as never),
-        );
+        const id = await boss.work<object>(name, { pollingIntervalSeconds: options.pollingIntervalSeconds, batchSize: 1, includeMetadata: true }, async ([job]) => {
+          // The sender's trace goes on in the job (shared/observability/job-tracing.ts); the handler sees its own data only.
+          const { data, carrier } = withoutTraceContext(job.data);
+          return runTracedJob(name, carrier, () => measureJob(name, () => handler({ ...job, data } as never)));
+        });
         workers.set(name, [...(workers.get(name) ?? []), id]);
       }
+      unwatch.push(watchQueue(name, boss));
     },
     wake(name) {
       for (const id of workers.get(name) ?? []) boss.notifyWorker(id);
@@ -62,6 +68,7 @@ async function start(db: Database, log: Logger): Promise<Shared> {
     queue,
     users: 0,
     async stop() {
+      for (const stop of unwatch) stop();
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };

@@ -1,10 +1,12 @@
 // The audit trail of one request. Every PHI decision (allowed or denied) is recorded once per
-// (resource, action, patient, decision); the rows go to patient_graph.rbac_logs in one insert
-// before the response leaves (see auditPlugin), so no PHI is served without its audit row.
+// (resource, action, patient, decision), however many objects or fetches reach it; the rows go to
+// the audit table in one statement (shared/audit/append.ts): inside the transaction of a
+// write the request makes (shared/audit/transactional.ts), and for everything else before the
+// response leaves (auditPlugin), so no PHI is served without its audit row.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Caller } from '../auth/caller';
-import type { Prisma } from '../db/database';
+import { auditAppend, type AuditDecision, type AuditRequest, type AuditWriter } from '../audit/append';
 import type { Logger } from '../logger';
 import { counter, perService } from '../observability/service-metrics';
 import type { Action, Resource } from './matrix';
@@ -17,56 +19,106 @@ export interface AuditEntry {
   reason: string;
 }
 
-export class AuditTrail {
-  private readonly entries = new Map<string, AuditEntry>();
-
-  record(entry: AuditEntry): void {
-    const key = `${entry.resource}|${entry.action}|${entry.patientId}|${entry.allowed}`;
-    if (!this.entries.has(key)) this.entries.set(key, entry);
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  async flush(prisma: Prisma, meta: { caller: Caller; service: string; operationName: string | null; requestId: string; correlationId: string | null; clientIp: string | null }) {
-    if (this.entries.size === 0) return;
-    const rows = [...this.entries.values()].map((entry) => ({
-      actorId: meta.caller.userId,
-      actorRole: meta.caller.role,
-      resource: entry.resource,
-      action: entry.action,
-      patientId: entry.patientId,
-      decision: entry.allowed ? ('ALLOW' as const) : ('DENY' as const),
-      // Reads made by background work for a person (a delegated token) say which work made them.
-      reason: meta.caller.actor ? `${entry.reason}; by ${meta.caller.actor}` : entry.reason,
-      operationName: meta.operationName,
-      requestId: meta.requestId,
-      correlationId: meta.correlationId,
-      clientIp: meta.clientIp,
-      service: meta.service,
-    }));
-    this.entries.clear();
-    await prisma.rbacLog.createMany({ data: rows });
-  }
-}
-
-/** Audit inserts that failed (each withheld a response): any is worth a page (deploy/observability/alerts.yml). */
-const auditWriteFailures = perService((registry) => counter(registry, 'audit_write_failures_total', 'Audit-trail inserts that failed; each one withheld its response'));
-
-interface AuditedContext {
-  audit: AuditTrail;
-  prisma: Prisma;
+/** What an audit row says about the request (a subgraph context has all of it). */
+export interface AuditMeta {
   caller: Caller;
   service: string;
   operationName: string | null;
   requestId: string;
   correlationId: string | null;
   clientIp: string | null;
+}
+
+export function auditRequestOf(meta: AuditMeta): AuditRequest {
+  return {
+    actorId: meta.caller.userId,
+    actorRole: meta.caller.role,
+    operationName: meta.operationName,
+    requestId: meta.requestId,
+    correlationId: meta.correlationId,
+    clientIp: meta.clientIp,
+    service: meta.service,
+  };
+}
+
+export class AuditTrail {
+  private entries = new Map<string, AuditEntry>();
+  /** Keys already written by this request: a decision met again later is not written twice. */
+  private readonly written = new Set<string>();
+
+  record(entry: AuditEntry): void {
+    const key = `${entry.resource}|${entry.action}|${entry.patientId}|${entry.allowed}`;
+    if (!this.entries.has(key) && !this.written.has(key)) this.entries.set(key, entry);
+  }
+
+  /** Decisions not yet written. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * Takes the pending decisions as rows for `meta`'s request; the taker writes them, and gives
+   * them back with restore() if the write (or its transaction) fails.
+   */
+  take(meta: AuditMeta): TakenAudit | null {
+    if (this.entries.size === 0) return null;
+    const entries = this.entries;
+    this.entries = new Map();
+    for (const key of entries.keys()) this.written.add(key);
+    const actor = meta.caller.actor;
+    const decisions = [...entries.values()].map((entry) => ({
+      resource: entry.resource,
+      action: entry.action,
+      patientId: entry.patientId,
+      decision: entry.allowed ? ('ALLOW' as const) : ('DENY' as const),
+      // Reads made by background work for a person (a delegated token) say which work made them.
+      reason: actor ? `${entry.reason}; by ${actor}` : entry.reason,
+    }));
+    return { request: auditRequestOf(meta), decisions, entries };
+  }
+
+  /** Puts back decisions whose write failed or was rolled back: they are written again later. */
+  restore(taken: TakenAudit | null): void {
+    if (!taken) return;
+    for (const [key, entry] of taken.entries) {
+      this.written.delete(key);
+      if (!this.entries.has(key)) this.entries.set(key, entry);
+    }
+  }
+
+  /** Writes the pending decisions now, in one statement (nothing is sent when there are none). */
+  async flush(db: AuditWriter, meta: AuditMeta): Promise<void> {
+    const taken = this.take(meta);
+    if (!taken) return;
+    try {
+      await auditAppend(db, taken.request, taken.decisions);
+    } catch (error) {
+      this.restore(taken);
+      throw error;
+    }
+  }
+}
+
+/** Decisions taken from a trail for one append. */
+export interface TakenAudit {
+  request: AuditRequest;
+  decisions: AuditDecision[];
+  readonly entries: ReadonlyMap<string, AuditEntry>;
+}
+
+/** The code of the one error a request gets when its audit rows could not be written (no data with it). */
+export const AUDIT_UNAVAILABLE = 'AUDIT_UNAVAILABLE';
+
+/** Audit inserts that failed (each withheld a response): any is worth a page (deploy/observability/alerts.yml). */
+const auditWriteFailures = perService((registry) => counter(registry, 'audit_write_failures_total', 'Audit-trail inserts that failed; each one withheld its response'));
+
+interface AuditedContext extends AuditMeta {
+  audit: AuditTrail;
+  prisma: AuditWriter;
   log: Logger;
 }
 
-/** Writes the request's audit rows before the response is sent; if that fails, the response carries no data. */
+/** Writes the request's remaining audit rows before the response is sent; if that fails, the response carries no data. */
 export function auditPlugin<C extends AuditedContext>(): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
@@ -80,7 +132,7 @@ export function auditPlugin<C extends AuditedContext>(): ApolloServerPlugin<C> {
             if (response.body.kind === 'single') {
               response.body.singleResult = {
                 data: null,
-                errors: [new GraphQLError('The request could not be audited and was not served', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }).toJSON()],
+                errors: [new GraphQLError('The request could not be audited and was not served; try again later', { extensions: { code: AUDIT_UNAVAILABLE } }).toJSON()],
               };
             }
           }

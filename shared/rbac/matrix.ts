@@ -3,11 +3,9 @@
 import matrixFile from '../../schema/rbac-matrix.json';
 import type { Caller, Role } from '../auth/caller';
 import { scopesGrant } from './scopes';
+import type { Action, Resource } from './terms';
 
-export const ACTIONS = ['read', 'create', 'update', 'delete'] as const;
-export type Action = (typeof ACTIONS)[number];
-export type Resource = keyof typeof matrixFile.resources;
-export const RESOURCES = Object.keys(matrixFile.resources) as Resource[];
+export { ACTIONS, RESOURCES, type Action, type Resource } from './terms';
 type Permission = keyof typeof matrixFile.permissions | 'ownOnly';
 
 export function permissionOf(resource: Resource, role: Role): Permission {

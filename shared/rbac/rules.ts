@@ -1,7 +1,7 @@
 // graphql-shield rules built from the matrix. A subgraph's permissions.ts says, per type and
 // field, which resource and action a field is and whose patient record it belongs to; the
 // decision itself is always shared/rbac/matrix.ts#decide.
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { allow, rule } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import type { Caller } from '../auth/caller';
@@ -14,6 +14,8 @@ export interface RbacContext {
   audit: AuditTrail;
   /** Decisions already made in this request, by resource|action|patient. */
   decisions?: Map<string, true | GraphQLError>;
+  /** Per entity object of this request, each guard's answer: an entity's fields share one check. */
+  entityDecisions?: WeakMap<object, Map<unknown, Promise<true | GraphQLError>>>;
 }
 
 /** Whose record a field belongs to; null = no single patient (a list, a catalog). */
@@ -40,12 +42,29 @@ export function authorize(context: RbacContext, resource: Resource, action: Acti
   return answer;
 }
 
-/** A field that is `action` on `resource`, belonging to the patient `patientOf` names. */
+const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
+
+/**
+ * A field that is `action` on `resource`, belonging to the patient `patientOf` names. On an
+ * entity's fields (a type's '*' rule) the check runs once per entity object and request, not per
+ * field: its fields share the answer. Root fields and fields with arguments decide per field.
+ */
 export function guard(resource: Resource, action: Action, patientOf?: PatientOf) {
-  return rule({ cache: 'no_cache' })(async (parent, args, context: RbacContext) => {
+  const check = async (parent: unknown, args: unknown, context: RbacContext) => {
     const patientId = patientOf ? ((await patientOf(parent, args, context)) ?? null) : null;
     return authorize(context, resource, action, patientId);
+  };
+  const self = rule({ cache: 'no_cache' })((parent, args, context: RbacContext, info: GraphQLResolveInfo) => {
+    const perField = !parent || typeof parent !== 'object' || ROOT_TYPES.has(info.parentType.name) || (args && Object.keys(args).length > 0);
+    if (perField) return check(parent, args, context);
+    const byEntity = (context.entityDecisions ??= new WeakMap());
+    let answers = byEntity.get(parent);
+    if (!answers) byEntity.set(parent, (answers = new Map()));
+    let answer = answers.get(self);
+    if (!answer) answers.set(self, (answer = check(parent, args, context)));
+    return answer;
   });
+  return self;
 }
 
 /** Any signed-in caller (a field that only describes the caller themself). */

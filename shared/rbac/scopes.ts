@@ -4,11 +4,11 @@
 // A SMART scope names a FHIR resource type; the matrix's `fhir` table says which matrix
 // resources each type is made from. Scopes only narrow the role's row: decide() checks both.
 import matrixFile from '../../schema/rbac-matrix.json';
-import type { Action, Resource } from './matrix';
+import type { Action, Resource } from './terms';
 
 export const FHIR_TYPES = Object.keys(matrixFile.fhir).filter((key) => !key.startsWith('$')) as FhirType[];
 export type FhirType = Exclude<keyof typeof matrixFile.fhir, '$comment'>;
-// Read from the file itself (matrix.ts imports this module): every resource, every action.
+// Read from the file itself: every resource, every action.
 const RESOURCE_NAMES: readonly string[] = Object.keys(matrixFile.resources);
 const ACTION_NAMES: readonly string[] = matrixFile.permissions.full;
 

@@ -5,6 +5,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ErrorCode } from '../graphql/errors';
+import { AUDIT_UNAVAILABLE } from '../rbac/audit';
 import { operationLimitError } from '../limits/operation';
 import { tokenLimitViolation } from '../limits/tokens';
 import type { Logger } from '../logger';
@@ -19,6 +20,8 @@ const CLIENT_CODES = new Set<string>([
   'BAD_REQUEST',
   // A subgraph the gateway could not reach: the response still carries the other fields.
   'SUBGRAPH_UNAVAILABLE',
+  // The audit trail could not be written: the request was refused whole (shared/rbac/audit.ts).
+  AUDIT_UNAVAILABLE,
 ]);
 
 /** Prisma's known request errors that a client's input causes. */

@@ -1,7 +1,7 @@
 // GET /readyz for a service: may this replica take traffic? Each dependency it cannot serve
 // without (the database, Redis when configured) is checked with a short deadline; the answer
 // is 200 when all are up, else 503, with a JSON body naming each dependency and its state
-// (DESIGN.md, contract additions). /healthz stays the cheap "process is up" answer.
+// (docs/architecture.md, contract additions). /healthz stays the cheap "process is up" answer.
 import type { RequestHandler } from 'express';
 import Redis from 'ioredis';
 

@@ -16,8 +16,10 @@ import { applyPermissions } from '../rbac/apply';
 import type { PubSub } from '../pubsub';
 import { serveSubscriptions } from './subscriptions';
 import { AuditTrail, auditPlugin } from '../rbac/audit';
+import { auditedClient } from '../audit/transactional';
 import { DEFAULT_JSON_BODY_LIMIT_BYTES, type Config, type SubgraphName } from '../config';
 import type { Database, Prisma } from '../db/database';
+import type { PatientFactsSource } from '../domain/patient-facts';
 import { scalarResolvers } from '../graphql/scalars';
 import { serviceLogger, type Logger } from '../logger';
 import type { ResolveCaller } from '../auth/identity';
@@ -34,6 +36,8 @@ import { forwardedRequestOf, signedRequests, type GatewayVerifier } from './veri
 import { nameLoaders } from '../graphql/loader-metrics';
 import { metricsEndpoint } from '../observability/service-metrics';
 import { requestMetricsPlugin } from '../observability/request-metrics';
+import { countSqlFor } from '../observability/request-sql';
+import { graphqlTracingPlugin } from '../observability/graphql-tracing';
 import { databaseCheck, readinessEndpoint, type ReadinessCheck } from './readiness';
 
 export interface SubgraphModule<L = unknown> {
@@ -44,7 +48,7 @@ export interface SubgraphModule<L = unknown> {
   resolvers: GraphQLResolverMap<any>;
   /** graphql-shield rules built from the RBAC matrix; every field not named is denied. */
   permissions: IRules;
-  createLoaders(prisma: Prisma): L;
+  createLoaders(prisma: Prisma, ports: DomainPorts): L;
   /**
    * Work the subgraph does outside requests (scheduled jobs, queue workers, background turns).
    * Started once per process just before the subgraph listens; the returned function stops it.
@@ -52,9 +56,18 @@ export interface SubgraphModule<L = unknown> {
   startBackground?(runtime: BackgroundRuntime): Promise<() => Promise<void>>;
 }
 
+/**
+ * What a subgraph reads of another domain in-process, provided by that domain's owner and passed
+ * in by the process wiring (bin/launch.ts): the patient facts (shared/domain/patient-facts.ts).
+ */
+export interface DomainPorts {
+  patientFacts: PatientFactsSource;
+}
+
 /** What background work may use: the same database and events as the subgraph's resolvers. */
 export interface BackgroundRuntime {
   prisma: Prisma;
+  ports: DomainPorts;
   /** Raw SQL on the same database (PGlite or a server), e.g. for a Postgres job queue. */
   db: Database;
   pubsub: PubSub;
@@ -69,6 +82,8 @@ export function loadTypeDefs(dir: string): DocumentNode {
 
 export interface StartSubgraphOptions {
   prisma: Prisma;
+  /** Reads of other domains' data, from their owners (DomainPorts). */
+  ports: DomainPorts;
   host: string;
   port: number;
   /** Include stack traces in error responses (development only). */
@@ -108,7 +123,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
     // Inline traces feed Apollo Studio, which we do not use: skip their cost.
     // Apollo runs willSendResponse hooks side by side: the metrics see the response as executed;
     // one the audit then withholds is counted by audit_write_failures_total (shared/rbac/audit.ts).
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), auditPlugin(), limits.plugin, requestMetricsPlugin({ service: module.name })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), auditPlugin(), limits.plugin, requestMetricsPlugin({ service: module.name }), graphqlTracingPlugin({ service: module.name })],
   });
   await server.start();
 
@@ -125,7 +140,8 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
     if ((caller.partnerId ?? null) !== forwarded.partnerId) throw unauthenticated('The token is not the one the gateway signed for');
     // Made on first use: most requests log nothing, and a child logger costs its redaction set-up.
     let requestLog: Logger | undefined;
-    return {
+    const audit = new AuditTrail();
+    const context = {
       service: module.name,
       requestId: forwarded.requestId,
       correlationId: forwarded.correlationId,
@@ -137,13 +153,16 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
       },
       prisma: options.prisma,
       pubsub: options.pubsub,
-      loaders: nameLoaders(module.name, module.createLoaders(options.prisma)),
+      loaders: nameLoaders(module.name, module.createLoaders(options.prisma, options.ports)),
       caller,
-      audit: new AuditTrail(),
+      audit,
       limiter,
       authorization: meta.authorization,
       signal: meta.signal ?? new AbortController().signal,
     } satisfies SubgraphContext<L>;
+    // Each write of the request commits with the request's audit rows (shared/audit/transactional.ts).
+    context.prisma = auditedClient({ prisma: options.prisma, trail: audit, meta: context });
+    return context;
   };
   const signed = signedRequests({ verifier: options.gatewayVerifier, service: module.name });
   app.use(
@@ -151,6 +170,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
     signed.checkSignature,
     express.json({ limit: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES, verify: signed.hashBody }),
     signed.checkBody,
+    countSqlFor(module.name),
     expressMiddleware(server, {
       context: ({ req, res }) => contextFor({ authorization: req.headers.authorization ?? null, forwarded: forwardedRequestOf(res), signal: abandonedWhenClosed(res) }),
     }),

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Prisma } from '../../shared/db/database';
+import { contentData } from './data';
 import { isUuid } from '../../shared/graphql/errors';
 import { BatchMeter } from '../../shared/graphql/loader-metrics';
 import { entityLoader, relationLoader } from '../../shared/graphql/loaders';
@@ -35,7 +36,8 @@ function arrayRelationLoader<T>(fetch: (parentIds: string[]) => Promise<T[]>, pa
 }
 
 // Loaders return drafts too: whether a draft may be shown is the resolver's decision.
-export function createContentLoaders(prisma: Prisma) {
+export function createContentLoaders(client: Prisma) {
+  const prisma = contentData(client);
   return {
     peptide: entityLoader(async (ids) => (uuids(ids).length ? prisma.peptide.findMany({ where: { id: { in: uuids(ids) } } }) : [])),
     media: entityLoader(async (ids) => (uuids(ids).length ? prisma.media.findMany({ where: { id: { in: uuids(ids) } } }) : [])),

@@ -4,6 +4,7 @@ import { collectionResolvers, visible, type Ctx } from './collection';
 import { clinicalRuleResolvers } from './clinical-rules';
 import { COLLECTIONS } from './collections';
 import { searchContent } from './search';
+import { announcingChanges } from './announce';
 
 type DraftArgs = { includeDrafts?: boolean | null };
 
@@ -29,7 +30,7 @@ export const resolvers = {
     searchContent: (_: unknown, args: { query: string; first?: number | null }, ctx: Ctx) => searchContent(COLLECTIONS, args, ctx),
     ...clinicalRuleResolvers.Query,
   },
-  Mutation: { ...generated.Mutation, ...clinicalRuleResolvers.Mutation },
+  Mutation: announcingChanges({ ...generated.Mutation, ...clinicalRuleResolvers.Mutation }),
   Peptide: {
     // References come from records other subgraphs own (a protocol naming a peptide): they
     // resolve whatever the status, so an unpublished peptide still has its name there.

@@ -1,6 +1,8 @@
-// What happens after a lab result is committed, outside its transaction.
+// The events a stored lab result causes, emitted inside the transaction that stores it (through
+// the outbox: shared/outbox), so they exist exactly when the result does.
 import type { LabResult } from '../../generated/prisma/client';
-import { topics, type PubSub } from '../../shared/pubsub';
+import type { Emit } from '../../shared/outbox';
+import { topics } from '../../shared/pubsub';
 
 export interface StoredLabResult {
   result: LabResult;
@@ -11,9 +13,10 @@ export interface StoredLabResult {
 
 /**
  * The one call site for `labResultAdded`, for every path that stores a result (upload,
- * structured entry). Called after the commit, so subscribers never see a result that was
- * rolled back; a duplicate upload (the existing result returned) does not call it.
+ * structured entry). Called inside the storing transaction: the relay publishes after the
+ * commit, so subscribers never see a result that was rolled back; a duplicate upload (the
+ * existing result returned) does not call it.
  */
-export async function onLabResultStored(pubsub: PubSub, stored: StoredLabResult): Promise<void> {
-  await pubsub.publish(topics.labResultAdded(stored.result.profileId), stored.result);
+export function emitLabResultStored(emit: Emit, stored: StoredLabResult): void {
+  emit(topics.labResultAdded(stored.result.profileId), stored.result);
 }

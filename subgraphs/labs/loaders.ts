@@ -1,8 +1,12 @@
+import type { BiomarkerStatus } from '../../generated/prisma/client';
 import type { Prisma } from '../../shared/db/database';
+import { labsData } from './data';
 import { patientFactsLoader } from '../../shared/domain/patient-facts';
+import type { DomainPorts } from '../../shared/server/subgraph';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 
-export function createLabsLoaders(prisma: Prisma) {
+export function createLabsLoaders(client: Prisma, ports: DomainPorts) {
+  const prisma = labsData(client);
   return {
     labResult: entityLoader((ids) => prisma.labResult.findMany({ where: { id: { in: [...ids] } } })),
     /** One reading with the patient it belongs to (its result's). */
@@ -24,6 +28,21 @@ export function createLabsLoaders(prisma: Prisma) {
         prisma.biomarkerReading.findMany({ where: { labResultId: { in: [...ids] } }, orderBy: [{ labResultId: 'asc' }, { position: 'asc' }] }),
       (row) => row.labResultId,
     ),
+    /**
+     * For the health score alone (the plan asks labs for it in a request of its own): each
+     * patient's latest lab result and the code and status of its readings, one narrow statement.
+     */
+    latestForScore: relationLoader(
+      (ids) =>
+        prisma.$queryRaw<ScoreReading[]>`
+          SELECT l.profile_id::text AS "profileId", l.id::text AS "labResultId", r.code, r.status::text AS status
+            FROM unnest(${[...ids]}::text[]) AS p(id)
+            CROSS JOIN LATERAL (
+              SELECT id, profile_id FROM patient_graph.lab_results WHERE profile_id = p.id::uuid ORDER BY collected_at DESC, id DESC LIMIT 1
+            ) AS l
+            JOIN patient_graph.lab_biomarker_readings AS r ON r.lab_result_id = l.id`,
+      (row) => row.profileId,
+    ),
     history: filteredRelationLoader(
       async (ids, code: string) => {
         const readings = await prisma.biomarkerReading.findMany({
@@ -41,8 +60,16 @@ export function createLabsLoaders(prisma: Prisma) {
       },
       (row) => row.profileId,
     ),
-    patientFacts: patientFactsLoader(prisma),
+    patientFacts: patientFactsLoader(ports.patientFacts),
   };
+}
+
+/** A reading as the health score needs it. */
+export interface ScoreReading {
+  profileId: string;
+  labResultId: string;
+  code: string | null;
+  status: BiomarkerStatus;
 }
 
 export type LabsLoaders = ReturnType<typeof createLabsLoaders>;

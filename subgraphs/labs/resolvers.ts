@@ -1,6 +1,7 @@
 import { careAlertsRaised } from '../../shared/domain/care-alerts';
 import { raiseCriticalValues } from './critical-values';
-import { onLabResultStored } from './events';
+import { emitLabResultStored } from './events';
+import { transactionWithEvents } from '../../shared/outbox';
 import { authorizedStream } from '../../shared/rbac/stream';
 import { topics } from '../../shared/pubsub';
 import type { BiomarkerReading, LabResult } from '../../generated/prisma/client';
@@ -46,12 +47,6 @@ interface LabResultInput {
 }
 
 const MAX_READINGS = 500;
-
-async function latestReadings(ctx: Ctx, patientId: string) {
-  const [latest] = await ctx.loaders.labResultsByPatient.load(patientId);
-  if (!latest) return null;
-  return { result: latest, readings: await ctx.loaders.readingsByResult.load(latest.id) };
-}
 
 export const resolvers = {
   Query: {
@@ -104,7 +99,7 @@ export const resolvers = {
           position: index,
         };
       });
-      const result = await ctx.prisma.$transaction(async (tx) => {
+      const result = await transactionWithEvents(ctx.prisma, async (tx, emit) => {
         const created = await tx.labResult.create({
           data: {
             profileId: patientId,
@@ -123,10 +118,10 @@ export const resolvers = {
           detail: { labResultId: created.id, readings: rows.length },
         });
         await raiseCriticalValues(tx, created, rows);
+        emitLabResultStored(emit, { result: created, readings: rows.length, labsScore: null });
         return created;
       });
       careAlertsRaised();
-      await onLabResultStored(ctx.pubsub, { result, readings: rows.length, labsScore: null });
       return result;
     },
     uploadLabReport: (_: unknown, args: { patientId: string; file: LabReportFileInput }, ctx: Ctx) => uploadLabReport(ctx, args),
@@ -154,10 +149,10 @@ export const resolvers = {
       return ctx.loaders.history.load({ parentId: patient.id, filter: definition.code });
     },
     healthScore: async (patient: PatientRef, _: unknown, ctx: Ctx) => {
-      const latest = await latestReadings(ctx, patient.id);
-      const labs = latest && labsScore(latest.readings);
-      if (!latest || !labs) return null;
-      return { ...combinedScore(labs, patient.wearableScore), basedOnLabResultId: latest.result.id, computedAt: new Date() };
+      const readings = await ctx.loaders.latestForScore.load(patient.id);
+      const labs = readings.length ? labsScore(readings) : null;
+      if (!labs) return null;
+      return { ...combinedScore(labs, patient.wearableScore), basedOnLabResultId: readings[0].labResultId, computedAt: new Date() };
     },
   },
   LabResult: {

@@ -2,7 +2,7 @@
 // English and Spanish, each written around what a person in trouble says in the first person
 // ("my throat is closing", "me duele el pecho"), with `unless` guards for the everyday phrases
 // that share words with them ("chest day", "killing it at the gym", "risk of a heart attack").
-// The test table in test/emergency.test.ts holds the positive and negative examples.
+// The test table in test/emergency.unit.test.ts holds the positive and negative examples.
 
 export type EmergencyCategory =
   | 'suicidal_intent'

@@ -1,4 +1,7 @@
 import type { Prisma } from '../../shared/db/database';
+import { lunaData } from './data';
+import { patientFactsLoader } from '../../shared/domain/patient-facts';
+import type { DomainPorts } from '../../shared/server/subgraph';
 import { badUserInput } from '../../shared/graphql/errors';
 import { countLoader, entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 import { Prisma as Sql, type ChatMessage, type Conversation } from '../../generated/prisma/client';
@@ -9,10 +12,11 @@ export interface PageFilter {
   after: string | null;
 }
 
-export function createLunaLoaders(prisma: Prisma) {
+export function createLunaLoaders(client: Prisma, ports: DomainPorts) {
+  const prisma = lunaData(client);
   return {
-    /** Existence only: luna reads nothing else of the patient's record. */
-    patient: entityLoader((ids) => prisma.customerProfile.findMany({ where: { id: { in: [...ids] } }, select: { id: true } })),
+    /** Existence only (luna uses nothing else of the facts), from the patient subgraph's reader. */
+    patient: patientFactsLoader(ports.patientFacts),
     conversation: entityLoader((ids) => prisma.conversation.findMany({ where: { id: { in: [...ids] } } })),
     /**
      * A page of conversations per patient, most recently active first, in one statement for all

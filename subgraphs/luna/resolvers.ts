@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { ChatMessage, ClinicalInteraction, Conversation } from '../../generated/prisma/client';
 import { badUserInput, isUuid, notFound, parseId } from '../../shared/graphql/errors';
 import { connectionFromQuery, type PageArgs, type PageWindow } from '../../shared/graphql/pagination';
-import { wantsField } from '../../shared/graphql/selection';
+import { mayWantAny, wantsField } from '../../shared/graphql/selection';
 import type { SubgraphContext } from '../../shared/server/context';
 import { MAX_MESSAGE_CHARS } from './config';
 import { DEFAULT_TITLE, openConversation, receiveMessage } from './conversations';
@@ -121,8 +121,10 @@ export const resolvers = {
     // A malformed id cannot be a patient; answering null keeps it out of the batched SQL.
     __resolveReference: (ref: PatientRef): PatientRef | null => (isUuid(ref.id) ? { id: ref.id } : null),
     conversations: async (patient: PatientRef, args: PageArgs, ctx: Ctx, info: GraphQLResolveInfo) => {
+      // `conversations { totalCount }` (the dashboard) needs the count alone: no page is read.
+      const rows = mayWantAny(info, ['edges', 'pageInfo']);
       const connection = await connectionFromQuery(
-        (window) => ctx.loaders.conversationPages.load({ parentId: patient.id, filter: pageFilter(window) }),
+        (window) => (rows ? ctx.loaders.conversationPages.load({ parentId: patient.id, filter: pageFilter(window) }) : Promise.resolve([])),
         wantsField(info, 'totalCount') ? () => ctx.loaders.conversationCounts.load(patient.id) : null,
         args,
         20,

@@ -1,8 +1,10 @@
 import type { Prisma } from '../../shared/db/database';
+import { patientData } from './data';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 import type { PatientEventType } from '../../generated/prisma/client';
 
-export function createPatientLoaders(prisma: Prisma) {
+export function createPatientLoaders(client: Prisma) {
+  const prisma = patientData(client);
   return {
     profile: entityLoader((ids) => prisma.customerProfile.findMany({ where: { id: { in: [...ids] } } })),
     memberships: relationLoader(

@@ -1,10 +1,13 @@
 import type { ProtocolStatus } from '../../generated/prisma/client';
 import type { Prisma } from '../../shared/db/database';
+import { protocolsData } from './data';
 import { patientFactsLoader } from '../../shared/domain/patient-facts';
+import type { DomainPorts } from '../../shared/server/subgraph';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 import { peptideRulesLoader } from './catalog';
 
-export function createProtocolsLoaders(prisma: Prisma) {
+export function createProtocolsLoaders(client: Prisma, ports: DomainPorts) {
+  const prisma = protocolsData(client);
   return {
     protocol: entityLoader((ids) => prisma.protocol.findMany({ where: { id: { in: [...ids] } } })),
     protocolsByPatient: filteredRelationLoader(
@@ -34,7 +37,7 @@ export function createProtocolsLoaders(prisma: Prisma) {
         await prisma.protocolItem.findMany({ where: { id: { in: [...ids] } }, select: { id: true, protocol: { select: { profileId: true } } } })
       ).map((item) => ({ id: item.id, profileId: item.protocol.profileId })),
     ),
-    patientFacts: patientFactsLoader(prisma),
+    patientFacts: patientFactsLoader(ports.patientFacts),
     /** The catalog's clinical rules, read through the graph (catalog.ts). */
     peptideRules: peptideRulesLoader(),
   };

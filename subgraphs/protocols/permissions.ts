@@ -30,6 +30,7 @@ export const permissions: IRules = {
   ...FEDERATION_TYPES,
   Patient: { id: allow, '*': guard('protocols', 'read', (patient: { id: string }) => patient.id) },
   Protocol: { id: allow, '*': guard('protocols', 'read', (protocol: { profileId: string }) => protocol.profileId) },
-  Peptide: { id: allow },
+  // A catalog peptide's name is public, as content serves it to anyone.
+  Peptide: { id: allow, name: allow },
   ...reachedThroughGuard('ProtocolItem', 'ProtocolStack', 'ProtocolStackItem', 'ClinicalFinding', 'ClinicalOverride'),
 };

@@ -236,7 +236,7 @@ export const resolvers = {
     items: (protocol: Protocol, _: unknown, ctx: Ctx) => ctx.loaders.itemsByProtocol.load(protocol.id),
   },
   ProtocolItem: {
-    peptide: (item: ProtocolItem) => ({ __typename: 'Peptide', id: item.peptideId }),
+    peptide: (item: ProtocolItem, _: unknown, ctx: Ctx) => providedPeptide(item.peptideId, ctx),
     findings: (item: ProtocolItem, args: { unresolvedOnly?: boolean | null }, ctx: Ctx) => currentFindings(ctx, item, args.unresolvedOnly ?? false),
     override: (item: ProtocolItem) =>
       item.overrideReason
@@ -252,9 +252,19 @@ export const resolvers = {
     items: (stack: ProtocolStack, _: unknown, ctx: Ctx) => ctx.loaders.itemsByStack.load(stack.id),
   },
   ProtocolStackItem: {
-    peptide: (item: ProtocolStackItem) => ({ __typename: 'Peptide', id: item.peptideId }),
+    peptide: (item: ProtocolStackItem, _: unknown, ctx: Ctx) => providedPeptide(item.peptideId, ctx),
   },
 };
+
+/**
+ * A peptide reference with its name (@provides): from the cached catalog rules every item's
+ * peptide is read in one batch, so the gateway needs no fetch from content for the name. A
+ * peptide the catalog no longer has is null, as content's own reference resolution gives.
+ */
+async function providedPeptide(peptideId: string, ctx: Ctx) {
+  const rules = await ctx.loaders.peptideRules.load(peptideId);
+  return rules ? { __typename: 'Peptide', id: peptideId, name: rules.name } : null;
+}
 
 /**
  * An item's findings as they stand now: its protocol's items checked together against today's

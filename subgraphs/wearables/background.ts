@@ -24,7 +24,7 @@ export async function startWearablesBackground(runtime: BackgroundRuntime): Prom
     await stopRaising();
     throw error;
   });
-  const deps: SyncDeps = { prisma, pubsub: runtime.pubsub, config, keyring, log };
+  const deps: SyncDeps = { prisma, patientFacts: runtime.ports.patientFacts, pubsub: runtime.pubsub, config, keyring, log };
   let queue: SyncQueue;
   const handlers: QueueHandlers = {
     async sync(job) {

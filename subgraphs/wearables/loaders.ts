@@ -1,4 +1,7 @@
 import type { Prisma } from '../../shared/db/database';
+import { wearablesData } from './data';
+import { patientFactsLoader } from '../../shared/domain/patient-facts';
+import type { DomainPorts } from '../../shared/server/subgraph';
 import { badUserInput } from '../../shared/graphql/errors';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 import { Prisma as Sql, type WearableMetric, type WearableReading } from '../../generated/prisma/client';
@@ -66,10 +69,11 @@ function readingWhere(filter: ReadingFilter) {
   };
 }
 
-export function createWearablesLoaders(prisma: Prisma) {
+export function createWearablesLoaders(client: Prisma, ports: DomainPorts) {
+  const prisma = wearablesData(client);
   return {
     /** Existence, plus the time zone daily stats are computed in. */
-    patient: entityLoader((ids) => prisma.customerProfile.findMany({ where: { id: { in: [...ids] } }, select: { id: true, timezone: true } })),
+    patient: patientFactsLoader(ports.patientFacts),
     dailyStat: entityLoader((ids) => prisma.wearableDailyStat.findMany({ where: { id: { in: [...ids] } } })),
     connections: relationLoader(
       (ids) => prisma.wearableConnection.findMany({ where: { profileId: { in: [...ids] } }, select: PUBLIC_CONNECTION_COLUMNS, orderBy: [{ provider: 'asc' }] }),

@@ -1,8 +1,9 @@
 // Storing a batch of readings: validation against the metric table, an idempotent insert, the
-// daily-stat recomputation and the sustained anomalies they reveal (care alerts), all in one
-// transaction.
+// daily-stat recomputation, the sustained anomalies they reveal (care alerts) and the
+// wearableReadingAdded events (one outbox row), all in one transaction.
 import { careAlertsRaised } from '../../shared/domain/care-alerts';
-import { topics, type PubSub } from '../../shared/pubsub';
+import { topics } from '../../shared/pubsub';
+import { transactionWithEvents } from '../../shared/outbox';
 import type { Prisma } from '../../shared/db/database';
 import { badUserInput } from '../../shared/graphql/errors';
 import type { GlucoseTrend, WearableDailyStat, WearableMetric, WearableProvider } from '../../generated/prisma/client';
@@ -83,14 +84,14 @@ async function recordCgmReadings(
  */
 export async function recordReadings(
   prisma: Prisma,
-  pubsub: PubSub,
   profileId: string,
   timeZone: string,
   readings: readonly WearableReadingInput[],
 ): Promise<RecordReadingsResult> {
   if (readings.length === 0) return { inserted: 0, skipped: 0, days: [] };
-  const { stored, ...result } = await prisma.$transaction(
-    async (tx) => {
+  const result = await transactionWithEvents(
+    prisma,
+    async (tx, emit) => {
       await lockPatientStats(tx, profileId);
       const inserted = await tx.wearableReading.createManyAndReturn({
         data: readings.map(({ trend: _trend, ...reading }) => ({ profileId, ...reading })),
@@ -99,14 +100,14 @@ export async function recordReadings(
       await recordCgmReadings(tx, profileId, readings, inserted);
       const days = await recomputeDailyStats(tx, profileId, timeZone, touchedDays(inserted, timeZone));
       const alerts = await raiseAnomalies(tx, profileId, inserted);
-      return { stored: inserted, inserted: inserted.length, skipped: readings.length - inserted.length, days, alerts };
+      // Live subscribers hear of each new reading once it is committed (never of a rolled-back one).
+      const topic = topics.wearableReadingAdded(profileId);
+      for (const reading of inserted) emit(topic, reading);
+      return { inserted: inserted.length, skipped: readings.length - inserted.length, days, alerts };
     },
     { maxWait: 10_000, timeout: 60_000 },
   );
   const { alerts, ...counts } = result;
   if (alerts) careAlertsRaised();
-  // Live subscribers hear of each new reading once it is committed (never of a rolled-back one).
-  const topic = topics.wearableReadingAdded(profileId);
-  await Promise.all(stored.map((reading) => pubsub.publish(topic, reading)));
   return counts;
 }

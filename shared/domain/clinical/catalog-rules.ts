@@ -48,11 +48,14 @@ export class CatalogRulesReader {
   start(): () => Promise<void> {
     const pubsub = this.options.pubsub;
     if (!pubsub) return async () => {};
-    const events = pubsub.subscribe(topics.catalogChanged);
-    void (async () => {
-      for await (const _ of events) this.invalidate();
-    })();
-    this.stopListening = () => void events.return?.();
+    // Rules changes, and any content change (a peptide renamed: protocols serve its name from here).
+    const streams = [pubsub.subscribe(topics.catalogChanged), pubsub.subscribe(topics.contentChanged)];
+    for (const events of streams) {
+      void (async () => {
+        for await (const _ of events) this.invalidate();
+      })();
+    }
+    this.stopListening = () => streams.forEach((events) => void events.return?.());
     return async () => this.stopListening?.();
   }
 

@@ -5,6 +5,7 @@
 // misreads never becomes a reading. Everything after (matching, units, ranges) is the same
 // as for parsed rows.
 import Anthropic from '@anthropic-ai/sdk';
+import { MODEL_CALL_TRACING } from '../../../shared/observability/model-tracing';
 import type { Config } from '../../../shared/config';
 import { isValue, normalizeLine, parsePrintedDate, splitValue } from './fields';
 import type { ExtractedReport, ExtractedRow } from './report';
@@ -110,7 +111,7 @@ export function validatedRows(input: ToolInput, text: string): { rows: Extracted
 }
 
 export function createAiExtractor(options: AiExtractorOptions): AiExtractor {
-  const client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseURL, timeout: options.timeoutMs, maxRetries: 1 });
+  const client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseURL, timeout: options.timeoutMs, maxRetries: 1, openTelemetry: MODEL_CALL_TRACING });
   return async (text) => {
     const message = await client.messages.create({
       model: options.model,

@@ -1,7 +1,7 @@
 // The uploaded file, checked before anything reads it: its size (from the base64 length,
 // before decoding), its declared type, and its content (a "PDF" must start like one; text
 // must be text). Whatever fails is refused with the reason.
-import { tooLargeMessage } from './limits';
+import { kindOf, tooLargeMessage, type ReportKind } from '../../../shared/uploads/lab-report';
 import { uploadRefused } from './errors';
 
 export interface LabReportFileInput {
@@ -10,34 +10,12 @@ export interface LabReportFileInput {
   contentBase64: string;
 }
 
-export type ReportKind = 'pdf' | 'text' | 'csv';
+export type { ReportKind };
 
 export interface ReportFile {
   filename: string;
   kind: ReportKind;
   bytes: Buffer;
-}
-
-/** Media types accepted, and what each is read as. Windows browsers label CSV as Excel. */
-export const ACCEPTED_MEDIA_TYPES: Readonly<Record<string, ReportKind>> = {
-  'application/pdf': 'pdf',
-  'text/plain': 'text',
-  'text/csv': 'csv',
-  'application/csv': 'csv',
-  'text/comma-separated-values': 'csv',
-  'application/vnd.ms-excel': 'csv',
-};
-
-const BY_EXTENSION: Readonly<Record<string, ReportKind>> = { pdf: 'pdf', txt: 'text', text: 'text', csv: 'csv' };
-
-/** What a declared type (and, for a generic type, the file name) says the file is; null when we do not take it. */
-export function kindOf(mimeType: string, filename: string): ReportKind | null {
-  const type = mimeType.split(';')[0].trim().toLowerCase();
-  const declared = ACCEPTED_MEDIA_TYPES[type];
-  if (declared) return declared;
-  // Clients that do not know a type send octet-stream: then the extension decides.
-  if (type === 'application/octet-stream' || type === '') return BY_EXTENSION[filename.split('.').pop()?.toLowerCase() ?? ''] ?? null;
-  return null;
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

@@ -14,13 +14,3 @@ export interface UploadLimits {
 export function uploadLimits(labs = processConfig().labs): UploadLimits {
   return { maxBytes: labs.maxUploadBytes, maxPages: labs.maxPdfPages, timeoutMs: labs.extractTimeoutMs };
 }
-
-export function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : bytes >= 1024 ? `${+(bytes / 1024).toFixed(1)} KB` : `${bytes} bytes`;
-}
-
-/** "is 12 MB; the limit is 10 MB" — in bytes where rounding would make the two read the same. */
-export function tooLargeMessage(size: number, maxBytes: number): string {
-  const [a, b] = [formatBytes(size), formatBytes(maxBytes)];
-  return a === b ? `is ${size} bytes; the limit is ${b} (${maxBytes} bytes)` : `is ${a}; the limit is ${b}`;
-}

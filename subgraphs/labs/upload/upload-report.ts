@@ -1,6 +1,6 @@
 // uploadLabReport: check the file, return the patient's existing result for the same file
 // (content hash), else extract → readings → one transaction (the result, its readings and
-// the timeline event) → onLabResultStored. A refusal at any step stores nothing.
+// the timeline event, the labResultAdded event into the outbox). A refusal at any step stores nothing.
 import { createHash } from 'node:crypto';
 import type { LabResult } from '../../../generated/prisma/client';
 import { ageOn } from '../../../shared/domain/patient-facts';
@@ -9,7 +9,8 @@ import { appendPatientEvent } from '../../../shared/domain/patient-events';
 import { notFound, parseId } from '../../../shared/graphql/errors';
 import type { SubgraphContext } from '../../../shared/server/context';
 import { raiseCriticalValues } from '../critical-values';
-import { onLabResultStored } from '../events';
+import { emitLabResultStored } from '../events';
+import { transactionWithEvents } from '../../../shared/outbox';
 import { processConfig } from '../../../shared/config';
 import { userRateLimit } from '../../../shared/limits/user-rate';
 import { aiExtractorFor, extractReport } from '../extract';
@@ -69,7 +70,7 @@ export async function uploadLabReport(ctx: Ctx, args: { patientId: string; file:
 
   let result: LabResult;
   try {
-    result = await ctx.prisma.$transaction(async (tx) => {
+    result = await transactionWithEvents(ctx.prisma, async (tx, emit) => {
       const created = await tx.labResult.create({
         data: {
           profileId: patientId,
@@ -99,6 +100,7 @@ export async function uploadLabReport(ctx: Ctx, args: { patientId: string; file:
         },
       });
       await raiseCriticalValues(tx, created, readings);
+      emitLabResultStored(emit, { result: created, readings: readings.length, labsScore: score?.score ?? null });
       return created;
     });
   } catch (error) {
@@ -108,6 +110,5 @@ export async function uploadLabReport(ctx: Ctx, args: { patientId: string; file:
     throw error;
   }
   careAlertsRaised();
-  await onLabResultStored(ctx.pubsub, { result, readings: readings.length, labsScore: score?.score ?? null });
   return result;
 }

@@ -4,6 +4,7 @@
 // response headers; an idle timer here bounds every gap in the stream after that, which the
 // SDK does not.
 import Anthropic from '@anthropic-ai/sdk';
+import { MODEL_CALL_TRACING } from '../../../shared/observability/model-tracing';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { RetryableModelError, type ModelEvent, type ModelProvider, type ModelRequest, type StopReason } from './provider';
 
@@ -43,7 +44,7 @@ export class AnthropicProvider implements ModelProvider {
 
   constructor(private readonly options: AnthropicProviderOptions) {
     this.name = options.model;
-    this.client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseURL, timeout: options.timeoutMs, maxRetries: 0 });
+    this.client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseURL, timeout: options.timeoutMs, maxRetries: 0, openTelemetry: MODEL_CALL_TRACING });
   }
 
   async *stream(request: ModelRequest): AsyncIterable<ModelEvent> {

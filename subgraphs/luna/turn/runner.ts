@@ -3,6 +3,7 @@
 // shutdown running turns get a grace period, then are interrupted and stored as failed.
 import { TurnInterrupted } from './failure';
 import { runTurn, type TurnDeps, type TurnRequest } from './engine';
+import { withSpan } from '../../../shared/observability/spans';
 
 /** How long a stopping process lets running turns finish before interrupting them. */
 export const SHUTDOWN_GRACE_MS = 5_000;
@@ -15,7 +16,9 @@ export class TurnRunner {
   start(request: TurnRequest): void {
     const controller = new AbortController();
     const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(this.deps.config.turnTimeoutMs)]);
-    const done = runTurn(request, this.deps, signal)
+    // Started inside sendLunaMessage's request: the turn's span continues that request's trace,
+    // and the model call and the tools' calls to the graph are its children.
+    const done = withSpan('luna.turn', { attributes: { 'loop.service': 'luna' } }, () => runTurn(request, this.deps, signal))
       .catch((error) => this.deps.log.error({ err: error, turnId: request.turnId }, 'Luna: turn crashed'))
       .finally(() => this.running.delete(request.turnId));
     this.running.set(request.turnId, { controller, done });

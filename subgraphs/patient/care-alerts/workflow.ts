@@ -3,17 +3,20 @@
 // its notifications queued, all in one transaction; an escalation job escalates an alert still
 // OPEN (compare-and-set on its level, so a job run twice escalates once) and schedules the next;
 // a delivery job sends one notification through its channel, retried with backoff, then
-// dead-lettered. After each commit the alert is published to careAlertRaised subscribers.
+// dead-lettered. The alert's careAlertRaised event is written to the outbox in the same
+// transaction (shared/outbox): published after the commit, retried until delivered.
 import type PgBoss from 'pg-boss';
 import type { CareAlert } from '../../../generated/prisma/client';
 import type { Prisma } from '../../../shared/db/database';
 import { CARE_ALERT_RAISE_QUEUE, validateCareAlertRequest, type CareAlertRequest } from '../../../shared/domain/care-alerts';
 import type { Logger } from '../../../shared/logger';
 import { topics, type PubSub } from '../../../shared/pubsub';
+import { transactionWithEvents } from '../../../shared/outbox';
 import type { JobQueue } from '../../../shared/queue/jobs';
 import { transactionDb, type RawTransaction } from '../../../shared/queue/sql';
 import type { Audience, NotificationChannel, NotificationEvent } from './channels';
 import type { CareAlertsConfig } from './config';
+import { withTraceContext } from '../../../shared/observability/job-tracing';
 
 export const ESCALATE_QUEUE = 'care-alerts-escalate';
 export const DELIVER_QUEUE = 'care-alerts-deliver';
@@ -44,21 +47,20 @@ export async function ensureWorkflowQueues(queue: JobQueue, config: CareAlertsCo
 }
 
 async function scheduleEscalation(deps: WorkflowDeps, tx: Tx, alertId: string, level: number, at: Date): Promise<void> {
-  await deps.queue.boss.send(ESCALATE_QUEUE, { alertId, level } satisfies EscalationJob, { startAfter: at, singletonKey: `${alertId}:${level}`, db: transactionDb(tx) } as PgBoss.SendOptions);
+  await deps.queue.boss.send(ESCALATE_QUEUE, withTraceContext({ alertId, level } satisfies EscalationJob), { startAfter: at, singletonKey: `${alertId}:${level}`, db: transactionDb(tx) } as PgBoss.SendOptions);
 }
 
 /** One delivery per configured channel, and its job (the job's id is the delivery's). */
 async function queueDeliveries(deps: WorkflowDeps, tx: Tx, alert: CareAlert, event: NotificationEvent, audience: Audience): Promise<number> {
   for (const channel of deps.channels) {
     const delivery = await tx.careAlertDelivery.create({ data: { alertId: alert.id, channel: channel.name, event, audience, escalationLevel: alert.escalationLevel } });
-    await deps.queue.boss.send(DELIVER_QUEUE, { deliveryId: delivery.id } satisfies DeliveryJob, { id: delivery.id, db: transactionDb(tx) } as PgBoss.SendOptions);
+    await deps.queue.boss.send(DELIVER_QUEUE, withTraceContext({ deliveryId: delivery.id } satisfies DeliveryJob), { id: delivery.id, db: transactionDb(tx) } as PgBoss.SendOptions);
   }
   return deps.channels.length;
 }
 
-async function announce(deps: WorkflowDeps, alert: CareAlert, deliveries: number): Promise<void> {
+function announce(deps: WorkflowDeps, deliveries: number): void {
   if (deliveries) deps.queue.wake(DELIVER_QUEUE);
-  await deps.pubsub.publish(topics.careAlertRaised, alert);
 }
 
 /** A raise request → the alert (once per key). Returns null when the key was already stored or the request is unusable. */
@@ -76,7 +78,7 @@ export async function storeRaisedAlert(deps: WorkflowDeps, raw: CareAlertRequest
   }
   const now = new Date();
   const firstEscalation = new Date(now.getTime() + deps.config.escalateAfterSeconds[request.severity] * 1000);
-  const stored = await deps.prisma.$transaction(async (tx) => {
+  const stored = await transactionWithEvents(deps.prisma, async (tx, emit) => {
     const [alert] = await tx.careAlert.createManyAndReturn({
       data: [
         {
@@ -98,29 +100,31 @@ export async function storeRaisedAlert(deps: WorkflowDeps, raw: CareAlertRequest
     });
     if (!alert) return null;
     await scheduleEscalation(deps, tx as Tx, alert.id, 1, firstEscalation);
+    emit(topics.careAlertRaised, alert);
     return { alert, deliveries: await queueDeliveries(deps, tx as Tx, alert, 'raised', 'care_team') };
   });
   if (!stored) return null;
   deps.log.info({ alertId: stored.alert.id, kind: stored.alert.kind, severity: stored.alert.severity }, 'care alert raised');
-  await announce(deps, stored.alert, stored.deliveries);
+  announce(deps, stored.deliveries);
   return stored.alert;
 }
 
 /** Escalates the alert to `level` if it is still OPEN at the level before; otherwise does nothing (acknowledged, resolved, or already done). */
 export async function escalateAlert(deps: WorkflowDeps, job: EscalationJob, now = new Date()): Promise<CareAlert | null> {
   const next = job.level < deps.config.maxEscalations ? new Date(now.getTime() + deps.config.escalationRepeatSeconds * 1000) : null;
-  const escalated = await deps.prisma.$transaction(async (tx) => {
+  const escalated = await transactionWithEvents(deps.prisma, async (tx, emit) => {
     const [alert] = await tx.careAlert.updateManyAndReturn({
       where: { id: job.alertId, status: 'OPEN', escalationLevel: job.level - 1 },
       data: { escalationLevel: job.level, escalatedAt: now, nextEscalationAt: next },
     });
     if (!alert) return null;
     if (next) await scheduleEscalation(deps, tx as Tx, alert.id, job.level + 1, next);
+    emit(topics.careAlertRaised, alert);
     return { alert, deliveries: await queueDeliveries(deps, tx as Tx, alert, 'escalated', 'admins') };
   });
   if (!escalated) return null;
   deps.log.warn({ alertId: escalated.alert.id, level: job.level, severity: escalated.alert.severity }, 'care alert escalated: unacknowledged');
-  await announce(deps, escalated.alert, escalated.deliveries);
+  announce(deps, escalated.deliveries);
   return escalated.alert;
 }
 
@@ -154,7 +158,7 @@ export async function retryDelivery(deps: Pick<WorkflowDeps, 'prisma' | 'queue'>
   const delivery = await deps.prisma.$transaction(async (tx) => {
     const [updated] = await tx.careAlertDelivery.updateManyAndReturn({ where: { id: deliveryId, status: 'DEAD' }, data: { status: 'PENDING' } });
     if (!updated) return null;
-    await deps.queue.boss.send(DELIVER_QUEUE, { deliveryId } satisfies DeliveryJob, { db: transactionDb(tx as Tx) } as PgBoss.SendOptions);
+    await deps.queue.boss.send(DELIVER_QUEUE, withTraceContext({ deliveryId } satisfies DeliveryJob), { db: transactionDb(tx as Tx) } as PgBoss.SendOptions);
     return updated;
   });
   if (delivery) deps.queue.wake(DELIVER_QUEUE);

@@ -11,6 +11,7 @@ import type { Prisma } from '../../../shared/db/database';
 import { ErrorCode } from '../../../shared/graphql/errors';
 import type { JobQueue } from '../../../shared/queue/jobs';
 import { transactionDb, type RawTransaction } from '../../../shared/queue/sql';
+import { withTraceContext } from '../../../shared/observability/job-tracing';
 
 export type FhirExportConfig = Config['fhirExport'];
 
@@ -91,7 +92,7 @@ export async function createExport(prisma: Prisma, queue: JobQueue, config: Fhir
         expiresAt,
       },
     });
-    await queue.boss.send(RUN_QUEUE, { exportId: created.id } satisfies RunJob, { id: created.id, db: transactionDb(tx as Tx) } as PgBoss.SendOptions);
+    await queue.boss.send(RUN_QUEUE, withTraceContext({ exportId: created.id } satisfies RunJob), { id: created.id, db: transactionDb(tx as Tx) } as PgBoss.SendOptions);
     await schedulePurge(queue, tx as Tx, expiresAt);
     return created;
   });

@@ -17,7 +17,7 @@ describe('partner secrets at rest', () => {
     // The partner signing key is made in the data folder: a temporary one.
     process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'loop-partner-'));
     db = await openScratchDatabase();
-    await prepareDatabase(db, { seed: false, log: serviceLogger('test') });
+    await prepareDatabase(db, { log: serviceLogger('test') });
   });
   afterAll(() => db.dispose());
 

@@ -6,7 +6,7 @@
 // status says how it went; a failure is recorded on that connection only.
 import type { WearableConnection } from '../../../generated/prisma/client';
 import type { Prisma } from '../../../shared/db/database';
-import { patientFactsLoader } from '../../../shared/domain/patient-facts';
+import { patientFactsLoader, type PatientFactsSource } from '../../../shared/domain/patient-facts';
 import type { Logger } from '../../../shared/logger';
 import type { PubSub } from '../../../shared/pubsub';
 import type { WearablesConfig } from '../config';
@@ -28,6 +28,8 @@ const FUTURE_SKEW_MS = 5 * 60_000;
 
 export interface SyncDeps {
   prisma: Prisma;
+  /** The patient's time zone, from the patient subgraph's reader (shared/domain/patient-facts.ts). */
+  patientFacts: PatientFactsSource;
   pubsub: PubSub;
   config: WearablesConfig;
   keyring: TokenKeyring;
@@ -99,7 +101,7 @@ export async function syncConnection(deps: SyncDeps, connectionId: string, jobId
   await markRunning(deps.prisma, connectionId, jobId, now);
   const log = deps.log.child({ connectionId, provider: connection.provider, jobId });
   try {
-    const facts = await patientFactsLoader(deps.prisma).load(connection.profileId);
+    const facts = await patientFactsLoader(deps.patientFacts).load(connection.profileId);
     const timeZone = safeTimeZone(facts?.timezone);
     const { readings, cursor } = await pull(deps, connection, timeZone, now);
     // A vendor value outside the metric's plausible range is left out, not allowed to fail the sync.
@@ -107,7 +109,7 @@ export async function syncConnection(deps: SyncDeps, connectionId: string, jobId
     if (valid.length < readings.length) log.warn({ rejected: readings.length - valid.length }, 'left out implausible vendor values');
     let inserted = 0;
     for (let i = 0; i < valid.length; i += STORE_BATCH) {
-      inserted += (await recordReadings(deps.prisma, deps.pubsub, connection.profileId, timeZone, valid.slice(i, i + STORE_BATCH))).inserted;
+      inserted += (await recordReadings(deps.prisma, connection.profileId, timeZone, valid.slice(i, i + STORE_BATCH))).inserted;
     }
     const finished = deps.now?.() ?? new Date();
     // The cursor moves only now that everything it covers is stored; a disconnect meanwhile stands.

@@ -11,6 +11,7 @@ import type { Database } from '../../../shared/db/database';
 import { queueDb } from '../../../shared/queue/sql';
 import type { Logger } from '../../../shared/logger';
 import { PROVIDERS, type WearablesConfig } from '../config';
+import { runTracedJob, withoutTraceContext, withTraceContext } from '../../../shared/observability/job-tracing';
 
 export const syncQueueName = (provider: WearableProvider) => `wearables-sync-${provider.toLowerCase()}`;
 export const DAILY_QUEUE = 'wearables-daily-sync';
@@ -82,7 +83,14 @@ export async function startSyncQueue(options: StartQueueOptions): Promise<SyncQu
     for (const provider of PROVIDERS) {
       for (let i = 0; i < config.syncConcurrency; i++) {
         const options = { pollingIntervalSeconds: POLLING_INTERVAL_SECONDS, batchSize: 1 };
-        workers.get(provider)!.push(await boss.work<SyncJobData>(syncQueueName(provider), options, async ([job]) => handlers.sync(job)));
+        const name = syncQueueName(provider);
+        workers.get(provider)!.push(
+          await boss.work<SyncJobData>(name, options, async ([job]) => {
+            // The request that queued the sync (syncWearables, a connection) goes on in the job's trace.
+            const { data, carrier } = withoutTraceContext(job.data);
+            return runTracedJob(name, carrier, () => handlers.sync({ ...job, data }));
+          }),
+        );
       }
     }
     await boss.work(DAILY_QUEUE, { pollingIntervalSeconds: 5, batchSize: 1 }, async () => handlers.daily());
@@ -91,7 +99,7 @@ export async function startSyncQueue(options: StartQueueOptions): Promise<SyncQu
     boss,
     async send(provider, connectionId, reason, jobId, behind = false) {
       const options = { id: jobId, singletonKey: connectionId, priority: behind ? -1 : 0 };
-      const id = await boss.send(syncQueueName(provider), { connectionId, reason } satisfies SyncJobData, options);
+      const id = await boss.send(syncQueueName(provider), withTraceContext({ connectionId, reason } satisfies SyncJobData), options);
       // Wake this process's workers rather than waiting for their next poll.
       for (const worker of workers.get(provider)!) boss.notifyWorker(worker);
       return id;

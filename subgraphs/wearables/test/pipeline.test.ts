@@ -13,6 +13,7 @@ import { PROVIDERS } from '../config';
 import { completeConnection, startConnection } from '../connect';
 import { syncQueue } from '../services';
 import { syncConnection } from '../sync/pipeline';
+import { domainPorts } from '../../../bin/ports';
 import { DAILY_QUEUE, startSyncQueue } from '../sync/queue';
 import { requestDailySync, requestSync } from '../sync/request';
 import { tokenBinding } from '../tokens/keyring';
@@ -181,7 +182,7 @@ describe('the sync queue', () => {
     const connection = await h.connect(P1, 'GARMIN', uniqueLogin('api-only'));
     // Every vendor "configured", so this process starts no simulators of its own.
     const env = { NODE_ENV: 'test', WEARABLES_SYNC_WORKERS: 'false', WEARABLE_TOKEN_KEYS: newKey('k9'), ...Object.fromEntries(PROVIDERS.map((provider) => [`${provider}_CLIENT_ID`, 'configured'])) };
-    const stop = await startWearablesBackground({ prisma: h.prisma, db: h.db, pubsub: h.pubsub, config: loadConfig(env), log: h.log });
+    const stop = await startWearablesBackground({ prisma: h.prisma, ports: domainPorts(h.prisma), db: h.db, pubsub: h.pubsub, config: loadConfig(env), log: h.log });
     let jobId: string;
     try {
       jobId = await requestSync(h.prisma, syncQueue(), connection, 'on-demand');

@@ -17,6 +17,7 @@ import { completeConnection, startConnection, type ConnectDeps } from '../../con
 import { SIMULATORS } from '../../simulators';
 import { startSimulator } from '../../simulators/server';
 import type { SyncDeps } from '../../sync/pipeline';
+import { domainPorts } from '../../../../bin/ports';
 import { keyringFrom, parseTokenKeys, type TokenKeyring } from '../../tokens/keyring';
 import { approveAt } from './simulators';
 
@@ -57,7 +58,7 @@ export async function startHarness(options: { patients?: number } = {}) {
     },
     simulator: (provider: WearableProvider) => `http://127.0.0.1:${config.simulatorPorts[provider]}`,
     connectDeps: (): ConnectDeps => ({ prisma: db.prisma, config, keyring, queue: null }),
-    syncDeps: (now?: () => Date): SyncDeps => ({ prisma: db.prisma, pubsub, config, keyring, log, now }),
+    syncDeps: (now?: () => Date): SyncDeps => ({ prisma: db.prisma, patientFacts: domainPorts(db.prisma).patientFacts, pubsub, config, keyring, log, now }),
     /** The whole OAuth round trip for a patient, as vendor account `login`. */
     async connect(profileId: string, provider: WearableProvider, login: string) {
       const started = await startConnection(harness.connectDeps(), { profileId, provider, createdBy: 'test' });

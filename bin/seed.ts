@@ -1,10 +1,10 @@
-// `npx tsx prisma/seed/cli.ts [patients]` (else SEED_PATIENTS): migrates the configured database (DATABASE_URL,
+// `npx tsx bin/seed.ts [patients]` (else SEED_PATIENTS): migrates the configured database (DATABASE_URL,
 // as DATABASE_OWNER_URL when set; else the embedded PGlite in DATA_DIR) and fills it with the
 // demo data set, only when it has no patients yet.
-import { loadConfig } from '../../shared/config';
-import { openDatabase } from '../../shared/db/database';
-import { migrateDatabase } from '../../shared/db/prepare';
-import { seedDatabase } from './index';
+import { loadConfig } from '../shared/config';
+import { openDatabase } from '../shared/db/database';
+import { migrateDatabase, seedOnce } from '../shared/db/prepare';
+import { demoSeeder } from './demo-data';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -23,15 +23,12 @@ async function main(): Promise<void> {
   try {
     const applied = await migrateDatabase(db);
     if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
-    const [{ count }] = await db.sql.query<{ count: number }>(
-      'SELECT count(*)::int AS count FROM "patient_graph"."customer_profiles"',
-    );
-    if (count > 0) {
-      console.log(`${db.description} already has ${count} patients: not seeding.`);
+    const started = Date.now();
+    const summary = await seedOnce(db, demoSeeder(patients));
+    if (!summary) {
+      console.log(`${db.description} already has patients: not seeding.`);
       return;
     }
-    const started = Date.now();
-    const summary = await seedDatabase(db.prisma, { patients });
     console.log(`Seeded ${db.description} in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
     console.table(summary);
   } finally {

@@ -1,4 +1,4 @@
-// The whole cube (resource x action x role, own and other record) against DESIGN.md's table,
+// The whole cube (resource x action x role, own and other record) against docs/architecture.md's table,
 // written out here by hand so that a wrong cell in schema/rbac-matrix.json fails.
 import type { Caller, Role } from '../shared/auth/caller';
 import { ANONYMOUS } from '../shared/auth/caller';

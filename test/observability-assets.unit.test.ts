@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import '../shared/server/launch'; // every service's metric families
+import '../bin/launch'; // every service's metric families
 import '../clients/mcp/transports/http'; // the MCP server's
 import { registeredMetricNames } from '../shared/observability/service-metrics';
 import { promqlUsage, withGrafanaVariables } from './support/promql';

@@ -1,35 +1,40 @@
 // Starts a set of services in this process: opens and prepares the database for the
-// subgraphs, sets up identity, starts each subgraph, then the gateway. Used by `npm start`
-// (bin/start.ts) and by the benchmarks that need the stack in-process.
+// subgraphs (seeding it with the demo data set), sets up identity, starts each subgraph, then
+// the gateway. Process wiring: it alone knows every service, so it lives in bin/, above them.
+// Used by `npm start` (bin/start.ts) and by the benchmarks that need the stack in-process.
 import { readFileSync } from 'node:fs';
-import { SERVICE_NAMES, type Config, type SubgraphName } from '../config';
-import { openDatabase, type Database } from '../db/database';
-import { prepareDatabase } from '../db/prepare';
-import { serviceLogger } from '../logger';
-import { createPubSub } from '../pubsub';
-import type { RunningServer } from './listen';
-import { startSubgraph } from './subgraph';
-import { setUpAuth } from '../auth/config';
-import { devJwks, signDevToken } from '../auth/dev-issuer';
-import { seededUserId } from '../../prisma/seed/identities';
-import { createIdentityResolver } from '../auth/identity';
-import { ownAudience } from '../auth/verify';
-import { SUBGRAPHS } from '../../subgraphs';
-import { SUPERGRAPH_FILE } from '../../gateway/compose';
-import { startGateway } from '../../gateway/server';
-import { corsOrigins } from '../../gateway/cors';
-import { createRateLimiter } from '../limits/rate-limit';
-import { countingRejections } from '../limits/rate-limit-metrics';
-import { gatewaySigningKey, gatewayVerificationKeys } from '../trust/keys';
-import { createGatewayVerifier } from './verify-gateway';
+import { SERVICE_NAMES, type Config, type SubgraphName } from '../shared/config';
+import { openDatabase, type Database } from '../shared/db/database';
+import { prepareDatabase } from '../shared/db/prepare';
+import { demoSeeder } from './demo-data';
+import { serviceLogger } from '../shared/logger';
+import { createPubSub } from '../shared/pubsub';
+import type { RunningServer } from '../shared/server/listen';
+import { startSubgraph } from '../shared/server/subgraph';
+import { setUpAuth } from '../shared/auth/config';
+import { devJwks, signDevToken } from '../shared/auth/dev-issuer';
+import { seededUserId } from '../prisma/seed/identities';
+import { createIdentityResolver } from '../shared/auth/identity';
+import { ownAudience } from '../shared/auth/verify';
+import { SUBGRAPHS } from '../subgraphs';
+import { domainPorts } from './ports';
+import { SUPERGRAPH_FILE } from '../gateway/compose';
+import { startGateway } from '../gateway/server';
+import { corsOrigins } from '../gateway/cors';
+import { createRateLimiter } from '../shared/limits/rate-limit';
+import { countingRejections } from '../shared/limits/rate-limit-metrics';
+import { gatewaySigningKey, gatewayVerificationKeys } from '../shared/trust/keys';
+import { createGatewayVerifier } from '../shared/server/verify-gateway';
+import { startOutboxRelay, type OutboxRelay } from '../shared/outbox';
+import { DatabaseIdempotencyStore } from '../gateway/idempotency';
 
 /** The playground's token lives a working day, or as long as tokens may (AUTH_MAX_TOKEN_LIFETIME_SECONDS) if that is shorter. */
 export const PLAYGROUND_TOKEN_TTL_SECONDS = 8 * 3_600;
 const playgroundTokenTtl = (config: Config) => `${Math.min(PLAYGROUND_TOKEN_TTL_SECONDS, config.tokens.maxLifetimeSeconds)}s`;
-import { databaseCheck, redisCheck, type ReadinessCheck } from './readiness';
+import { databaseCheck, redisCheck, type ReadinessCheck } from '../shared/server/readiness';
 
-export type ServiceName = SubgraphName | 'gateway';
-export const ALL_SERVICES: ServiceName[] = [...SERVICE_NAMES, 'gateway'];
+import type { ServiceName } from '../shared/server/services';
+export { ALL_SERVICES, type ServiceName } from '../shared/server/services';
 
 export interface Launched {
   servers: RunningServer[];
@@ -51,16 +56,22 @@ export async function launch(config: Config, services: ServiceName[], options: L
   // One limiter per process for the subgraphs' limits (partner token requests), in Redis when set.
   const limiter = createRateLimiter(config.redisUrl);
   const stopBackground: (() => Promise<void>)[] = [];
+  let relay: OutboxRelay | undefined;
+  /** A gateway running without subgraphs opens the database for its Idempotency-Keys only. */
+  let gatewayDb: Database | undefined;
   const redisProbe = config.redisUrl ? redisCheck(config.redisUrl) : undefined;
   // The process-wide series (CPU, memory, SQL) are served by one endpoint: the gateway's, else the first subgraph's.
   const processMetricsBy: ServiceName = services.includes('gateway') ? 'gateway' : services[0];
   const stop = async () => {
     for (const stopOne of stopBackground.reverse()) await stopOne().catch((error) => log.error({ err: error }, 'stopping background work'));
     for (const server of [...servers].reverse()) await server.stop().catch((error) => log.error({ err: error }, `stopping ${server.name}`));
+    // Rows it has not published stay in the outbox: the next relay to start (here or elsewhere) sends them.
+    await relay?.stop();
     await pubsub.close();
     await limiter.close();
     await redisProbe?.close();
     await db?.close().catch((error) => log.error({ err: error }, 'closing the database'));
+    await gatewayDb?.close().catch((error) => log.error({ err: error }, 'closing the database'));
   };
   try {
     const subgraphs = services.filter((name): name is SubgraphName => name !== 'gateway');
@@ -74,7 +85,9 @@ export async function launch(config: Config, services: ServiceName[], options: L
         connectTimeoutMs: config.databaseConnectTimeoutMs,
       });
       log.info(`database: ${db.description}`);
-      await prepareDatabase(db, { seed: config.seed, seedPatients: config.seedPatients, log, requireAppendOnlyRole: config.env === 'production' });
+      await prepareDatabase(db, { seed: config.seed ? demoSeeder(config.seedPatients) : undefined, log, requireAppendOnlyRole: config.env === 'production' });
+      // Publishes the events the subgraphs' writes commit to the outbox (shared/outbox), retrying until delivered.
+      relay = startOutboxRelay({ prisma: db.prisma, pubsub, log: serviceLogger('outbox'), pollMs: config.events.outboxPollMs, maxBackoffMs: config.events.outboxMaxBackoffMs });
     }
     const auth = await setUpAuth(config);
     if (db) {
@@ -82,14 +95,17 @@ export async function launch(config: Config, services: ServiceName[], options: L
       const readinessChecks: ReadinessCheck[] = [databaseCheck((sql) => database.sql.query(sql)), ...(redisProbe ? [redisProbe] : [])];
       const resolveCaller = createIdentityResolver({ verify: auth.verify, prisma: db.prisma, roleClaim: auth.roleClaim });
       const gatewayVerifier = createGatewayVerifier({ jwks: await gatewayVerificationKeys(config), clockSkewSeconds: config.tokens.clockSkewSeconds });
+      // What a subgraph reads of another domain in-process comes from that domain's owner.
+      const ports = domainPorts(db.prisma);
       for (const name of subgraphs) {
         // A subgraph's background work (Luna's turn runner, the wearables queue) starts before it
         // answers: once /healthz (and so the gateway's /readyz) answers, its mutations can run.
         // Nothing started here calls the graph until a request asks it to.
         const module = SUBGRAPHS[name];
-        if (module.startBackground) stopBackground.push(await module.startBackground({ prisma: db.prisma, db, pubsub, config, log: serviceLogger(name) }));
+        if (module.startBackground) stopBackground.push(await module.startBackground({ prisma: db.prisma, ports, db, pubsub, config, log: serviceLogger(name) }));
         const server = await startSubgraph(SUBGRAPHS[name], {
           prisma: db.prisma,
+          ports,
           host: config.host,
           port: config.subgraphPorts[name],
           exposeErrorDetails: config.env === 'development',
@@ -108,6 +124,12 @@ export async function launch(config: Config, services: ServiceName[], options: L
       }
     }
     if (services.includes('gateway')) {
+      // Idempotency-Keys live in the database, so every gateway replica shares them (gateway/idempotency).
+      if (!db && config.databaseUrl) {
+        gatewayDb = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, connectTimeoutMs: config.databaseConnectTimeoutMs });
+      }
+      const keysDb = db ?? gatewayDb;
+      if (!keysDb) log.warn('gateway: no database in this process (DATABASE_URL unset): Idempotency-Keys are kept in its memory only');
       servers.push(
         await startGateway({
           host: config.host,
@@ -139,6 +161,10 @@ export async function launch(config: Config, services: ServiceName[], options: L
           // The playground opens signed in as the first seeded patient (dev issuer only).
           devToken: auth.devIssuer ? () => signDevToken(config.dataDir, { sub: seededUserId(1), ttl: playgroundTokenTtl(config), audience: ownAudience(config.tokens.audience) }) : undefined,
           processMetrics: processMetricsBy === 'gateway',
+          idempotencyStore: keysDb ? new DatabaseIdempotencyStore(keysDb.prisma) : undefined,
+          idempotencyKeyTtlSeconds: config.events.idempotencyKeyTtlSeconds,
+          responseCache: config.responseCache,
+          pubsub,
         }),
       );
     }

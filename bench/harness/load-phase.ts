@@ -1,0 +1,64 @@
+// One load phase against a gateway with autocannon: requests/s, the client's latency
+// percentiles, and each subgraph's fetch latencies as its timing proxy saw them meanwhile.
+import autocannon from 'autocannon';
+import type { TimingProxy } from './timing-proxy';
+import { percentile, round } from './stats';
+
+export interface LoadPhaseOptions {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  connections: number;
+  durationSeconds: number;
+  /** Stop after this many requests instead of after durationSeconds (a slow version still yields samples). */
+  amount?: number;
+  /** Seconds before a request counts as an error (DEFAULT_REQUEST_TIMEOUT_SECONDS). */
+  timeoutSeconds?: number;
+  /** The subgraphs' timing proxies, by name (reset at the start of the phase). */
+  proxies?: Record<string, TimingProxy>;
+}
+
+export interface LoadPhaseResult {
+  connections: number;
+  requests: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p95: number; p99: number };
+  non2xx: number;
+  errors: number;
+  /** p95 of each subgraph's fetches during the phase (subgraphs not called are left out). */
+  subgraphP95Ms: Record<string, number>;
+  /** The gateway's p95 ÷ the slowest subgraph's p95: 1 would be a gateway that adds nothing. */
+  gatewayOverSlowestSubgraph: number;
+}
+
+/** Long enough for the slowest baseline on a busy machine: a slow answer is a figure, not an error. */
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 120;
+
+export async function runLoadPhase(options: LoadPhaseOptions): Promise<LoadPhaseResult> {
+  for (const proxy of Object.values(options.proxies ?? {})) proxy.reset();
+  // autocannon reports p97.5, not p95: keep every response time and take the percentiles here.
+  const latencies: number[] = [];
+  const started = performance.now();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url: options.url, method: 'POST', headers: { 'content-type': 'application/json', ...options.headers }, body: options.body, connections: options.connections, ...(options.amount ? { amount: options.amount } : { duration: options.durationSeconds }), timeout: options.timeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  });
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  const subgraphP95Ms: Record<string, number> = {};
+  for (const [name, proxy] of Object.entries(options.proxies ?? {})) if (proxy.durations().length) subgraphP95Ms[name] = round(percentile(proxy.durations(), 95));
+  const p95 = percentile(latencies, 95);
+  const slowest = Math.max(0, ...Object.values(subgraphP95Ms));
+  return {
+    connections: options.connections,
+    requests: latencies.length,
+    requestsPerSecond: round(latencies.length / elapsedSeconds, 2),
+    latencyMs: { p50: round(percentile(latencies, 50)), p95: round(p95), p99: round(percentile(latencies, 99)) },
+    non2xx: result.non2xx,
+    errors: result.errors,
+    subgraphP95Ms,
+    gatewayOverSlowestSubgraph: slowest ? round(p95 / slowest, 2) : NaN,
+  };
+}

@@ -1,0 +1,89 @@
+// npm start's preparation, done only when its inputs changed since the last time it ran:
+// compose the supergraph and regenerate the client artifacts (npm run compose), and build the
+// web app (npm run web:build). Each step's inputs and outputs are fingerprinted (a SHA-256 over
+// every file's path and bytes) into a stamp under node_modules/.cache, so a start with nothing
+// changed spends no time here; a changed schema, operation, web source or lockfile reruns the
+// step. `--force` reruns both.
+// Plain JavaScript run by node itself: a start with nothing to do pays no TypeScript loader.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** Where the fingerprints of the last successful steps are kept (outside the source tree, removed with node_modules). */
+export const STAMP_FILE = path.join(ROOT, 'node_modules/.cache/loop-health/prestart.json');
+
+/**
+ * @typedef {object} Step
+ * @property {string} name
+ * @property {string[]} inputs Files and folders (relative to the project) whose bytes decide whether the step runs.
+ * @property {string} output A file the step must have produced: missing, the step runs.
+ * @property {() => void} run
+ */
+
+const SUBGRAPH_SCHEMAS = readdirSync(path.join(ROOT, 'subgraphs'))
+  .map((name) => `subgraphs/${name}/schema.graphql`)
+  .filter((file) => existsSync(path.join(ROOT, file)));
+
+const npmRun = (script) => () => execFileSync('npm', ['run', '-s', script], { cwd: ROOT, stdio: 'inherit' });
+
+/** @type {Step[]} */
+const STEPS = [
+  {
+    name: 'compose',
+    // The generated files are inputs too: hand edits or a checkout of other versions rerun it.
+    inputs: ['rover.yaml', ...SUBGRAPH_SCHEMAS, 'clients/operations', 'clients/sdk', 'schema', 'gateway/compose.ts', 'scripts/compose.ts', 'scripts/codegen.ts', 'package-lock.json'],
+    output: 'schema/supergraph.graphql',
+    run: npmRun('compose'),
+  },
+  {
+    name: 'web:build',
+    inputs: ['clients/web/index.html', 'clients/web/vite.config.mts', 'clients/web/src', 'clients/sdk', 'package-lock.json', 'clients/web/dist'],
+    output: 'clients/web/dist/index.html',
+    run: npmRun('web:build'),
+  },
+];
+
+/** @param {string} relative @returns {string[]} */
+function files(relative) {
+  const absolute = path.join(ROOT, relative);
+  if (!existsSync(absolute)) return [];
+  if (!statSync(absolute).isDirectory()) return [relative];
+  return readdirSync(absolute)
+    .filter((entry) => entry !== 'node_modules' && entry !== 'test')
+    .sort()
+    .flatMap((entry) => files(path.posix.join(relative, entry)));
+}
+
+/** @param {string[]} inputs */
+function fingerprint(inputs) {
+  const hash = createHash('sha256');
+  for (const file of inputs.flatMap(files)) hash.update(file).update('\0').update(readFileSync(path.join(ROOT, file))).update('\0');
+  return hash.digest('hex');
+}
+
+/** @returns {Record<string, string>} */
+function readStamps() {
+  try {
+    return JSON.parse(readFileSync(STAMP_FILE, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function main() {
+  const force = process.argv.includes('--force');
+  const stamps = readStamps();
+  for (const step of STEPS) {
+    if (!force && existsSync(path.join(ROOT, step.output)) && stamps[step.name] === fingerprint(step.inputs)) continue;
+    step.run();
+    // Fingerprinted after the run: its own outputs are part of what must stay unchanged.
+    stamps[step.name] = fingerprint(step.inputs);
+    mkdirSync(path.dirname(STAMP_FILE), { recursive: true });
+    writeFileSync(STAMP_FILE, JSON.stringify(stamps, null, 2));
+  }
+}
+
+main();

@@ -1,0 +1,114 @@
+// Audit rows commit with the write they record. A request's `ctx.prisma` is this view of the
+// client: every write it sends carries the request's pending audit decisions in the same
+// transaction, as the transaction's last statement (one audit statement per write), so a failed
+// audit insert rolls the write back and a committed write always has its audit rows.
+//   - `$transaction(async (tx) => …)`: the append runs in `tx` after the callback;
+//   - `$transaction([a, b])`: the append is added to the batch;
+//   - a write on its own (a model's `delete(…)`, `$executeRaw`): it becomes a batch of
+//     the write and the append. Inside a batch it stays a plain element of that batch.
+// Reads go to the client untouched; their decisions are written before the response leaves
+// (auditPlugin). A rolled-back transaction gives its decisions back to the trail.
+import type { Prisma } from '../db/database';
+import { auditAppend } from './append';
+import type { AuditMeta, AuditTrail } from '../rbac/audit';
+
+/** Model methods that write (Prisma 7's delegate API). */
+export const WRITE_METHODS: ReadonlySet<string> = new Set([
+  'create',
+  'createMany',
+  'createManyAndReturn',
+  'update',
+  'updateMany',
+  'updateManyAndReturn',
+  'upsert',
+  'delete',
+  'deleteMany',
+]);
+/** Raw statements that may write. */
+const RAW_WRITES: ReadonlySet<string> = new Set(['$executeRaw', '$executeRawUnsafe']);
+
+export interface AuditedClientOptions {
+  prisma: Prisma;
+  trail: AuditTrail;
+  /** The request the rows describe (read when a write is sent). */
+  meta: AuditMeta;
+}
+
+type PrismaPromiseLike = PromiseLike<unknown> & { requestTransaction?: (batch: unknown) => unknown };
+
+export function auditedClient({ prisma, trail, meta }: AuditedClientOptions): Prisma {
+  /** Runs a batch with the pending decisions appended; gives them back if it fails. */
+  const batch = async (operations: PrismaPromiseLike[], options?: unknown): Promise<unknown[]> => {
+    const taken = trail.take(meta);
+    if (!taken && operations.length === 1) return [await operations[0]];
+    const statements = taken ? [...operations, auditAppend(prisma, taken.request, taken.decisions)] : operations;
+    try {
+      const results = await (prisma.$transaction as (ops: unknown[], o?: unknown) => Promise<unknown[]>)(statements, options);
+      return taken ? results.slice(0, -1) : results;
+    } catch (error) {
+      trail.restore(taken);
+      throw error;
+    }
+  };
+
+  const interactive = async (callback: (tx: unknown) => Promise<unknown>, options?: unknown): Promise<unknown> => {
+    let taken: ReturnType<AuditTrail['take']> = null;
+    try {
+      return await (prisma.$transaction as (fn: (tx: unknown) => Promise<unknown>, o?: unknown) => Promise<unknown>)(async (tx) => {
+        const result = await callback(tx);
+        taken = trail.take(meta);
+        if (taken) await auditAppend(tx as Prisma, taken.request, taken.decisions);
+        return result;
+      }, options);
+    } catch (error) {
+      trail.restore(taken);
+      throw error;
+    }
+  };
+
+  /**
+   * A write sent on its own: awaited, it runs as a batch with the append; put in a batch
+   * `$transaction([…])`, it is the plain statement (that batch carries the append).
+   */
+  const alone = (write: PrismaPromiseLike) => {
+    let running: Promise<unknown> | undefined;
+    // With no decision pending (the audit's own append among them) the write goes as it is.
+    const run = () => (running ??= trail.size ? batch([write]).then(([result]) => result) : Promise.resolve(write));
+    return {
+      then: (onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) => run().then(onFulfilled, onRejected),
+      catch: (onRejected?: (reason: unknown) => unknown) => run().catch(onRejected),
+      finally: (onFinally?: () => void) => run().finally(onFinally),
+      requestTransaction: (request: unknown) => write.requestTransaction?.(request) ?? write,
+      [Symbol.toStringTag]: 'PrismaPromise',
+    };
+  };
+
+  const delegates = new Map<string | symbol, unknown>();
+  const delegate = (name: string | symbol, target: object) =>
+    new Proxy(target, {
+      get(obj, method) {
+        const value = Reflect.get(obj, method, obj);
+        if (typeof value !== 'function') return value;
+        if (typeof method === 'string' && WRITE_METHODS.has(method)) return (...args: unknown[]) => alone(value.apply(obj, args));
+        return value.bind(obj);
+      },
+    });
+
+  return new Proxy(prisma, {
+    get(client, property) {
+      const value = Reflect.get(client, property, client);
+      if (property === '$transaction') {
+        return (arg: unknown, options?: unknown) => (Array.isArray(arg) ? batch(arg, options) : interactive(arg as (tx: unknown) => Promise<unknown>, options));
+      }
+      if (typeof value === 'function') {
+        if (typeof property === 'string' && RAW_WRITES.has(property)) return (...args: unknown[]) => alone(value.apply(client, args));
+        return value.bind(client);
+      }
+      if (typeof property === 'string' && !property.startsWith('$') && value && typeof value === 'object') {
+        if (!delegates.has(property)) delegates.set(property, delegate(property, value));
+        return delegates.get(property);
+      }
+      return value;
+    },
+  });
+}

@@ -1,0 +1,76 @@
+// What the dashboard query (clients/operations/dashboard.graphql: 50 patients with labs, health
+// score, protocols and their peptides, wearable stats, conversations) costs in SQL, per subgraph,
+// so it cannot creep back: each subgraph counts the statements its requests send
+// (service_sql_statements_total on its own /metrics). Audit included: one statement per subgraph
+// request, rows one per distinct (patient, resource, action, decision) of the whole request.
+import { authHeaders } from './support/auth';
+import { gql, stackSubgraphBase } from './support/graphql';
+import { lastWeek, operation } from './support/operations';
+
+const SUBGRAPHS = ['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'] as const;
+
+/**
+ * Statements per subgraph for one dashboard request, audit insert included. labs is asked twice
+ * by the plan (labResults, then healthScore once the wearables part is known): 2 + 1 audit, then
+ * 1 + 1 audit.
+ */
+const BUDGET: Record<(typeof SUBGRAPHS)[number], number> = { patient: 3, labs: 5, protocols: 3, wearables: 3, content: 1, luna: 2 };
+/** PHI resources the dashboard reads per patient (profile, lab_results, protocols, wearables, conversations), plus the list itself. */
+const AUDIT_ROWS = (patients: number) => patients * 5 + 1;
+
+async function statements(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const name of SUBGRAPHS) {
+    const text = await (await fetch(`${stackSubgraphBase(name)}/metrics`)).text();
+    counts[name] = Number(text.match(/^service_sql_statements_total\{[^}]*\} (\d+)/m)?.[1] ?? 0);
+  }
+  return counts;
+}
+
+let admin: Record<string, string>;
+beforeAll(async () => {
+  admin = await authHeaders('admin');
+});
+
+async function dashboard(first: number) {
+  const before = await statements();
+  const response = await gql(operation('dashboard'), { first, ...lastWeek() }, { headers: admin });
+  expect(response.errors ?? []).toEqual([]);
+  const after = await statements();
+  const spent = Object.fromEntries(SUBGRAPHS.map((name) => [name, after[name] - before[name]]));
+  return { response, spent };
+}
+
+describe('the dashboard query', () => {
+  it('sends at most its budget of SQL statements to each subgraph, for 10 patients as for 50', async () => {
+    // Warm-up: first-use work (caches, catalogs: protocols' copy of every listed peptide's rules and name) is not the request's.
+    await dashboard(50);
+    const ten = await dashboard(10);
+    const fifty = await dashboard(50);
+    expect(fifty.response.data!.patients.edges).toHaveLength(50);
+    expect(fifty.spent).toEqual(ten.spent);
+    const over = SUBGRAPHS.filter((name) => fifty.spent[name] > BUDGET[name]).map((name) => `${name}: ${fifty.spent[name]} > ${BUDGET[name]}`);
+    expect(over).toEqual([]);
+    expect(fifty.spent.labs).toBeGreaterThan(0);
+  });
+
+  it('audits each patient once per resource read, however many fetches reached it', async () => {
+    const { response } = await dashboard(50);
+    const requestId = response.headers.get('x-request-id')!;
+    const rows: { service: string; resource: string; patientId: string | null }[] = [];
+    let after: string | null = null;
+    do {
+      const page: any = await gql(
+        'query($r: String, $a: String) { auditLog(first: 100, after: $a, filter: { requestId: $r }) { pageInfo { hasNextPage endCursor } edges { node { service resource patientId } } } }',
+        { r: requestId, a: after },
+        { headers: admin },
+      );
+      expect(page.errors ?? []).toEqual([]);
+      rows.push(...page.data.auditLog.edges.map((edge: any) => edge.node));
+      after = page.data.auditLog.pageInfo.hasNextPage ? page.data.auditLog.pageInfo.endCursor : null;
+    } while (after);
+    expect(rows).toHaveLength(AUDIT_ROWS(50));
+    expect(rows.filter((row) => row.resource === 'lab_results')).toHaveLength(50);
+    expect(new Set(rows.map((row) => `${row.service}|${row.resource}|${row.patientId}`)).size).toBe(rows.length);
+  });
+});
