@@ -15,6 +15,15 @@ const PATIENT = seededPatientId(OWN);
 const OTHER = seededPatientId(22);
 const READINGS = 'subscription($p: ID!) { wearableReadingAdded(patientId: $p) { metric value patient { id firstName } } }';
 const upstream = () => metric(stackSubgraphBase('wearables'), 'subgraph_ws_active_subscriptions', 'service="wearables"');
+/** The upstream count once the previous test's subscriptions have finished ending (two equal reads apart). */
+async function settledUpstream(): Promise<number> {
+  for (let previous = -1; ; ) {
+    const now = await upstream();
+    if (now === previous) return now;
+    previous = now;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 
 let admin: Record<string, string>;
 beforeAll(async () => {
@@ -37,7 +46,7 @@ describe.each([
   ['a single connection', true],
 ])('wearableReadingAdded over SSE (%s)', (_mode, singleConnection) => {
   it('delivers a reading with fields of two subgraphs, and ends the upstream when the client stops', async () => {
-    const before = await upstream();
+    const before = await settledUpstream();
     const client = sseClient(admin.authorization, { singleConnection });
     const stream = collectSse(client, { query: READINGS, variables: { p: PATIENT } });
     try {
@@ -76,7 +85,7 @@ describe.each([
   });
 
   it('ends the stream when its token expires: one UNAUTHENTICATED error, then complete, and the upstream ends', async () => {
-    const before = await upstream();
+    const before = await settledUpstream();
     const token = await tokenFor('customer', { patientIndex: OWN, ttl: '8s' });
     const client = sseClient(`Bearer ${token}`, { singleConnection });
     const stream = collectSse(client, { query: READINGS, variables: { p: PATIENT } });

@@ -12,7 +12,7 @@ import type { LimitTier } from '../../shared/limits/tiers';
 import { documentHash, type Manifest } from '../partner/persisted-operations';
 
 export interface Principal {
-  /** The cap's key: the token's issuer and subject (a person, or a partner credential). */
+  /** Who this is, as GatewayContext.principal spells it (`partner:<credential>` or `user:<iss>:<sub>`): the caps' key. */
   key: string;
   authorization: string;
   tier: LimitTier;
@@ -46,7 +46,7 @@ export async function principalOf(authorization: string | null | undefined, opti
   }
   const partner = partnerClaims(claims);
   return {
-    key: `${claims.iss ?? ''}|${claims.sub ?? ''}`,
+    key: partner ? `partner:${partner.partnerId}` : `user:${claims.iss ?? ''}:${claims.sub ?? ''}`,
     authorization: `Bearer ${token}`,
     tier: options.tierOf(claims),
     expiresAtMs: (claims.exp ?? Number.POSITIVE_INFINITY) * 1000,
