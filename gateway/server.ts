@@ -131,6 +131,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       signer: trust.signer,
       guard: guardFor(name),
     });
+  // @apollo/gateway otherwise sends usage data to Apollo's servers (its only switch is this
+  // variable, read when the gateway is built): a health platform's gateway calls no third party.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: async ({ update }) => {
       options.onSupergraphUpdater?.(update);
