@@ -13,29 +13,34 @@ export function wsClient(authorization: string | null, url = gatewayUrl(), onClo
   });
 }
 
-/** Collects a subscription's events; `next()` waits for the next one (or fails after `timeoutMs`). */
-export function collect(client: Client, query: string, variables: Record<string, unknown>) {
+/** The sink graphql-ws's and graphql-sse's clients both take; each returns the way to stop. */
+export interface Sink {
+  next(value: unknown): void;
+  error(error: unknown): void;
+  complete(): void;
+}
+
+/** Collects a stream's results; `waitFor(n)` waits for n of them (or an error, or completion), `ended()` for its end. */
+export function collectStream(subscribe: (sink: Sink) => () => void) {
   const events: ExecutionResult[] = [];
   const waiters: (() => void)[] = [];
   let error: unknown;
   let completed = false;
-  const dispose = client.subscribe(
-    { query, variables },
-    {
-      next: (value) => {
-        events.push(value as ExecutionResult);
-        waiters.splice(0).forEach((wake) => wake());
-      },
-      error: (e) => {
-        error = e;
-        waiters.splice(0).forEach((wake) => wake());
-      },
-      complete: () => {
-        completed = true;
-        waiters.splice(0).forEach((wake) => wake());
-      },
+  const wake = () => waiters.splice(0).forEach((resolve) => resolve());
+  const dispose = subscribe({
+    next: (value) => {
+      events.push(value as ExecutionResult);
+      wake();
     },
-  );
+    error: (e) => {
+      error = e;
+      wake();
+    },
+    complete: () => {
+      completed = true;
+      wake();
+    },
+  });
   return {
     events,
     get error() {
@@ -60,7 +65,20 @@ export function collect(client: Client, query: string, variables: Record<string,
       }
       return events;
     },
+    /** Waits until the stream completed or failed. */
+    async ended(timeoutMs = 5_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (!error && !completed) {
+        if (Date.now() > deadline) throw new Error(`the stream did not end within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
   };
+}
+
+/** Collects a graphql-ws subscription's events. */
+export function collect(client: Client, query: string, variables: Record<string, unknown>) {
+  return collectStream((sink) => client.subscribe({ query, variables }, sink));
 }
 
 export async function metric(url: string, name: string, labels = ''): Promise<number> {
