@@ -5,16 +5,14 @@
 // once Redis is back the relay delivers the event to a subscriber that was listening all along,
 // exactly once; and a retry of the mutation with its Idempotency-Key returns the first result
 // without writing or publishing again.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { seededPatientId } from '../prisma/seed/identities';
 import { signDevToken } from '../shared/auth/dev-issuer';
 import { loadConfig } from '../shared/config';
 import { launch, type Launched } from '../bin/launch';
 import { gql } from './support/graphql';
 import { seededScratchPlace, type SeededPlace } from './support/database';
-import { freePort } from './support/stack';
+import { startPrivateRedis, type PrivateRedis } from './support/redis';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import { collect, eventually, wsClient } from './support/ws';
 
@@ -25,27 +23,17 @@ const RECORD = `mutation Record($p: ID!, $r: String!, $at: DateTime!, $v: Float!
   recordWearableReadings(patientId: $p, readings: [{ provider: OURA, metric: RESTING_HR, value: $v, unit: "bpm", recordedAt: $at, providerReadingId: $r }]) { inserted } }`;
 
 let place: SeededPlace;
-let redis: ChildProcess;
+let redis: PrivateRedis;
 let proxy: TcpProxy;
 let stack: Launched;
 let url: string;
 let admin: Record<string, string>;
 
-async function redisAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => (socket.destroy(), resolve(data.toString().startsWith('+PONG'))));
-    socket.once('error', () => resolve(false));
-  });
-}
-
 const outboxRows = async () => Number((await stack.db!.sql.query<{ n: string }>('SELECT count(*)::text AS n FROM patient_graph.event_outbox'))[0].n);
 
 beforeAll(async () => {
-  const redisPort = await freePort();
-  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await eventually(() => redisAnswers(redisPort), 10_000, 'the Redis server');
-  proxy = await startTcpProxy({ host: '127.0.0.1', port: redisPort });
+  redis = await startPrivateRedis();
+  proxy = await startTcpProxy({ host: '127.0.0.1', port: redis.port });
   place = await seededScratchPlace('loop-outbox-', 2);
   const saved = { ...process.env };
   Object.assign(process.env, {
@@ -73,7 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   await proxy?.close();
-  redis?.kill('SIGKILL');
+  redis?.stop();
   await place?.dispose();
 });
 

@@ -3,6 +3,7 @@
 // a restart opens a new window; kept events expire; with Redis this holds across replicas
 // (one process publishes, another subscribes).
 import { LocalPubSub, RedisPubSub, type PubSub } from '../../../shared/pubsub';
+import { startPrivateRedis, type PrivateRedis } from '../../../test/support/redis';
 
 const OPTIONS = { maxLength: 500, ttlSeconds: 60 };
 let topicCount = 0;
@@ -95,14 +96,23 @@ behaves(
   0.1,
 );
 
-// The Redis run of the suite (`.ci/run`'s second pass) sets REDIS_URL.
-const withRedis = process.env.REDIS_URL ? behaves : (name: string) => describe.skip(name, () => it('needs REDIS_URL', () => {}));
-withRedis(
-  'RedisPubSub replay across replicas',
-  () => {
-    const publisher = new RedisPubSub(process.env.REDIS_URL!);
-    const subscriber = new RedisPubSub(process.env.REDIS_URL!);
-    return { publisher, subscriber, close: async () => void (await Promise.all([publisher.close(), subscriber.close()])) };
-  },
-  1,
-);
+// Across replicas through Redis: the run's REDIS_URL (`.ci/run`'s second pass), else a Redis
+// server of this test's own, so every run checks it.
+describe('with Redis', () => {
+  let url = process.env.REDIS_URL;
+  let own: PrivateRedis | undefined;
+  beforeAll(async () => {
+    if (!url) ({ url } = own = await startPrivateRedis());
+  });
+  afterAll(() => own?.stop());
+
+  behaves(
+    'RedisPubSub replay across replicas',
+    () => {
+      const publisher = new RedisPubSub(url!);
+      const subscriber = new RedisPubSub(url!);
+      return { publisher, subscriber, close: async () => void (await Promise.all([publisher.close(), subscriber.close()])) };
+    },
+    1,
+  );
+});
