@@ -48,6 +48,8 @@ export class RedisRateLimiter implements RateLimiter {
 
   constructor(url: string) {
     this.redis = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false });
+    // A lost connection fails the hits that need it and reconnects on its own: not an unhandled error event.
+    this.redis.on('error', () => {});
   }
 
   async hit(key: string, limit: number, windowMs = RATE_LIMIT_WINDOW_MS): Promise<RateDecision> {

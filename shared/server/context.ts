@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { AuditTrail } from '../rbac/audit';
 import type { PubSub } from '../pubsub';
 import type { RateLimiter } from '../limits/rate-limit';
+import type { EventCursor } from '../outbox/subscribe';
 
 /** What every resolver of every subgraph receives; `L` is that subgraph's DataLoaders. */
 export interface SubgraphContext<L = unknown> {
@@ -31,4 +32,6 @@ export interface SubgraphContext<L = unknown> {
   authorization: string | null;
   /** Fires when the caller (the gateway) gave up on this request: stop loading (shared/limits/abort.ts). */
   signal: AbortSignal;
+  /** A subscription's event cursor (graphql-ws only): where to catch up from, and the event being sent. */
+  events?: EventCursor;
 }

@@ -13,6 +13,7 @@ import type { Logger } from '../logger';
 import { perService } from '../observability/service-metrics';
 import { formatErrorFor } from './format-error';
 import type { ForwardedRequest } from '../trust/envelope';
+import type { EventCursor } from '../outbox/subscribe';
 import { socketSignature, type GatewayVerifier } from './verify-gateway';
 
 /** Close codes of a socket opened without (4401) or with a bad (4403) gateway signature. */
@@ -49,8 +50,10 @@ export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): ()
         // The socket is the gateway's (onConnect): the operation's metadata is its word.
         const extensions = (payload.extensions ?? {}) as Record<string, unknown>;
         const text = (key: string) => (typeof extensions[key] === 'string' ? (extensions[key] as string) : null);
+        // Where the stream catches up from: the gateway's first subscription (kept across its re-subscriptions).
+        const since = typeof extensions.eventsSince === 'number' && Number.isFinite(extensions.eventsSince) ? extensions.eventsSince : null;
         try {
-          return await options.contextFor({
+          const context = await options.contextFor({
             authorization: text('authorization'),
             forwarded: {
               requestId: text('requestId') ?? randomUUID(),
@@ -63,6 +66,8 @@ export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): ()
               deadline: null,
             },
           });
+          (context as { events?: EventCursor }).events = { since, current: null };
+          return context;
         } catch (error) {
           // A bad token: the operation fails with the token's error; the shared socket stays.
           throw error instanceof GraphQLError ? error : new GraphQLError('Invalid credentials', { extensions: { code: 'UNAUTHENTICATED' } });
@@ -88,7 +93,8 @@ export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): ()
       onComplete: () => {
         activeSubscriptions.dec();
       },
-      onNext: (_ctx, _id, _payload, _args, result) => maskErrors(result as ExecutionResult, formatError),
+      // Each event names its outbox id: the gateway drops repeats after it subscribed again.
+      onNext: (_ctx, _id, _payload, args, result) => withEventId(maskErrors(result as ExecutionResult, formatError), (args.contextValue as { events?: EventCursor } | undefined)?.events),
       onError: (_ctx, _id, _payload, errors) =>
         errors.map((error) => {
           const formatted = formatError(error.toJSON(), error);
@@ -103,6 +109,11 @@ export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): ()
     await disposable.dispose();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };
+}
+
+function withEventId(result: ExecutionResult, cursor: EventCursor | undefined): ExecutionResult {
+  if (!cursor?.current) return result;
+  return { ...result, extensions: { ...result.extensions, eventId: cursor.current } };
 }
 
 function maskErrors(result: ExecutionResult, formatError: ReturnType<typeof formatErrorFor>): ExecutionResult {
