@@ -76,7 +76,9 @@ export class UpstreamPool {
     // graphql-ws sends this same object again on every re-subscription: moving eventsSince moves the catch-up.
     const payload: UpstreamRequest = { ...request, extensions: { ...request.extensions, eventsSince: Date.now() } };
     const since = payload.extensions.eventsSince as number;
-    return withoutRepeats(this.clientFor(service).iterate(payload) as AsyncIterableIterator<ExecutionResult>, (receivedAt) => {
+    const upstream = this.clientFor(service);
+    const stream = resubscribing(() => upstream.iterate(payload) as AsyncIterableIterator<ExecutionResult>);
+    return withoutRepeats(stream, (receivedAt) => {
       payload.extensions.eventsSince = Math.max(since, receivedAt - EVENTS_SINCE_MARGIN_MS);
     });
   }
@@ -85,6 +87,56 @@ export class UpstreamPool {
     await Promise.all([...this.clients.values()].map((upstream) => upstream.dispose()));
     this.clients.clear();
   }
+}
+
+/** Codes that end a client's subscription: the subgraph refused it (a retry would be refused again). */
+const FINAL_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'OPERATION_LIMIT']);
+/** How long the gateway keeps subscribing again after a subgraph failed a subscription for its own reasons (its database down). */
+export const RESUBSCRIBE_FOR_MS = 30_000;
+
+function isFinalFailure(error: unknown): boolean {
+  if (!Array.isArray(error)) return true; // a socket closed for good (graphql-ws retries the others itself)
+  return error.some((item) => FINAL_CODES.has(String((item as { extensions?: { code?: unknown } })?.extensions?.code ?? '')));
+}
+
+/**
+ * The upstream subscription, subscribed again (same payload: the catch-up goes on from the same
+ * point) when the subgraph fails it for a reason of its own, e.g. its database was unreachable
+ * when the stream opened: the client's subscription survives that without the client doing
+ * anything. A refusal (authentication, permission, a bad argument) still ends it.
+ */
+export function resubscribing(open: () => AsyncIterableIterator<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
+  let current = open();
+  let failingSince: number | null = null;
+  let closed = false;
+  return {
+    async next(): Promise<IteratorResult<ExecutionResult>> {
+      for (;;) {
+        try {
+          const step = await current.next();
+          failingSince = null;
+          return step;
+        } catch (error) {
+          const since = (failingSince ??= Date.now());
+          if (closed || isFinalFailure(error) || Date.now() - since > RESUBSCRIBE_FOR_MS) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_RECONNECT_WAIT_MS, 100 + (Date.now() - since) / 4)));
+          if (closed) return { value: undefined, done: true };
+          current = open();
+        }
+      }
+    },
+    async return(): Promise<IteratorResult<ExecutionResult>> {
+      closed = true;
+      return (await current.return?.()) ?? { value: undefined, done: true };
+    },
+    async throw(error): Promise<IteratorResult<ExecutionResult>> {
+      closed = true;
+      return (await current.throw?.(error)) ?? { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 /** Drops results whose extensions.eventId was already passed on, and takes that extension off. */

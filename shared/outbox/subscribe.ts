@@ -4,9 +4,10 @@
 // Live delivery alone can miss an event: one published while this process's Redis connection
 // reconnects, or while the gateway's socket to this subgraph does (the gateway then subscribes
 // again). So a stream with a catch-up source also reads the outbox itself (published rows stay
-// for the replay window, relay.ts): at once from `since` (the gateway's first subscription time,
-// kept across its re-subscriptions), then every catchUpMs over the last CATCH_UP_MARGIN_MS;
-// what it finds that it has not passed on yet it passes on. Each event passed on is named in the
+// for the replay window, relay.ts): at once from `since` when that is a re-subscription (the
+// gateway's first subscription time, kept across its re-subscriptions), then every catchUpMs over
+// the last CATCH_UP_MARGIN_MS, in one read per topic per process shared by its streams; what a
+// stream finds that it has not passed on yet (and that is not older than its start) it passes on. Each event passed on is named in the
 // stream's cursor (`current`), which the subgraph puts on the result (extensions.eventId) so the
 // gateway drops the repeats a re-subscription brings.
 import type { PubSub } from '../pubsub';
@@ -21,14 +22,62 @@ export const CATCH_UP_MARGIN_MS = 10_000;
 /** Farthest back a re-subscription catches up (published rows are kept longer, relay.ts). */
 export const MAX_CATCH_UP_MS = 5 * 60_000;
 
+/** An event read back from the outbox, with its row's creation time (ms since the epoch). */
+export interface TimedEnvelope extends EventEnvelope {
+  at: number;
+}
 /** The outbox rows of a topic created at or after `from`, as envelopes in publish order. */
-export type CatchUpSource = (topic: string, from: Date) => Promise<EventEnvelope[]>;
+export type CatchUpSource = (topic: string, from: Date) => Promise<TimedEnvelope[]>;
+
+interface TopicPoll {
+  readers: Set<(found: TimedEnvelope[]) => void>;
+  timer: NodeJS.Timeout;
+}
+/** One catch-up read per topic per process, shared by every stream of that topic. */
+const polls = new Map<string, TopicPoll>();
+
+function joinTopicPoll(topic: string, catchUp: CatchUpSource, everyMs: number, reader: (found: TimedEnvelope[]) => void): () => void {
+  let poll = polls.get(topic);
+  if (!poll) {
+    let from = Date.now() - CATCH_UP_MARGIN_MS;
+    const created: TopicPoll = {
+      readers: new Set(),
+      timer: setInterval(() => {
+        const startedAt = Date.now();
+        void catchUp(topic, new Date(from)).then(
+          (found) => {
+            from = startedAt - CATCH_UP_MARGIN_MS;
+            for (const read of created.readers) read(found);
+          },
+          () => {
+            // The database is unreachable: the next read covers the same span again.
+          },
+        );
+      }, everyMs),
+    };
+    created.timer.unref();
+    polls.set(topic, created);
+    poll = created;
+  }
+  poll.readers.add(reader);
+  return () => {
+    const current = polls.get(topic);
+    if (!current) return;
+    current.readers.delete(reader);
+    if (current.readers.size === 0) {
+      clearInterval(current.timer);
+      polls.delete(topic);
+    }
+  };
+}
 
 /** Which event the stream passed on last (read by the subgraph's graphql-ws server, shared/server/subscriptions.ts). */
 export interface EventCursor {
   /** Catch up from here (ms since the epoch): the gateway's first subscription to this stream. */
   since: number | null;
   current: string | null;
+  /** The event named `id` did not reach the subscriber (its execution failed): a later catch-up passes it on again. */
+  forget?(id: string): void;
 }
 
 export interface SubscribeOptions {
@@ -41,21 +90,22 @@ export interface SubscribeOptions {
 /** Reads events from the outbox (raw SQL through any Prisma-like client). */
 export function outboxCatchUp(query: <T>(sql: string, ...values: unknown[]) => Promise<T>): CatchUpSource {
   return async (topic, from) => {
-    const rows = await query<{ id: string; payload: unknown }[]>(
-      `SELECT e.value->>'id' AS id, e.value->'payload' AS payload
+    const rows = await query<{ id: string; payload: unknown; at: Date | string }[]>(
+      `SELECT e.value->>'id' AS id, e.value->'payload' AS payload, o.created_at AS at
          FROM patient_graph.event_outbox AS o CROSS JOIN LATERAL jsonb_array_elements(o.events) AS e
         WHERE o.created_at >= $1::timestamptz AND e.value->>'topic' = $2
         ORDER BY o.seq`,
       from.toISOString(),
       topic,
     );
-    return rows.map((row) => ({ eventId: row.id, payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload }));
+    return rows.map((row) => ({ eventId: row.id, payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload, at: new Date(row.at).getTime() }));
   };
 }
 
 export function dedupeEvents<T>(source: AsyncIterableIterator<EventEnvelope<T>>, options: number | SubscribeOptions & { topic?: string } = {}): AsyncIterableIterator<T> {
   const { remember = DEFAULT_REMEMBERED_EVENT_IDS, catchUp, cursor, catchUpMs = DEFAULT_CATCH_UP_MS, topic } = typeof options === 'number' ? { remember: options } : options;
   const seen = new Set<string>();
+  if (cursor) cursor.forget = (id) => void seen.delete(id);
   const buffered: EventEnvelope<T>[] = [];
   let wake: (() => void) | null = null;
   let done = false;
@@ -83,33 +133,26 @@ export function dedupeEvents<T>(source: AsyncIterableIterator<EventEnvelope<T>>,
     notify();
   })();
 
-  // Catch-up: at once from the cursor's `since`, then regularly over the recent past.
-  let timer: NodeJS.Timeout | null = null;
+  // Catch-up: at once from the cursor's `since` when it is a re-subscription, then with the
+  // other streams of the topic in this process (one shared read every catchUpMs).
+  const receive = (found: TimedEnvelope[]) => {
+    const fresh = found.filter((event) => event.at >= floor && !seen.has(event.eventId));
+    if (fresh.length) {
+      buffered.push(...(fresh as EventEnvelope<T>[]));
+      notify();
+    }
+  };
+  const openedAt = Date.now();
+  const floor = Math.max(openedAt - MAX_CATCH_UP_MS, cursor?.since ?? openedAt);
+  let leave: (() => void) | null = null;
   if (catchUp && topic) {
-    const openedAt = Date.now();
-    const floor = Math.max(openedAt - MAX_CATCH_UP_MS, cursor?.since ?? openedAt);
-    let from = floor;
-    const read = async () => {
-      const startedAt = Date.now();
-      try {
-        const found = await catchUp(topic, new Date(from));
-        from = Math.max(floor, startedAt - CATCH_UP_MARGIN_MS);
-        const fresh = found.filter((event) => !seen.has(event.eventId)) as EventEnvelope<T>[];
-        if (fresh.length) {
-          buffered.push(...fresh);
-          notify();
-        }
-      } catch {
-        // The database is unreachable: the next catch-up reads the same span again.
-      }
-      if (!done) timer = setTimeout(read, catchUpMs).unref();
-    };
-    void read();
+    if (openedAt - floor > CATCH_UP_MARGIN_MS) void catchUp(topic, new Date(floor)).then(receive, () => {});
+    leave = joinTopicPoll(topic, catchUp, catchUpMs, receive);
   }
 
   const finish = async () => {
     done = true;
-    if (timer) clearTimeout(timer);
+    leave?.();
     notify();
     await source.return?.();
   };

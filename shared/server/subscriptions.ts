@@ -113,6 +113,11 @@ export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): ()
 
 function withEventId(result: ExecutionResult, cursor: EventCursor | undefined): ExecutionResult {
   if (!cursor?.current) return result;
+  // An event that failed here (no data for it) is passed on again by a later catch-up.
+  if (result.errors?.length) {
+    cursor.forget?.(cursor.current);
+    return result;
+  }
   return { ...result, extensions: { ...result.extensions, eventId: cursor.current } };
 }
 
