@@ -20,4 +20,6 @@ export interface GatewayContext {
   plannedServices?: string[];
   /** Whose Idempotency-Keys these are (gateway/idempotency): the partner credential, or the token's issuer and subject; null for anonymous callers. */
   principal: string | null;
+  /** A keyed mutation's idempotency scope (gateway/idempotency/token.ts): its subgraph fetches carry tokens from it. */
+  idempotencyScope?: string | null;
 }

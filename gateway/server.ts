@@ -47,7 +47,7 @@ import { gatewayTrust, type GatewayTrustOptions } from './trust';
 import { identityOf } from './trust/request-identity';
 import { graphqlOverHttp, notePlannedServices } from './http/graphql-over-http';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { idempotencyPlugin, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
+import { idempotencyPlugin, IDEMPOTENCY_LOCK_MARGIN_MS, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
 import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '../shared/config';
 
 export interface GatewayOptions {
@@ -174,6 +174,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         store: idempotencyStore,
         ttlSeconds: options.idempotencyKeyTtlSeconds ?? DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS,
         principalOf: (context) => context.principal,
+        setScope: (context, scope) => void (context.idempotencyScope = scope),
+        // A claim outlives its attempt by a margin only: after it a retry runs again, the write receipts answer it.
+        lockMs: Math.max(options.subgraphTimeoutMs, ...Object.values(options.subgraphTimeoutsMs ?? {})) + IDEMPOTENCY_LOCK_MARGIN_MS,
         log,
       }),
       overHttp.plugin,

@@ -162,7 +162,9 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
       signal: meta.signal ?? new AbortController().signal,
     } satisfies SubgraphContext<L>;
     // Each write of the request commits with the request's audit rows (shared/audit/transactional.ts).
-    context.prisma = auditedClient({ prisma: options.prisma, trail: audit, meta: context });
+    // A keyed mutation's writes leave receipts, so a retry of it never writes twice (shared/audit/receipts.ts).
+    const receipt = forwarded.idempotencyToken ? { token: forwarded.idempotencyToken, service: module.name } : null;
+    context.prisma = auditedClient({ prisma: options.prisma, trail: audit, meta: context, receipt });
     return context;
   };
   const signed = signedRequests({ verifier: options.gatewayVerifier, service: module.name });
