@@ -49,6 +49,9 @@ import { graphqlOverHttp, notePlannedServices } from './http/graphql-over-http';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { idempotencyPlugin, IDEMPOTENCY_LOCK_MARGIN_MS, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
 import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '../shared/config';
+import { withDefer } from './defer/directive';
+import { DeferPlanner } from './defer/planner';
+import { deferPlugin, multipartAccept } from './defer/plugin';
 
 export interface GatewayOptions {
   host: string;
@@ -152,8 +155,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const playgroundOn = options.playground ?? false;
   const overHttp = graphqlOverHttp({ publicMaxAgeSeconds: options.publicMaxAgeSeconds ?? transportSettings.publicMaxAgeSeconds.default! });
   const idempotencyStore = options.idempotencyStore ?? new MemoryIdempotencyStore();
+  // The subgraphs' data sources for the gateway's own executions (subscriptions, @defer parts).
+  const serviceMap = Object.fromEntries(Object.keys(options.subgraphUrls).map((name) => [name, dataSource(name)]));
+  // @defer: planned with incremental delivery on, over the supergraph served (gateway/defer).
+  let deferPlanner: DeferPlanner | undefined;
+  let deferPlannerSdl = options.supergraphSdl;
+  const planDeferred = () => (deferPlanner ??= new DeferPlanner(deferPlannerSdl));
   const server = new ApolloServer<GatewayContext>({
-    gateway,
+    // Served with the @defer directive (validation, introspection); executed in parts by deferPlugin.
+    gateway: withDefer(gateway),
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError: formatErrorFor(log, options.exposeErrorDetails),
     introspection: playgroundOn,
@@ -179,6 +189,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         lockMs: Math.max(options.subgraphTimeoutMs, ...Object.values(options.subgraphTimeoutsMs ?? {})) + IDEMPOTENCY_LOCK_MARGIN_MS,
         log,
       }),
+      deferPlugin({ planner: planDeferred, serviceMap, log, formatError: formatErrorFor(log, options.exposeErrorDetails) }),
       overHttp.plugin,
       ApolloServerPluginCacheControlDisabled(),
     ],
@@ -195,7 +206,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     clientAddress: trust.identity.clientAddress,
     planner: () => planner,
     upstream,
-    serviceMap: Object.fromEntries(Object.keys(options.subgraphUrls).map((name) => [name, dataSource(name)])),
+    serviceMap,
     log,
     limits: websocketLimits({ settings: limits.settings, maxPayloadBytes: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),
     tierOf: limits.tierOf,
@@ -219,6 +230,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     if (coreSupergraphSdl === currentSdl) return;
     currentSdl = coreSupergraphSdl;
     planner = new SubscriptionPlanner(coreSupergraphSdl);
+    deferPlannerSdl = coreSupergraphSdl;
+    deferPlanner = undefined;
     answers.invalidate();
     websocket.endAll('SUPERGRAPH_CHANGED', 'The supergraph changed: subscribe again');
     sse.endAll('SUPERGRAPH_CHANGED', 'The supergraph changed: subscribe again');
@@ -252,6 +265,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.use(
     '/graphql',
     overHttp.vary,
+    multipartAccept,
     ...graphqlBody({ maxBytes: options.graphqlBodyLimitBytes, hopMaxBytes: options.jsonBodyLimitBytes }),
     partnerAccess({ verifyToken: options.verifyToken, manifest, limiter: countingRejections(limiter, 'partner_requests', 'gateway') }),
     answers.middleware,

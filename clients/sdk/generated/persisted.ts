@@ -34,6 +34,7 @@ export const PERSISTED_OPERATION_HASHES: Record<string, string> = {
   "MyDashboard": "22a706e1071b98b35aee2104af4e36e29a090fd05f4b9288f21b9ea58d386f41",
   "MyWearableConnections": "381504fec48ec8dccc08510e54a2332f51f85be9480ae77b718eab352e09a3af",
   "PatientDashboard": "a59490e6d710330d707082963a0e6b4934051b5b61e35af810809c32e9bece7f",
+  "PatientDashboardDeferred": "fafc0107b97e6085c2c79b910716ca6568286d94a02dd18b7bb8afe6bcf1519f",
   "PatientOverview": "c496135595d49970c635891b142c882cbd1125f238a5f75277df51aedc6b4791",
   "Patients": "950c68a1934527e15410e6e2dae98e75b92feca9a7e650f920c885cf971f4c96",
   "Peptide": "0d6ca3257cfe8b5eeaff5898f9ab779d3f335397c39e922b456e7509366457e4",
