@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { GATEWAY_SIGNATURE_HEADER, type ForwardedRequest } from '../shared/trust/envelope';
+import { AUDIENCE_EXTENSION } from '../shared/trust/audience';
 import type { GatewayContext } from './context';
 import { currentRequestSignal, withRequestSignal } from './limits/abort';
 import { errorFromSubgraphResponse, readBoundedText } from './limits/upstream-response';
@@ -99,6 +100,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const { requestId, correlationId, operationName, clientIp, partnerId, scopes } = context;
     const identity: Identity = { requestId, correlationId, operationName, clientIp, partnerId, scopes };
     headers.set(PENDING_IDENTITY, Buffer.from(JSON.stringify(identity)).toString('base64url'));
+    // A fanned-out subscription event: the subscribers it is fetched for go in the signed body.
+    if (context.audience?.length) request.extensions = { ...request.extensions, [AUDIENCE_EXTENSION]: context.audience };
     // Only queries are retried (gateway/resilience.ts): a mutation may have run before its connection failed.
     headers.set(PENDING_KIND, /^\s*mutation\b/.test(request.query ?? '') ? 'mutation' : 'query');
   }

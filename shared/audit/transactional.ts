@@ -9,7 +9,7 @@
 // Reads go to the client untouched; their decisions are written before the response leaves
 // (auditPlugin). A rolled-back transaction gives its decisions back to the trail.
 import type { Prisma } from '../db/database';
-import { auditAppend } from './append';
+import { auditAppendFor } from './append';
 import type { AuditMeta, AuditTrail } from '../rbac/audit';
 
 /** Model methods that write (Prisma 7's delegate API). */
@@ -41,7 +41,7 @@ export function auditedClient({ prisma, trail, meta }: AuditedClientOptions): Pr
   const batch = async (operations: PrismaPromiseLike[], options?: unknown): Promise<unknown[]> => {
     const taken = trail.take(meta);
     if (!taken && operations.length === 1) return [await operations[0]];
-    const statements = taken ? [...operations, auditAppend(prisma, taken.request, taken.decisions)] : operations;
+    const statements = taken ? [...operations, auditAppendFor(prisma, taken.requests, taken.decisions)] : operations;
     try {
       const results = await (prisma.$transaction as (ops: unknown[], o?: unknown) => Promise<unknown[]>)(statements, options);
       return taken ? results.slice(0, -1) : results;
@@ -57,7 +57,7 @@ export function auditedClient({ prisma, trail, meta }: AuditedClientOptions): Pr
       return await (prisma.$transaction as (fn: (tx: unknown) => Promise<unknown>, o?: unknown) => Promise<unknown>)(async (tx) => {
         const result = await callback(tx);
         taken = trail.take(meta);
-        if (taken) await auditAppend(tx as Prisma, taken.request, taken.decisions);
+        if (taken) await auditAppendFor(tx as Prisma, taken.requests, taken.decisions);
         return result;
       }, options);
     } catch (error) {
