@@ -28,6 +28,7 @@ import { authSettings, corsSettings, DEFAULT_JSON_BODY_LIMIT_BYTES, labsSettings
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewayWebSocket } from './subscriptions/server';
 import { UpstreamPool } from './subscriptions/upstream';
+import { SubscriptionFanout } from './subscriptions/fanout';
 import { SubscriptionCaps, type SubscriptionCapsOptions } from './subscriptions/caps';
 import { serveGatewaySse } from './subscriptions/sse';
 import { partnerAccess } from './partner/access';
@@ -206,6 +207,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     clientAddress: trust.identity.clientAddress,
     planner: () => planner,
     upstream,
+    // Subscribers with the same selection and caller share each event's resolution.
+    fanout: new SubscriptionFanout(upstream),
     serviceMap,
     log,
     limits: websocketLimits({ settings: limits.settings, maxPayloadBytes: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),
