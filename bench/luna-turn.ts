@@ -101,7 +101,7 @@ async function main() {
     // Every turn: two tools, then (once their results are back) an answer.
     model.route('', (request) =>
       !JSON.stringify(request.body.messages.at(-1)).includes('tool_result')
-        ? reply.tools([{ name: 'getLabResults', input: { results: 1 } }, { name: 'getWearableInsights', input: { days: 7 } }], 'Let me look at your data. ')
+        ? reply.tools([{ name: 'getLabResults', input: { count: 1 } }, { name: 'getWearableInsights', input: { days: 7 } }], 'Let me look at your data. ')
         : reply.text('Here is what your labs and your wearable show this week. Your clinician can help you read them.'),
     );
   }

@@ -28,6 +28,7 @@ import { authSettings, corsSettings, DEFAULT_JSON_BODY_LIMIT_BYTES, labsSettings
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewayWebSocket } from './subscriptions/server';
 import { UpstreamPool } from './subscriptions/upstream';
+import { SubscriptionFanout } from './subscriptions/fanout';
 import { SubscriptionCaps, type SubscriptionCapsOptions } from './subscriptions/caps';
 import { serveGatewaySse } from './subscriptions/sse';
 import { partnerAccess } from './partner/access';
@@ -47,7 +48,7 @@ import { gatewayTrust, type GatewayTrustOptions } from './trust';
 import { identityOf } from './trust/request-identity';
 import { graphqlOverHttp, notePlannedServices } from './http/graphql-over-http';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { idempotencyPlugin, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
+import { idempotencyPlugin, IDEMPOTENCY_LOCK_MARGIN_MS, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
 import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '../shared/config';
 import { withDefer } from './defer/directive';
 import { DeferPlanner } from './defer/planner';
@@ -184,6 +185,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         store: idempotencyStore,
         ttlSeconds: options.idempotencyKeyTtlSeconds ?? DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS,
         principalOf: (context) => context.principal,
+        setScope: (context, scope) => void (context.idempotencyScope = scope),
+        // A claim outlives its attempt by a margin only: after it a retry runs again, the write receipts answer it.
+        lockMs: Math.max(options.subgraphTimeoutMs, ...Object.values(options.subgraphTimeoutsMs ?? {})) + IDEMPOTENCY_LOCK_MARGIN_MS,
         log,
       }),
       deferPlugin({ planner: planDeferred, serviceMap, log, formatError: formatErrorFor(log, options.exposeErrorDetails) }),
@@ -203,6 +207,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     clientAddress: trust.identity.clientAddress,
     planner: () => planner,
     upstream,
+    // Subscribers with the same selection and caller share each event's resolution.
+    fanout: new SubscriptionFanout(upstream),
     serviceMap,
     log,
     limits: websocketLimits({ settings: limits.settings, maxPayloadBytes: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),

@@ -4,6 +4,7 @@
 // an Idempotency-Key (a fresh UUID per tool call, the same on the retry of a connection error).
 import { randomUUID } from 'node:crypto';
 import { getOperationAST, parse } from 'graphql';
+import { ToolError } from '../../shared/tools/tool';
 
 /** Codes of the graph's public contract that end a tool call (the caller must change something). */
 const CONTRACT_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'OPERATION_LIMIT', 'BAD_USER_INPUT', 'NOT_FOUND'];
@@ -11,16 +12,8 @@ const CONTRACT_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'OPERATI
 /** The gateway could not be reached or did not answer in time (not a GraphQL error code). */
 export const GATEWAY_UNAVAILABLE = 'GATEWAY_UNAVAILABLE';
 
-export class GraphError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    /** Seconds to wait before retrying, for RATE_LIMITED. */
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-  }
-}
+/** A failure of the graph, by its code: a catalogue tool's failure (ToolError) like any other. */
+export class GraphError extends ToolError {}
 
 interface WireError {
   message?: string;

@@ -3,6 +3,7 @@
 // Partner credentials may stream too, under the same rule as over HTTP (gateway/partner):
 // only persisted operations from the manifest, by hash; their scopes then decide, in every
 // subgraph, what they may subscribe to.
+import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { JWTPayload } from 'jose';
 import { bearerToken, type TokenVerifier } from '../../shared/auth/verify';
@@ -20,6 +21,23 @@ export interface Principal {
   expiresAtMs: number;
   partnerId: string | null;
   scopes: string[] | null;
+  /**
+   * Everything in the token that can change what the subgraphs answer (who, role, scopes,
+   * actor…: every claim but its timing and id), hashed: subscribers with the same selection
+   * and this same value share one resolution of each event (fanout.ts).
+   */
+  authorizationContext: string;
+}
+
+/** Claims that only say when a token was made or which token it is: two tokens differing only in these are the same caller. */
+const TOKEN_INSTANCE_CLAIMS = new Set(['iat', 'exp', 'nbf', 'jti', 'sid']);
+
+function authorizationContextOf(claims: JWTPayload): string {
+  const kept = Object.keys(claims)
+    .filter((name) => !TOKEN_INSTANCE_CLAIMS.has(name))
+    .sort()
+    .map((name) => [name, claims[name]]);
+  return createHash('sha256').update(JSON.stringify(kept)).digest('base64url');
 }
 
 export type Refusal = { refused: 'missing' | 'invalid'; message: string };
@@ -52,6 +70,7 @@ export async function principalOf(authorization: string | null | undefined, opti
     expiresAtMs: (claims.exp ?? Number.POSITIVE_INFINITY) * 1000,
     partnerId: partner?.partnerId ?? null,
     scopes: partner?.scopes ?? null,
+    authorizationContext: authorizationContextOf(claims),
   };
 }
 

@@ -136,6 +136,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
           partnerId: principal.partnerId,
           scopes: principal.scopes,
           principal: principal.key,
+          authorizationContext: principal.authorizationContext,
         };
         extraOf.set(context, ctx.extra);
         return context;

@@ -116,6 +116,7 @@ export function serveGatewaySse(options: GatewaySseOptions) {
       partnerId: principal.partnerId,
       scopes: principal.scopes,
       principal: principal.key,
+      authorizationContext: principal.authorizationContext,
     };
     connectionOfContext.set(context, connection);
     return context;
