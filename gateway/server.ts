@@ -201,7 +201,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   let planner = new SubscriptionPlanner(options.supergraphSdl);
   const upstream = new UpstreamPool(options.subgraphUrls, (service) => trust.signer.signSocket(service));
   const manifest = loadManifest();
+  // Partner request rates, shared by POST /graphql and the streaming transports' queries and mutations.
+  const limiter = createRateLimiter(options.redisUrl);
+  const partnerLimiter = countingRejections(limiter, 'partner_requests', 'gateway');
   const streaming = {
+    partnerLimiter,
     apollo: server,
     verifyToken: options.verifyToken,
     clientAddress: trust.identity.clientAddress,
@@ -257,7 +261,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.get('/metrics', metricsEndpoint({ service: 'gateway', processMetrics: options.processMetrics ?? true }));
   // REST upload for lab PDFs: parsed here, then run as the uploadLabReport mutation with the caller's token.
   app.use('/api/labs', labUploadRouter({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, maxBytes: options.maxUploadBytes ?? labsSettings.maxUploadBytes.default!, verifyToken: options.verifyToken }));
-  const limiter = createRateLimiter(options.redisUrl);
   app.use('/oauth/token', tokenEndpoint({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql` }));
   app.use('/app', webApp());
   // FHIR R4, read-only, over the graph with the caller's token (gateway/fhir).
@@ -270,7 +273,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     overHttp.vary,
     multipartAccept,
     ...graphqlBody({ maxBytes: options.graphqlBodyLimitBytes, hopMaxBytes: options.jsonBodyLimitBytes }),
-    partnerAccess({ verifyToken: options.verifyToken, manifest, limiter: countingRejections(limiter, 'partner_requests', 'gateway') }),
+    partnerAccess({ verifyToken: options.verifyToken, manifest, limiter: partnerLimiter }),
     answers.middleware,
     expressMiddleware(server, {
       context: async ({ req, res }) => {
