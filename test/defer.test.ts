@@ -124,6 +124,17 @@ describe('@defer over multipart/mixed', () => {
     expect(misplaced.errors![0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
+  it("defers fields of an object that is no entity (fetched with the primary, sent apart), for an anonymous caller too", async () => {
+    const query = '{ faqs(first: 2) { edges { node { question ... @defer(label: "answers") { answer } } } } }';
+    const inParts = await postForParts(query, {});
+    expect(inParts.contentType).toMatch(/^multipart\/mixed/);
+    expect(inParts.parts).toHaveLength(2);
+    expect(Object.keys(inParts.parts[0].data!.faqs.edges[0].node)).toEqual(['question']);
+    expect(inParts.parts[1].incremental!.every((item) => item.label === 'answers' && typeof item.data!.answer === 'string')).toBe(true);
+    const inOne = await gql(query);
+    expect(merged(inParts.parts)).toEqual(inOne.data);
+  });
+
   it('delivers a deferred named fragment and ignores @defer(if: false)', async () => {
     const query = `query($later: Boolean!) {
       patients(first: 2) { edges { node { id ...Labs @defer(label: "labs", if: $later) } } }

@@ -165,8 +165,12 @@ export async function executeDeferred(request: DeferRequest, deps: DeferDeps): P
   const pickContext: PickContext = { schema: planner.apiGraphQLSchema, fragments: fragmentDefinitions(labelled.document), variables };
   const keysOf = (label: string) => keys.get(label) ?? [];
 
-  /** Runs `node` shaped by the document that keeps `keep`, optionally starting from the primary data. */
-  const run = async (node: PlanNode | undefined, keep: string | null, primaryData?: Record<string, unknown>) => {
+  // A deferred fragment with no fetch of its own (fields of an object that is no entity: the
+  // planner fetches them with the primary) is kept in the primary's shaping, then sent apart.
+  const withPrimary = new Set(defer.deferred.filter((deferred) => !deferred.node).map((deferred) => deferred.label!));
+
+  /** Runs `node` shaped by the document that keeps `keep`'s fragments, optionally starting from the primary data. */
+  const run = async (node: PlanNode | undefined, keep: ReadonlySet<string>, primaryData?: Record<string, unknown>) => {
     const shaping = shapingDocument(labelled.document, keep, keysOf);
     const replay: FetchNode = { kind: 'Fetch', serviceName: PRIMARY_DATA, variableUsages: [], operation: '{__typename}', operationName: undefined, operationKind: 'query' as never };
     const steps = [primaryData ? replay : undefined, node].filter((step): step is PlanNode => !!step);
@@ -200,7 +204,7 @@ export async function executeDeferred(request: DeferRequest, deps: DeferDeps): P
     }
   };
 
-  const primary = await run(defer.primary.node, null);
+  const primary = await run(defer.primary.node, withPrimary);
   const primaryData = (primary.data ?? null) as Record<string, unknown> | null;
   const initialData = primaryData ? (pick(primaryData, operation.selectionSet.selections, pickContext) as Record<string, unknown>) : null;
   const hasNext = !!primaryData && defer.deferred.length > 0;
@@ -208,7 +212,7 @@ export async function executeDeferred(request: DeferRequest, deps: DeferDeps): P
 
   const deliver = async (deferred: DeferredNode): Promise<IncrementalItem[]> => {
     const fragment = labelled.fragments.get(deferred.label!)!;
-    const result = await run(deferred.node, fragment.label, primaryData!);
+    const result = await run(deferred.node, new Set([...withPrimary, fragment.label]), primaryData!);
     const located = locate(planner.apiGraphQLSchema, result.data, deferred.queryPath).filter(({ value }) => applies(planner.apiGraphQLSchema, fragment.typeCondition, value.__typename));
     const label = fragment.clientLabel ? { label: fragment.clientLabel } : {};
     const items: IncrementalItem[] = located.map(({ path, value }) => ({ data: pick(value, fragment.selections, pickContext) as Record<string, unknown>, path, ...label }));

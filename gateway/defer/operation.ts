@@ -139,15 +139,15 @@ export function selectionsOf(requires: readonly QueryPlanSelectionNode[]): Selec
 const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
 
 /**
- * The document that shapes one part: `keep` (a label, or null for the initial part) stays whole;
- * each other deferred fragment becomes the keys its fetches start from; __typename everywhere.
+ * The document that shapes one part: the fragments labelled in `keep` stay whole; each other
+ * deferred fragment becomes the keys its fetches start from; __typename everywhere.
  */
-export function shapingDocument(labelled: DocumentNode, keep: string | null, keysOf: (label: string) => readonly SelectionNode[]): DocumentNode {
+export function shapingDocument(labelled: DocumentNode, keep: ReadonlySet<string>, keysOf: (label: string) => readonly SelectionNode[]): DocumentNode {
   const replace = (node: InlineFragmentNode | { kind: Kind.FRAGMENT_SPREAD; directives?: readonly DirectiveNode[] }) => {
     const label = labelOf(node);
     if (!label) return undefined;
     const directives = (node.directives ?? []).filter((d) => d.name.value !== 'defer');
-    if (label === keep) return { ...node, directives };
+    if (keep.has(label)) return { ...node, directives };
     const keys: InlineFragmentNode = { kind: Kind.INLINE_FRAGMENT, directives, selectionSet: { kind: Kind.SELECTION_SET, selections: [TYPENAME, ...keysOf(label)] } };
     return keys;
   };

@@ -34,7 +34,7 @@ describe('@defer documents', () => {
   it('shapes a part with its fragment kept, the others reduced to their keys, and __typename everywhere', () => {
     const labelled = labelDefers(query, { later: true })!;
     const keys = [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: 'id' } } as const];
-    const printed = print(shapingDocument(labelled.document, '__defer_0', () => keys));
+    const printed = print(shapingDocument(labelled.document, new Set(['__defer_0']), () => keys));
     expect(printed).toContain('labs {');
     expect(printed).not.toContain('...Name');
     expect(printed).not.toContain('@defer');
