@@ -32,6 +32,7 @@ export const PERSISTED_OPERATION_HASHES: Record<string, string> = {
   "LunaResponse": "3e6712874ce029985fcabf83bd449c94df7abce1c05cf4c279d2f004603931e6",
   "MyConversations": "515289d86c9d7e9696bf379290912a5c9bacdab332e3e75a0d4ed288ddf1d7d1",
   "MyDashboard": "22a706e1071b98b35aee2104af4e36e29a090fd05f4b9288f21b9ea58d386f41",
+  "MyDashboardDeferred": "2286e9c0262e6eb17f7a5aadb34d178033d387e9be8e80de093fdf736e895723",
   "MyWearableConnections": "381504fec48ec8dccc08510e54a2332f51f85be9480ae77b718eab352e09a3af",
   "PatientDashboard": "a59490e6d710330d707082963a0e6b4934051b5b61e35af810809c32e9bece7f",
   "PatientDashboardDeferred": "fafc0107b97e6085c2c79b910716ca6568286d94a02dd18b7bb8afe6bcf1519f",
