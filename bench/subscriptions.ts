@@ -10,6 +10,7 @@ import { registry } from '../shared/metrics';
 import { ALL_SERVICES, launch } from '../bin/launch';
 import { seededPatientId } from '../prisma/seed/identities';
 import { withBenchEnvironment, runBenchmark } from './environment';
+import { GraphQLHttpClient } from '../shared/graphql/http-client';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000);
 const RATE = Number(process.env.RATE ?? 2);
@@ -58,19 +59,15 @@ async function main() {
       global.gc?.();
       const heapPerSubscription = (process.memoryUsage().heapUsed - heapBefore) / SUBSCRIBERS;
       const events = RATE * DURATION;
+      const writer = new GraphQLHttpClient({ url: `http://${url}`, headers: { authorization } });
       for (let i = 0; i < events; i++) {
         const value = 40 + (i % 60) + i / 1000;
         // Measured from the moment the write is sent: the event can arrive before its response does.
         sent.set(value, Date.now());
-        const response = await fetch(`http://${url}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization },
-          body: JSON.stringify({
-            query: 'mutation($p: ID!, $r: String!, $at: DateTime!, $v: Float!) { recordWearableReadings(patientId: $p, readings: [{ provider: OURA, metric: RESTING_HR, value: $v, unit: "bpm", recordedAt: $at, providerReadingId: $r }]) { inserted } }',
-            variables: { p: patientId, r: `bench-${randomUUID()}`, at: new Date(Date.now() - 60_000).toISOString(), v: value },
-          }),
+        await writer.post({
+          query: 'mutation($p: ID!, $r: String!, $at: DateTime!, $v: Float!) { recordWearableReadings(patientId: $p, readings: [{ provider: OURA, metric: RESTING_HR, value: $v, unit: "bpm", recordedAt: $at, providerReadingId: $r }]) { inserted } }',
+          variables: { p: patientId, r: `bench-${randomUUID()}`, at: new Date(Date.now() - 60_000).toISOString(), v: value },
         });
-        await response.json();
         await new Promise((r) => setTimeout(r, 1000 / RATE));
       }
       await new Promise((r) => setTimeout(r, 2000));
