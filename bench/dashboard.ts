@@ -15,6 +15,7 @@ import { runLoadPhase, type LoadPhaseResult } from './harness/load-phase';
 import { DASHBOARD_OPERATION, dashboardBody } from './harness/queries';
 import { comparisonTable, type Row } from './harness/table';
 import { round } from './harness/stats';
+import { GraphQLHttpClient } from '../shared/graphql/http-client';
 
 const settings = {
   baselineRef: process.env.BASELINE_REF ?? DEFAULT_BASELINE_REF,
@@ -50,10 +51,10 @@ interface Measured {
 async function measure(stack: StackProcess, body: string): Promise<Measured> {
   const url = `${stack.gatewayUrl}/graphql`;
   const headers = { authorization: stack.authorization, 'content-type': 'application/json' };
-  const post = () => fetch(url, { method: 'POST', headers, body }).then((r) => r.text());
-  const check = await post();
-  const parsed = JSON.parse(check) as { errors?: unknown; data?: { patients?: { edges: unknown[] } } };
-  if (parsed.errors || !parsed.data?.patients?.edges.length) throw new Error(`the dashboard query fails: ${check.slice(0, 500)}`);
+  const client = new GraphQLHttpClient({ url, headers });
+  const post = () => client.post<{ patients?: { edges: unknown[] } }>(JSON.parse(body), { body });
+  const check = (await post()).body;
+  if (check?.errors || !check?.data?.patients?.edges.length) throw new Error(`the dashboard query fails: ${JSON.stringify(check).slice(0, 500)}`);
   // SQL statements and audit rows: a few requests one after another, before any load (nothing else in flight).
   const from = new Date();
   const sqlBefore = await sqlStatements(stack.gatewayUrl);
@@ -74,7 +75,7 @@ async function measure(stack: StackProcess, body: string): Promise<Measured> {
     c10,
     sqlPerRequest: round((sqlAfter - sqlBefore) / settings.probeRequests),
     auditRowsPerRequest: round(auditRows / settings.probeRequests),
-    responseBytes: Buffer.byteLength(check),
+    responseBytes: Buffer.byteLength(JSON.stringify(check)),
     rssMb,
   };
 }

@@ -9,9 +9,10 @@ import path from 'node:path';
 import { DEFAULT_BASELINE_REF, prepareBaselineTree } from './harness/baseline-tree';
 import { startStackProcess } from './harness/stack-process';
 import { runLoadPhase, type LoadPhaseResult } from './harness/load-phase';
-import { catalogBody } from './harness/queries';
+import { CATALOG_QUERY, catalogBody } from './harness/queries';
 import { comparisonTable } from './harness/table';
 import { round } from './harness/stats';
+import { GraphQLHttpClient } from '../shared/graphql/http-client';
 
 const settings = {
   baselineRef: process.env.BASELINE_REF ?? DEFAULT_BASELINE_REF,
@@ -30,8 +31,8 @@ async function measure(label: string, tree: string, portBase: number, extraEnv: 
   try {
     const url = `${stack.gatewayUrl}/graphql`;
     const body = catalogBody();
-    const check = await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json();
-    if (check.errors || !check.data?.peptides.edges.length) throw new Error(`the catalog query fails: ${JSON.stringify(check).slice(0, 500)}`);
+    const check = (await new GraphQLHttpClient({ url }).post<{ peptides: { edges: unknown[] } }>({ query: CATALOG_QUERY, operationName: 'PublicCatalog' })).body;
+    if (check?.errors || !check?.data?.peptides.edges.length) throw new Error(`the catalog query fails: ${JSON.stringify(check).slice(0, 500)}`);
     await runLoadPhase({ url, headers: {}, body, connections: settings.connections, durationSeconds: settings.warmupSeconds });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     console.error(`[${label}] measuring`);

@@ -1,12 +1,15 @@
 // The typed client of the Loop Health graph: HTTP queries and mutations, queries with @defer
 // read part by part (multipart/mixed, parsed by meros), subscriptions over graphql-ws or SSE
 // (graphql-sse) with reconnect, the bearer token on all, and errors typed by extensions.code.
+// HTTP goes through the project's one GraphQL-over-HTTP client (shared/graphql/http-client.ts,
+// on graphql-http), which this package re-exports.
 // Documents come from ./generated (npm run codegen), so variables and results are typed.
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import { meros } from 'meros/browser';
+import { GraphQLHttpClient, GraphQLTransportError, IDEMPOTENCY_KEY_HEADER, type GraphQLHttpResponse, type GraphQLRequest } from '../../shared/graphql/http-client';
 import { LoopGraphQLError, networkError } from './errors';
 import { PERSISTED_OPERATION_HASHES } from './generated/persisted';
 
@@ -102,7 +105,19 @@ export class LoopClient {
   private ws?: WsClient;
   private readonly printed = new WeakMap<object, string>();
 
-  constructor(private readonly options: LoopClientOptions) {}
+  /** The HTTP: the project's one GraphQL-over-HTTP client (re-exported by this package). */
+  private readonly http: GraphQLHttpClient;
+
+  constructor(private readonly options: LoopClientOptions) {
+    this.http = new GraphQLHttpClient({
+      url: options.url,
+      fetch: options.fetch,
+      headers: async (): Promise<Record<string, string>> => {
+        const authorization = await this.authorization();
+        return authorization ? { authorization } : {};
+      },
+    });
+  }
 
   private async authorization(): Promise<string | undefined> {
     const token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
@@ -139,7 +154,7 @@ export class LoopClient {
 
   private async send<R, V>(document: TypedDocumentNode<R, V>, variables: V | undefined, idempotencyKey?: string): Promise<R> {
     const operationName = operationOf(document as TypedDocumentNode<unknown, unknown>).name!.value;
-    const body: Record<string, unknown> = { operationName, variables: variables ?? {} };
+    const body: GraphQLRequest = { operationName, variables: (variables ?? {}) as Record<string, unknown> };
     if (this.options.persisted) {
       const hash = PERSISTED_OPERATION_HASHES[operationName];
       if (!hash) throw new Error(`${operationName} is not a persisted operation: add it to clients/operations and run npm run codegen`);
@@ -147,21 +162,15 @@ export class LoopClient {
     } else {
       body.query = this.text(document as TypedDocumentNode<unknown, unknown>);
     }
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    const authorization = await this.authorization();
-    if (authorization) headers.authorization = authorization;
-    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-    let response: Response;
+    let response: GraphQLHttpResponse<R>;
     try {
-      response = await (this.options.fetch ?? fetch)(this.options.url, { method: 'POST', headers, body: JSON.stringify(body) });
+      response = await this.http.post<R>(body, { headers: idempotencyKey ? { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey } : {} });
     } catch (error) {
-      throw networkError(`Could not reach ${this.options.url}: ${(error as Error).message}`);
+      throw networkError(`Could not reach ${this.options.url}: ${error instanceof GraphQLTransportError ? error.message : (error as Error).message}`);
     }
     const retryAfter = Number(response.headers.get('retry-after')) || undefined;
-    let result: { data?: R | null; errors?: GraphQLFormattedError[] };
-    try {
-      result = (await response.json()) as typeof result;
-    } catch {
+    const result = response.body;
+    if (!result) {
       throw new LoopGraphQLError([{ message: `HTTP ${response.status} without a GraphQL answer`, extensions: { code: response.status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'NETWORK_ERROR' } }], undefined, response.status);
     }
     if (result.errors?.length) throw new LoopGraphQLError(result.errors, result.data, response.status, retryAfter);

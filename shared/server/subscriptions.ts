@@ -15,6 +15,7 @@ import type { Logger } from '../logger';
 import { perService } from '../observability/service-metrics';
 import { formatErrorFor } from './format-error';
 import type { ForwardedRequest } from '../trust/envelope';
+import type { EventCursor } from '../outbox/subscribe';
 import { socketSignature, type GatewayVerifier } from './verify-gateway';
 import { HELD_ACK, HELD_EXTENSION } from '../trust/audience';
 
@@ -90,6 +91,8 @@ export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): ()
         // The socket is the gateway's (onConnect): the operation's metadata is its word.
         const extensions = (payload.extensions ?? {}) as Record<string, unknown>;
         const text = (key: string) => (typeof extensions[key] === 'string' ? (extensions[key] as string) : null);
+        // Where the stream catches up from: the gateway's first subscription (kept across its re-subscriptions).
+        const since = typeof extensions.eventsSince === 'number' && Number.isFinite(extensions.eventsSince) ? extensions.eventsSince : null;
         try {
           const context = await options.contextFor({
             authorization: text('authorization'),
@@ -105,6 +108,7 @@ export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): ()
             },
           });
           if (extensions[HELD_EXTENSION] === true) held.add(context as object);
+          (context as { events?: EventCursor }).events = { since, current: null };
           return context;
         } catch (error) {
           // A bad token: the operation fails with the token's error; the shared socket stays.
@@ -131,7 +135,8 @@ export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): ()
       onComplete: () => {
         activeSubscriptions.dec();
       },
-      onNext: (_ctx, _id, _payload, _args, result) => maskErrors(result as ExecutionResult, formatError),
+      // Each event names its outbox id: the gateway drops repeats after it subscribed again.
+      onNext: (_ctx, _id, _payload, args, result) => withEventId(maskErrors(result as ExecutionResult, formatError), (args.contextValue as { events?: EventCursor } | undefined)?.events),
       onError: (_ctx, _id, _payload, errors) =>
         errors.map((error) => {
           const formatted = formatError(error.toJSON(), error);
@@ -146,6 +151,11 @@ export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): ()
     await disposable.dispose();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };
+}
+
+function withEventId(result: ExecutionResult, cursor: EventCursor | undefined): ExecutionResult {
+  if (!cursor?.current) return result;
+  return { ...result, extensions: { ...result.extensions, eventId: cursor.current } };
 }
 
 function maskErrors(result: ExecutionResult, formatError: ReturnType<typeof formatErrorFor>): ExecutionResult {
