@@ -191,8 +191,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         log,
       }),
       deferPlugin({ planner: planDeferred, serviceMap, log, formatError: formatErrorFor(log, options.exposeErrorDetails) }),
-      overHttp.plugin,
-      ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await server.start();
