@@ -2,8 +2,7 @@
 // statements per request (from the gateway's /metrics, which counts the statements of the
 // whole process in the embedded mode).
 import autocannon from 'autocannon';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { dashboardBody } from './harness/queries';
 import { GraphQLHttpClient } from '../shared/graphql/http-client';
 
 export interface LoadOptions {
@@ -25,13 +24,6 @@ export interface LoadReport {
   sqlStatementsPerRequest: number | null;
 }
 
-function dashboardBody(patients: number): string {
-  const query = readFileSync(path.join(__dirname, '../clients/operations/dashboard.graphql'), 'utf8');
-  const today = new Date();
-  const to = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
-  const from = new Date(to.getTime() - 6 * 86_400_000);
-  return JSON.stringify({ query, variables: { first: patients, statsFrom: from.toISOString().slice(0, 10), statsTo: to.toISOString().slice(0, 10) } });
-}
 
 async function sqlStatements(url: string): Promise<number | null> {
   const text = await (await fetch(`${url}/metrics`)).text();

@@ -12,8 +12,8 @@ import { registry } from '../shared/metrics';
 
 /** Consecutive failures that open a subgraph's circuit. */
 export const DEFAULT_BREAKER_CONSECUTIVE_FAILURES = 5;
-/** How long an open circuit refuses before one probe request may pass (half-open). */
-export const DEFAULT_BREAKER_HALF_OPEN_AFTER_MS = 2_000;
+/** How long an open circuit refuses before one probe request may pass (half-open): short, so a subgraph back from a restart serves within a second or so. */
+export const DEFAULT_BREAKER_HALF_OPEN_AFTER_MS = 1_000;
 /** First retry delay (jittered, decorrelated) and its cap: a restarting subgraph or a reset pooled connection. */
 export const DEFAULT_RETRY_INITIAL_DELAY_MS = 50;
 export const DEFAULT_RETRY_MAX_DELAY_MS = 250;

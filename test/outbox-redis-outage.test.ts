@@ -2,8 +2,9 @@
 // file's own behind a TCP proxy (test/support/tcp-proxy.ts) carries the events of an in-process
 // stack (patient, wearables, gateway) on a database of this file's own. With Redis cut, a
 // mutation still reports success (its transaction committed; its event waits in the outbox);
-// once Redis is back the relay delivers the event to a subscriber that was listening all along,
-// exactly once; and a retry of the mutation with its Idempotency-Key returns the first result
+// the subscriber that was listening all along gets the event exactly once (read from the outbox
+// by its catch-up even before Redis is back, then published by the relay once it is, and that
+// repeat dropped); and a retry of the mutation with its Idempotency-Key returns the first result
 // without writing or publishing again.
 import { randomUUID } from 'node:crypto';
 import { seededPatientId } from '../prisma/seed/identities';
@@ -29,7 +30,8 @@ let stack: Launched;
 let url: string;
 let admin: Record<string, string>;
 
-const outboxRows = async () => Number((await stack.db!.sql.query<{ n: string }>('SELECT count(*)::text AS n FROM patient_graph.event_outbox'))[0].n);
+/** Outbox rows not yet delivered (delivered ones stay, marked published, for subscribers catching up). */
+const outboxRows = async () => Number((await stack.db!.sql.query<{ n: string }>('SELECT count(*)::text AS n FROM patient_graph.event_outbox WHERE published_at IS NULL'))[0].n);
 
 beforeAll(async () => {
   redis = await startPrivateRedis();
@@ -66,7 +68,7 @@ afterAll(async () => {
 });
 
 describe('a Redis outage during a mutation', () => {
-  it('reports the committed mutation as a success and delivers its event once Redis is back, exactly once', async () => {
+  it('reports the committed mutation as a success and delivers its event exactly once, through the outage', async () => {
     const client = wsClient(admin.authorization, url);
     const stream = collect(client, READINGS, { p: PATIENT });
     try {
@@ -89,10 +91,9 @@ describe('a Redis outage during a mutation', () => {
       const during = await gql(RECORD, variables, { url, headers: { ...admin, 'idempotency-key': key } });
       expect(during.errors).toBeUndefined();
       expect(during.data).toEqual({ recordWearableReadings: { inserted: 1 } });
-      // Committed and waiting in the outbox while Redis is unreachable: nobody heard of it.
+      // Committed and waiting in the outbox while Redis is unreachable: not published yet.
       await new Promise((r) => setTimeout(r, 1_500));
       expect(await outboxRows()).toBeGreaterThanOrEqual(1);
-      expect(stream.events.length).toBe(before);
 
       proxy.setMode('pass');
       await stream.waitFor(before + 1, 20_000);

@@ -6,21 +6,37 @@
 // HTTP 409). Queries and subscriptions ignore keys. A first attempt that failed before doing
 // anything (no field answered and the error was ours, not the client's: a subgraph unreachable,
 // an internal error, a rate limit) gives its key up, so the client's retry runs again.
+// What makes that safe whatever the first attempt really did (committed, then its answer lost):
+// each subgraph fetch of a keyed mutation carries a token (token.ts) under which the subgraph's
+// write transactions leave receipts with their results (shared/audit/receipts.ts); a retry that
+// reaches the subgraph gets those results back and writes nothing. So a claim only needs to
+// outlive its own attempt (lockMs: the subgraph deadline and a margin), and when the key store
+// cannot be reached the request goes on without a claim instead of failing.
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext, GraphQLResponse } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '../../shared/graphql/errors';
 import type { Logger } from '../../shared/logger';
-import type { IdempotencyStore } from './store';
+import type { IdempotencyStore, Begin } from './store';
+import { AUDIT_UNAVAILABLE } from '../../shared/rbac/audit';
+import { canonicalJson, idempotencyScope } from './token';
+
+export { canonicalJson };
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
 /** Longest key accepted (Stripe's limit). */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
-/** How long the first request's claim blocks retries; after it (the gateway died mid-request) a retry takes the key over. */
-export const DEFAULT_IDEMPOTENCY_LOCK_MS = 60_000;
-/** Errors that mean "nothing was done, try again" when no field answered. */
-const RETRYABLE_CODES = new Set(['INTERNAL_SERVER_ERROR', 'SUBGRAPH_UNAVAILABLE', ErrorCode.RATE_LIMITED]);
+/**
+ * How long the first request's claim blocks retries when its end was never recorded (the gateway
+ * died, or the key store was unreachable when it answered); after it a retry takes the key over.
+ * The gateway passes its longest subgraph deadline plus IDEMPOTENCY_LOCK_MARGIN_MS.
+ */
+export const DEFAULT_IDEMPOTENCY_LOCK_MS = 10_000;
+/** Added to the subgraph deadline for the claim's lock: the time to record the answer. */
+export const IDEMPOTENCY_LOCK_MARGIN_MS = 2_000;
+/** Errors that mean "nothing was done, try again" when no field answered (the write receipts make it safe if something was). */
+const RETRYABLE_CODES = new Set(['INTERNAL_SERVER_ERROR', 'SUBGRAPH_UNAVAILABLE', ErrorCode.RATE_LIMITED, AUDIT_UNAVAILABLE]);
 
 export interface IdempotencyOptions<C> {
   store: IdempotencyStore;
@@ -29,6 +45,8 @@ export interface IdempotencyOptions<C> {
   lockMs?: number;
   /** Whose key it is: keys are scoped per principal; none (anonymous) = keys are not used. */
   principalOf: (context: C) => string | null;
+  /** Hands the key's scope to the request's subgraph fetches (their write receipts' tokens derive from it). */
+  setScope?: (context: C, scope: string) => void;
   log: Logger;
 }
 
@@ -37,19 +55,6 @@ const KEY_SHAPE = /^[\x21-\x7e]+$/;
 function errorResponse(status: number, message: string, code: string): GraphQLResponse {
   const headers = new Map<string, string>() as GraphQLResponse['http']['headers'];
   return { http: { status, headers }, body: { kind: 'single', singleResult: { errors: [{ message, extensions: { code } }] } } };
-}
-
-/** JSON with object keys sorted: the same variables hash the same whatever their order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
 }
 
 export function requestHash(operationName: string | null | undefined, source: string, variables: unknown): string {
@@ -86,7 +91,15 @@ export function idempotencyPlugin<C extends object>(options: IdempotencyOptions<
             return errorResponse(400, `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable characters without spaces`, ErrorCode.BAD_USER_INPUT);
           }
           const hash = requestHash(context.operationName, context.source, context.request.variables);
-          const begun = await options.store.begin({ principal, key, requestHash: hash, ttlSeconds: options.ttlSeconds, lockMs });
+          options.setScope?.(context.contextValue, idempotencyScope(principal, key, hash));
+          let begun: Begin;
+          try {
+            begun = await options.store.begin({ principal, key, requestHash: hash, ttlSeconds: options.ttlSeconds, lockMs });
+          } catch (error) {
+            // The key store is unreachable: run without a claim; the subgraphs' write receipts still keep a retry from writing twice.
+            options.log.warn({ err: error }, 'idempotency: the key store is unreachable; running the keyed mutation on write receipts alone');
+            return null;
+          }
           switch (begun.kind) {
             case 'claimed':
               claimed = { principal, key };

@@ -4,6 +4,10 @@
 // invisible to the gateway's clients except for the events it missed while down. Every
 // (re)connection is signed by the gateway (connection_init's gatewaySignature): subgraphs
 // accept sockets from the gateway only.
+// Events missed while the socket was down are not lost: the subscribe message names when this
+// subscription began (extensions.eventsSince, moved forward as events arrive), so the subgraph's
+// fresh stream catches up from the outbox (shared/outbox/subscribe.ts); each event carries its
+// outbox id (extensions.eventId), by which the repeats that catch-up brings are dropped here.
 import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
 import client from 'prom-client';
 import WebSocket from 'ws';
@@ -21,6 +25,10 @@ const upstreamConnections = new client.Gauge({
 export const MAX_RECONNECT_WAIT_MS = 2_000;
 /** Keep-alive ping interval: finds a dead subgraph connection that TCP would not report. */
 export const KEEP_ALIVE_MS = 10_000;
+/** A re-subscription catches up from this long before the last event received (events commit out of order within it). */
+export const EVENTS_SINCE_MARGIN_MS = 10_000;
+/** Event ids remembered per subscription to drop repeats. */
+export const REMEMBERED_EVENT_IDS = 2_000;
 
 export interface UpstreamRequest {
   query: string;
@@ -65,11 +73,42 @@ export class UpstreamPool {
   }
 
   subscribe(service: string, request: UpstreamRequest): AsyncIterableIterator<ExecutionResult> {
-    return this.clientFor(service).iterate(request) as AsyncIterableIterator<ExecutionResult>;
+    // graphql-ws sends this same object again on every re-subscription: moving eventsSince moves the catch-up.
+    const payload: UpstreamRequest = { ...request, extensions: { ...request.extensions, eventsSince: Date.now() } };
+    const since = payload.extensions.eventsSince as number;
+    return withoutRepeats(this.clientFor(service).iterate(payload) as AsyncIterableIterator<ExecutionResult>, (receivedAt) => {
+      payload.extensions.eventsSince = Math.max(since, receivedAt - EVENTS_SINCE_MARGIN_MS);
+    });
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.clients.values()].map((upstream) => upstream.dispose()));
     this.clients.clear();
   }
+}
+
+/** Drops results whose extensions.eventId was already passed on, and takes that extension off. */
+export function withoutRepeats(source: AsyncIterableIterator<ExecutionResult>, onEvent: (receivedAt: number) => void): AsyncIterableIterator<ExecutionResult> {
+  const seen = new Set<string>();
+  return {
+    async next(): Promise<IteratorResult<ExecutionResult>> {
+      for (;;) {
+        const step = await source.next();
+        if (step.done) return step;
+        const { eventId, ...extensions } = (step.value.extensions ?? {}) as Record<string, unknown>;
+        if (typeof eventId !== 'string') return step;
+        onEvent(Date.now());
+        if (seen.has(eventId)) continue;
+        seen.add(eventId);
+        if (seen.size > REMEMBERED_EVENT_IDS) seen.delete(seen.values().next().value!);
+        const { extensions: _dropped, ...rest } = step.value;
+        return { value: Object.keys(extensions).length ? { ...rest, extensions } : rest, done: false };
+      }
+    },
+    return: async () => (await source.return?.()) ?? { value: undefined, done: true },
+    throw: async (error) => (await source.throw?.(error)) ?? { value: undefined, done: true },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }

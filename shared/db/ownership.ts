@@ -59,6 +59,7 @@ export const MODEL_OWNERS = {
   Coa: 'content',
   ResearchPaper: 'content',
   EventOutbox: 'platform',
+  WriteReceipt: 'platform',
   IdempotencyKey: 'gateway',
 } as const satisfies Record<PrismaNamespace.ModelName, Owner>;
 
@@ -76,6 +77,8 @@ export const SHARED_MODEL_ACCESS: Readonly<Record<string, { models: readonly Mod
   'shared/rbac/digests.ts': { models: ['RbacLog', 'AuditDigest'], why: "signs digests of the audit trail (run by the patient subgraph's background)" },
   'shared/db/roles.ts': { models: ['RbacLog', 'AuditDigest'], why: 'grants the application role append-only access to the audit tables (migrations)' },
   'shared/outbox/write.ts': { models: ['EventOutbox'], why: "the transactional outbox: one row per write, in the write's transaction" },
+  'shared/audit/receipts.ts': { models: ['WriteReceipt'], why: "a keyed mutation's write receipt and result, in the write's transaction" },
+  'shared/outbox/subscribe.ts': { models: ['EventOutbox'], why: 'subscriptions catch up on events live delivery missed from the published rows' },
   'shared/outbox/relay.ts': { models: ['EventOutbox'], why: 'the outbox relay claims, publishes and deletes delivered rows' },
   'shared/auth/identity.ts': { models: ['IdentityMapping', 'PartnerCredential'], why: 'who is calling: every subgraph resolves its caller the same way' },
 };

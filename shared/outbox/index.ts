@@ -4,5 +4,5 @@
 export type { EmittedEvent, EventEnvelope, OutboxEvent } from './types';
 export { transactionWithEvents, writeOutbox, type Emit, type OutboxTx } from './write';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './relay';
-export { dedupeEvents, subscribeEvents, DEFAULT_REMEMBERED_EVENT_IDS } from './subscribe';
+export { dedupeEvents, subscribeEvents, outboxCatchUp, DEFAULT_REMEMBERED_EVENT_IDS, type EventCursor, type SubscribeOptions } from './subscribe';
 export { wakeRelays } from './wake';

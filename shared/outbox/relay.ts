@@ -1,4 +1,6 @@
-// The outbox relay: publishes committed outbox rows and deletes each once all its events are out.
+// The outbox relay: publishes committed outbox rows and marks each published once all its events
+// are out; published rows stay for the replay window (subscribe.ts reads them for subscribers
+// that missed events while a socket or Redis reconnected), then the relay deletes them.
 // One runs in every process that writes events. It claims rows with a lease (FOR UPDATE SKIP
 // LOCKED, so replicas never claim the same row at once), publishes their events in row order,
 // and on a failure (Redis down) leaves the row for a retry with a doubling backoff, forever:
@@ -22,6 +24,10 @@ export const DEFAULT_RELAY_LEASE_MS = 30_000;
 export const DEFAULT_PUBLISH_TIMEOUT_MS = 5_000;
 /** The first retry's wait after a failed publish; it doubles up to maxBackoffMs. */
 export const DEFAULT_FIRST_BACKOFF_MS = 100;
+/** How long published rows are kept for subscribers catching up (subscribe.ts's window is far shorter). */
+export const DEFAULT_EVENT_RETENTION_MS = 10 * 60_000;
+/** How often a relay deletes rows older than the retention. */
+export const DEFAULT_EVENT_PRUNE_INTERVAL_MS = 60_000;
 
 export interface OutboxRelayOptions {
   /** The database as the application's role (Database.sql). */
@@ -80,12 +86,20 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   // Passes run in the relay's own async scope, not in that of the request whose commit woke it.
   const scope = new AsyncResource('outbox-relay');
 
+  let nextPrune = 0;
+  /** Deletes rows published longer ago than the retention (at most once per interval). */
+  const prune = async () => {
+    if (Date.now() < nextPrune) return;
+    nextPrune = Date.now() + DEFAULT_EVENT_PRUNE_INTERVAL_MS;
+    await sql.query('DELETE FROM "patient_graph"."event_outbox" WHERE published_at < now() - make_interval(secs => $1::float8)', [DEFAULT_EVENT_RETENTION_MS / 1000]);
+  };
+
   const claim = async (): Promise<ClaimedRow[]> => {
     const rows = await sql.query<ClaimedRow>(
       `UPDATE "patient_graph"."event_outbox" SET locked_until = now() + make_interval(secs => $1::float8), attempts = attempts + 1
        WHERE id IN (
          SELECT id FROM "patient_graph"."event_outbox"
-         WHERE available_at <= now() AND (locked_until IS NULL OR locked_until < now())
+         WHERE published_at IS NULL AND available_at <= now() AND (locked_until IS NULL OR locked_until < now())
          ORDER BY seq LIMIT $2::int FOR UPDATE SKIP LOCKED)
        RETURNING id::text AS id, seq::text AS seq, events, attempts`,
       [leaseMs / 1000, batchRows],
@@ -118,7 +132,10 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           break;
         }
       }
-      if (delivered.length) await sql.query('DELETE FROM "patient_graph"."event_outbox" WHERE id = ANY($1::uuid[])', [delivered]);
+      if (delivered.length) {
+        await sql.query('UPDATE "patient_graph"."event_outbox" SET published_at = now(), locked_until = NULL WHERE id = ANY($1::uuid[])', [delivered]);
+      }
+      await prune();
       const unpublished = rows.filter((row) => !delivered.includes(row.id));
       if (failed) {
         const wait = backoffMs(failed.row.attempts, maxBackoffMs);

@@ -42,6 +42,9 @@ export class RedisPubSub implements PubSub {
     // A subscribed connection can only listen: publishing needs a second one.
     this.publisher = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
     this.subscriber = new Redis(url, { lazyConnect: false });
+    // A lost connection fails the commands that need it and reconnects on its own (the outbox relay
+    // retries, subscribers catch up from the outbox): not an unhandled error event.
+    for (const connection of [this.publisher, this.subscriber]) connection.on('error', () => {});
     this.subscriber.on('message', (channel: string, message: string) => {
       this.local.emit(channel.slice(REDIS_CHANNEL_PREFIX.length), JSON.parse(message));
     });

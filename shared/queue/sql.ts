@@ -5,11 +5,19 @@ import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database';
 
 const LOCKED_SCRIPT = /^\s*BEGIN;([\s\S]*)COMMIT;\s*$/;
+/** pg-boss's DDL: its schema scripts (create, migrate) and a queue's creation (a table partition and its constraints). */
+const QUEUE_DDL = /^\s*BEGIN;|\bcreate_queue\s*\(/i;
+/**
+ * Held while pg-boss runs DDL: processes starting together on one database (each with its
+ * queues to create) would otherwise alter pgboss.job's partitions at once and deadlock.
+ */
+export const QUEUE_DDL_LOCK_KEY = 72707372;
 
 /**
  * pg-boss's `db` option over our database. Its maintenance and schema scripts arrive as
  * `BEGIN; ...; COMMIT;` text without parameters: on PGlite (whose parameterised query takes
  * one statement) they run as one script in one transaction; everything else is one query.
+ * Its DDL runs under an advisory lock (QUEUE_DDL_LOCK_KEY), one process at a time.
  */
 export function queueDb(db: Database): PgBoss.Db {
   return {
@@ -21,7 +29,8 @@ export function queueDb(db: Database): PgBoss.Db {
           return { rows: [] };
         }
       }
-      const rows = await db.sql.query(text, values?.length ? values : undefined);
+      const run = () => db.sql.query(text, values?.length ? values : undefined);
+      const rows = QUEUE_DDL.test(text) ? await db.sql.withAdvisoryLock(QUEUE_DDL_LOCK_KEY, run) : await run();
       return { rows: Array.isArray(rows) ? rows : [] };
     },
   };

@@ -37,6 +37,8 @@ export interface ForwardedRequest {
   scopes: string[] | null;
   /** When the gateway stops waiting (ms since the epoch). */
   deadline: number | null;
+  /** A mutation fetch sent under an Idempotency-Key: its token, for the subgraph's write receipts (shared/audit/receipts.ts). */
+  idempotencyToken?: string | null;
 }
 
 /** The claims on the wire (short names; absent = null). */
@@ -49,6 +51,8 @@ export interface ForwardedClaims extends JWTPayload {
   ptn?: string;
   scp?: string[];
   dl?: number;
+  /** The fetch's idempotency token (ForwardedRequest.idempotencyToken). */
+  idt?: string;
   /** SHA-256 (base64url) of the Authorization header forwarded with the request. */
   ath?: string;
   /** SHA-256 (base64url) of the request body: the signature is good for this one request only. */
@@ -65,6 +69,7 @@ export function claimsOf(forwarded: ForwardedRequest): Omit<ForwardedClaims, 'us
   if (forwarded.partnerId) claims.ptn = forwarded.partnerId;
   if (forwarded.scopes?.length) claims.scp = forwarded.scopes;
   if (forwarded.deadline) claims.dl = forwarded.deadline;
+  if (forwarded.idempotencyToken) claims.idt = forwarded.idempotencyToken;
   return claims;
 }
 
@@ -77,5 +82,6 @@ export function forwardedOf(claims: ForwardedClaims): ForwardedRequest {
     partnerId: claims.ptn ?? null,
     scopes: claims.scp ?? null,
     deadline: claims.dl ?? null,
+    idempotencyToken: claims.idt ?? null,
   };
 }

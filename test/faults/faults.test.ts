@@ -6,13 +6,12 @@
 // write lost, none committed but reported failed, none duplicated, every committed write audited,
 // every committed reading delivered to the subscriber, and the graph serving again within 5 s of
 // the fault ending. It prints the table the README shows.
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import pg from 'pg';
 import { seededPatientId } from '../../prisma/seed/identities';
 import { signDevToken } from '../../shared/auth/dev-issuer';
 import { seededScratchPlace, type SeededPlace } from '../support/database';
-import { freePort, waitFor } from '../support/stack';
+import { startPrivateRedis, type PrivateRedis } from '../support/redis';
+import { waitFor } from '../support/stack';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { post, retryAtLeastUntil, RECORD_EVENT, RECORD_READING, READ, startLoad, startSubscriber, writeVariables, type Ledger, type Target } from './support/load';
 import { spawnService, throughProxy, waitReady, type ServiceProcess } from './support/processes';
@@ -44,7 +43,7 @@ interface Row {
 }
 
 let place: SeededPlace;
-let redis: ChildProcess;
+let redis: PrivateRedis;
 let proxies: { postgres: TcpProxy; redis: TcpProxy; wearables: TcpProxy };
 let env: NodeJS.ProcessEnv;
 let core: ServiceProcess;
@@ -53,14 +52,6 @@ let gateway: ServiceProcess;
 let db: pg.Pool;
 let target: Target;
 const rows: Row[] = [];
-
-async function redisAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => (socket.destroy(), resolve(data.toString().startsWith('+PONG'))));
-    socket.once('error', () => resolve(false));
-  });
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -71,13 +62,12 @@ function startWearables(): ServiceProcess {
 beforeAll(async () => {
   if (!process.env.DATABASE_URL) throw new Error('npm run test:faults needs DATABASE_URL (a PostgreSQL server: its services run in separate processes)');
   place = await seededScratchPlace('loop-faults-', 3);
-  const redisPort = await freePort();
-  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; i < 100 && !(await redisAnswers(redisPort)); i++) await sleep(100);
+  // A Redis of the suite's own (never the machine's shared one): the proxy in front of it cuts it.
+  redis = await startPrivateRedis();
   const pgTarget = new URL(place.databaseUrl!);
   proxies = {
     postgres: await startTcpProxy({ host: pgTarget.hostname, port: Number(pgTarget.port || 5432) }),
-    redis: await startTcpProxy({ host: '127.0.0.1', port: redisPort }),
+    redis: await startTcpProxy({ host: '127.0.0.1', port: redis.port }),
     wearables: await startTcpProxy({ host: '127.0.0.1', port: WEARABLES_PORT }),
   };
   env = {
@@ -98,11 +88,10 @@ beforeAll(async () => {
     SHUTDOWN_GRACE_MS: '3000',
     OUTBOX_MAX_BACKOFF_MS: '500',
   };
-  // One after the other: two processes creating the job queue's tables at once can deadlock (see the README).
+  // Both at once, as docker-compose starts them: the job queue's schema is created under an advisory lock (shared/queue/jobs.ts).
   core = spawnService('core', env, ['patient', 'labs', 'protocols', 'content', 'luna']);
-  await waitReady(`http://127.0.0.1:${PORT_BASE + 1}/readyz`, core);
   wearables = startWearables();
-  await waitReady(`http://127.0.0.1:${WEARABLES_PORT}/readyz`, wearables);
+  await Promise.all([waitReady(`http://127.0.0.1:${PORT_BASE + 1}/readyz`, core), waitReady(`http://127.0.0.1:${WEARABLES_PORT}/readyz`, wearables)]);
   gateway = spawnService('gateway', env, ['gateway']);
   await waitReady(`http://127.0.0.1:${PORT_BASE}/readyz`, gateway);
   db = new pg.Pool({ connectionString: place.ownerUrl ?? place.databaseUrl, max: 2 });
@@ -118,7 +107,7 @@ afterAll(async () => {
   await Promise.all([gateway, wearables, core].filter(Boolean).map((service) => service.stop()));
   await db?.end();
   for (const proxy of Object.values(proxies ?? {})) await proxy.close();
-  redis?.kill('SIGKILL');
+  redis?.stop();
   await place?.dispose();
 }, 120_000);
 
@@ -129,13 +118,21 @@ async function serves(): Promise<boolean> {
     return post(target, kind === 'event' ? RECORD_EVENT : RECORD_READING, writeVariables(target, { id, kind }), { 'idempotency-key': id }, 3_000);
   };
   const answers = await Promise.all([probe('event'), probe('reading'), post(target, READ, { p: PATIENT }, {}, 3_000)]);
+  lastProbe = answers.map((answer, i) => `${['event', 'reading', 'read'][i]}: ${answer.ok ? 'ok' : answer.failure}`).join(', ');
   return answers.every((answer) => answer.ok);
 }
+/** The last probe's answers (printed when recovery is slow, for whoever reads a red run). */
+let lastProbe = '';
 
+const probeHistory: string[] = [];
 async function recoveryTime(endedAt: number): Promise<number> {
   const giveUpAt = endedAt + 60_000;
+  probeHistory.length = 0;
   while (Date.now() < giveUpAt) {
-    if (await serves()) return Date.now() - endedAt;
+    const ok = await serves();
+    probeHistory.push(`+${Date.now() - endedAt} ms ${lastProbe}`);
+    if (probeHistory.length > 12) probeHistory.shift();
+    if (ok) return Date.now() - endedAt;
     await sleep(100);
   }
   return Number.POSITIVE_INFINITY;
@@ -177,6 +174,7 @@ async function runFault(fault: Fault): Promise<Row> {
   const endedAt = Date.now();
   retryAtLeastUntil(endedAt + RETRY_AFTER_FAULT_MS);
   const recoveryMs = await recoveryTime(endedAt);
+  if (recoveryMs > RECOVERY_LIMIT_MS) process.stdout.write(`${fault.name}: serving again after ${recoveryMs} ms; the probe before the first full answer: ${probeHistory.join(' | ')}\n`);
   await sleep(1_500);
   const ledger = await load.stop();
   const { rows: stored, audited } = await committed(ledger);
@@ -249,9 +247,9 @@ const FAULTS: Fault[] = [
     async inject() {
       await wearables.kill9();
       return async () => {
-        // The fault ends when the new process answers; the restart itself is part of the fault.
+        // The fault ends when the new process says it is ready (/readyz: what an orchestrator routes traffic on); the restart itself is part of the fault.
         wearables = startWearables();
-        await waitFor(`http://127.0.0.1:${WEARABLES_PORT}/healthz`, 240_000, wearables.child);
+        await waitFor(`http://127.0.0.1:${WEARABLES_PORT}/readyz`, 240_000, wearables.child);
       };
     },
   },

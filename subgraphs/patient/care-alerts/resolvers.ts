@@ -9,7 +9,7 @@ import { badUserInput, notFound, parseId } from '../../../shared/graphql/errors'
 import { connectionFromQuery, type PageArgs } from '../../../shared/graphql/pagination';
 import { wantsField } from '../../../shared/graphql/selection';
 import { topics } from '../../../shared/pubsub';
-import { subscribeEvents } from '../../../shared/outbox';
+import { outboxCatchUp, subscribeEvents } from '../../../shared/outbox';
 import { authorize } from '../../../shared/rbac/rules';
 import { activeJobQueue } from '../../../shared/queue/jobs';
 import type { SubgraphContext } from '../../../shared/server/context';
@@ -109,7 +109,7 @@ export const careAlertSubscriptions = {
       const decision = authorize(ctx, 'care_alerts', 'read', null);
       await ctx.audit.flush(ctx.prisma, ctx);
       if (decision !== true) throw decision;
-      return subscribeEvents<CareAlert>(ctx.pubsub, topics.careAlertRaised);
+      return subscribeEvents<CareAlert>(ctx.pubsub, topics.careAlertRaised, { catchUp: outboxCatchUp((sql, ...values) => ctx.prisma.$queryRawUnsafe(sql, ...values)), cursor: ctx.events });
     },
     resolve: async (alert: CareAlert, _: unknown, ctx: Ctx) => {
       // Each event is an access to one patient's alert: its audit row goes before the event does.
