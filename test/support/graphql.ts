@@ -17,7 +17,7 @@ export const gatewayUrl = () => {
 };
 
 /** The test stack's subgraphs, in port order (TEST_PORT_BASE + 1…6, as shared/config's SERVICE_NAMES). */
-const STACK_SUBGRAPHS = ['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'];
+export const STACK_SUBGRAPHS = ['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'];
 
 /** A subgraph of the test stack, by name: its base URL (each serves its own /metrics, /healthz, /readyz). */
 export const stackSubgraphBase = (name: string) => {
