@@ -13,6 +13,7 @@ import { signDevToken } from '../shared/auth/dev-issuer';
 import { seededPatientId, seededUserId } from '../prisma/seed/identities';
 import { flateBombPdf } from '../subgraphs/labs/test/support/reports';
 import { startStack } from '../test/support/stack';
+import { GraphQLHttpClient } from '../shared/graphql/http-client';
 
 const DURATION_MS = Number(process.env.DURATION ?? 20) * 1000;
 const ATTACKERS = Number(process.env.ATTACKERS ?? 4);
@@ -54,12 +55,8 @@ async function main() {
     const staffToken = `Bearer ${await signDevToken(dataDir, { sub: 'user_bench_attacker', role: 'staff' })}`;
     const dashboard = print(MyDashboardDocument);
     const graphql = async (body: object, authorization?: string) => {
-      const response = await fetch(`${gateway}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-        body: JSON.stringify(body),
-      });
-      return (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string; limit?: string } }[] };
+      const { body: answer } = await new GraphQLHttpClient({ url: `${gateway}/graphql`, headers: authorization ? { authorization } : {} }).post(body);
+      return (answer ?? {}) as { data?: unknown; errors?: { extensions?: { code?: string; limit?: string } }[] };
     };
     const normal = async () => {
       const result = await graphql({ query: dashboard, operationName: 'MyDashboard' }, patientToken);

@@ -9,12 +9,13 @@
 //   REQUESTS=10 npm run bench     # a fixed number of requests per phase (a slow or busy machine)
 import os from 'node:os';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
 import { DEFAULT_BASELINE_REF, prepareBaselineTree } from './harness/baseline-tree';
 import { startStackProcess, type StackProcess } from './harness/stack-process';
 import { runLoadPhase, type LoadPhaseResult } from './harness/load-phase';
+import { DASHBOARD_OPERATION, dashboardBody } from './harness/queries';
 import { comparisonTable, type Row } from './harness/table';
 import { round } from './harness/stats';
+import { GraphQLHttpClient } from '../shared/graphql/http-client';
 
 const settings = {
   baselineRef: process.env.BASELINE_REF ?? DEFAULT_BASELINE_REF,
@@ -30,16 +31,8 @@ const settings = {
   /** Ports: the baseline's stack on BENCH_PORT_BASE, the working tree's 20 above. */
   portBase: Number(process.env.BENCH_PORT_BASE ?? 7600),
 };
-const OPERATION_NAME = 'PatientDashboard';
 const root = path.resolve(__dirname, '..');
 
-function dashboardBody(patients: number): string {
-  const query = readFileSync(path.join(root, 'clients/operations/dashboard.graphql'), 'utf8');
-  const today = new Date();
-  const to = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
-  const from = new Date(to.getTime() - 6 * 86_400_000);
-  return JSON.stringify({ query, operationName: OPERATION_NAME, variables: { first: patients, statsFrom: from.toISOString().slice(0, 10), statsTo: to.toISOString().slice(0, 10) } });
-}
 
 async function sqlStatements(gatewayUrl: string): Promise<number> {
   const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
@@ -58,10 +51,10 @@ interface Measured {
 async function measure(stack: StackProcess, body: string): Promise<Measured> {
   const url = `${stack.gatewayUrl}/graphql`;
   const headers = { authorization: stack.authorization, 'content-type': 'application/json' };
-  const post = () => fetch(url, { method: 'POST', headers, body }).then((r) => r.text());
-  const check = await post();
-  const parsed = JSON.parse(check) as { errors?: unknown; data?: { patients?: { edges: unknown[] } } };
-  if (parsed.errors || !parsed.data?.patients?.edges.length) throw new Error(`the dashboard query fails: ${check.slice(0, 500)}`);
+  const client = new GraphQLHttpClient({ url, headers });
+  const post = () => client.post<{ patients?: { edges: unknown[] } }>(JSON.parse(body), { body });
+  const check = (await post()).body;
+  if (check?.errors || !check?.data?.patients?.edges.length) throw new Error(`the dashboard query fails: ${JSON.stringify(check).slice(0, 500)}`);
   // SQL statements and audit rows: a few requests one after another, before any load (nothing else in flight).
   const from = new Date();
   const sqlBefore = await sqlStatements(stack.gatewayUrl);
@@ -76,13 +69,13 @@ async function measure(stack: StackProcess, body: string): Promise<Measured> {
   const c10 = await runLoadPhase({ url, headers, body, connections: 10, durationSeconds: settings.durationSeconds, amount: amount(10), proxies: stack.proxies });
   const rssMb = round(stack.rssMb(), 0);
   await stack.stop();
-  const auditRows = await stack.auditRowsBetween(from, to, OPERATION_NAME);
+  const auditRows = await stack.auditRowsBetween(from, to, DASHBOARD_OPERATION);
   return {
     c1,
     c10,
     sqlPerRequest: round((sqlAfter - sqlBefore) / settings.probeRequests),
     auditRowsPerRequest: round(auditRows / settings.probeRequests),
-    responseBytes: Buffer.byteLength(check),
+    responseBytes: Buffer.byteLength(JSON.stringify(check)),
     rssMb,
   };
 }
@@ -136,7 +129,7 @@ async function main() {
   const now = await run('now', root, settings.portBase + 20, body, false);
   const cpus = os.cpus();
   const phases = settings.requests ? `${settings.requests} requests at 1 connection, ${settings.requests * 3} at 10` : `${settings.durationSeconds} s per phase`;
-  console.log(`Dashboard of ${settings.patients} patients (${OPERATION_NAME}), ${phases}, as an admin, rules and audit on`);
+  console.log(`Dashboard of ${settings.patients} patients (${DASHBOARD_OPERATION}), ${phases}, as an admin, rules and audit on`);
   console.log(`Database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}; baseline ${tree.commit.slice(0, 7)} (${settings.baselineRef}) vs the working tree`);
   console.log(`Machine: ${cpus.length} × ${cpus[0]?.model.trim()}, ${round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}\n`);
   console.log(comparisonTable(rows(baseline, now), { baseline: `baseline ${tree.commit.slice(0, 7)}`, now: 'now' }));

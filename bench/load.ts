@@ -2,8 +2,8 @@
 // statements per request (from the gateway's /metrics, which counts the statements of the
 // whole process in the embedded mode).
 import autocannon from 'autocannon';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { dashboardBody } from './harness/queries';
+import { GraphQLHttpClient } from '../shared/graphql/http-client';
 
 export interface LoadOptions {
   gatewayUrl: string;
@@ -24,13 +24,6 @@ export interface LoadReport {
   sqlStatementsPerRequest: number | null;
 }
 
-function dashboardBody(patients: number): string {
-  const query = readFileSync(path.join(__dirname, '../clients/operations/dashboard.graphql'), 'utf8');
-  const today = new Date();
-  const to = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
-  const from = new Date(to.getTime() - 6 * 86_400_000);
-  return JSON.stringify({ query, variables: { first: patients, statsFrom: from.toISOString().slice(0, 10), statsTo: to.toISOString().slice(0, 10) } });
-}
 
 async function sqlStatements(url: string): Promise<number | null> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -41,7 +34,7 @@ async function sqlStatements(url: string): Promise<number | null> {
 export async function loadDashboard(options: LoadOptions): Promise<LoadReport> {
   const body = dashboardBody(options.patients);
   const headers = { 'content-type': 'application/json', ...options.headers };
-  const check = await (await fetch(`${options.gatewayUrl}/graphql`, { method: 'POST', headers, body })).json();
+  const check = (await new GraphQLHttpClient({ url: `${options.gatewayUrl}/graphql`, headers: options.headers }).post(JSON.parse(body), { body })).body ?? { errors: ['no GraphQL answer'] };
   if (check.errors) throw new Error(`the dashboard query fails: ${JSON.stringify(check.errors).slice(0, 500)}`);
   const before = await sqlStatements(options.gatewayUrl);
   // autocannon reports p97.5, not p95: keep every response time and take the percentiles here.

@@ -14,6 +14,7 @@ import { ALL_SERVICES, launch } from '../bin/launch';
 import { seededUserId } from '../prisma/seed/identities';
 import { reply, startAnthropicServer } from '../test/support/anthropic-server';
 import { withBenchEnvironment, runBenchmark } from './environment';
+import { GraphQLHttpClient } from '../shared/graphql/http-client';
 
 const CONVERSATIONS = Number(process.env.CONVERSATIONS ?? 20);
 const TURNS = Number(process.env.TURNS ?? 5);
@@ -44,21 +45,17 @@ const summary = (values: number[]) => ({ p50: percentile(values, 50), p95: perce
 /** One conversation: TURNS messages in a row, each followed to its end. */
 async function converse(graphqlUrl: string, authorization: string, index: number): Promise<TurnTiming[]> {
   const client: Client = createClient({ url: graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization } });
+  const graph = new GraphQLHttpClient({ url: graphqlUrl, headers: { authorization } });
   const timings: TurnTiming[] = [];
   let conversationId: string | null = null;
   try {
     for (let turn = 0; turn < TURNS; turn++) {
       const started = performance.now();
-      const response = await fetch(graphqlUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization },
-        body: JSON.stringify({
-          query: 'mutation($m: String!, $c: ID) { sendLunaMessage(message: $m, conversationId: $c) { conversation { id } reply { id } } }',
-          variables: { m: QUESTIONS[(index + turn) % QUESTIONS.length], c: conversationId },
-        }),
+      const { body }: { body: any } = await graph.post<any>({
+        query: 'mutation($m: String!, $c: ID) { sendLunaMessage(message: $m, conversationId: $c) { conversation { id } reply { id } } }',
+        variables: { m: QUESTIONS[(index + turn) % QUESTIONS.length], c: conversationId },
       });
-      const body = (await response.json()) as any;
-      if (!body.data) throw new Error(JSON.stringify(body.errors));
+      if (!body?.data) throw new Error(JSON.stringify(body?.errors));
       const sendMs = performance.now() - started;
       conversationId = body.data.sendLunaMessage.conversation.id;
       const turnId = body.data.sendLunaMessage.reply.id;
@@ -101,7 +98,7 @@ async function main() {
     // Every turn: two tools, then (once their results are back) an answer.
     model.route('', (request) =>
       !JSON.stringify(request.body.messages.at(-1)).includes('tool_result')
-        ? reply.tools([{ name: 'getLabResults', input: { results: 1 } }, { name: 'getWearableInsights', input: { days: 7 } }], 'Let me look at your data. ')
+        ? reply.tools([{ name: 'getLabResults', input: { count: 1 } }, { name: 'getWearableInsights', input: { days: 7 } }], 'Let me look at your data. ')
         : reply.text('Here is what your labs and your wearable show this week. Your clinician can help you read them.'),
     );
   }

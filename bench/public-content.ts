@@ -9,8 +9,10 @@ import path from 'node:path';
 import { DEFAULT_BASELINE_REF, prepareBaselineTree } from './harness/baseline-tree';
 import { startStackProcess } from './harness/stack-process';
 import { runLoadPhase, type LoadPhaseResult } from './harness/load-phase';
+import { CATALOG_QUERY, catalogBody } from './harness/queries';
 import { comparisonTable } from './harness/table';
 import { round } from './harness/stats';
+import { GraphQLHttpClient } from '../shared/graphql/http-client';
 
 const settings = {
   baselineRef: process.env.BASELINE_REF ?? DEFAULT_BASELINE_REF,
@@ -22,22 +24,15 @@ const settings = {
 };
 const root = path.resolve(__dirname, '..');
 
-/** What a visitor's catalog page asks for: fields every measured version has. */
-export const CATALOG_QUERY = `query PublicCatalog {
-  peptides(first: 20) { edges { node { id slug name } } }
-  stacks(first: 10) { edges { node { id name } } }
-  blogPosts(first: 10) { edges { node { id slug title excerpt } } }
-  faqs(first: 20) { edges { node { id question answer } } }
-}`;
 
 async function measure(label: string, tree: string, portBase: number, extraEnv: Record<string, string> = {}, ownerAsApplication = false): Promise<LoadPhaseResult> {
   console.error(`[${label}] starting the stack from ${tree}`);
   const stack = await startStackProcess({ tree, label, portBase, databaseUrl: process.env.DATABASE_URL || undefined, databaseOwnerUrl: process.env.DATABASE_OWNER_URL || undefined, ownerAsApplication, extraEnv });
   try {
     const url = `${stack.gatewayUrl}/graphql`;
-    const body = JSON.stringify({ query: CATALOG_QUERY, operationName: 'PublicCatalog' });
-    const check = await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json();
-    if (check.errors || !check.data?.peptides.edges.length) throw new Error(`the catalog query fails: ${JSON.stringify(check).slice(0, 500)}`);
+    const body = catalogBody();
+    const check = (await new GraphQLHttpClient({ url }).post<{ peptides: { edges: unknown[] } }>({ query: CATALOG_QUERY, operationName: 'PublicCatalog' })).body;
+    if (check?.errors || !check?.data?.peptides.edges.length) throw new Error(`the catalog query fails: ${JSON.stringify(check).slice(0, 500)}`);
     await runLoadPhase({ url, headers: {}, body, connections: settings.connections, durationSeconds: settings.warmupSeconds });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     console.error(`[${label}] measuring`);

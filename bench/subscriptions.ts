@@ -1,104 +1,239 @@
-// N concurrent subscribers through one gateway, events at a fixed rate: delivery latency
-// p50/p95/p99 (write sent → event at the client), gateway memory per subscription and the
-// upstream connection count. Runs its own stack in-process on a fresh database.
-//   npm run bench:subscriptions                 # 1,000 subscribers, 2 events/s for 10 s
-//   SUBSCRIBERS=500 RATE=5 DURATION=20 npm run bench:subscriptions
+// Subscriptions at scale, the working tree against a baseline version, side by side in one run:
+// each version's whole stack runs as a child process (bench/harness/stack-process.ts) and this
+// process holds the subscribers, one graphql-ws socket each, all with one admin token. Two
+// scenarios per version, events published at a fixed rate by a mutation through the gateway:
+//   - 1,000 subscribers whose selection has a field of another subgraph (`patient { firstName }`),
+//   - 10,000 subscribers of the wearables subgraph's own fields.
+// Figures: share of (subscriber, event) deliveries that arrived within the drain time, delivery
+// latency p50/p99 measured from the moment the write was sent, the stack process's RSS
+// (gateway and subgraphs share it), and the patient subgraph's fetches per event.
+//   npm run bench:subscriptions
+//   FEDERATED_SUBSCRIBERS=1000 LOCAL_SUBSCRIBERS=10000 RATE=2 DURATION=10 BASELINE_REF=30f0465 npm run bench:subscriptions
+//   BASELINE=skip npm run bench:subscriptions     # the working tree only
+import os from 'node:os';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { registry } from '../shared/metrics';
-import { ALL_SERVICES, launch } from '../bin/launch';
 import { seededPatientId } from '../prisma/seed/identities';
-import { withBenchEnvironment, runBenchmark } from './environment';
+import { runBenchmark } from './environment';
+import { GraphQLHttpClient } from '../shared/graphql/http-client';
+import { prepareBaselineTree } from './harness/baseline-tree';
+import { startStackProcess, SUBGRAPHS, type StackProcess } from './harness/stack-process';
+import { percentile, round } from './harness/stats';
+import { comparisonTable, type Row } from './harness/table';
 
-const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000);
-const RATE = Number(process.env.RATE ?? 2);
-const DURATION = Number(process.env.DURATION ?? 10);
-const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 4950);
-/** SELECTION=federated (default) also asks each event for the patient's name from the patient subgraph; local = wearables' own fields. */
-const FEDERATED = (process.env.SELECTION ?? 'federated') === 'federated';
+/** The state before subscription fan-out (issue 16 item 4): main at 30f0465. */
+export const SUBSCRIPTIONS_BASELINE_REF = '30f0465';
 
-async function gauge(name: string, labels = ''): Promise<number> {
-  const text = await registry.metrics();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
-  return line ? Number(line.split(' ').pop()) : 0;
+const settings = {
+  federatedSubscribers: Number(process.env.FEDERATED_SUBSCRIBERS ?? 1_000),
+  localSubscribers: Number(process.env.LOCAL_SUBSCRIBERS ?? 10_000),
+  /** Events per second, and for how many seconds. */
+  rate: Number(process.env.RATE ?? 2),
+  duration: Number(process.env.DURATION ?? 10),
+  /** How long after the last event deliveries still count. */
+  drainMs: Number(process.env.DRAIN_MS ?? 10_000),
+  /** Longest wait for every subscriber to be subscribed upstream. */
+  subscribeTimeoutMs: Number(process.env.SUBSCRIBE_TIMEOUT_MS ?? 600_000),
+  /** Subscribing stops waiting when the count has not moved for this long (a socket that failed does not hold the run). */
+  subscribeStallMs: Number(process.env.SUBSCRIBE_STALL_MS ?? 20_000),
+  /** Sockets opened at once while subscribing. */
+  openBatch: Number(process.env.OPEN_BATCH ?? 250),
+  baselineRef: process.env.BASELINE_REF ?? SUBSCRIPTIONS_BASELINE_REF,
+  skipBaseline: process.env.BASELINE === 'skip',
+  keepBaseline: process.env.BASELINE_KEEP === '1',
+  /** The baseline's stack on BENCH_PORT_BASE, the working tree's 20 above. */
+  portBase: Number(process.env.BENCH_PORT_BASE ?? 4950),
+};
+
+interface Scenario {
+  name: string;
+  subscribers: number;
+  federated: boolean;
 }
 
-async function main() {
-  // The bench's subscribers share one token: let that one principal hold them all (SUBSCRIPTIONS_PER_PRINCIPAL).
-  process.env.SUBSCRIPTIONS_PER_PRINCIPAL ??= String(Math.max(SUBSCRIBERS, 50));
-  await withBenchEnvironment(PORT_BASE, async ({ config, gatewayUrl, authorization }) => {
-    const stack = await launch(config, ALL_SERVICES);
-    const url = gatewayUrl.replace(/^http:\/\//, '') + '/graphql';
-    const patientId = seededPatientId(1);
-    const sent = new Map<number, number>();
-    const latencies: number[] = [];
-    const clients: Client[] = [];
-    try {
-      global.gc?.();
-      const heapBefore = process.memoryUsage().heapUsed;
-      let ready = 0;
-      for (let i = 0; i < SUBSCRIBERS; i++) {
-        const client = createClient({ url: `ws://${url}`, webSocketImpl: WebSocket, connectionParams: { authorization } });
-        clients.push(client);
-        client.subscribe(
-          { query: `subscription($p: ID!) { wearableReadingAdded(patientId: $p) { value ${FEDERATED ? 'patient { firstName }' : ''} } }`, variables: { p: patientId } },
-          {
-            next: (event) => {
-              const value = (event.data as { wearableReadingAdded?: { value: number } })?.wearableReadingAdded?.value;
-              const at = value === undefined ? undefined : sent.get(value);
-              if (at) latencies.push(Date.now() - at);
-            },
-            error: (error) => console.error('subscription error', error),
-            complete: () => {},
+interface Measured {
+  subscribed: number;
+  secondsToSubscribe: number;
+  events: number;
+  deliveredPercent: number;
+  duplicates: number;
+  p50: number;
+  p99: number;
+  rssMb: number;
+  patientFetchesPerEvent: number;
+}
+
+const subgraphUrl = (portBase: number, name: (typeof SUBGRAPHS)[number]) => `http://127.0.0.1:${portBase + SUBGRAPHS.indexOf(name) + 1}`;
+
+async function metricSum(url: string, prefix: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(prefix))
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function runScenario(stack: StackProcess, portBase: number, scenario: Scenario): Promise<Measured> {
+  const wsUrl = `${stack.gatewayUrl.replace(/^http/, 'ws')}/graphql`;
+  const wearables = subgraphUrl(portBase, 'wearables');
+  const upstream = () => metricSum(wearables, 'subgraph_ws_active_subscriptions{');
+  const patientId = seededPatientId(1);
+  const query = `subscription($p: ID!) { wearableReadingAdded(patientId: $p) { value ${scenario.federated ? 'patient { firstName }' : ''} } }`;
+  const sent = new Map<number, number>();
+  const latencies: number[] = [];
+  let duplicates = 0;
+  const clients: Client[] = [];
+  const before = await upstream();
+  const startedAt = Date.now();
+  try {
+    for (let i = 0; i < scenario.subscribers; i++) {
+      const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: stack.authorization }, retryAttempts: 5 });
+      clients.push(client);
+      const seen = new Set<number>();
+      client.subscribe(
+        { query, variables: { p: patientId } },
+        {
+          next: (event) => {
+            const value = (event.data as { wearableReadingAdded?: { value: number } } | null)?.wearableReadingAdded?.value;
+            const at = value === undefined ? undefined : sent.get(value);
+            if (at === undefined) return;
+            if (seen.has(value!)) duplicates++;
+            else {
+              seen.add(value!);
+              latencies.push(Date.now() - at);
+            }
           },
-        );
-      }
-      while ((ready = await gauge('subgraph_ws_active_subscriptions', 'service="wearables"')) < SUBSCRIBERS) await new Promise((r) => setTimeout(r, 100));
-      global.gc?.();
-      const heapPerSubscription = (process.memoryUsage().heapUsed - heapBefore) / SUBSCRIBERS;
-      const events = RATE * DURATION;
-      for (let i = 0; i < events; i++) {
-        const value = 40 + (i % 60) + i / 1000;
-        // Measured from the moment the write is sent: the event can arrive before its response does.
-        sent.set(value, Date.now());
-        const response = await fetch(`http://${url}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization },
-          body: JSON.stringify({
-            query: 'mutation($p: ID!, $r: String!, $at: DateTime!, $v: Float!) { recordWearableReadings(patientId: $p, readings: [{ provider: OURA, metric: RESTING_HR, value: $v, unit: "bpm", recordedAt: $at, providerReadingId: $r }]) { inserted } }',
-            variables: { p: patientId, r: `bench-${randomUUID()}`, at: new Date(Date.now() - 60_000).toISOString(), v: value },
-          }),
-        });
-        await response.json();
-        await new Promise((r) => setTimeout(r, 1000 / RATE));
-      }
-      await new Promise((r) => setTimeout(r, 2000));
-      latencies.sort((a, b) => a - b);
-      const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor((q / 100) * latencies.length))];
-      console.log(
-        JSON.stringify(
-          {
-            selection: FEDERATED ? 'federated (wearables + patient)' : 'wearables only',
-            subscribers: SUBSCRIBERS,
-            subscribed: ready,
-            events,
-            deliveries: latencies.length,
-            expectedDeliveries: SUBSCRIBERS * events,
-            deliveryLatencyMs: { p50: p(50), p95: p(95), p99: p(99), max: latencies[latencies.length - 1] },
-            heapPerSubscriptionKiB: Math.round((heapPerSubscription / 1024) * 10) / 10,
-            note: 'heap of the one process holding gateway, subgraphs and the bench clients',
-            upstreamConnections: await gauge('gateway_upstream_ws_connections', 'service="wearables"'),
-          },
-          null,
-          2,
-        ),
+          error: () => {},
+          complete: () => {},
+        },
       );
-    } finally {
-      await Promise.all(clients.map((client) => client.dispose()));
-      await stack.stop();
+      // Let the sockets open in batches: thousands of handshakes at once only measure the kernel's backlog.
+      if (i % settings.openBatch === settings.openBatch - 1) await sleep(50);
     }
+    const deadline = Date.now() + settings.subscribeTimeoutMs;
+    let subscribed = 0;
+    for (let last = -1, movedAt = Date.now(); (subscribed = (await upstream()) - before) < scenario.subscribers && Date.now() < deadline; await sleep(250)) {
+      if (subscribed !== last) [last, movedAt] = [subscribed, Date.now()];
+      else if (Date.now() - movedAt > settings.subscribeStallMs) break;
+    }
+    const secondsToSubscribe = (Date.now() - startedAt) / 1000;
+    const fetchesBefore = await metricSum(subgraphUrl(portBase, 'patient'), 'graphql_request_duration_seconds_count{');
+    const events = settings.rate * settings.duration;
+    const graph = new GraphQLHttpClient({ url: `${stack.gatewayUrl}/graphql`, headers: { authorization: stack.authorization } });
+    for (let i = 0; i < events; i++) {
+      const value = 40 + (i % 60) + i / 1000 + Math.random() / 1e6;
+      // Measured from the moment the write is sent: the event can arrive before its response does.
+      sent.set(value, Date.now());
+      await graph.post({
+        query: 'mutation($p: ID!, $r: String!, $at: DateTime!, $v: Float!) { recordWearableReadings(patientId: $p, readings: [{ provider: OURA, metric: RESTING_HR, value: $v, unit: "bpm", recordedAt: $at, providerReadingId: $r }]) { inserted } }',
+        variables: { p: patientId, r: `bench-${randomUUID()}`, at: new Date(Date.now() - 60_000).toISOString(), v: value },
+      });
+      await sleep(1000 / settings.rate);
+    }
+    const expected = scenario.subscribers * events;
+    const drained = Date.now() + settings.drainMs;
+    while (latencies.length < expected && Date.now() < drained) await sleep(100);
+    const rssMb = stack.rssMb();
+    const fetches = (await metricSum(subgraphUrl(portBase, 'patient'), 'graphql_request_duration_seconds_count{')) - fetchesBefore;
+    return {
+      subscribed,
+      secondsToSubscribe: round(secondsToSubscribe),
+      events,
+      deliveredPercent: round((latencies.length / expected) * 100, 2),
+      duplicates,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      rssMb: round(rssMb),
+      patientFetchesPerEvent: round(fetches / events, 2),
+    };
+  } finally {
+    // A socket the gateway already dropped rejects its dispose: nothing left to close.
+    for (let i = 0; i < clients.length; i += settings.openBatch) await Promise.allSettled(clients.slice(i, i + settings.openBatch).map(async (client) => client.dispose()));
+    // The next scenario starts once this one's subscriptions have ended upstream.
+    const deadline = Date.now() + 120_000;
+    while ((await upstream()) > before && Date.now() < deadline) await sleep(250);
+  }
+}
+
+const SCENARIOS = (): Scenario[] => [
+  { name: `${settings.federatedSubscribers.toLocaleString('en')} subscribers, patient { firstName }`, subscribers: settings.federatedSubscribers, federated: true },
+  { name: `${settings.localSubscribers.toLocaleString('en')} subscribers, wearables only`, subscribers: settings.localSubscribers, federated: false },
+];
+
+async function measure(label: string, tree: string, portBase: number, ownerAsApplication: boolean): Promise<Measured[]> {
+  const stack = await startStackProcess({
+    tree,
+    portBase,
+    label,
+    databaseUrl: process.env.DATABASE_URL,
+    databaseOwnerUrl: process.env.DATABASE_OWNER_URL,
+    ownerAsApplication,
+    extraEnv: {
+      // One token for every subscriber: let that principal hold them all.
+      SUBSCRIPTIONS_PER_PRINCIPAL: String(Math.max(settings.federatedSubscribers, settings.localSubscribers, 50)),
+      // Subscriptions need the subgraphs' sockets: no timing proxies (they forward HTTP only).
+      ...Object.fromEntries(SUBGRAPHS.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${subgraphUrl(portBase, name)}/graphql`])),
+    },
   });
+  try {
+    const results: Measured[] = [];
+    for (const scenario of SCENARIOS()) {
+      console.error(`[${label}] ${scenario.name}…`);
+      const result = await runScenario(stack, portBase, scenario);
+      console.error(`[${label}] ${JSON.stringify(result)}`);
+      results.push(result);
+    }
+    return results;
+  } finally {
+    await stack.dispose();
+  }
+}
+
+function rows(baseline: Measured[], now: Measured[]): Row[] {
+  return SCENARIOS().flatMap((scenario, i) => {
+    const [b, n] = [baseline[i], now[i]];
+    return [
+      { figure: `delivered %, ${scenario.name}`, baseline: b.deliveredPercent, now: n.deliveredPercent },
+      { figure: `p50 ms from publish, ${scenario.name}`, baseline: b.p50, now: n.p50 },
+      { figure: `p99 ms from publish, ${scenario.name}`, baseline: b.p99, now: n.p99 },
+      { figure: `RSS MB (gateway + subgraphs, one process), ${scenario.name}`, baseline: b.rssMb, now: n.rssMb },
+      ...(scenario.federated ? [{ figure: `patient subgraph fetches per event, ${scenario.name}`, baseline: b.patientFetchesPerEvent, now: n.patientFetchesPerEvent }] : []),
+    ];
+  });
+}
+
+/** Sockets the gateway closed or refused while subscribing (counted, not fatal: they show as undelivered events). */
+let socketFailures = 0;
+
+async function main() {
+  // graphql-ws rejects a lazily opened socket's promise when the gateway closes it (4403 under load): count it.
+  process.on('unhandledRejection', () => {
+    socketFailures++;
+  });
+  const root = path.resolve(__dirname, '..');
+  const load = () => os.loadavg().map((value) => value.toFixed(2)).join(' ');
+  const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${round(os.totalmem() / 2 ** 30)} GiB, shared`;
+  const loadBefore = load();
+  let baseline: Measured[] | null = null;
+  let commit = 'skipped';
+  if (!settings.skipBaseline) {
+    const tree = prepareBaselineTree({ repoDir: root, ref: settings.baselineRef, keep: settings.keepBaseline, log: (line) => console.error(`[baseline] ${line}`) });
+    commit = tree.commit.slice(0, 7);
+    try {
+      baseline = await measure('baseline', tree.dir, settings.portBase, false);
+    } finally {
+      tree.remove();
+    }
+  }
+  const now = await measure('now', root, settings.portBase + 20, false);
+  console.log(`Machine: ${machine}; load average ${loadBefore} before, ${load()} after (1/5/15 min)`);
+  console.log(`Database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}; ${settings.rate} events/s for ${settings.duration} s, deliveries counted up to ${settings.drainMs / 1000} s after the last; baseline ${commit} (${settings.baselineRef}) vs the working tree`);
+  if (baseline) console.log(comparisonTable(rows(baseline, now), { baseline: `baseline ${commit}`, now: 'now' }));
+  console.log(JSON.stringify({ baseline, now, socketFailures }, null, 2));
 }
 
 runBenchmark(main);

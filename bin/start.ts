@@ -1,6 +1,7 @@
 // npm start: runs the supergraph. With no arguments, every subgraph and the gateway in this
 // one process (the embedded PGlite database belongs to one process). `--service <name>`
 // (repeatable, or SERVICES=a,b) runs a subset: how docker-compose runs one service per container.
+// WORKERS > 1 (PostgreSQL and Redis): as many worker processes sharing the ports (bin/cluster.ts).
 // Tracing starts before the services' modules load (launch is imported after it), so the
 // instrumented libraries (pg, http) are patched as they load.
 import { loadConfig, SettingsError, type Config } from '../shared/config';
@@ -9,6 +10,8 @@ import { startTracing, tracingOptions, type Tracing } from '../shared/observabil
 import type { Launched } from './launch';
 import { ALL_SERVICES, type ServiceName } from '../shared/server/services';
 import { exitOnSignals } from '../shared/server/shutdown';
+import cluster from 'node:cluster';
+import { announceReady, runPrimary } from './cluster';
 
 const log = serviceLogger('launcher');
 
@@ -24,6 +27,10 @@ function selectedServices(config: Config): ServiceName[] {
 async function main(): Promise<void> {
   const config = loadConfig();
   const services = selectedServices(config);
+  if (cluster.isPrimary && config.deployment.workers > 1) {
+    await runPrimary({ workers: config.deployment.workers, graceMs: config.deployment.shutdownGraceMs, log });
+    return;
+  }
   let launched: Launched | undefined;
   let tracing: Tracing | undefined;
   // A signal during start-up stops what has started so far; the spans of the shutdown itself are sent last.
@@ -40,6 +47,7 @@ async function main(): Promise<void> {
   launched = await launch(config, services);
   const gateway = launched.servers.find((server) => server.name === 'gateway');
   if (gateway) log.info(`Loop Health supergraph ready at ${gateway.url}/graphql`);
+  announceReady();
 }
 
 main().catch((error) => {

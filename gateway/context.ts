@@ -1,3 +1,4 @@
+import type { AudienceMember } from '../shared/trust/audience';
 import type { LimitTier } from '../shared/limits/tiers';
 
 export interface GatewayContext {
@@ -22,4 +23,8 @@ export interface GatewayContext {
   principal: string | null;
   /** A keyed mutation's idempotency scope (gateway/idempotency/token.ts): its subgraph fetches carry tokens from it. */
   idempotencyScope?: string | null;
+  /** Streaming connections: the caller's authorization context (subscriptions/principal.ts), which subscription fan-out groups by. */
+  authorizationContext?: string;
+  /** A subscription event resolved once for many subscribers: their requests, each audited by the subgraphs (shared/trust/audience.ts). */
+  audience?: AudienceMember[];
 }

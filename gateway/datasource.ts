@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { GATEWAY_SIGNATURE_HEADER, type ForwardedRequest } from '../shared/trust/envelope';
+import { AUDIENCE_EXTENSION } from '../shared/trust/audience';
 import type { GatewayContext } from './context';
 import { currentRequestSignal, withRequestSignal } from './limits/abort';
 import { errorFromSubgraphResponse, readBoundedText } from './limits/upstream-response';
@@ -103,6 +104,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // A keyed mutation's fetch: the token of its writes' receipts (gateway/idempotency/token.ts).
     if (mutation && context.idempotencyScope) identity.idempotencyToken = fetchToken(context.idempotencyScope, request.query ?? '', request.variables);
     headers.set(PENDING_IDENTITY, Buffer.from(JSON.stringify(identity)).toString('base64url'));
+    // A fanned-out subscription event: the subscribers it is fetched for go in the signed body.
+    if (context.audience?.length) request.extensions = { ...request.extensions, [AUDIENCE_EXTENSION]: context.audience };
     // Only queries are retried (gateway/resilience.ts): a mutation may have run before its connection failed.
     headers.set(PENDING_KIND, mutation ? 'mutation' : 'query');
   }

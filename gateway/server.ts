@@ -28,6 +28,7 @@ import { authSettings, corsSettings, DEFAULT_JSON_BODY_LIMIT_BYTES, labsSettings
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewayWebSocket } from './subscriptions/server';
 import { UpstreamPool } from './subscriptions/upstream';
+import { SubscriptionFanout } from './subscriptions/fanout';
 import { SubscriptionCaps, type SubscriptionCapsOptions } from './subscriptions/caps';
 import { serveGatewaySse } from './subscriptions/sse';
 import { partnerAccess } from './partner/access';
@@ -49,6 +50,9 @@ import { graphqlOverHttp, notePlannedServices } from './http/graphql-over-http';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { idempotencyPlugin, IDEMPOTENCY_LOCK_MARGIN_MS, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
 import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '../shared/config';
+import { withDefer } from './defer/directive';
+import { DeferPlanner } from './defer/planner';
+import { deferPlugin, multipartAccept } from './defer/plugin';
 
 export interface GatewayOptions {
   host: string;
@@ -152,8 +156,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const playgroundOn = options.playground ?? false;
   const overHttp = graphqlOverHttp({ publicMaxAgeSeconds: options.publicMaxAgeSeconds ?? transportSettings.publicMaxAgeSeconds.default! });
   const idempotencyStore = options.idempotencyStore ?? new MemoryIdempotencyStore();
+  // The subgraphs' data sources for the gateway's own executions (subscriptions, @defer parts).
+  const serviceMap = Object.fromEntries(Object.keys(options.subgraphUrls).map((name) => [name, dataSource(name)]));
+  // @defer: planned with incremental delivery on, over the supergraph served (gateway/defer).
+  let deferPlanner: DeferPlanner | undefined;
+  let deferPlannerSdl = options.supergraphSdl;
+  const planDeferred = () => (deferPlanner ??= new DeferPlanner(deferPlannerSdl));
   const server = new ApolloServer<GatewayContext>({
-    gateway,
+    // Served with the @defer directive (validation, introspection); executed in parts by deferPlugin.
+    gateway: withDefer(gateway),
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError: formatErrorFor(log, options.exposeErrorDetails),
     introspection: playgroundOn,
@@ -179,8 +190,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         lockMs: Math.max(options.subgraphTimeoutMs, ...Object.values(options.subgraphTimeoutsMs ?? {})) + IDEMPOTENCY_LOCK_MARGIN_MS,
         log,
       }),
-      overHttp.plugin,
-      ApolloServerPluginCacheControlDisabled(),
+      deferPlugin({ planner: planDeferred, serviceMap, log, formatError: formatErrorFor(log, options.exposeErrorDetails) }),
     ],
   });
   await server.start();
@@ -189,13 +199,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   let planner = new SubscriptionPlanner(options.supergraphSdl);
   const upstream = new UpstreamPool(options.subgraphUrls, (service) => trust.signer.signSocket(service));
   const manifest = loadManifest();
+  // Partner request rates, shared by POST /graphql and the streaming transports' queries and mutations.
+  const limiter = createRateLimiter(options.redisUrl);
+  const partnerLimiter = countingRejections(limiter, 'partner_requests', 'gateway');
   const streaming = {
+    partnerLimiter,
     apollo: server,
     verifyToken: options.verifyToken,
     clientAddress: trust.identity.clientAddress,
     planner: () => planner,
     upstream,
-    serviceMap: Object.fromEntries(Object.keys(options.subgraphUrls).map((name) => [name, dataSource(name)])),
+    // Subscribers with the same selection and caller share each event's resolution.
+    fanout: new SubscriptionFanout(upstream),
+    serviceMap,
     log,
     limits: websocketLimits({ settings: limits.settings, maxPayloadBytes: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),
     tierOf: limits.tierOf,
@@ -219,6 +235,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     if (coreSupergraphSdl === currentSdl) return;
     currentSdl = coreSupergraphSdl;
     planner = new SubscriptionPlanner(coreSupergraphSdl);
+    deferPlannerSdl = coreSupergraphSdl;
+    deferPlanner = undefined;
     answers.invalidate();
     websocket.endAll('SUPERGRAPH_CHANGED', 'The supergraph changed: subscribe again');
     sse.endAll('SUPERGRAPH_CHANGED', 'The supergraph changed: subscribe again');
@@ -241,7 +259,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.get('/metrics', metricsEndpoint({ service: 'gateway', processMetrics: options.processMetrics ?? true }));
   // REST upload for lab PDFs: parsed here, then run as the uploadLabReport mutation with the caller's token.
   app.use('/api/labs', labUploadRouter({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql`, maxBytes: options.maxUploadBytes ?? labsSettings.maxUploadBytes.default!, verifyToken: options.verifyToken }));
-  const limiter = createRateLimiter(options.redisUrl);
   app.use('/oauth/token', tokenEndpoint({ graphqlUrl: `http://127.0.0.1:${options.port}/graphql` }));
   app.use('/app', webApp());
   // FHIR R4, read-only, over the graph with the caller's token (gateway/fhir).
@@ -252,8 +269,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.use(
     '/graphql',
     overHttp.vary,
+    multipartAccept,
     ...graphqlBody({ maxBytes: options.graphqlBodyLimitBytes, hopMaxBytes: options.jsonBodyLimitBytes }),
-    partnerAccess({ verifyToken: options.verifyToken, manifest, limiter: countingRejections(limiter, 'partner_requests', 'gateway') }),
+    partnerAccess({ verifyToken: options.verifyToken, manifest, limiter: partnerLimiter }),
     answers.middleware,
     expressMiddleware(server, {
       context: async ({ req, res }) => {

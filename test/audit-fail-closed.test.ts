@@ -62,6 +62,14 @@ afterAll(async () => {
 });
 
 describe('when the audit insert fails', () => {
+  /** A mutation on PATIENT while the audit insert fails: an error, AUDIT_UNAVAILABLE among its codes, and no `field` in the data. */
+  async function expectRefused(mutation: string, field: string): Promise<void> {
+    const response = await withAuditRefused(() => ask(mutation, { id: PATIENT }));
+    expect(response.errors?.length).toBeGreaterThan(0);
+    expect(response.data?.[field] ?? null).toBeNull();
+    expect(codes(response)).toContain('AUDIT_UNAVAILABLE');
+  }
+
   it('a read answers a clear error and none of the patient data', async () => {
     const [{ first_name: firstName, last_name: lastName }] = await sql<{ first_name: string; last_name: string }>(
       'SELECT first_name, last_name FROM patient_graph.customer_profiles WHERE id = $1',
@@ -81,33 +89,18 @@ describe('when the audit insert fails', () => {
   });
 
   it('a mutation in a batch transaction answers an error and changed nothing', async () => {
-    const response = await withAuditRefused(() =>
-      ask('mutation($id: ID!) { updatePatientProfile(id: $id, input: { firstName: "Unaudited" }) { id firstName } }', { id: PATIENT }),
-    );
-    expect(response.errors?.length).toBeGreaterThan(0);
-    expect(response.data?.updatePatientProfile ?? null).toBeNull();
-    expect(codes(response)).toContain('AUDIT_UNAVAILABLE');
+    await expectRefused('mutation($id: ID!) { updatePatientProfile(id: $id, input: { firstName: "Unaudited" }) { id firstName } }', 'updatePatientProfile');
     expect(await sql('SELECT 1 FROM patient_graph.customer_profiles WHERE first_name = $1', ['Unaudited'])).toEqual([]);
     expect(await sql("SELECT 1 FROM patient_graph.patient_events WHERE profile_id = $1 AND type = 'PROFILE_UPDATED'", [PATIENT])).toEqual([]);
   });
 
   it('a mutation that is one write answers an error and wrote nothing', async () => {
-    const response = await withAuditRefused(() =>
-      ask('mutation($id: ID!) { recordPatientEvent(patientId: $id, input: { type: CHECK_IN, title: "unaudited event" }) { id } }', { id: PATIENT }),
-    );
-    expect(response.errors?.length).toBeGreaterThan(0);
-    expect(response.data?.recordPatientEvent ?? null).toBeNull();
-    expect(codes(response)).toContain('AUDIT_UNAVAILABLE');
+    await expectRefused('mutation($id: ID!) { recordPatientEvent(patientId: $id, input: { type: CHECK_IN, title: "unaudited event" }) { id } }', 'recordPatientEvent');
     expect(await sql('SELECT 1 FROM patient_graph.patient_events WHERE title = $1', ['unaudited event'])).toEqual([]);
   });
 
   it('a mutation in an interactive transaction answers an error and wrote nothing', async () => {
-    const response = await withAuditRefused(() =>
-      ask('mutation($id: ID!) { createProtocol(patientId: $id, input: { name: "Unaudited protocol" }) { id } }', { id: PATIENT }),
-    );
-    expect(response.errors?.length).toBeGreaterThan(0);
-    expect(response.data?.createProtocol ?? null).toBeNull();
-    expect(codes(response)).toContain('AUDIT_UNAVAILABLE');
+    await expectRefused('mutation($id: ID!) { createProtocol(patientId: $id, input: { name: "Unaudited protocol" }) { id } }', 'createProtocol');
     expect(await sql('SELECT 1 FROM patient_graph.protocols WHERE name = $1', ['Unaudited protocol'])).toEqual([]);
   });
 });

@@ -12,9 +12,13 @@ const SUBGRAPHS = ['patient', 'labs', 'protocols', 'wearables', 'content', 'luna
 /**
  * Statements per subgraph for one dashboard request, audit insert included. labs is asked twice
  * by the plan (labResults, then healthScore once the wearables part is known): 2 + 1 audit, then
- * 1 + 1 audit.
+ * 1 + 1 audit. content is not asked by the plan (protocols provide peptide names): it is reached
+ * only when protocols' copy of the catalog rules has expired (60 s) and is read again, in one
+ * batched read of three statements, so a request spends 3 or 0 there depending on the clock.
  */
-const BUDGET: Record<(typeof SUBGRAPHS)[number], number> = { patient: 3, labs: 5, protocols: 3, wearables: 3, content: 1, luna: 2 };
+const BUDGET: Record<(typeof SUBGRAPHS)[number], number> = { patient: 3, labs: 5, protocols: 3, wearables: 3, content: 3, luna: 2 };
+/** Subgraphs whose spending does not depend on a cache's age: the same for 10 patients as for 50. */
+const CONSTANT = SUBGRAPHS.filter((name) => name !== 'content');
 /** PHI resources the dashboard reads per patient (profile, lab_results, protocols, wearables, conversations), plus the list itself. */
 const AUDIT_ROWS = (patients: number) => patients * 5 + 1;
 
@@ -48,7 +52,8 @@ describe('the dashboard query', () => {
     const ten = await dashboard(10);
     const fifty = await dashboard(50);
     expect(fifty.response.data!.patients.edges).toHaveLength(50);
-    expect(fifty.spent).toEqual(ten.spent);
+    const pick = (spent: Record<string, number>) => Object.fromEntries(CONSTANT.map((name) => [name, spent[name]]));
+    expect(pick(fifty.spent)).toEqual(pick(ten.spent));
     const over = SUBGRAPHS.filter((name) => fifty.spent[name] > BUDGET[name]).map((name) => `${name}: ${fifty.spent[name]} > ${BUDGET[name]}`);
     expect(over).toEqual([]);
     expect(fifty.spent.labs).toBeGreaterThan(0);

@@ -12,6 +12,9 @@ const compose = YAML.parse(readFileSync(path.join(__dirname, '../docker-compose.
   >;
 };
 
+/** A service's environment as compose reads it with nothing set by the deployer: `${X:-default}` is its default. */
+const withDefaults = (env: Record<string, string> = {}) => Object.fromEntries(Object.entries(env).map(([name, value]) => [name, String(value).replace(/^\$\{\w+:-([^}]*)\}$/, '$1')]));
+
 describe('docker-compose.yml', () => {
   const subgraphs = readRoverConfig();
 
@@ -114,7 +117,19 @@ describe('docker-compose.yml', () => {
       expect([name, name in (mcp.environment ?? {})]).toEqual([name, false]);
     }
     // Its settings are valid as written.
-    expect(loadConfig(mcp.environment).mcp.port).toBe(port);
+    expect(loadConfig(withDefaults(mcp.environment)).mcp.port).toBe(port);
+  });
+
+  it('passes the tracing settings to every process of the platform, off unless the deployer names a collector', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (service.command?.[0] !== '--service' && name !== 'mcp') continue;
+      const env = service.environment ?? {};
+      expect([name, env.OTEL_EXPORTER_OTLP_ENDPOINT, env.OTEL_EXPORTER_OTLP_PROTOCOL]).toEqual([name, '${OTEL_EXPORTER_OTLP_ENDPOINT:-}', '${OTEL_EXPORTER_OTLP_PROTOCOL:-http/protobuf}']);
+    }
+    const tracing = loadConfig(withDefaults(compose.services.mcp.environment)).tracing;
+    expect(tracing.otlpEndpoint).toBeUndefined();
+    expect(tracing.otlpProtocol).toBe('http/protobuf');
+    expect(loadConfig({ ...withDefaults(compose.services.mcp.environment), OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318' }).tracing.otlpEndpoint).toBe('http://otel-collector:4318');
   });
 
   it('builds every service from the Dockerfile beside it', () => {

@@ -1,14 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { SUPERGRAPH_FILE } from '../gateway/compose';
-import { startGateway } from '../gateway/server';
 import type { RunningServer } from '../shared/server/listen';
-import { DEV_ISSUER, devJwks } from '../shared/auth/dev-issuer';
-import { createTokenVerifier } from '../shared/auth/verify';
-import { testGatewayTrust } from './support/trust';
-import { authHeaders, testDataDir } from './support/auth';
+import { authHeaders } from './support/auth';
 import { codes, gatewayUrl, gql, sqlStatements } from './support/graphql';
 import { lastWeek, operation } from './support/operations';
 import { freePort } from './support/stack';
+import { stackSubgraphUrls, startTestGateway } from './support/gateway';
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -149,21 +144,7 @@ describe('gateway over the six subgraphs', () => {
 describe('gateway with a subgraph down', () => {
   let gateway: RunningServer;
   beforeAll(async () => {
-    const base = Number(process.env.TEST_PORT_BASE);
-    const urls = Object.fromEntries(
-      ['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'].map((name, i) => [name, `http://127.0.0.1:${base + i + 1}/graphql`]),
-    );
-    urls.labs = `http://127.0.0.1:${await freePort()}/graphql`;
-    gateway = await startGateway({
-      host: '127.0.0.1',
-      port: 0,
-      supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
-      subgraphUrls: urls,
-      subgraphTimeoutMs: 2_000,
-      exposeErrorDetails: false,
-      verifyToken: createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER }),
-      trust: await testGatewayTrust(),
-    });
+    gateway = await startTestGateway({ subgraphUrls: stackSubgraphUrls({ labs: `http://127.0.0.1:${await freePort()}/graphql` }), subgraphTimeoutMs: 2_000 });
   });
   afterAll(async () => {
     await gateway?.stop();

@@ -199,6 +199,13 @@ describe('deploy/k8s', () => {
       expect(() => loadConfig(env)).not.toThrow();
     });
 
+    it('passes the tracing settings (OTLP endpoint and protocol), tracing off until an endpoint is set', () => {
+      expect(['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_PROTOCOL'].filter((variable) => !(variable in env))).toEqual([]);
+      const tracing = loadConfig(env).tracing;
+      expect(tracing.otlpEndpoint).toBeUndefined();
+      expect(tracing.otlpProtocol).toBe('http/protobuf');
+    });
+
     it('takes every secret from a Secret by reference, never as a value', () => {
       for (const variable of container.env ?? []) {
         if (settingOf.get(variable.name)?.secret) expect([variable.name, variable.value, Boolean(variable.valueFrom?.secretKeyRef)]).toEqual([variable.name, undefined, true]);

@@ -9,9 +9,9 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { Kind, parse, type EnumTypeDefinitionNode } from 'graphql';
-import { PROTOCOL_STATUSES } from '../clients/mcp/tools/protocols';
-import { WEARABLE_METRICS } from '../clients/mcp/tools/wearable-insights';
-import { summarizeDailyStats, trendOf } from '../clients/mcp/trends';
+import { PROTOCOL_STATUSES } from '../shared/tools/protocols';
+import { summarizeDailyStats, trendOf } from '../shared/tools/trends';
+import { WEARABLE_METRICS } from '../shared/tools/wearable-insights';
 import { seededUserId } from '../prisma/seed/identities';
 import { authHeaders, seededPatientId, tokenFor } from './support/auth';
 import { clientWith, gatewayUrl, gql } from './support/graphql';

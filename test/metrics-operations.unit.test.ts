@@ -15,10 +15,10 @@ function sources(dir: string): string[] {
   });
 }
 
-/** Operation names in first-party code that calls the graph: `query LunaX` documents and 'McpX' names passed to the client. */
+/** Operation names in first-party code that calls the graph (the tool catalogue, Luna's tools, the MCP server): `query LunaX` documents and 'LunaX'/'McpX' names. */
 function sentOperationNames(): Set<string> {
   const names = new Set<string>();
-  for (const file of [...sources(path.join(ROOT, 'subgraphs/luna/tools')), ...sources(path.join(ROOT, 'clients/mcp'))]) {
+  for (const file of [...sources(path.join(ROOT, 'shared/tools')), ...sources(path.join(ROOT, 'subgraphs/luna/tools')), ...sources(path.join(ROOT, 'clients/mcp'))]) {
     const text = readFileSync(file, 'utf8');
     for (const [, name] of text.matchAll(/\b(?:query|mutation|subscription) ((?:Luna|Mcp)[A-Za-z]+)/g)) names.add(name);
     for (const [, name] of text.matchAll(/'((?:Luna|Mcp)[A-Z][A-Za-z]+)'/g)) names.add(name);

@@ -53,6 +53,12 @@ export function modelsTouched(text: string): Set<ModelName> {
   return touched;
 }
 
+/** Models a file reaches on the request's whole client (`ctx.prisma.<model>.<method>(`) instead of its subgraph's data-access object. */
+export function modelsReachedPastTheDao(text: string): string[] {
+  const source = withoutComments(text);
+  return [...source.matchAll(new RegExp(`\\bctx\\s*\\.\\s*prisma\\s*\\.\\s*(${[...byDelegate.keys()].join('|')})\\s*\\.\\s*(?:${METHODS})\\b`, 'g'))].map(([, delegate]) => byDelegate.get(delegate)!);
+}
+
 describe('table ownership', () => {
   it('names one owner for every model, the one the schema comments name', () => {
     expect(Object.keys(MODEL_OWNERS).sort()).toEqual([...models.keys()].sort());
@@ -80,6 +86,23 @@ describe('table ownership', () => {
       }
     }
     expect(foreign).toEqual([]);
+  });
+
+  it("finds a resolver that reaches a model on ctx.prisma rather than through its data-access object", () => {
+    expect(modelsReachedPastTheDao('await ctx.prisma.customerProfile.findMany({})')).toEqual(['CustomerProfile']);
+    expect(modelsReachedPastTheDao('ctx.prisma\n  .labResult.delete({ where })')).toEqual(['LabResult']);
+    expect(modelsReachedPastTheDao('labsData(ctx.prisma).labResult.delete({ where })')).toEqual([]);
+    expect(modelsReachedPastTheDao('ctx.prisma.$transaction(async (tx) => tx.labResult.create({ data }))')).toEqual([]);
+  });
+
+  // Each subgraph's data-access object (subgraphs/<name>/data.ts) is typed down to the models it
+  // owns, so through it a foreign model does not compile; on ctx.prisma it would.
+  it.each(SERVICE_NAMES)('the %s subgraph reads and writes its models through its data-access object, not ctx.prisma', (name) => {
+    const past: string[] = [];
+    for (const file of sourceFiles(path.join(ROOT, 'subgraphs', name))) {
+      for (const model of modelsReachedPastTheDao(readFileSync(file, 'utf8'))) past.push(`${path.relative(ROOT, file)}: ${model}`);
+    }
+    expect(past).toEqual([]);
   });
 
   it('touches domain tables in shared/ only where SHARED_MODEL_ACCESS says why', () => {

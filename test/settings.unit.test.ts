@@ -1,6 +1,7 @@
 // The settings module: one catalog, typed values, every bad value named at once (never a
 // secret's), and the README's table generated from the same catalog.
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { CATALOG, loadConfig, SettingsError } from '../shared/config';
 import { settingsTable, TABLE_BEGIN, TABLE_END } from '../shared/config/docs';
@@ -26,6 +27,16 @@ describe('settings', () => {
     expect(config.subgraphTimeoutsMs.luna).toBe(30_000);
     expect(config.subgraphTimeoutsMs.labs).toBe(5_000);
     expect(() => loadConfig({ SUBGRAPH_LABS_TIMEOUT_MS: 'soon' })).toThrow(/SUBGRAPH_LABS_TIMEOUT_MS/);
+  });
+
+  it('runs one worker unless told, `auto` being one per core, and more than one only on PostgreSQL with Redis', () => {
+    expect(loadConfig({}).deployment.workers).toBe(1);
+    const shared = { DATABASE_URL: 'postgresql://app@db/loop', REDIS_URL: 'redis://cache:6379' };
+    expect(loadConfig({ ...shared, WORKERS: 'auto' }).deployment.workers).toBe(availableParallelism());
+    expect(loadConfig({ ...shared, WORKERS: '3' }).deployment.workers).toBe(3);
+    expect(() => loadConfig({ ...shared, WORKERS: 'many' })).toThrow(/WORKERS/);
+    expect(() => loadConfig({ WORKERS: '2' })).toThrow(/WORKERS: more than one worker needs DATABASE_URL and REDIS_URL/);
+    expect(() => loadConfig({ DATABASE_URL: shared.DATABASE_URL, WORKERS: '2' })).toThrow(/needs DATABASE_URL and REDIS_URL/);
   });
 
   it('treats an empty variable as unset', () => {

@@ -3,19 +3,13 @@
 // more, a mutation never; consecutive failures open the subgraph's circuit, which then answers
 // at once (partial data, an error naming the subgraph but not its address) and closes again
 // after a half-open probe succeeds; its state is the gateway's gateway_subgraph_circuit_state.
-import { readFileSync } from 'node:fs';
-import { SUPERGRAPH_FILE } from '../gateway/compose';
-import { startGateway } from '../gateway/server';
 import type { RunningServer } from '../shared/server/listen';
-import { DEV_ISSUER, devJwks } from '../shared/auth/dev-issuer';
-import { createTokenVerifier } from '../shared/auth/verify';
 import { registry } from '../shared/metrics';
-import { testGatewayTrust } from './support/trust';
-import { authHeaders, testDataDir } from './support/auth';
+import { authHeaders } from './support/auth';
+import { stackSubgraphUrls, startTestGateway } from './support/gateway';
 import { gql } from './support/graphql';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 
-const SUBGRAPHS = ['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'];
 const HALF_OPEN_AFTER_MS = 400;
 const FAILURES_TO_OPEN = 4;
 const FAQS = '{ faqs(first: 1) { edges { node { id } } } }';
@@ -38,18 +32,8 @@ beforeAll(async () => {
     labs: await startTcpProxy({ host: '127.0.0.1', port: base + 2 }),
     content: await startTcpProxy({ host: '127.0.0.1', port: base + 5 }),
   };
-  const urls = Object.fromEntries(SUBGRAPHS.map((name, i) => [name, `http://127.0.0.1:${base + i + 1}/graphql`]));
-  urls.labs = `http://127.0.0.1:${proxies.labs.port}/graphql`;
-  urls.content = `http://127.0.0.1:${proxies.content.port}/graphql`;
-  gateway = await startGateway({
-    host: '127.0.0.1',
-    port: 0,
-    supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
-    subgraphUrls: urls,
-    subgraphTimeoutMs: 5_000,
-    exposeErrorDetails: false,
-    verifyToken: createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER }),
-    trust: await testGatewayTrust(),
+  gateway = await startTestGateway({
+    subgraphUrls: stackSubgraphUrls({ labs: `http://127.0.0.1:${proxies.labs.port}/graphql`, content: `http://127.0.0.1:${proxies.content.port}/graphql` }),
     resilience: { halfOpenAfterMs: HALF_OPEN_AFTER_MS, consecutiveFailures: FAILURES_TO_OPEN },
   });
 });

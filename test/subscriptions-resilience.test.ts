@@ -16,14 +16,14 @@ import { startOutboxRelay, type OutboxRelay } from '../shared/outbox';
 import type { RunningServer } from '../shared/server/listen';
 import { startSubgraph } from '../shared/server/subgraph';
 import { SUPERGRAPH_FILE } from '../gateway/compose';
-import { startGateway } from '../gateway/server';
 import { wearablesSubgraph } from '../subgraphs/wearables';
 import { authHeaders, seededPatientId, testDataDir } from './support/auth';
 import { openScratchDatabase } from './support/database';
 import { gatewayUrl, gql, stackSubgraphBase } from './support/graphql';
 import { freePort, ROOT, TSX, waitFor } from './support/stack';
 import { collect, eventually, metric, wsClient } from './support/ws';
-import { testGatewayTrust, testGatewayVerifier } from './support/trust';
+import { stackSubgraphUrls, startTestGateway } from './support/gateway';
+import { testGatewayVerifier } from './support/trust';
 
 const PATIENT = seededPatientId(13);
 const READINGS = `subscription($p: ID!) { wearableReadingAdded(patientId: $p) { value patient { id firstName } } }`;
@@ -37,7 +37,6 @@ async function recordReading(url: string, headers: Record<string, string>, value
   expect(response.errors).toBeUndefined();
 }
 
-const stackSubgraphUrl = (offset: number) => `http://127.0.0.1:${Number(process.env.TEST_PORT_BASE) + offset}/graphql`;
 
 describe('a subgraph restart', () => {
   let db: Awaited<ReturnType<typeof openScratchDatabase>>;
@@ -71,18 +70,9 @@ describe('a subgraph restart', () => {
     await prepareDatabase(db, { seed: demoSeeder(), log: serviceLogger('test') });
     port = await freePort();
     await start();
-    const urls = Object.fromEntries(['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'].map((name, i) => [name, stackSubgraphUrl(i + 1)]));
-    urls.wearables = `http://127.0.0.1:${port}/graphql`;
-    gateway = await startGateway({
-      host: '127.0.0.1',
-      port: 0,
-      supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
-      subgraphUrls: urls,
-      subgraphTimeoutMs: 5_000,
-      exposeErrorDetails: false,
-      verifyToken: createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER }),
+    gateway = await startTestGateway({
+      subgraphUrls: stackSubgraphUrls({ wearables: `http://127.0.0.1:${port}/graphql` }),
       onSupergraphUpdater: (update) => (updateSupergraph = update),
-      trust: await testGatewayTrust(),
     });
   }, 120_000);
 

@@ -19,6 +19,7 @@ import { testGatewayTrust } from './support/trust';
 import { collect, eventually, wsClient } from './support/ws';
 import { RedisRateLimiter } from '../shared/limits/rate-limit';
 import { tokenRequestKey } from '../subgraphs/patient/partners';
+import { startTestGateway } from './support/gateway';
 
 const PATIENT = seededPatientId(22);
 const QUERY = 'query($id: ID!) { patient(id: $id) { firstName email } }';
@@ -131,18 +132,8 @@ describe('partner token requests', () => {
   // of its own address and its requests do not use up the limit of the other tests' 127.0.0.1.
   let gateway: RunningServer;
   beforeAll(async () => {
-    const base = Number(process.env.TEST_PORT_BASE);
-    gateway = await startGateway({
-      host: '127.0.0.1',
-      // Not 0: /oauth/token calls the gateway's own port.
-      port: await freePort(),
-      supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
-      subgraphUrls: Object.fromEntries(['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'].map((name, i) => [name, `http://127.0.0.1:${base + i + 1}/graphql`])),
-      subgraphTimeoutMs: 5_000,
-      exposeErrorDetails: false,
-      verifyToken: createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER }),
-      trust: await testGatewayTrust({ trustedProxies: ['loopback'] }),
-    });
+    // Not port 0: /oauth/token calls the gateway's own port.
+    gateway = await startTestGateway({ port: await freePort(), trustOptions: { trustedProxies: ['loopback'] } });
   });
   afterAll(async () => {
     await gateway?.stop();

@@ -4,21 +4,16 @@
 // and through the gateway; each asserts the clear error, that nothing ran or was written, and
 // that the stack still serves.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { generateKeyPair, exportJWK } from 'jose';
 import WebSocket from 'ws';
-import { SUPERGRAPH_FILE } from '../gateway/compose';
-import { startGateway } from '../gateway/server';
 import { createGatewaySigner } from '../gateway/trust/sign';
-import { DEV_ISSUER, devJwks } from '../shared/auth/dev-issuer';
-import { createTokenVerifier } from '../shared/auth/verify';
 import { loadConfig } from '../shared/config';
 import type { RunningServer } from '../shared/server/listen';
 import { GATEWAY_HOP_HEADER, GATEWAY_SIGNATURE_HEADER, GATEWAY_SOCKET_PARAM } from '../shared/trust/envelope';
 import { gatewaySigningKey } from '../shared/trust/keys';
 import { authHeaders, seededPatientId, testDataDir } from './support/auth';
 import { codes, gatewayUrl, gql } from './support/graphql';
-import { testGatewayTrust } from './support/trust';
+import { startTestGateway } from './support/gateway';
 
 const base = () => Number(process.env.TEST_PORT_BASE);
 const SUBGRAPHS = ['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'] as const;
@@ -233,16 +228,7 @@ describe('through the gateway', () => {
 describe('a gateway behind a trusted proxy (TRUSTED_PROXIES=loopback)', () => {
   let gateway: RunningServer;
   beforeAll(async () => {
-    gateway = await startGateway({
-      host: '127.0.0.1',
-      port: 0,
-      supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
-      subgraphUrls: Object.fromEntries(SUBGRAPHS.map((name) => [name, `${subgraphUrl(name)}/graphql`])),
-      subgraphTimeoutMs: 5_000,
-      exposeErrorDetails: false,
-      verifyToken: createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER }),
-      trust: await testGatewayTrust({ trustedProxies: ['loopback'] }),
-    });
+    gateway = await startTestGateway({ trustOptions: { trustedProxies: ['loopback'] } });
   });
   afterAll(async () => {
     await gateway?.stop();

@@ -1,7 +1,8 @@
 // What a tool hands back to the agent: concise text for the model plus structured content for
 // programs, or an MCP tool error (`isError: true`) whose first words say what went wrong.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { GATEWAY_UNAVAILABLE, GraphError } from './graph';
+import { ToolError } from '../../shared/tools/tool';
+import { GATEWAY_UNAVAILABLE } from './graph';
 
 /** The lead of each error's message, by the graph's `extensions.code`. */
 const LEADS: Record<string, string> = {
@@ -28,7 +29,7 @@ export function answer<S extends Record<string, unknown>>({ text, structured, wa
 
 /** An MCP tool error: "<lead> (<CODE>): <the graph's message>", the code also in `_meta`. */
 export function toolError(error: unknown): CallToolResult {
-  const graphError = error instanceof GraphError ? error : new GraphError('INTERNAL_SERVER_ERROR', 'The tool failed unexpectedly.');
+  const graphError = error instanceof ToolError ? error : new ToolError('INTERNAL_SERVER_ERROR', 'The tool failed unexpectedly.');
   const lead = LEADS[graphError.code] ?? 'The graph could not answer';
   const retry = graphError.retryAfterSeconds ? ` Retry after ${graphError.retryAfterSeconds} s.` : '';
   return {

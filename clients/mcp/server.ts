@@ -4,13 +4,8 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { registerBiomarkerCatalog } from './biomarker-catalog';
 import { GatewayClient } from './graph';
 import type { Logger } from './log';
-import { registerBiomarkerHistory } from './tools/biomarker-history';
+import { registerCatalogueTools } from './tools/catalogue';
 import type { ToolContext } from './tools/context';
-import { registerLabResults } from './tools/lab-results';
-import { registerPatientSummary } from './tools/patient-summary';
-import { registerProtocols } from './tools/protocols';
-import { registerSearchContent } from './tools/search-content';
-import { registerWearableInsights } from './tools/wearable-insights';
 
 export const SERVER_INFO = { name: 'loop-health', version: '0.1.0' };
 
@@ -33,12 +28,7 @@ export function createLoopMcpServer(options: CallerServerOptions): McpServer {
     graph: new GatewayClient({ url: options.gatewayUrl, token: options.token, timeoutMs: options.gatewayTimeoutMs }),
     log: options.log,
   };
-  registerPatientSummary(server, ctx);
-  registerLabResults(server, ctx);
-  registerBiomarkerHistory(server, ctx);
-  registerProtocols(server, ctx);
-  registerWearableInsights(server, ctx);
-  registerSearchContent(server, ctx);
+  registerCatalogueTools(server, ctx);
   registerBiomarkerCatalog(server, ctx);
   return server;
 }

@@ -87,7 +87,9 @@ export function responseCache(options: ResponseCacheOptions): ResponseCache {
       !body ||
       typeof body.query !== 'string' ||
       (body.operationName != null && typeof body.operationName !== 'string') ||
-      (body.extensions != null && Object.keys(body.extensions as object).length > 0)
+      (body.extensions != null && Object.keys(body.extensions as object).length > 0) ||
+      // @defer for a client that reads parts: answered in parts (gateway/defer), never from one cached answer.
+      (body.query.includes('@defer') && /multipart\/mixed/i.test(req.headers.accept ?? ''))
     ) {
       return next();
     }

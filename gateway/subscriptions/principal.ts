@@ -3,13 +3,16 @@
 // Partner credentials may stream too, under the same rule as over HTTP (gateway/partner):
 // only persisted operations from the manifest, by hash; their scopes then decide, in every
 // subgraph, what they may subscribe to.
-import { GraphQLError } from 'graphql';
+import { createHash } from 'node:crypto';
+import { getOperationAST, GraphQLError, parse } from 'graphql';
 import type { JWTPayload } from 'jose';
 import { bearerToken, type TokenVerifier } from '../../shared/auth/verify';
 import { partnerClaims } from '../../shared/auth/partner-issuer';
 import { ErrorCode } from '../../shared/graphql/errors';
 import type { LimitTier } from '../../shared/limits/tiers';
+import type { RateLimiter } from '../../shared/limits/rate-limit';
 import { documentHash, type Manifest } from '../partner/persisted-operations';
+import { FALLBACK_PARTNER_RATE_LIMIT_PER_MINUTE } from '../partner/access';
 
 export interface Principal {
   /** Who this is, as GatewayContext.principal spells it (`partner:<credential>` or `user:<iss>:<sub>`): the caps' key. */
@@ -20,6 +23,25 @@ export interface Principal {
   expiresAtMs: number;
   partnerId: string | null;
   scopes: string[] | null;
+  /**
+   * Everything in the token that can change what the subgraphs answer (who, role, scopes,
+   * actor…: every claim but its timing and id), hashed: subscribers with the same selection
+   * and this same value share one resolution of each event (fanout.ts).
+   */
+  authorizationContext: string;
+  /** A partner credential's request rate (its token's `rpm`), counted under the same key as over POST /graphql. */
+  partnerRate: { key: string; perMinute: number } | null;
+}
+
+/** Claims that only say when a token was made or which token it is: two tokens differing only in these are the same caller. */
+const TOKEN_INSTANCE_CLAIMS = new Set(['iat', 'exp', 'nbf', 'jti', 'sid']);
+
+function authorizationContextOf(claims: JWTPayload): string {
+  const kept = Object.keys(claims)
+    .filter((name) => !TOKEN_INSTANCE_CLAIMS.has(name))
+    .sort()
+    .map((name) => [name, claims[name]]);
+  return createHash('sha256').update(JSON.stringify(kept)).digest('base64url');
 }
 
 export type Refusal = { refused: 'missing' | 'invalid'; message: string };
@@ -52,6 +74,8 @@ export async function principalOf(authorization: string | null | undefined, opti
     expiresAtMs: (claims.exp ?? Number.POSITIVE_INFINITY) * 1000,
     partnerId: partner?.partnerId ?? null,
     scopes: partner?.scopes ?? null,
+    authorizationContext: authorizationContextOf(claims),
+    partnerRate: partner ? { key: claims.sub!, perMinute: Number(claims.rpm) > 0 ? Number(claims.rpm) : FALLBACK_PARTNER_RATE_LIMIT_PER_MINUTE } : null,
   };
 }
 
@@ -77,4 +101,26 @@ export function persistedFor<R extends StreamedRequest>(principal: Principal, re
     return new GraphQLError('The query does not match its persisted hash', { extensions: { code: ErrorCode.BAD_USER_INPUT } });
   }
   return { ...request, query: operation.document, operationName: operation.name };
+}
+
+/**
+ * A partner's query or mutation over a streaming transport counts in its request rate, as it
+ * would over POST /graphql (gateway/partner/access.ts); a subscription does not (it is one
+ * long-lived stream, capped per principal instead: caps.ts). The refusal, or null when allowed.
+ */
+export async function partnerRateRefusal(principal: Principal, request: { query: string; operationName?: string | null }, limiter: RateLimiter | undefined): Promise<GraphQLError | null> {
+  if (!principal.partnerRate || !limiter) return null;
+  let kind: string | undefined;
+  try {
+    kind = getOperationAST(parse(request.query), request.operationName ?? undefined)?.operation;
+  } catch {
+    return null; // validation answers a document that does not parse
+  }
+  if (kind === 'subscription') return null;
+  const { key, perMinute } = principal.partnerRate;
+  const rate = await limiter.hit(key, perMinute);
+  if (rate.allowed) return null;
+  return new GraphQLError(`Rate limit of ${perMinute} requests per minute reached; retry in ${rate.retryAfterSeconds} s`, {
+    extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: rate.retryAfterSeconds },
+  });
 }

@@ -21,7 +21,8 @@ import type { websocketLimits } from '../limits/websocket';
 import type { LimitTier } from '../../shared/limits/tiers';
 import type { Manifest } from '../partner/persisted-operations';
 import type { CappedConnection, SubscriptionCaps } from './caps';
-import { persistedFor, principalOf, type Principal } from './principal';
+import { partnerRateRefusal, persistedFor, principalOf, type Principal } from './principal';
+import type { RateLimiter } from '../../shared/limits/rate-limit';
 import { onceEnded } from './tracked';
 
 const clientSubscriptions = new client.Gauge({
@@ -79,6 +80,8 @@ export interface GatewayWebSocketOptions extends SubscriptionDeps {
   caps: SubscriptionCaps;
   /** Partner credentials run only these operations. */
   manifest: Manifest;
+  /** Partners' queries and mutations over the socket count here, as over POST /graphql (subscriptions do not). */
+  partnerLimiter?: RateLimiter;
   /** CORS for the upgrade: false for a browser's Origin outside the allowlist (no Origin: a non-browser client). */
   allowOrigin?(origin: string | undefined, host: string | undefined): boolean;
 }
@@ -111,13 +114,15 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
         ctx.extra.cancelExpiry = closeAtExpiry(ctx.extra.socket, principal.expiresAtMs);
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         const principal = ctx.extra.principal!;
         // Partner credentials: persisted operations only, as over HTTP (principal.ts).
         const request = persistedFor(principal, payload, options.manifest);
         if (request instanceof GraphQLError) return [request];
         const refused = options.limits.refuse(options.planner().apiGraphQLSchema, request, principal.tier);
         if (refused) return refused;
+        const limited = await partnerRateRefusal(principal, request, options.partnerLimiter);
+        if (limited) return [limited];
         return { schema: options.planner().apiGraphQLSchema, document: parse(request.query), operationName: request.operationName ?? undefined, variableValues: request.variables ?? undefined };
       },
       onClose: (ctx) => {
@@ -136,6 +141,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
           partnerId: principal.partnerId,
           scopes: principal.scopes,
           principal: principal.key,
+          authorizationContext: principal.authorizationContext,
         };
         extraOf.set(context, ctx.extra);
         return context;

@@ -23,7 +23,8 @@ import type { websocketLimits } from '../limits/websocket';
 import type { Manifest } from '../partner/persisted-operations';
 import type { SubscriptionCaps, CappedConnection } from './caps';
 import { executeSubscription, type ClientSubscription, type SubscriptionDeps } from './execute';
-import { persistedFor, principalOf, type Principal, type PrincipalOptions } from './principal';
+import { partnerRateRefusal, persistedFor, principalOf, type Principal, type PrincipalOptions } from './principal';
+import type { RateLimiter } from '../../shared/limits/rate-limit';
 import { onceEnded } from './tracked';
 
 const sseSubscriptions = new client.Gauge({ name: 'gateway_sse_client_subscriptions', help: 'Client subscriptions open over SSE (/graphql/stream) on this gateway', registers: [registry] });
@@ -44,6 +45,8 @@ export interface GatewaySseOptions extends SubscriptionDeps, PrincipalOptions {
   caps: SubscriptionCaps;
   /** Partner credentials run only these operations. */
   manifest: Manifest;
+  /** Partners' queries and mutations over SSE count here, as over POST /graphql (subscriptions do not). */
+  partnerLimiter?: RateLimiter;
   clientAddress(request: IncomingMessage): string | null;
   /** The gateway's error formatter: no stack traces, internal errors masked. */
   formatError: ReturnType<typeof formatErrorFor>;
@@ -116,6 +119,7 @@ export function serveGatewaySse(options: GatewaySseOptions) {
       partnerId: principal.partnerId,
       scopes: principal.scopes,
       principal: principal.key,
+      authorizationContext: principal.authorizationContext,
     };
     connectionOfContext.set(context, connection);
     return context;
@@ -161,7 +165,7 @@ export function serveGatewaySse(options: GatewaySseOptions) {
         if (token) reserved.delete(token);
       });
     },
-    onSubscribe: (req, params) => {
+    onSubscribe: async (req, params) => {
       const principal = principals.get(req.raw)!;
       const connection = connectionOf(req.raw);
       if (!connection) return refusal(404, ErrorCode.NOT_FOUND, 'Stream not found');
@@ -170,6 +174,8 @@ export function serveGatewaySse(options: GatewaySseOptions) {
       const payload = { query: request.query, operationName: request.operationName ?? null, variables: request.variables ?? null };
       const refused = options.limits.refuse(options.planner().apiGraphQLSchema, payload, principal.tier);
       if (refused) return { data: null, errors: refused };
+      const limited = await partnerRateRefusal(principal, { query: request.query, operationName: request.operationName }, options.partnerLimiter);
+      if (limited) return { data: null, errors: [limited] };
       return {
         schema: options.planner().apiGraphQLSchema,
         document: parse(request.query),

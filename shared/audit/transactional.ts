@@ -12,7 +12,7 @@
 // interactive transaction that claims its write receipt first and stores its result before the
 // commit (shared/audit/receipts.ts): a retry gets that result back and writes nothing.
 import type { Prisma } from '../db/database';
-import { auditAppend } from './append';
+import { auditAppendFor } from './append';
 import { claimReceipt, pruneReceipts, ReceiptFound, storeReceipt, type ReceiptId } from './receipts';
 import type { AuditMeta, AuditTrail } from '../rbac/audit';
 
@@ -66,7 +66,7 @@ export function auditedClient({ prisma, trail, meta, receipt }: AuditedClientOpt
     }
     const taken = trail.take(meta);
     if (!taken && operations.length === 1) return [await operations[0]];
-    const statements = taken ? [...operations, auditAppend(prisma, taken.request, taken.decisions)] : operations;
+    const statements = taken ? [...operations, auditAppendFor(prisma, taken.requests, taken.decisions)] : operations;
     try {
       const results = await (prisma.$transaction as (ops: unknown[], o?: unknown) => Promise<unknown[]>)(statements, options);
       return taken ? results.slice(0, -1) : results;
@@ -85,7 +85,7 @@ export function auditedClient({ prisma, trail, meta, receipt }: AuditedClientOpt
         const result = await callback(tx);
         if (id) await storeReceipt(tx as Prisma, id, result);
         taken = trail.take(meta);
-        if (taken) await auditAppend(tx as Prisma, taken.request, taken.decisions);
+        if (taken) await auditAppendFor(tx as Prisma, taken.requests, taken.decisions);
         return result;
       }, options);
     } catch (error) {

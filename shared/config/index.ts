@@ -150,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const trust = parseSection(trustSettings, env, problems);
   const audit = parseSection(auditSettings, env, problems);
   const deployment = parseSection(deploymentSettings, env, problems);
+  if (deployment.workers > 1 && !(database.url && database.redisUrl)) problems.push('WORKERS: more than one worker needs DATABASE_URL and REDIS_URL (the embedded database belongs to one process; events and limits must reach every worker)');
   const tracing = parseSection(tracingSettings, env, problems);
   if (problems.length) throw new SettingsError(problems);
 

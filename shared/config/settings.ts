@@ -1,6 +1,7 @@
 // The catalog of every setting the platform's processes read: the one place an environment
 // variable is named, typed, defaulted and documented. index.ts parses it into the typed Config;
 // the README's settings table is rendered from it (scripts/settings-table.ts, checked by a test).
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { flag, list, oneOf, optional, port, setting, text, url, whole, type Section, type Setting } from './define';
 
@@ -323,7 +324,20 @@ export const auditSettings = {
 /** How long a stopping process will get to finish its work: Kubernetes gives it this plus a margin (deploy/k8s). */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
+/** Most worker processes WORKERS may ask for. */
+export const MAX_WORKERS = 64;
+
+/** `auto` (one per core) or a count. */
+const workerCount = () => z.union([z.literal('auto').transform(() => availableParallelism()), whole(1, MAX_WORKERS)]);
+
 export const deploymentSettings = {
+  workers: setting(
+    'WORKERS',
+    workerCount(),
+    1,
+    "processes serving this process's services, sharing their ports (node:cluster, bin/cluster.ts): a count or `auto` (one per core). More than 1 needs `DATABASE_URL` and `REDIS_URL`: the embedded database belongs to one process, and events and limits must reach every worker",
+    { shown: '`1`' },
+  ),
   shutdownGraceMs: setting(
     'SHUTDOWN_GRACE_MS',
     whole(0, 600_000),

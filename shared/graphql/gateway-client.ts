@@ -4,7 +4,8 @@
 // user's name) or with none for public reference data (the catalog's clinical rules). A caller's
 // own id (Luna's turn) travels as the client's x-request-id, which the gateway keeps as the
 // correlation id: one turn's audit trail is `auditLog(filter: { correlationId: "luna-<turnId>" })`.
-import { REQUEST_ID_HEADER } from '../trust/envelope';
+// The HTTP is the project's one GraphQL client (./http-client.ts); this adds the subgraphs' policy.
+import { GraphQLHttpClient, GraphQLTransportError, REQUEST_ID_HEADER, type GraphQLHttpResponse } from './http-client';
 
 export interface GraphError {
   message: string;
@@ -36,28 +37,29 @@ export interface GraphClientOptions {
 }
 
 export class GraphClient {
-  constructor(private readonly options: GraphClientOptions) {}
+  private readonly http: GraphQLHttpClient;
+
+  constructor(options: GraphClientOptions) {
+    const headers: Record<string, string> = { [REQUEST_ID_HEADER]: options.correlationId };
+    if (options.authorization) headers.authorization = options.authorization;
+    this.http = new GraphQLHttpClient({ url: options.gatewayUrl, headers, timeoutMs: options.timeoutMs, signal: options.signal });
+  }
 
   /** The data of an operation; errors (a denial, a missing record) throw GraphRequestError. */
   async request<T>(operationName: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', [REQUEST_ID_HEADER]: this.options.correlationId };
-    if (this.options.authorization) headers.authorization = this.options.authorization;
-    const response = await fetch(this.options.gatewayUrl, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ query, variables, operationName }),
-      signal: this.options.signal ? AbortSignal.any([this.options.signal, AbortSignal.timeout(this.options.timeoutMs)]) : AbortSignal.timeout(this.options.timeoutMs),
-    });
-    let body: { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] };
+    let response: GraphQLHttpResponse<T>;
     try {
-      body = (await response.json()) as typeof body;
-    } catch {
-      throw new GraphRequestError([{ code: `HTTP_${response.status}`, message: 'the gateway did not answer with JSON' }], operationName);
+      response = await this.http.post<T>({ query, variables, operationName });
+    } catch (error) {
+      // No answer: fetch's own error (TimeoutError when the time ran out, AbortError when the turn was cancelled).
+      throw error instanceof GraphQLTransportError ? error.cause : error;
     }
+    const { body, status } = response;
+    if (!body) throw new GraphRequestError([{ code: `HTTP_${status}`, message: 'the gateway did not answer with JSON' }], operationName);
     const errors = (body.errors ?? []).map((error) => ({ message: error.message, code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') }));
     // A partial answer (one subgraph down) is still an answer; a denial anywhere is not.
     if (!body.data || errors.some((error) => error.code === 'FORBIDDEN' || error.code === 'UNAUTHENTICATED')) {
-      throw new GraphRequestError(errors.length ? errors : [{ code: `HTTP_${response.status}`, message: 'no data' }], operationName);
+      throw new GraphRequestError(errors.length ? errors : [{ code: `HTTP_${status}`, message: 'no data' }], operationName);
     }
     return body.data;
   }

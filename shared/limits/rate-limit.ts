@@ -3,7 +3,10 @@
 // POST /oauth/token runs too), uploads and Luna turns. In memory for one process; in Redis
 // (REDIS_URL) so every replica of every service counts together.
 import Redis from 'ioredis';
+import { serviceLogger } from '../logger';
 import { REDIS_CHANNEL_PREFIX } from '../pubsub';
+
+const log = serviceLogger('rate-limit');
 
 /** The default window: one minute. */
 export const RATE_LIMIT_WINDOW_MS = 60_000;
@@ -48,8 +51,9 @@ export class RedisRateLimiter implements RateLimiter {
 
   constructor(url: string) {
     this.redis = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false });
-    // A lost connection fails the hits that need it and reconnects on its own: not an unhandled error event.
-    this.redis.on('error', () => {});
+    // Without a listener, ioredis reports every failed reconnection as an unhandled 'error' event.
+    // A hit while Redis is away fails on its own (the caller answers it); ioredis reconnects by itself.
+    this.redis.on('error', (error: Error) => log.warn({ err: error.message }, 'rate limiter: Redis unreachable, reconnecting'));
   }
 
   async hit(key: string, limit: number, windowMs = RATE_LIMIT_WINDOW_MS): Promise<RateDecision> {

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../config';
+import { TOOL_OPERATION_NAMES } from '../tools/catalogue';
 
 /** A named operation the platform does not know. */
 export const OTHER_OPERATION = 'other';
@@ -14,24 +15,11 @@ export const ANONYMOUS_OPERATION = 'anonymous';
 const MANIFEST_FILE = path.join(projectRoot, 'schema/persisted-operations.json');
 
 /**
- * First-party operations that are not in the manifest: Luna's tools (subgraphs/luna/tools) and
- * the MCP server's tools (clients/mcp) call the graph with these names. A test keeps the list
- * complete (test/metrics-operations.unit.test.ts).
+ * First-party operations that are not in the manifest: the tool catalogue's (shared/tools, run by
+ * Luna and the MCP server) and the MCP server's catalog resource. A test keeps the list complete
+ * (test/metrics-operations.unit.test.ts).
  */
-export const INTERNAL_OPERATION_NAMES = [
-  'LunaPatientProfile',
-  'LunaLabResults',
-  'LunaProtocols',
-  'LunaWearableInsights',
-  'LunaSearchContent',
-  'McpPatientSummary',
-  'McpLabResults',
-  'McpBiomarkerHistory',
-  'McpProtocols',
-  'McpWearableInsights',
-  'McpSearchContent',
-  'McpBiomarkerCatalog',
-] as const;
+export const INTERNAL_OPERATION_NAMES: readonly string[] = [...TOOL_OPERATION_NAMES, 'McpBiomarkerCatalog'];
 
 /** Names in the manifest plus the internal ones. */
 export function knownOperationNames(manifestFile = MANIFEST_FILE): Set<string> {

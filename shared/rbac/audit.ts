@@ -6,7 +6,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Caller } from '../auth/caller';
-import { auditAppend, type AuditDecision, type AuditRequest, type AuditWriter } from '../audit/append';
+import { auditAppendFor, type AuditDecision, type AuditRequest, type AuditWriter } from '../audit/append';
+import type { AudienceMember } from '../trust/audience';
 import type { Logger } from '../logger';
 import { counter, perService } from '../observability/service-metrics';
 import type { Action, Resource } from './matrix';
@@ -27,6 +28,11 @@ export interface AuditMeta {
   requestId: string;
   correlationId: string | null;
   clientIp: string | null;
+  /**
+   * A read the gateway makes once for several requests of this same caller (a subscription event
+   * fanned out to its subscribers): each of them gets its own rows (shared/trust/audience.ts).
+   */
+  audience?: readonly AudienceMember[] | null;
 }
 
 export function auditRequestOf(meta: AuditMeta): AuditRequest {
@@ -74,7 +80,11 @@ export class AuditTrail {
       // Reads made by background work for a person (a delegated token) say which work made them.
       reason: actor ? `${entry.reason}; by ${actor}` : entry.reason,
     }));
-    return { request: auditRequestOf(meta), decisions, entries };
+    const request = auditRequestOf(meta);
+    const requests = meta.audience?.length
+      ? meta.audience.map((member) => ({ ...request, requestId: member.requestId, correlationId: member.correlationId, clientIp: member.clientIp, operationName: member.operationName }))
+      : [request];
+    return { request, requests, decisions, entries };
   }
 
   /** Puts back decisions whose write failed or was rolled back: they are written again later. */
@@ -91,7 +101,7 @@ export class AuditTrail {
     const taken = this.take(meta);
     if (!taken) return;
     try {
-      await auditAppend(db, taken.request, taken.decisions);
+      await auditAppendFor(db, taken.requests, taken.decisions);
     } catch (error) {
       this.restore(taken);
       throw error;
@@ -102,6 +112,8 @@ export class AuditTrail {
 /** Decisions taken from a trail for one append. */
 export interface TakenAudit {
   request: AuditRequest;
+  /** The rows' requests: `request` alone, or each request of the audience. */
+  requests: AuditRequest[];
   decisions: AuditDecision[];
   readonly entries: ReadonlyMap<string, AuditEntry>;
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { AuditTrail } from '../rbac/audit';
 import type { PubSub } from '../pubsub';
 import type { RateLimiter } from '../limits/rate-limit';
+import type { AudienceMember } from '../trust/audience';
 import type { EventCursor } from '../outbox/subscribe';
 
 /** What every resolver of every subgraph receives; `L` is that subgraph's DataLoaders. */
@@ -32,6 +33,8 @@ export interface SubgraphContext<L = unknown> {
   authorization: string | null;
   /** Fires when the caller (the gateway) gave up on this request: stop loading (shared/limits/abort.ts). */
   signal: AbortSignal;
+  /** The subscribers a fanned-out subscription fetch is made for: each gets its audit rows (shared/trust/audience.ts). */
+  audience?: readonly AudienceMember[] | null;
   /** A subscription's event cursor (graphql-ws only): where to catch up from, and the event being sent. */
   events?: EventCursor;
 }

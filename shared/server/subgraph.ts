@@ -38,6 +38,7 @@ import { requestMetricsPlugin } from '../observability/request-metrics';
 import { countSqlFor } from '../observability/request-sql';
 import { graphqlTracingPlugin } from '../observability/graphql-tracing';
 import { databaseCheck, readinessEndpoint, type ReadinessCheck } from './readiness';
+import { audienceOf, type AudienceMember } from '../trust/audience';
 
 export interface SubgraphModule<L = unknown> {
   name: SubgraphName;
@@ -135,7 +136,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
   app.get('/metrics', metricsEndpoint({ service: module.name, processMetrics: options.processMetrics ?? true }));
   const limiter = options.limiter ?? createRateLimiter(undefined);
   // One context shape for HTTP requests and websocket operations; who asked is what the gateway signed.
-  const contextFor = async (meta: { authorization: string | null; forwarded: ForwardedRequest; signal?: AbortSignal }) => {
+  const contextFor = async (meta: { authorization: string | null; forwarded: ForwardedRequest; signal?: AbortSignal; audience?: AudienceMember[] | null }) => {
     const { forwarded } = meta;
     const caller = await options.resolveCaller(meta.authorization);
     if ((caller.partnerId ?? null) !== forwarded.partnerId) throw unauthenticated('The token is not the one the gateway signed for');
@@ -160,6 +161,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
       limiter,
       authorization: meta.authorization,
       signal: meta.signal ?? new AbortController().signal,
+      audience: meta.audience ?? null,
     } satisfies SubgraphContext<L>;
     // Each write of the request commits with the request's audit rows (shared/audit/transactional.ts).
     // A keyed mutation's writes leave receipts, so a retry of it never writes twice (shared/audit/receipts.ts).
@@ -175,7 +177,9 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
     signed.checkBody,
     countSqlFor(module.name),
     expressMiddleware(server, {
-      context: ({ req, res }) => contextFor({ authorization: req.headers.authorization ?? null, forwarded: forwardedRequestOf(res), signal: abandonedWhenClosed(res) }),
+      // The body is the one the gateway signed (checkBody): its audience is the gateway's word.
+      context: ({ req, res }) =>
+        contextFor({ authorization: req.headers.authorization ?? null, forwarded: forwardedRequestOf(res), signal: abandonedWhenClosed(res), audience: audienceOf(req.body?.extensions) }),
     }),
   );
   const stopSubscriptions = schema.getSubscriptionType()

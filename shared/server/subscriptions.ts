@@ -2,10 +2,12 @@
 // one socket per subgraph and multiplexes every client's subscriptions over it, so identity
 // travels per operation (the subscribe message's extensions.authorization), never per socket.
 // Only the gateway may open such a socket: its connection_init carries the gateway's signature
-// (none: close 4401; invalid: 4403), so what arrives on it is the gateway's word.
+// (none: close 4401; invalid: 4403), so what arrives on it is the gateway's word. A subscription
+// the gateway asks to hold (shared/trust/audience.ts) is authorized and audited like any other,
+// acknowledged once, then sends nothing: the gateway streams its events once for many subscribers.
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
-import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { GraphQLError, subscribe, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import client from 'prom-client';
 import { WebSocketServer } from 'ws';
@@ -15,6 +17,7 @@ import { formatErrorFor } from './format-error';
 import type { ForwardedRequest } from '../trust/envelope';
 import type { EventCursor } from '../outbox/subscribe';
 import { socketSignature, type GatewayVerifier } from './verify-gateway';
+import { HELD_ACK, HELD_EXTENSION } from '../trust/audience';
 
 /** Close codes of a socket opened without (4401) or with a bad (4403) gateway signature. */
 export const CLOSE_NOT_FROM_GATEWAY = 4401;
@@ -38,14 +41,52 @@ export interface ServeSubscriptionsOptions<C> {
   maxPayloadBytes: number;
 }
 
+/** A held subscription's stream: the acknowledgement, then nothing until it is ended. */
+function heldStream(): AsyncIterableIterator<ExecutionResult> {
+  let acknowledged = false;
+  let ended = false;
+  let release: (() => void) | undefined;
+  const end = async (): Promise<IteratorResult<ExecutionResult>> => {
+    ended = true;
+    release?.();
+    return { value: undefined, done: true };
+  };
+  return {
+    async next() {
+      if (ended) return { value: undefined, done: true };
+      if (!acknowledged) {
+        acknowledged = true;
+        return { value: { data: null, extensions: { [HELD_ACK]: true } }, done: false };
+      }
+      await new Promise<void>((resolve) => (release = resolve));
+      return { value: undefined, done: true };
+    },
+    return: end,
+    throw: end,
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/** Runs the subscription's subscribe resolver (RBAC, audit); a held one then stops listening and is held. */
+async function subscribeOrHold(args: ExecutionArgs, held: WeakSet<object>) {
+  const result = await subscribe(args);
+  if (!held.has(args.contextValue as object) || !(Symbol.asyncIterator in result)) return result;
+  await result.return?.();
+  return heldStream();
+}
+
 /** Returns a function that closes every socket (as a crash would) and the server. */
 export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): () => Promise<void> {
   const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: options.maxPayloadBytes });
   const { connections, activeSubscriptions } = socketMetrics(options.service);
   const formatError = formatErrorFor(options.log, options.exposeErrorDetails);
+  const held = new WeakSet<object>();
   const disposable = useServer(
     {
       schema: options.schema,
+      subscribe: (args) => subscribeOrHold(args, held),
       context: async (_ctx, _id, payload) => {
         // The socket is the gateway's (onConnect): the operation's metadata is its word.
         const extensions = (payload.extensions ?? {}) as Record<string, unknown>;
@@ -66,6 +107,7 @@ export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): ()
               deadline: null,
             },
           });
+          if (extensions[HELD_EXTENSION] === true) held.add(context as object);
           (context as { events?: EventCursor }).events = { since, current: null };
           return context;
         } catch (error) {

@@ -10,8 +10,7 @@ export const GATEWAY_SIGNATURE_HEADER = 'x-gateway-signature';
 /** The graphql-ws connection_init parameter that carries the signature of a gateway's upstream socket. */
 export const GATEWAY_SOCKET_PARAM = 'gatewaySignature';
 /** The header on the gateway's calls to itself (the REST lab upload, /oauth/token): the outer request's identity. */
-/** The request id header: the gateway's own id on every response; a client's value is its correlation id. */
-export const REQUEST_ID_HEADER = 'x-request-id';
+export { REQUEST_ID_HEADER } from '../graphql/http-client';
 export const GATEWAY_HOP_HEADER = 'x-gateway-hop';
 export const GATEWAY_ISSUER = 'loop-health-gateway';
 /** The audience of a hop: the gateway itself (subgraphs are addressed by their names). */

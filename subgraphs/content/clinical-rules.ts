@@ -11,6 +11,7 @@ import { badUserInput, notFound, parseId } from '../../shared/graphql/errors';
 import { topics } from '../../shared/pubsub';
 import { wakeRelays, writeOutbox } from '../../shared/outbox';
 import type { Ctx } from './collection';
+import { contentData } from './data';
 
 /** Units a catalog range may be written in (a volume or "units" cannot bound a peptide's dose). */
 export const RANGE_UNITS = DOSE_UNITS.filter((unit) => unit === 'mcg' || unit === 'mg' || unit === 'g' || unit === 'IU');
@@ -123,29 +124,29 @@ export const clinicalRuleResolvers = {
   Query: {
     peptideClinicalRules: async (_: unknown, args: { peptideIds?: string[] | null }, ctx: Ctx) => {
       const include = { dosing: true, contraindications: { orderBy: [{ createdAt: 'asc' as const }, { id: 'asc' as const }] } };
-      if (args.peptideIds == null) return ctx.prisma.peptide.findMany({ where: { status: 'PUBLISHED' }, orderBy: [{ name: 'asc' }, { id: 'asc' }], include });
+      if (args.peptideIds == null) return contentData(ctx.prisma).peptide.findMany({ where: { status: 'PUBLISHED' }, orderBy: [{ name: 'asc' }, { id: 'asc' }], include });
       if (args.peptideIds.length > MAX_RULE_IDS) throw badUserInput('peptideIds', `at most ${MAX_RULE_IDS} ids`);
       const ids = [...new Set(args.peptideIds.map((id, i) => parseId(`peptideIds[${i}]`, id)))];
-      return ids.length ? ctx.prisma.peptide.findMany({ where: { id: { in: ids } }, orderBy: [{ name: 'asc' }, { id: 'asc' }], include }) : [];
+      return ids.length ? contentData(ctx.prisma).peptide.findMany({ where: { id: { in: ids } }, orderBy: [{ name: 'asc' }, { id: 'asc' }], include }) : [];
     },
   },
   Mutation: {
     updatePeptideDosing: async (_: unknown, args: { peptideId: string; input: DosingInput }, ctx: Ctx) => {
       const peptide = await existingPeptide(ctx, args.peptideId);
       const data = { ...validateDosing(args.input), updatedBy: ctx.caller.userId };
-      await ctx.prisma.peptideDosing.upsert({ where: { peptideId: peptide.id }, create: { peptideId: peptide.id, ...data }, update: data });
+      await contentData(ctx.prisma).peptideDosing.upsert({ where: { peptideId: peptide.id }, create: { peptideId: peptide.id, ...data }, update: data });
       await announceCatalogChange(ctx);
       return peptide;
     },
     createPeptideContraindication: async (_: unknown, args: { peptideId: string; input: ContraindicationInput }, ctx: Ctx) => {
       const peptide = await existingPeptide(ctx, args.peptideId);
-      const rule = await ctx.prisma.peptideContraindication.create({ data: { peptideId: peptide.id, ...validateContraindication(args.input), createdBy: ctx.caller.userId } });
+      const rule = await contentData(ctx.prisma).peptideContraindication.create({ data: { peptideId: peptide.id, ...validateContraindication(args.input), createdBy: ctx.caller.userId } });
       await announceCatalogChange(ctx);
       return rule;
     },
     deletePeptideContraindication: async (_: unknown, args: { id: string }, ctx: Ctx) => {
       const id = parseId('id', args.id);
-      const { count } = await ctx.prisma.peptideContraindication.deleteMany({ where: { id } });
+      const { count } = await contentData(ctx.prisma).peptideContraindication.deleteMany({ where: { id } });
       if (!count) throw notFound('ContraindicationRule', id);
       await announceCatalogChange(ctx);
       return id;

@@ -7,6 +7,7 @@ import { announceCatalogChange } from './clinical-rules';
 import { defineCollection, likeText, visible, type AnyCollection, type Ctx, type ListArgs } from './collection';
 import { ORDER } from './loaders';
 import { f } from './validation';
+import { contentData } from './data';
 
 const bySlug = (field: string) => ({ field, arg: 'slug', column: 'slug' });
 const byId = (field: string) => ({ field, arg: 'id', column: 'id', parse: (value: string) => parseId('id', value) });
@@ -23,7 +24,7 @@ function textArg(args: ListArgs, name: string, max = 100): string | undefined {
 async function peptideIdFor(args: ListArgs, ctx: Ctx): Promise<string | null | undefined> {
   const slug = textArg(args, 'peptideSlug');
   if (!slug) return undefined;
-  const peptide = await ctx.prisma.peptide.findUnique({ where: { slug } });
+  const peptide = await contentData(ctx.prisma).peptide.findUnique({ where: { slug } });
   if (!peptide || !visible(peptide, args.includeDrafts)) return null;
   ctx.loaders.peptide.prime(peptide.id, peptide);
   return peptide.id;

@@ -11,6 +11,7 @@ import { wantsField } from '../../shared/graphql/selection';
 import type { SubgraphContext } from '../../shared/server/context';
 import { findBiomarker } from './catalog';
 import type { LabsLoaders } from './loaders';
+import { labsData } from './data';
 
 type Ctx = SubgraphContext<LabsLoaders>;
 
@@ -38,8 +39,8 @@ function resultWhere(args: ResultWindow) {
 export function patientLabResults(ctx: Ctx, args: ResultWindow & PageArgs, info: GraphQLResolveInfo) {
   const where = resultWhere(args);
   return connectionFromQuery(
-    (window) => ctx.prisma.labResult.findMany({ where, orderBy: [{ collectedAt: 'desc' }, { id: 'desc' }], ...window }),
-    wantsField(info, 'totalCount') ? () => ctx.prisma.labResult.count({ where }) : null,
+    (window) => labsData(ctx.prisma).labResult.findMany({ where, orderBy: [{ collectedAt: 'desc' }, { id: 'desc' }], ...window }),
+    wantsField(info, 'totalCount') ? () => labsData(ctx.prisma).labResult.count({ where }) : null,
     args,
     DEFAULT_RECORD_PAGE_SIZE,
   );
@@ -50,13 +51,13 @@ export async function patientReadings(ctx: Ctx, args: ResultWindow & PageArgs & 
   const where = { labResult: resultWhere(args), ...(codes ? { code: { in: codes } } : {}) };
   const page = await connectionFromQuery(
     (window) =>
-      ctx.prisma.biomarkerReading.findMany({
+      labsData(ctx.prisma).biomarkerReading.findMany({
         where,
         include: { labResult: true },
         orderBy: [{ labResult: { collectedAt: 'desc' } }, { labResultId: 'desc' }, { position: 'asc' }, { id: 'asc' }],
         ...window,
       }),
-    wantsField(info, 'totalCount') ? () => ctx.prisma.biomarkerReading.count({ where }) : null,
+    wantsField(info, 'totalCount') ? () => labsData(ctx.prisma).biomarkerReading.count({ where }) : null,
     args,
     DEFAULT_RECORD_PAGE_SIZE,
   );

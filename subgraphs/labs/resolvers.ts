@@ -18,6 +18,7 @@ import { uploadLabReport } from './upload/upload-report';
 import { patientLabResults, patientReadings, type ResultWindow } from './record-queries';
 import { toUcum } from './units';
 import type { GraphQLResolveInfo } from 'graphql';
+import { labsData } from './data';
 
 type Ctx = SubgraphContext<LabsLoaders>;
 
@@ -127,7 +128,7 @@ export const resolvers = {
     uploadLabReport: (_: unknown, args: { patientId: string; file: LabReportFileInput }, ctx: Ctx) => uploadLabReport(ctx, args),
     deleteLabResult: async (_: unknown, args: { id: string }, ctx: Ctx) => {
       const id = parseId('id', args.id);
-      await ctx.prisma.labResult.delete({ where: { id } });
+      await labsData(ctx.prisma).labResult.delete({ where: { id } });
       return id;
     },
   },

@@ -14,6 +14,7 @@ import type { LunaEvent } from './turn/events';
 import { activeRunner } from './turn/runner';
 import { processConfig } from '../../shared/config';
 import { userRateLimit } from '../../shared/limits/user-rate';
+import { lunaData } from './data';
 
 type Ctx = SubgraphContext<LunaLoaders>;
 
@@ -81,7 +82,7 @@ export const resolvers = {
     archiveConversation: async (_: unknown, args: { id: string }, ctx: Ctx) => {
       const conversation = await loadConversation(ctx, args.id);
       if (conversation.status === 'ARCHIVED') return conversation;
-      return ctx.prisma.conversation.update({ where: { id: conversation.id }, data: { status: 'ARCHIVED' } });
+      return lunaData(ctx.prisma).conversation.update({ where: { id: conversation.id }, data: { status: 'ARCHIVED' } });
     },
     sendLunaMessage: async (_: unknown, args: SendArgs, ctx: Ctx) => {
       // Luna's tools run free-form queries with the caller's token, which partner tokens may not.

@@ -11,6 +11,7 @@ import { processConfig } from '../../shared/config';
 import { badUserInput, notFound, parseId, rateLimited } from '../../shared/graphql/errors';
 import { parseScope } from '../../shared/rbac/scopes';
 import type { SubgraphContext } from '../../shared/server/context';
+import { patientData } from './data';
 
 /** Requests per minute a credential gets unless the admin sets another limit. */
 export const DEFAULT_PARTNER_RATE_LIMIT_PER_MINUTE = 60;
@@ -47,7 +48,7 @@ export async function createPartnerCredential(ctx: SubgraphContext, input: Creat
     throw badUserInput('input.rateLimitPerMinute', `must be a whole number from 1 to ${MAX_PARTNER_RATE_LIMIT_PER_MINUTE}`);
   }
   const clientSecret = token('lhs', 32);
-  const credential = await ctx.prisma.partnerCredential.create({
+  const credential = await patientData(ctx.prisma).partnerCredential.create({
     data: {
       name,
       role,
@@ -63,10 +64,10 @@ export async function createPartnerCredential(ctx: SubgraphContext, input: Creat
 
 export async function revokePartnerCredential(ctx: SubgraphContext, id: string): Promise<PartnerCredential> {
   const credentialId = parseId('id', id);
-  const existing = await ctx.prisma.partnerCredential.findUnique({ where: { id: credentialId } });
+  const existing = await patientData(ctx.prisma).partnerCredential.findUnique({ where: { id: credentialId } });
   if (!existing) throw notFound('PartnerCredential', id);
   if (existing.revokedAt) return existing;
-  return ctx.prisma.partnerCredential.update({ where: { id: credentialId }, data: { revokedAt: new Date() } });
+  return patientData(ctx.prisma).partnerCredential.update({ where: { id: credentialId }, data: { revokedAt: new Date() } });
 }
 
 /** Requests that already asked for a token: one per request, so aliases cannot multiply guesses. */
@@ -88,7 +89,7 @@ export async function issuePartnerToken(ctx: SubgraphContext, clientId: string, 
   if (!rate.allowed) throw rateLimited(`Too many token requests; retry in ${rate.retryAfterSeconds} s`, rate.retryAfterSeconds);
   const issuer = await partnerIssuer(config);
   if (!issuer) throw new GraphQLError('Partner access is not enabled on this server', { extensions: { code: 'FORBIDDEN' } });
-  const credential = clientId.length <= 100 ? await ctx.prisma.partnerCredential.findUnique({ where: { clientId } }) : null;
+  const credential = clientId.length <= 100 ? await patientData(ctx.prisma).partnerCredential.findUnique({ where: { clientId } }) : null;
   const presented = Buffer.from(sha256(clientSecret), 'hex');
   const matches = credential !== null && timingSafeEqual(presented, Buffer.from(credential.secretHash, 'hex'));
   const allowed = matches && credential.revokedAt === null;
@@ -100,7 +101,7 @@ export async function issuePartnerToken(ctx: SubgraphContext, clientId: string, 
     reason: credential ? `token for partner:${credential.id}${allowed ? '' : matches ? ' refused: revoked' : ' refused: wrong secret'}` : 'token refused: unknown client',
   });
   if (!allowed) throw unauthenticated('The client id or secret is not valid');
-  await ctx.prisma.partnerCredential.update({ where: { id: credential.id }, data: { lastUsedAt: new Date() } });
+  await patientData(ctx.prisma).partnerCredential.update({ where: { id: credential.id }, data: { lastUsedAt: new Date() } });
   const { accessToken, expiresIn } = await issuer.sign({
     credentialId: credential.id,
     role: credential.role as Role,

@@ -18,6 +18,7 @@ import {
 } from './partners';
 import { careAlertMutations, careAlertQueries, careAlertSubscriptions, careAlertTypes, careTeamNotices } from './care-alerts/resolvers';
 import { fhirExportMutations, fhirExportQueries, fhirExportTypes } from './fhir-export/resolvers';
+import { patientData } from './data';
 
 type Ctx = SubgraphContext<PatientLoaders>;
 
@@ -44,8 +45,8 @@ export const resolvers = {
           }
         : undefined;
       const connection = await connectionFromQuery(
-        (window) => ctx.prisma.customerProfile.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...window }),
-        wantsField(info, 'totalCount') ? () => ctx.prisma.customerProfile.count({ where }) : null,
+        (window) => patientData(ctx.prisma).customerProfile.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...window }),
+        wantsField(info, 'totalCount') ? () => patientData(ctx.prisma).customerProfile.count({ where }) : null,
         args,
       );
       // Entity fetches from other subgraphs come back through the loader: prime it.
@@ -54,7 +55,7 @@ export const resolvers = {
     },
     auditLog: (_: unknown, args: PageArgs & { filter?: AuditLogFilter | null }, ctx: Ctx) => auditLogPage(ctx.prisma, args.filter, args),
     partnerCredentials: (_: unknown, args: { includeRevoked?: boolean | null }, ctx: Ctx) =>
-      ctx.prisma.partnerCredential.findMany({ where: args.includeRevoked ? undefined : { revokedAt: null }, orderBy: { createdAt: 'desc' } }),
+      patientData(ctx.prisma).partnerCredential.findMany({ where: args.includeRevoked ? undefined : { revokedAt: null }, orderBy: { createdAt: 'desc' } }),
     ...careAlertQueries,
     ...fhirExportQueries,
   },
@@ -70,8 +71,8 @@ export const resolvers = {
       const data = validateProfileUpdate(args.input);
       await loadPatient(ctx, id);
       const [profile] = await ctx.prisma.$transaction([
-        ctx.prisma.customerProfile.update({ where: { id }, data }),
-        ctx.prisma.patientEvent.create({
+        patientData(ctx.prisma).customerProfile.update({ where: { id }, data }),
+        patientData(ctx.prisma).patientEvent.create({
           data: { profileId: id, type: 'PROFILE_UPDATED', title: 'Profile updated', detail: { fields: Object.keys(data) }, source: 'patient' },
         }),
       ]);
@@ -94,7 +95,7 @@ export const resolvers = {
           throw badUserInput('input.detail', 'must be a JSON string');
         }
       }
-      return ctx.prisma.patientEvent.create({
+      return patientData(ctx.prisma).patientEvent.create({
         data: { profileId, type: args.input.type, title, detail: detail as never, source: 'patient', occurredAt: args.input.occurredAt ?? undefined },
       });
     },

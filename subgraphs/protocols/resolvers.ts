@@ -7,6 +7,7 @@ import type { SubgraphContext } from '../../shared/server/context';
 import { assertMayOverride, catalogRulesFor, coveredBy, findingsWithoutJudging, judge, patientClinicalFacts, type ItemUnderCheck, type StoredOverride } from './clinical';
 import type { ProtocolsLoaders } from './loaders';
 import { DEFAULT_ROUTE, dateWindow, itemData, optionalText, text, weeks, dose, doseUnit, frequency, route, type ItemInput } from './validation';
+import { protocolsData } from './data';
 
 type Ctx = SubgraphContext<ProtocolsLoaders>;
 
@@ -140,7 +141,7 @@ export const resolvers = {
     },
     deleteProtocol: async (_: unknown, args: { id: string }, ctx: Ctx) => {
       const protocol = await loadProtocol(ctx, args.id);
-      await ctx.prisma.protocol.delete({ where: { id: protocol.id } });
+      await protocolsData(ctx.prisma).protocol.delete({ where: { id: protocol.id } });
       return protocol.id;
     },
     addProtocolItem: async (_: unknown, args: { protocolId: string; input: ItemInput }, ctx: Ctx) => {
@@ -150,7 +151,7 @@ export const resolvers = {
       const [override] = judge(ctx, 'input', checked, others.map(toCheck), rules, patient);
       // After the last item: the count would reuse a position once an item has been removed.
       const position = others.reduce((next, item) => Math.max(next, item.position + 1), 0);
-      return ctx.prisma.protocolItem.create({ data: { ...itemColumns(parsed[0]), ...override, overrideFindings: override.overrideFindings ?? undefined, protocolId: protocol.id, position } });
+      return protocolsData(ctx.prisma).protocolItem.create({ data: { ...itemColumns(parsed[0]), ...override, overrideFindings: override.overrideFindings ?? undefined, protocolId: protocol.id, position } });
     },
     updateProtocolItem: async (_: unknown, args: { id: string; input: Partial<ItemInput> & { position?: number | null } }, ctx: Ctx) => {
       const id = parseId('id', args.id);
@@ -169,11 +170,11 @@ export const resolvers = {
         position: input.position ?? undefined,
       };
       if (Object.values(data).every((value) => value === undefined) && !input.override) throw badUserInput('input', 'names no field to change');
-      const existing = await ctx.prisma.protocolItem.findUnique({ where: { id } });
+      const existing = await protocolsData(ctx.prisma).protocolItem.findUnique({ where: { id } });
       if (!existing) throw notFound('ProtocolItem', id);
       // Only a change to what is taken (or a new override) is checked again: notes and timing change nothing clinical.
       const clinical = data.doseAmount !== undefined || data.doseUnit !== undefined || data.frequency !== undefined || data.route !== undefined || input.override;
-      if (!clinical) return ctx.prisma.protocolItem.update({ where: { id }, data });
+      if (!clinical) return protocolsData(ctx.prisma).protocolItem.update({ where: { id }, data });
       const protocol = await loadProtocol(ctx, existing.protocolId);
       const others = (await ctx.loaders.itemsByProtocol.load(protocol.id)).filter((item) => item.id !== id);
       const merged: ItemUnderCheck = {
@@ -186,11 +187,11 @@ export const resolvers = {
       assertMayOverride(ctx, protocol.profileId, [merged]);
       const rules = await catalogRulesFor(ctx, [{ argument: 'id', peptideId: existing.peptideId }], others.map((item) => item.peptideId));
       const [override] = judge(ctx, 'input', [merged], others.map(toCheck), rules, patient);
-      return ctx.prisma.protocolItem.update({ where: { id }, data: { ...data, ...override, overrideFindings: override.overrideFindings ?? PrismaNamespace.DbNull } });
+      return protocolsData(ctx.prisma).protocolItem.update({ where: { id }, data: { ...data, ...override, overrideFindings: override.overrideFindings ?? PrismaNamespace.DbNull } });
     },
     removeProtocolItem: async (_: unknown, args: { id: string }, ctx: Ctx) => {
       const id = parseId('id', args.id);
-      await ctx.prisma.protocolItem.delete({ where: { id } });
+      await protocolsData(ctx.prisma).protocolItem.delete({ where: { id } });
       return id;
     },
     createProtocolStack: async (
@@ -209,7 +210,7 @@ export const resolvers = {
       }));
       await assertPatientExists(ctx, patientId);
       await catalogRulesFor(ctx, items.map((item, i) => ({ argument: `input.items[${i}].peptideId`, peptideId: item.peptideId })));
-      return ctx.prisma.protocolStack.create({
+      return protocolsData(ctx.prisma).protocolStack.create({
         data: {
           profileId: patientId,
           name: text('input.name', input.name),
@@ -220,7 +221,7 @@ export const resolvers = {
     },
     deleteProtocolStack: async (_: unknown, args: { id: string }, ctx: Ctx) => {
       const id = parseId('id', args.id);
-      await ctx.prisma.protocolStack.delete({ where: { id } });
+      await protocolsData(ctx.prisma).protocolStack.delete({ where: { id } });
       return id;
     },
   },

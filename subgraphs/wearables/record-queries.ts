@@ -10,6 +10,7 @@ import { connectionFromQuery, type PageArgs } from '../../shared/graphql/paginat
 import { wantsField } from '../../shared/graphql/selection';
 import type { SubgraphContext } from '../../shared/server/context';
 import type { WearablesLoaders } from './loaders';
+import { wearablesData } from './data';
 
 type Ctx = SubgraphContext<WearablesLoaders>;
 
@@ -33,8 +34,8 @@ export function patientDailyStats(ctx: Ctx, args: DailyStatArgs, info: GraphQLRe
     updatedAt: inclusiveWindow('updatedFrom', args.updatedFrom, args.updatedTo),
   };
   return connectionFromQuery(
-    (window) => ctx.prisma.wearableDailyStat.findMany({ where, orderBy: [{ day: 'desc' }, { metric: 'asc' }, { id: 'asc' }], ...window }),
-    wantsField(info, 'totalCount') ? () => ctx.prisma.wearableDailyStat.count({ where }) : null,
+    (window) => wearablesData(ctx.prisma).wearableDailyStat.findMany({ where, orderBy: [{ day: 'desc' }, { metric: 'asc' }, { id: 'asc' }], ...window }),
+    wantsField(info, 'totalCount') ? () => wearablesData(ctx.prisma).wearableDailyStat.count({ where }) : null,
     args,
     DEFAULT_STAT_PAGE_SIZE,
   );

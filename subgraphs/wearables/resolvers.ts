@@ -16,6 +16,7 @@ import { wearableScore } from './score';
 import { config, syncQueue, syncQueueIfRunning, tokenKeyring } from './services';
 import { requestSync } from './sync/request';
 import { patientDailyStats, type DailyStatArgs } from './record-queries';
+import { wearablesData } from './data';
 
 type Ctx = SubgraphContext<WearablesLoaders>;
 /** Wearables does not own patient data: a Patient here is its id, and every field loads by it. */
@@ -85,14 +86,14 @@ export const resolvers = {
     syncWearables: async (_: unknown, args: { patientId?: string | null }, ctx: Ctx) => {
       const profileId = targetPatientId(ctx, args.patientId);
       await loadPatient(ctx, profileId);
-      const connections = await ctx.prisma.wearableConnection.findMany({
+      const connections = await wearablesData(ctx.prisma).wearableConnection.findMany({
         where: { profileId, status: { not: 'DISCONNECTED' } },
         select: { id: true, provider: true },
         orderBy: { provider: 'asc' },
       });
       const queue = syncQueue();
       for (const connection of connections) await requestSync(ctx.prisma, queue, connection, 'on-demand');
-      return ctx.prisma.wearableConnection.findMany({
+      return wearablesData(ctx.prisma).wearableConnection.findMany({
         where: { id: { in: connections.map((connection) => connection.id) } },
         select: PUBLIC_CONNECTION_COLUMNS,
         orderBy: { provider: 'asc' },
@@ -102,16 +103,16 @@ export const resolvers = {
       const profileId = targetPatientId(ctx, args.patientId);
       await loadPatient(ctx, profileId);
       const key = { profileId, provider: args.provider };
-      const existing = await ctx.prisma.wearableConnection.findUnique({ where: { profileId_provider: key }, select: { id: true } });
+      const existing = await wearablesData(ctx.prisma).wearableConnection.findUnique({ where: { profileId_provider: key }, select: { id: true } });
       if (!existing) throw notFound('WearableConnection', `${profileId}/${args.provider}`);
       const [connection] = await ctx.prisma.$transaction([
-        ctx.prisma.wearableConnection.update({
+        wearablesData(ctx.prisma).wearableConnection.update({
           where: { profileId_provider: key },
           data: { status: 'DISCONNECTED', accessTokenEnc: null, refreshTokenEnc: null, tokenKeyId: null, tokenExpiresAt: null },
           select: PUBLIC_CONNECTION_COLUMNS,
         }),
         // A CGM (Dexcom) is reached through the same account: it stops with it.
-        ctx.prisma.cgmConnection.updateMany({ where: { ...key, status: { not: 'DISCONNECTED' } }, data: { status: 'DISCONNECTED' } }),
+        wearablesData(ctx.prisma).cgmConnection.updateMany({ where: { ...key, status: { not: 'DISCONNECTED' } }, data: { status: 'DISCONNECTED' } }),
         appendPatientEvent(ctx.prisma, {
           patientId: profileId,
           type: 'WEARABLE_DISCONNECTED',
@@ -128,7 +129,7 @@ export const resolvers = {
       await loadPatient(ctx, profileId);
       const key = { profileId, weekStart: args.input.weekStart };
       const [checkIn] = await ctx.prisma.$transaction([
-        ctx.prisma.checkIn.upsert({ where: { profileId_weekStart: key }, create: { ...key, ...data }, update: data }),
+        wearablesData(ctx.prisma).checkIn.upsert({ where: { profileId_weekStart: key }, create: { ...key, ...data }, update: data }),
         appendPatientEvent(ctx.prisma, {
           patientId: profileId,
           type: 'CHECK_IN',

@@ -1,8 +1,9 @@
-// A minimal GraphQL-over-HTTP client for tests: they talk to the real gateway.
+// Tests talk to the real gateway with the project's one GraphQL-over-HTTP client
+// (shared/graphql/http-client.ts), seeing each answer's status and headers too.
+import { GRAPHQL_RESPONSE_ACCEPT, GraphQLHttpClient } from '../../shared/graphql/http-client';
 import { GATEWAY_SIGNATURE_HEADER, type ForwardedRequest } from '../../shared/trust/envelope';
 import { signedLikeTheGateway } from './trust';
-/** The Accept header the spec recommends to clients: the GraphQL response media type first, JSON for older servers. */
-export const GRAPHQL_RESPONSE_ACCEPT = 'application/graphql-response+json, application/json;q=0.9';
+export { GRAPHQL_RESPONSE_ACCEPT };
 
 export interface GraphQLResponse<T = Record<string, any>> {
   data?: T | null;
@@ -16,7 +17,7 @@ export const gatewayUrl = () => {
 };
 
 /** The test stack's subgraphs, in port order (TEST_PORT_BASE + 1…6, as shared/config's SERVICE_NAMES). */
-const STACK_SUBGRAPHS = ['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'];
+export const STACK_SUBGRAPHS = ['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'];
 
 /** A subgraph of the test stack, by name: its base URL (each serves its own /metrics, /healthz, /readyz). */
 export const stackSubgraphBase = (name: string) => {
@@ -38,13 +39,15 @@ export async function gql<T = Record<string, any>>(
   options: GqlOptions = {},
 ): Promise<GraphQLResponse<T> & { status: number; headers: Headers }> {
   const body = JSON.stringify({ query, variables });
-  // As the GraphQL over HTTP spec asks of clients: refusals then keep their 4xx (test/graphql-over-http.test.ts).
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: GRAPHQL_RESPONSE_ACCEPT, ...options.headers };
+  const headers: Record<string, string> = { ...options.headers };
   if (options.signAs) {
     headers[GATEWAY_SIGNATURE_HEADER] = await signedLikeTheGateway(options.signAs.service, body, headers.authorization ?? null, options.signAs.forwarded);
   }
-  const response = await fetch(`${options.url ?? gatewayUrl()}/graphql`, { method: 'POST', headers, body });
-  return { status: response.status, headers: response.headers, ...((await response.json()) as GraphQLResponse<T>) };
+  // As the GraphQL over HTTP spec asks of clients: refusals then keep their 4xx (test/graphql-over-http.test.ts).
+  const client = new GraphQLHttpClient({ url: `${options.url ?? gatewayUrl()}/graphql`, accept: headers.accept ?? GRAPHQL_RESPONSE_ACCEPT });
+  const response = await client.post<T>({ query, variables }, { headers, body });
+  if (!response.body) throw new Error(`HTTP ${response.status} without a GraphQL answer: ${response.text?.slice(0, 200)}`);
+  return { status: response.status, headers: response.headers, ...(response.body as GraphQLResponse<T>) };
 }
 
 export function codes(response: GraphQLResponse): string[] {

@@ -3,7 +3,7 @@
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayClient } from '../graph';
 import type { Logger } from '../log';
-import { GraphError } from '../graph';
+import { ToolError } from '../../../shared/tools/tool';
 import { toolError } from '../results';
 import { toolCallTimer } from '../metrics';
 
@@ -24,9 +24,9 @@ export async function runTool(ctx: ToolContext, tool: string, work: () => Promis
     ctx.log.info({ tool, outcome: 'ok', ms: Date.now() - started }, 'tool call');
     return result;
   } catch (error) {
-    const code = error instanceof GraphError ? error.code : 'INTERNAL_SERVER_ERROR';
+    const code = error instanceof ToolError ? error.code : 'INTERNAL_SERVER_ERROR';
     finished(code);
-    if (error instanceof GraphError) ctx.log.info({ tool, outcome: code, ms: Date.now() - started }, 'tool call');
+    if (error instanceof ToolError) ctx.log.info({ tool, outcome: code, ms: Date.now() - started }, 'tool call');
     else ctx.log.error({ tool, outcome: code, err: error }, 'tool failed');
     return toolError(error);
   }

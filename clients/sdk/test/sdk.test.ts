@@ -1,6 +1,7 @@
 // The typed SDK against the live graph: queries and mutations over HTTP with the bearer token,
-// errors typed by extensions.code, manifest operations by hash, and subscriptions over graphql-ws
-// that come back by themselves after the connection drops.
+// errors typed by extensions.code, manifest operations by hash, queries with @defer read part by
+// part, and subscriptions over graphql-ws that come back by themselves after the connection
+// drops, or over SSE.
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
@@ -9,6 +10,8 @@ import {
   LoopClient,
   LoopGraphQLError,
   MyDashboardDocument,
+  PatientDashboardDeferredDocument,
+  PatientDashboardDocument,
   PatientOverviewDocument,
   SearchContentDocument,
   SendLunaMessageDocument,
@@ -103,6 +106,41 @@ describe('the typed SDK', () => {
     const unreachable = new LoopClient({ url: 'http://127.0.0.1:1/graphql' });
     const network = await unreachable.request(SearchContentDocument, { query: 'bpc' }).catch((error: unknown) => error);
     expect([(network as LoopGraphQLError).code, (network as LoopGraphQLError).retryable]).toEqual(['NETWORK_ERROR', true]);
+  });
+
+  it('reads a query with @defer part by part, ending with the same data as the query without it', async () => {
+    const client = new LoopClient({ url: url(), token: await tokenFor('admin') });
+    const variables = { first: 3, statsFrom: '2026-01-01', statsTo: '2026-01-07' };
+    const steps: { labels: string[]; hasNext: boolean; hasLabs: boolean; error?: unknown }[] = [];
+    let last: unknown;
+    for await (const step of client.requestInParts(PatientDashboardDeferredDocument, variables)) {
+      const node = step.data.patients!.edges[0].node as Record<string, unknown>;
+      steps.push({ labels: step.labels, hasNext: step.hasNext, hasLabs: 'labResults' in node, error: step.error });
+      last = structuredClone(step.data);
+    }
+    expect(steps[0]).toEqual({ labels: [], hasNext: true, hasLabs: false, error: undefined });
+    expect(steps.slice(1).flatMap((step) => step.labels).sort()).toEqual(['labs', 'wearables']);
+    expect(steps.at(-1)).toMatchObject({ hasNext: false, hasLabs: true, error: undefined });
+    expect(last).toEqual(await client.request(PatientDashboardDocument, variables));
+  });
+
+  it('streams a subscription over SSE when asked to', async () => {
+    const patientId = seededPatientId(9);
+    const client = new LoopClient({ url: url(), token: await tokenFor('customer', { patientIndex: 9 }), subscriptionTransport: 'sse' });
+    const values: number[] = [];
+    const errors: unknown[] = [];
+    const unsubscribe = client.subscribe(WearableReadingAddedDocument, { patientId }, { next: (data) => values.push(data.wearableReadingAdded.value), error: (e) => errors.push(e) });
+    try {
+      for (let attempt = 0; values.length === 0 && attempt < 20; attempt++) {
+        await recordReading(patientId, 40 + attempt);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(values.length).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+    } finally {
+      unsubscribe();
+      await client.close();
+    }
   });
 
   it('sends manifest operations by hash alone when persisted', async () => {

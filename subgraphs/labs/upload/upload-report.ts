@@ -21,6 +21,7 @@ import { printedDateToInstant } from './dates';
 import { uploadRefused } from './errors';
 import { readUploadedFile, type LabReportFileInput } from './file';
 import { MAX_READINGS, uploadLimits } from './limits';
+import { labsData } from '../data';
 
 type Ctx = SubgraphContext<LabsLoaders>;
 
@@ -55,7 +56,7 @@ export async function uploadLabReport(ctx: Ctx, args: { patientId: string; file:
   if (!facts) throw notFound('Patient', patientId);
 
   const contentHash = createHash('sha256').update(file.bytes).digest('hex');
-  const existing = () => ctx.prisma.labResult.findFirst({ where: { profileId: patientId, contentHash } });
+  const existing = () => labsData(ctx.prisma).labResult.findFirst({ where: { profileId: patientId, contentHash } });
   const previous = await existing();
   if (previous) return previous;
 

@@ -61,10 +61,11 @@ function wearables(result: ToolResult): string {
     return devices.length ? "Your wearable hasn't sent data for that period yet." : "I don't see a connected wearable on your account.";
   }
   const lines = metrics.map((m) => {
-    const direction = m.trend === 'steady' ? 'holding steady' : `trending ${m.trend} (${m.firstHalfAverage} → ${m.secondHalfAverage})`;
-    return `your ${METRIC_NAMES[m.metric] ?? m.metric} averaged ${m.average}${unitText(m.unit)} (from ${m.lowest} to ${m.highest}), ${direction}`;
+    const direction =
+      m.trend === 'steady' ? 'holding steady' : m.trend === 'insufficient data' ? 'too few days to tell a trend' : m.changePercent === null ? `trending ${m.trend}` : `trending ${m.trend} (${m.changePercent > 0 ? '+' : ''}${m.changePercent} %)`;
+    return `your ${METRIC_NAMES[m.metric] ?? m.metric} averaged ${m.mean}${unitText(m.unit)} (from ${m.min} to ${m.max}), ${direction}`;
   });
-  return `Over the last ${result.data.window?.days ?? ''} days, ${lines.join('; ')}.`.replace('last  days', 'last days');
+  return `Over the last ${result.data.days ?? ''} days, ${lines.join('; ')}.`.replace('last  days', 'last days');
 }
 
 function protocols(result: ToolResult): string {
@@ -91,7 +92,8 @@ function profile(result: ToolResult): string {
     p.medications?.length ? `medications: ${p.medications.join(', ')}` : 'no recorded medications',
     p.allergies?.length ? `allergies: ${p.allergies.join(', ')}` : 'no recorded allergies',
   ];
-  return `Your profile lists ${list(parts)}.${p.membership ? ` Your membership is the ${p.membership.plan} plan (${String(p.membership.status).toLowerCase()}).` : ''}`;
+  const membership = result.data?.membership;
+  return `Your profile lists ${list(parts)}.${membership ? ` Your membership is the ${membership.plan} plan (${String(membership.status).toLowerCase()}).` : ''}`;
 }
 
 function content(result: ToolResult): string {

@@ -98,7 +98,7 @@ describe('a Luna turn with Claude (a local Messages API server)', () => {
       // The answer is built from what the tools returned: the patient's real data.
       const [labs, sleep] = toolResults(request).map((result) => JSON.parse(result.content));
       const first = labs.results[0].readings[0];
-      return reply.text(`Your ${first.name} was ${first.value} ${first.unit}. Your sleep score averaged ${sleep.metrics[0].average} this week. Nice work keeping it steady!`);
+      return reply.text(`Your ${first.name} was ${first.value} ${first.unit}. Your sleep score averaged ${sleep.metrics[0].mean} this week. Nice work keeping it steady!`);
     });
     const { events, end, turnId, messageId, conversationId } = await turn('How are my labs and my sleep? [m-two-tools]');
 

@@ -1,15 +1,13 @@
 // The tools Luna may call, and running one: timed, its result shaped for the model and its
 // size measured. A failure (a denial, bad arguments, the graph down) is a result too: the
 // model reads it as an error and answers without the data.
-import { getLabResults } from './lab-results';
-import { getPatientProfile } from './patient-profile';
-import { getProtocols } from './protocols';
-import { searchContent } from './search-content';
-import { getWearableInsights } from './wearable-insights';
 import { GraphRequestError } from '../../../shared/graphql/gateway-client';
-import { ToolForbiddenError, ToolInputError, type LunaTool, type ToolContext } from './tool';
+import { toolsOf } from '../../../shared/tools/catalogue';
+import { ToolError } from '../../../shared/tools/tool';
+import { lunaTool, ToolForbiddenError, ToolInputError, type LunaTool, type ToolContext } from './tool';
 
-export const LUNA_TOOLS: readonly LunaTool[] = [getPatientProfile, getLabResults, getProtocols, getWearableInsights, searchContent];
+/** The catalogue's tools Luna offers (shared/tools/catalogue.ts), by their names for the model. */
+export const LUNA_TOOLS: readonly LunaTool[] = toolsOf('luna').map(({ tool, names }) => lunaTool(tool, names));
 
 /** Longest tool result handed to the model, in characters (the rest is cut, and says so). */
 export const MAX_TOOL_RESULT_CHARS = 8_000;
@@ -35,7 +33,7 @@ export async function runTool(name: string, input: Record<string, unknown>, cont
     const reason =
       error instanceof GraphRequestError
         ? `${error.code}: ${error.errors[0]?.message ?? 'the graph refused'}`
-        : error instanceof ToolInputError || error instanceof ToolForbiddenError
+        : error instanceof ToolInputError || error instanceof ToolForbiddenError || error instanceof ToolError
           ? `${error.code}: ${error.message}`
           : error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
             ? 'TIMEOUT: the tool did not answer in time'

@@ -1,7 +1,10 @@
-// What a Luna tool is: a JSON-schema'd function the model may call, run as a GraphQL
-// operation against the supergraph with the user's token.
+// What a Luna tool is: a catalogue tool (shared/tools) offered to the model as a JSON-schema'd
+// function, run as a GraphQL operation against the supergraph with the user's token. Luna's
+// own policy is which patient a call may read: only the conversation's.
+import { z } from 'zod';
 import type { ToolSpec } from '../model/provider';
 import type { GraphClient } from '../../../shared/graphql/gateway-client';
+import { parseArguments, runCatalogueTool, ToolError, type AnyToolDefinition, type SurfaceNames, type ToolGraph } from '../../../shared/tools/tool';
 
 export interface ToolContext {
   graph: GraphClient;
@@ -10,7 +13,7 @@ export interface ToolContext {
 }
 
 export interface LunaTool extends ToolSpec {
-  /** A result the model reads (compact JSON); throws ToolInputError or GraphRequestError. */
+  /** A result the model reads (compact JSON); throws ToolInputError, ToolForbiddenError, ToolError or GraphRequestError. */
   run(input: Record<string, unknown>, context: ToolContext): Promise<unknown>;
 }
 
@@ -24,10 +27,7 @@ export class ToolForbiddenError extends Error {
   readonly code = 'FORBIDDEN';
 }
 
-export const PATIENT_ID_PROPERTY = {
-  type: 'string',
-  description: "The patient's id. Leave it out: tools read only the patient this conversation is about.",
-};
+const PATIENT_ID_DESCRIPTION = "The patient's id. Leave it out: tools read only the patient this conversation is about.";
 
 /**
  * The conversation's patient. Tools never follow the model to another id, whatever the user's
@@ -44,24 +44,35 @@ export function patientIdOf(input: Record<string, unknown>, context: ToolContext
   return context.patientId;
 }
 
-export function optionalStrings(input: Record<string, unknown>, name: string, max = 20): string[] {
-  const value = input[name];
-  if (value === undefined || value === null) return [];
-  const list = Array.isArray(value) ? value : [value];
-  if (!list.every((item) => typeof item === 'string')) throw new ToolInputError(`${name} must be a list of strings`);
-  return (list as string[]).map((item) => item.trim()).filter(Boolean).slice(0, max);
+/** Luna's gateway client as the catalogue's graph (it keeps partial answers, and throws on a denial). */
+const asToolGraph = (graph: GraphClient): ToolGraph => ({
+  execute: async <T>(operationName: string, query: string, variables?: Record<string, unknown>) => ({ data: await graph.request<T>(operationName, query, variables), warnings: [] }),
+});
+
+/** The JSON schema the model reads: the catalogue's input, its patientId described for a conversation. */
+function inputSchemaOf(tool: AnyToolDefinition): Record<string, unknown> {
+  const { $schema: _, ...schema } = z.toJSONSchema(z.object(tool.input), { io: 'input' }) as Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };
+  if (schema.properties?.patientId) schema.properties.patientId = { type: 'string', description: PATIENT_ID_DESCRIPTION };
+  return schema;
 }
 
-export function optionalInt(input: Record<string, unknown>, name: string, min: number, max: number, fallback: number): number {
-  const value = input[name];
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new ToolInputError(`${name} must be a whole number from ${min} to ${max}`);
-  return value;
-}
-
-export function optionalEnum<T extends string>(input: Record<string, unknown>, name: string, allowed: readonly T[]): T | null {
-  const value = input[name];
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || !allowed.includes(value.toUpperCase() as T)) throw new ToolInputError(`${name} must be one of ${allowed.join(', ')}`);
-  return value.toUpperCase() as T;
+/** A catalogue tool as Luna offers it. */
+export function lunaTool(tool: AnyToolDefinition, names: SurfaceNames): LunaTool {
+  return {
+    name: names.name,
+    description: tool.description,
+    inputSchema: inputSchemaOf(tool),
+    async run(input, context) {
+      const patientId = tool.aboutPatient ? patientIdOf(input, context) : undefined;
+      const { patientId: _asked, ...rest } = input;
+      let args: Record<string, unknown>;
+      try {
+        args = parseArguments(tool, rest);
+      } catch (error) {
+        throw error instanceof ToolError ? new ToolInputError(error.message) : error;
+      }
+      const { structured } = await runCatalogueTool(tool, 'luna', args, asToolGraph(context.graph), patientId);
+      return structured;
+    },
+  };
 }

@@ -8,7 +8,7 @@ import type { Prisma } from '../../../shared/db/database';
 import type { Language } from '../emergency';
 import type { GuardFacts } from '../guardrails/facts';
 import type { ModelMessage } from '../model/provider';
-import type { PatientProfile } from '../tools/patient-profile';
+import type { PatientProfile } from '../../../shared/tools/patient-summary';
 import type { GraphClient } from '../../../shared/graphql/gateway-client';
 
 export const PATIENT_SUMMARY_QUERY = `query LunaPatientSummary($id: ID!) {

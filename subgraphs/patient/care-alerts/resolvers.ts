@@ -15,6 +15,7 @@ import { activeJobQueue } from '../../../shared/queue/jobs';
 import type { SubgraphContext } from '../../../shared/server/context';
 import type { PatientLoaders } from '../loaders';
 import { retryDelivery } from './workflow';
+import { patientData } from '../data';
 
 type Ctx = SubgraphContext<PatientLoaders>;
 
@@ -31,7 +32,7 @@ async function loadAlert(ctx: Ctx, id: string): Promise<CareAlert> {
 
 /** The alert as it is now, after a compare-and-set that may have lost to someone else's change. */
 async function current(ctx: Ctx, updated: CareAlert | undefined, id: string): Promise<CareAlert> {
-  return updated ?? (await ctx.prisma.careAlert.findUniqueOrThrow({ where: { id } }));
+  return updated ?? (await patientData(ctx.prisma).careAlert.findUniqueOrThrow({ where: { id } }));
 }
 
 export const careAlertQueries = {
@@ -42,16 +43,16 @@ export const careAlertQueries = {
       ...(args.patientId ? { profileId: parseId('patientId', args.patientId) } : {}),
     };
     return connectionFromQuery(
-      (window) => ctx.prisma.careAlert.findMany({ where, orderBy: [{ severity: 'asc' }, { createdAt: 'desc' }, { id: 'desc' }], ...window }),
-      wantsField(info, 'totalCount') ? () => ctx.prisma.careAlert.count({ where }) : null,
+      (window) => patientData(ctx.prisma).careAlert.findMany({ where, orderBy: [{ severity: 'asc' }, { createdAt: 'desc' }, { id: 'desc' }], ...window }),
+      wantsField(info, 'totalCount') ? () => patientData(ctx.prisma).careAlert.count({ where }) : null,
       args,
     );
   },
   careAlertDeliveries: (_: unknown, args: PageArgs & { status?: CareAlertDeliveryStatus[] | null }, ctx: Ctx, info: GraphQLResolveInfo) => {
     const where = args.status?.length ? { status: { in: args.status } } : {};
     return connectionFromQuery(
-      (window) => ctx.prisma.careAlertDelivery.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...window }),
-      wantsField(info, 'totalCount') ? () => ctx.prisma.careAlertDelivery.count({ where }) : null,
+      (window) => patientData(ctx.prisma).careAlertDelivery.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...window }),
+      wantsField(info, 'totalCount') ? () => patientData(ctx.prisma).careAlertDelivery.count({ where }) : null,
       args,
     );
   },
@@ -62,7 +63,7 @@ export const careAlertMutations = {
     const alert = await loadAlert(ctx, args.id);
     if (alert.status === 'RESOLVED') throw badUserInput('id', 'the alert is already resolved');
     if (alert.status === 'ACKNOWLEDGED') return alert;
-    const [updated] = await ctx.prisma.careAlert.updateManyAndReturn({
+    const [updated] = await patientData(ctx.prisma).careAlert.updateManyAndReturn({
       where: { id: alert.id, status: 'OPEN' },
       data: { status: 'ACKNOWLEDGED', acknowledgedAt: new Date(), acknowledgedBy: ctx.caller.userId, nextEscalationAt: null },
     });
@@ -76,7 +77,7 @@ export const careAlertMutations = {
     }
     if (alert.status === 'RESOLVED') throw badUserInput('id', 'the alert is already resolved');
     const now = new Date();
-    const [updated] = await ctx.prisma.careAlert.updateManyAndReturn({
+    const [updated] = await patientData(ctx.prisma).careAlert.updateManyAndReturn({
       where: { id: alert.id, status: { not: 'RESOLVED' } },
       data: {
         status: 'RESOLVED',
@@ -94,10 +95,10 @@ export const careAlertMutations = {
   },
   retryCareAlertDelivery: async (_: unknown, args: { id: string }, ctx: Ctx) => {
     const id = parseId('id', args.id);
-    const delivery = await ctx.prisma.careAlertDelivery.findUnique({ where: { id } });
+    const delivery = await patientData(ctx.prisma).careAlertDelivery.findUnique({ where: { id } });
     if (!delivery) throw notFound('CareAlertDelivery', id);
     if (delivery.status !== 'DEAD') throw badUserInput('id', `only a dead-lettered delivery is retried (this one is ${delivery.status})`);
-    return (await retryDelivery({ prisma: ctx.prisma, queue: activeJobQueue() }, id)) ?? (await ctx.prisma.careAlertDelivery.findUniqueOrThrow({ where: { id } }));
+    return (await retryDelivery({ prisma: ctx.prisma, queue: activeJobQueue() }, id)) ?? (await patientData(ctx.prisma).careAlertDelivery.findUniqueOrThrow({ where: { id } }));
   },
 };
 

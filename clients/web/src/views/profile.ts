@@ -1,11 +1,12 @@
-import type { MyDashboardQuery } from '../../../sdk';
+// The patient's profile and care-team notices, painted from the dashboard's first part; the
+// health score (computed from labs and wearables) is filled in when the deferred part arrives.
+import type { PatientHeaderFieldsFragment, PatientLabsFieldsFragment } from '../../../sdk';
 import { escape, formatDate, humanize, section } from '../html';
 
-type Patient = NonNullable<MyDashboardQuery['me']>;
+type Patient = PatientHeaderFieldsFragment;
 
-export function profileView(patient: Patient): HTMLElement {
+export function profileView(patient: Patient): { root: HTMLElement; showScore(score: PatientLabsFieldsFragment['healthScore']): void } {
   const { root, body } = section('Profile', 'profile');
-  const score = patient.healthScore;
   body.innerHTML = `
     <p class="name" data-testid="patient-name">${escape(patient.firstName)} ${escape(patient.lastName)}</p>
     <dl>
@@ -14,9 +15,16 @@ export function profileView(patient: Patient): HTMLElement {
       <dt>Conditions</dt><dd>${escape(patient.conditions.join(', ') || 'none recorded')}</dd>
       <dt>Medications</dt><dd>${escape(patient.medications.join(', ') || 'none recorded')}</dd>
     </dl>
-    <div class="score" data-testid="health-score">${score ? `<strong>${score.score}</strong><span>health score</span>` : '<span>No health score yet</span>'}</div>
+    <div class="score" data-testid="health-score" data-state="loading"><span>Health score loading…</span></div>
     ${noticesHtml(patient.careTeamNotices)}`;
-  return root;
+  const scoreBox = body.querySelector('[data-testid=health-score]') as HTMLElement;
+  return {
+    root,
+    showScore(score) {
+      scoreBox.innerHTML = score ? `<strong>${score.score}</strong><span>health score</span>` : '<span>No health score yet</span>';
+      scoreBox.dataset.state = 'ready';
+    },
+  };
 }
 
 /** That the care team was notified (an emergency message, a critical result), and whether it has seen it: never the alert itself. */

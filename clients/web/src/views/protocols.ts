@@ -1,7 +1,8 @@
-import type { MyDashboardQuery } from '../../../sdk';
+// The patient's active protocols, from the dashboard's first part.
+import type { PatientHeaderFieldsFragment } from '../../../sdk';
 import { escape, formatDate, section } from '../html';
 
-type Patient = NonNullable<MyDashboardQuery['me']>;
+type Patient = PatientHeaderFieldsFragment;
 
 export function protocolsView(patient: Patient): HTMLElement {
   const { root, body } = section('Protocols', 'protocols');

@@ -1,12 +1,11 @@
 // A live wearable chart: the latest readings of one metric, drawn as an SVG line, with every
-// new reading from the wearableReadingAdded subscription added as it arrives.
-import { LoopClient, RecentWearableReadingsDocument, WearableReadingAddedDocument, type WearableMetric } from '../../../sdk';
+// new reading from the wearableReadingAdded subscription added as it arrives. The recent
+// readings come in the dashboard's deferred part (load()); the subscription opens at once.
+import { LoopClient, WearableReadingAddedDocument, type PatientRecentReadingsFieldsFragment, type WearableMetric } from '../../../sdk';
 import { escape, humanize, section } from '../html';
 
 const METRICS: WearableMetric[] = ['RESTING_HR', 'HRV_RMSSD', 'SLEEP_SCORE', 'RECOVERY_SCORE', 'GLUCOSE', 'STEPS'];
 const MAX_POINTS = 60;
-/** Readings fetched on load, across metrics (the most a page may hold). */
-const RECENT_READINGS = 100;
 
 interface Point {
   at: number;
@@ -31,8 +30,17 @@ function chart(points: Point[], unit: string): string {
     <p class="meta">min ${min} · max ${max} ${escape(unit)} · ${points.length} readings</p>`;
 }
 
-export function wearablesView(client: LoopClient, patientId: string): { root: HTMLElement; stop(): void } {
+export interface WearablesView {
+  root: HTMLElement;
+  /** Draws the recent readings (the dashboard's deferred part). */
+  load(patient: PatientRecentReadingsFieldsFragment): void;
+  fail(message: string): void;
+  stop(): void;
+}
+
+export function wearablesView(client: LoopClient, patientId: string): WearablesView {
   const { root, body } = section('Wearables', 'wearables');
+  root.dataset.state = 'loading';
   body.innerHTML = `
     <label>Metric <select></select></label>
     <p class="live" data-testid="live-reading">Waiting for live readings…</p>
@@ -61,14 +69,16 @@ export function wearablesView(client: LoopClient, patientId: string): { root: HT
     select.value = current && series.has(current as WearableMetric) ? current : ordered[0];
   };
   select.addEventListener('change', draw);
-  client
-    .request(RecentWearableReadingsDocument, { patientId, first: RECENT_READINGS })
-    .then((data) => {
-      for (const { node } of data.patient?.wearableReadings?.edges ?? []) add(node.metric, node.unit, { at: Date.parse(node.recordedAt), value: node.value });
-      fillOptions();
-      draw();
-    })
-    .catch((error) => (chartBox.textContent = `Could not load readings: ${(error as Error).message}`));
+  const load = (patient: PatientRecentReadingsFieldsFragment) => {
+    for (const { node } of patient.wearableReadings?.edges ?? []) add(node.metric, node.unit, { at: Date.parse(node.recordedAt), value: node.value });
+    fillOptions();
+    draw();
+    root.dataset.state = 'ready';
+  };
+  const fail = (message: string) => {
+    chartBox.textContent = `Could not load readings: ${message}`;
+    root.dataset.state = 'failed';
+  };
 
   const stop = client.subscribe(WearableReadingAddedDocument, { patientId }, {
     next: ({ wearableReadingAdded: reading }) => {
@@ -82,5 +92,5 @@ export function wearablesView(client: LoopClient, patientId: string): { root: HT
     },
     error: (error) => (live.textContent = `Live updates stopped: ${error.message}`),
   });
-  return { root, stop };
+  return { root, load, fail, stop };
 }

@@ -1,0 +1,326 @@
+// Subscription fan-out: client subscriptions whose events resolve the same way (the same
+// selection and variables, and the same authorization context: the caller's claims, so the same
+// role and principal) form a group that shares one upstream stream from the owning subgraph and
+// one completion of each event through the rest of the plan (so one batched `_entities` fetch
+// per subgraph per event, however many subscribers); the result goes to each of them.
+// Every subscriber is still authorized by the owning subgraph's own rules and audited: the
+// group's first subscriber (its owner) opens the stream; every later one opens a held
+// subscription (shared/trust/audience.ts) that runs the same subscribe check and writes its audit
+// row, then sends nothing; only once that is acknowledged does the subscriber get the group's
+// events (refused, it gets the refusal, as before). The subgraph thus still serves one
+// subscription per client subscription. Each event's fetches name the group's subscribers as
+// their audience: every subgraph writes each subscriber's audit rows, in one statement per event.
+// When the owner leaves, another subscriber takes the stream over (its held subscription ends).
+// Subscriptions whose stream starts with kept events (a replay) are never shared.
+import { randomUUID } from 'node:crypto';
+import type { ExecutionResult } from 'graphql';
+import client from 'prom-client';
+import { registry } from '../../shared/metrics';
+import { HELD_ACK, HELD_EXTENSION, type AudienceMember } from '../../shared/trust/audience';
+import type { GatewayContext } from '../context';
+import type { ClientSubscription, PreparedSubscription, SubscriptionDeps, SubscriptionRequest } from './execute';
+import type { SubscriptionPlanner } from './planner';
+import type { UpstreamPool } from './upstream';
+
+/** Root fields whose stream starts with events kept for late subscribers (subscribeWithReplay): each subscriber has its own. */
+export const PER_SUBSCRIBER_FIELDS: ReadonlySet<string> = new Set(['lunaResponse']);
+
+const groupsOpen = new client.Gauge({
+  name: 'gateway_subscription_groups',
+  help: 'Upstream subscription streams open on this gateway, each shared by a group of client subscriptions (fan-out)',
+  registers: [registry],
+});
+const resolutions = new client.Counter({
+  name: 'gateway_subscription_event_resolutions_total',
+  help: 'Subscription events completed through the query plan: once per event per group, whatever its size',
+  registers: [registry],
+});
+const deliveries = new client.Counter({
+  name: 'gateway_subscription_event_deliveries_total',
+  help: 'Subscription results handed to client subscriptions',
+  registers: [registry],
+});
+
+type Upstream = AsyncIterableIterator<ExecutionResult>;
+const DONE = { value: undefined, done: true } as const;
+
+/** One client subscription: a queue of the results meant for it. */
+class Member implements ClientSubscription {
+  private readonly queue: ExecutionResult[] = [];
+  private wake: (() => void) | null = null;
+  private finished = false;
+  private failure: { error: unknown } | null = null;
+  left = false;
+  /** Its own held upstream subscription (every member but the group's owner). */
+  held: Upstream | null = null;
+  /** Its group: the one it holds for, then the one it joined. */
+  group!: Group;
+
+  constructor(
+    readonly context: GatewayContext,
+    private readonly onLeave: (member: Member) => void,
+  ) {}
+
+  get audience(): AudienceMember {
+    const { requestId, correlationId, clientIp, operationName } = this.context;
+    return { requestId, correlationId, clientIp, operationName };
+  }
+
+  push(result: ExecutionResult): void {
+    if (this.finished) return;
+    this.queue.push(result);
+    this.wakeUp();
+  }
+
+  /** No more results after the queued ones. */
+  finish(): void {
+    this.finished = true;
+    this.wakeUp();
+  }
+
+  fail(error: unknown): void {
+    if (this.finished) return;
+    this.failure = { error };
+    this.finish();
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  async next(): Promise<IteratorResult<ExecutionResult>> {
+    for (;;) {
+      if (this.queue.length) return { value: this.queue.shift()!, done: false };
+      if (this.finished) {
+        this.leave();
+        if (this.failure) {
+          const { error } = this.failure;
+          this.failure = null;
+          throw error;
+        }
+        return DONE;
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    this.queue.length = 0;
+    this.finish();
+    this.leave();
+    return DONE;
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+    await this.return();
+    throw error;
+  }
+
+  terminate(last: ExecutionResult): void {
+    this.queue.length = 0;
+    this.push(last);
+    this.finish();
+    this.leave();
+  }
+
+  private leave(): void {
+    if (this.left) return;
+    this.left = true;
+    this.onLeave(this);
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}
+
+/** Subscribers sharing one upstream stream and one completion per event. */
+class Group {
+  /** Members receiving events: the owner and every acknowledged held subscriber. */
+  readonly members = new Set<Member>();
+  owner: Member | null = null;
+  carrier: Upstream | null = null;
+  closed = false;
+  /** Aborts the group's in-flight fetches when it closes (no single subscriber's connection does). */
+  readonly abort = new AbortController();
+  private audienceList: AudienceMember[] | null = null;
+
+  constructor(
+    readonly key: string | null,
+    readonly prepared: PreparedSubscription,
+  ) {}
+
+  join(member: Member): void {
+    member.group = this;
+    this.members.add(member);
+    this.audienceList = null;
+  }
+
+  remove(member: Member): boolean {
+    const removed = this.members.delete(member);
+    if (removed) this.audienceList = null;
+    return removed;
+  }
+
+  /** The members' requests, for the audit rows of each event's fetches. */
+  audience(): AudienceMember[] {
+    return (this.audienceList ??= [...this.members].map((member) => member.audience));
+  }
+}
+
+/** A JSON text of `value` with object keys sorted: equal variables give equal keys. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner) ? Object.fromEntries(Object.keys(inner).sort().map((name) => [name, inner[name]])) : inner,
+  );
+}
+
+export class SubscriptionFanout {
+  private readonly groups = new Map<string, Group>();
+  /** Plans change with the supergraph: a group never outlives the planner it was made with. */
+  private readonly generations = new WeakMap<SubscriptionPlanner, number>();
+  private lastGeneration = 0;
+
+  constructor(private readonly upstream: UpstreamPool) {}
+
+  /** Client subscriptions sharing a stream, by group. */
+  get groupCount(): number {
+    return this.groups.size;
+  }
+
+  open(request: SubscriptionRequest, prepared: PreparedSubscription, deps: Pick<SubscriptionDeps, 'planner'>): ClientSubscription {
+    const member = new Member(request.context, (left) => this.leave(left));
+    const key = this.keyOf(request, prepared, deps.planner());
+    const group = key === null ? undefined : this.groups.get(key);
+    if (group) this.hold(group, member);
+    else this.start(key, prepared, member);
+    return member;
+  }
+
+  private keyOf(request: SubscriptionRequest, prepared: PreparedSubscription, planner: SubscriptionPlanner): string | null {
+    const authorizationContext = request.context.authorizationContext;
+    if (!authorizationContext || prepared.rootFields.some((field) => PER_SUBSCRIBER_FIELDS.has(field))) return null;
+    let generation = this.generations.get(planner);
+    if (generation === undefined) this.generations.set(planner, (generation = ++this.lastGeneration));
+    return canonical([generation, authorizationContext, request.operationName ?? null, prepared.source, request.variables]);
+  }
+
+  /** A new group with `member` as its owner: its stream is the group's. */
+  private start(key: string | null, prepared: PreparedSubscription, member: Member): void {
+    const group = new Group(key ?? `unshared:${randomUUID()}`, prepared);
+    if (key !== null) this.groups.set(key, group);
+    groupsOpen.inc();
+    group.owner = member;
+    group.join(member);
+    const carrier = this.upstream.subscribe(prepared.service, prepared.upstreamRequest(member.context));
+    group.carrier = carrier;
+    void this.pump(group, carrier);
+  }
+
+  /** Each upstream event, completed once with the owner's credentials, to every member. */
+  private async pump(group: Group, carrier: Upstream): Promise<void> {
+    let failure: { error: unknown } | null = null;
+    try {
+      for (;;) {
+        const step = await carrier.next();
+        if (group.closed) return;
+        if (step.done) break;
+        const context: GatewayContext = { ...group.owner!.context, signal: group.abort.signal, audience: group.audience() };
+        resolutions.inc();
+        const result = await group.prepared.complete(step.value, context);
+        if (group.closed) return;
+        for (const member of group.members) member.push(result);
+        deliveries.inc(group.members.size);
+      }
+    } catch (error) {
+      failure = { error };
+    }
+    const members = [...group.members];
+    this.close(group);
+    for (const member of members) {
+      if (failure) member.fail(failure.error);
+      else member.finish();
+    }
+  }
+
+  /** A later subscriber: authorized and audited by its own held subscription, then a member. */
+  private hold(group: Group, member: Member): void {
+    member.group = group;
+    const held = this.upstream.subscribe(group.prepared.service, group.prepared.upstreamRequest(member.context, { [HELD_EXTENSION]: true }));
+    member.held = held;
+    void this.watchHeld(member, held);
+  }
+
+  private async watchHeld(member: Member, held: Upstream): Promise<void> {
+    let acknowledged = false;
+    try {
+      for (;;) {
+        const step = await held.next();
+        // It left, or took its group's stream over: the held subscription has done its part.
+        if (member.left || member.held !== held) return;
+        if (step.done) {
+          // The subgraph ended it: so does the subscriber, as its own stream would have ended.
+          member.finish();
+          return;
+        }
+        if ((step.value.extensions as Record<string, unknown> | undefined)?.[HELD_ACK]) {
+          // A reconnected upstream subscribes again and acknowledges again.
+          if (acknowledged) continue;
+          acknowledged = true;
+          this.admit(member);
+          continue;
+        }
+        // The subscribe check refused it (or the subgraph failed): the subscriber gets that, as before.
+        member.push(await member.group.prepared.complete(step.value, member.context));
+      }
+    } catch (error) {
+      if (!member.left) member.fail(error);
+    }
+  }
+
+  /** An authorized subscriber joins its group, or, the group gone, starts one of its own. */
+  private admit(member: Member): void {
+    const previous = member.group;
+    const group = previous.closed ? (previous.key && this.groups.get(previous.key)) || null : previous;
+    if (group) {
+      group.join(member);
+      return;
+    }
+    this.releaseHeld(member);
+    this.start(previous.key?.startsWith('unshared:') ? null : previous.key, previous.prepared, member);
+  }
+
+  private releaseHeld(member: Member): void {
+    const held = member.held;
+    if (!held) return;
+    member.held = null;
+    void held.return?.();
+  }
+
+  private leave(member: Member): void {
+    this.releaseHeld(member);
+    const group = member.group;
+    if (!group || !group.remove(member) || group.closed || group.owner !== member) return;
+    // The owner left: a member whose own subscription is held takes the stream over (and ends the
+    // held one), so the subgraph keeps serving one subscription per client subscription.
+    for (const successor of group.members) {
+      if (!successor.held) continue;
+      this.releaseHeld(successor);
+      group.owner = successor;
+      return;
+    }
+    this.close(group);
+  }
+
+  private close(group: Group): void {
+    if (group.closed) return;
+    group.closed = true;
+    if (group.key !== null && this.groups.get(group.key) === group) this.groups.delete(group.key);
+    groupsOpen.dec();
+    group.abort.abort();
+    void group.carrier?.return?.();
+    for (const member of group.members) this.releaseHeld(member);
+  }
+}

@@ -1,0 +1,133 @@
+// Cluster mode (WORKERS, bin/cluster.ts), in the multi-process suite (it needs PostgreSQL and
+// Redis): `npm start` with WORKERS=2 runs two workers sharing the ports, both serving; a worker
+// killed with SIGKILL is replaced while the other keeps serving; SIGTERM to the primary drains
+// every worker and exits 0 within the grace period.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { seededScratchPlace, type SeededPlace } from '../support/database';
+import { startPrivateRedis, type PrivateRedis } from '../support/redis';
+import { ROOT, waitFor } from '../support/stack';
+import { eventually } from '../support/ws';
+
+/** The run's ports: TEST_PORT_BASE + 440 … + 460 (the fault suite's are + 400 … + 420). */
+const PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 4400) + 440;
+const GRAPH = `http://127.0.0.1:${PORT_BASE}/graphql`;
+const GRACE_MS = 5_000;
+/** A request not answered in this long has hung: the test says so instead of waiting out jest's limit. */
+const REQUEST_TIMEOUT_MS = 15_000;
+
+let place: SeededPlace;
+let redis: PrivateRedis;
+let primary: ChildProcess;
+let exited: Promise<number | null>;
+
+/** Workers the primary announced ready (its log line "worker ready", with the pid). */
+const announced = new Set<number>();
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The primary's workers that serve: announced ready and still alive. */
+function workerPids(): number[] {
+  return [...announced].filter(alive);
+}
+
+/** A public read on a connection of its own (a kept-alive one could belong to a worker since killed). */
+async function peptideNames(): Promise<string[]> {
+  const payload = JSON.stringify({ query: '{ peptides(first: 3) { edges { node { name } } } }' });
+  const text = await new Promise<string>((resolve, reject) => {
+    const request = http.request(GRAPH, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk) => (body += chunk)).on('end', () => resolve(body)).on('error', reject);
+    });
+    request.setTimeout(REQUEST_TIMEOUT_MS, () => request.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
+    request.on('error', reject).end(payload);
+  });
+  const body = JSON.parse(text) as { data?: { peptides: { edges: { node: { name: string } }[] } } };
+  return body.data?.peptides.edges.map((edge) => edge.node.name) ?? [];
+}
+
+beforeAll(async () => {
+  if (!process.env.DATABASE_URL) throw new Error('the cluster test needs DATABASE_URL (workers share a PostgreSQL server)');
+  place = await seededScratchPlace('loop-cluster-', 2);
+  redis = await startPrivateRedis();
+  primary = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bin/start.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      WORKERS: '2',
+      PORT_BASE: String(PORT_BASE),
+      DATABASE_URL: place.databaseUrl,
+      DATABASE_OWNER_URL: place.ownerUrl ?? '',
+      REDIS_URL: redis.url,
+      DATA_DIR: place.dataDir,
+      SEED: 'false',
+      SHUTDOWN_GRACE_MS: String(GRACE_MS),
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  createInterface({ input: primary.stdout! }).on('line', (line) => {
+    const entry = JSON.parse(line.startsWith('{') ? line : 'null') as { msg?: string; pid?: number } | null;
+    if (entry?.msg === 'worker ready' && entry.pid) announced.add(entry.pid);
+  });
+  exited = new Promise((resolve) => primary.once('exit', (code) => resolve(code)));
+  await waitFor(`http://127.0.0.1:${PORT_BASE}/readyz`, 240_000, primary);
+  await eventually(async () => workerPids().length === 2, 120_000, 'two workers ready');
+}, 300_000);
+
+afterAll(async () => {
+  if (primary.exitCode === null && primary.signalCode === null) primary.kill('SIGKILL');
+  for (const pid of workerPids()) process.kill(pid, 'SIGKILL');
+  redis?.stop();
+  await place?.dispose();
+});
+
+/** CPU ticks a process has used (user + system, /proc/<pid>/stat). */
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+
+describe('npm start with WORKERS=2', () => {
+  it('serves from two worker processes sharing the ports', async () => {
+    const workers = workerPids();
+    expect(workers).toHaveLength(2);
+    // The primary hands connections round-robin: both workers do work for a run of requests.
+    const before = workers.map(cpuTicks);
+    for (let i = 0; i < 40; i++) expect(await peptideNames()).toHaveLength(3);
+    const spent = workers.map((pid, i) => cpuTicks(pid) - before[i]);
+    expect(spent.every((ticks) => ticks > 0)).toBe(true);
+  });
+
+  it('replaces a worker killed with SIGKILL, and the other serves meanwhile', async () => {
+    const [victim, survivor] = workerPids();
+    process.kill(victim, 'SIGKILL');
+    await eventually(async () => !workerPids().includes(victim), 10_000, 'the killed worker to be gone');
+    expect(workerPids()).toEqual([survivor]);
+    expect(await peptideNames()).toHaveLength(3);
+    await eventually(async () => workerPids().length === 2, 120_000, 'a replacement worker');
+    expect(workerPids()).toContain(survivor);
+    for (let i = 0; i < 6; i++) expect(await peptideNames()).toHaveLength(3);
+  });
+
+  it('drains every worker on SIGTERM and exits 0 within the grace period', async () => {
+    const workers = workerPids();
+    const started = Date.now();
+    primary.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(GRACE_MS + 2_000);
+    expect(workers.filter(alive)).toEqual([]);
+  });
+});
