@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SUBGRAPHS, startStackProcess, type StackProcess } from './harness/stack-process';
-import { runLoadPhase, type LoadPhaseResult } from './harness/load-phase';
+import { runLoadPhase, warnOfFailedRequests, type LoadPhaseResult } from './harness/load-phase';
+import { runBenchmark } from './environment';
 import { comparisonTable } from './harness/table';
 import { round } from './harness/stats';
 import { catalogBody, dashboardBody } from './harness/queries';
@@ -104,14 +105,7 @@ async function main() {
       { baseline: 'WORKERS=1', now: `WORKERS=${settings.workers}` },
     ),
   );
-  const failures = [one.dashboard, one.catalog, many.dashboard, many.catalog].filter((p) => p.non2xx || p.errors);
-  if (failures.length) console.log(`\nWarning: ${failures.map((p) => `${p.non2xx} non-2xx / ${p.errors} errors`).join('; ')}`);
+  warnOfFailedRequests([one.dashboard, one.catalog, many.dashboard, many.catalog]);
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

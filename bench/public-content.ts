@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_BASELINE_REF, prepareBaselineTree } from './harness/baseline-tree';
 import { startStackProcess } from './harness/stack-process';
-import { runLoadPhase, type LoadPhaseResult } from './harness/load-phase';
+import { runLoadPhase, warnOfFailedRequests, type LoadPhaseResult } from './harness/load-phase';
 import { CATALOG_QUERY, catalogBody } from './harness/queries';
+import { runBenchmark } from './environment';
 import { comparisonTable } from './harness/table';
 import { round } from './harness/stats';
 import { GraphQLHttpClient } from '../shared/graphql/http-client';
@@ -65,14 +66,7 @@ async function main() {
   console.log(comparisonTable(figures(baseline, cached), { baseline: `baseline ${tree.commit.slice(0, 7)}`, now: 'now (response cache on)' }));
   console.log('');
   console.log(comparisonTable(figures(uncached, cached), { baseline: 'now, cache off', now: 'now, cache on' }));
-  const failures = [baseline, uncached, cached].filter((p) => p.non2xx || p.errors);
-  if (failures.length) console.log(`\nWarning: ${failures.map((p) => `${p.non2xx} non-2xx / ${p.errors} errors`).join('; ')}`);
+  warnOfFailedRequests([baseline, uncached, cached]);
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

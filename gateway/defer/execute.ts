@@ -149,7 +149,7 @@ export async function executeDeferred(request: DeferRequest, deps: DeferDeps): P
   if (!labelled) return null;
   let plan: QueryPlan;
   try {
-    plan = planner.plan(labelled.document, `${request.operationName ?? ''}\n${print(labelled.document)}`, request.operationName);
+    plan = planner.plan(labelled.document, print(labelled.document), request.operationName);
   } catch (error) {
     deps.log.warn({ err: error }, 'Could not plan the deferred operation: answering it whole');
     return null;
