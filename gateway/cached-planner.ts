@@ -9,7 +9,7 @@ import type { DocumentNode, GraphQLSchema } from 'graphql';
 export const PLAN_CACHE_SIZE = 500;
 
 export interface CachedPlannerOptions {
-  /** Plan @defer fragments as Defer nodes and serve the @defer directive in the API schema. */
+  /** Plan @defer fragments as Defer nodes (off: @defer is ignored by the plan, its fields fetched with the rest). */
   defer?: boolean;
 }
 
@@ -23,7 +23,8 @@ export class CachedQueryPlanner {
   constructor(supergraphSdl: string, options: CachedPlannerOptions = {}) {
     const supergraph = Supergraph.build(supergraphSdl);
     this.apiSchema = supergraph.apiSchema();
-    this.apiGraphQLSchema = this.apiSchema.toGraphQLJSSchema({ includeDefer: options.defer ?? false });
+    // The gateway serves @defer on every transport: operations are validated against a schema that declares it.
+    this.apiGraphQLSchema = this.apiSchema.toGraphQLJSSchema({ includeDefer: true });
     this.supergraphGraphQLSchema = supergraph.schema.toGraphQLJSSchema();
     this.planner = new QueryPlanner(supergraph, options.defer ? { incrementalDelivery: { enableDefer: true } } : undefined);
   }

@@ -8,6 +8,8 @@ import { authHeaders } from './support/auth';
 import { gql } from './support/graphql';
 import { merged, postForParts, type Part } from './support/multipart';
 import { lastWeek, operation } from './support/operations';
+import { collectSse, sseClient } from './support/sse';
+import { collectStream, wsClient } from './support/ws';
 
 const PATIENTS = 5;
 let admin: Record<string, string>;
@@ -148,5 +150,43 @@ describe('@defer over multipart/mixed', () => {
     expect(merged(inParts.parts)).toEqual(inOne.parts[0].data);
     const part = inOne.parts[0] as Part;
     expect(part.data!.patients.edges[0].node.labResults).toBeDefined();
+  });
+});
+
+describe('@defer over the streaming transports', () => {
+  let whole: Awaited<ReturnType<typeof gql>>;
+  beforeAll(async () => {
+    whole = await gql(operation('dashboard'), variables(), { headers: admin });
+    expect(whole.errors ?? []).toEqual([]);
+  });
+
+  /** The initial result without the deferred fields, then the two deferred parts, adding up to the whole query's data. */
+  async function expectParts(stream: ReturnType<typeof collectStream>) {
+    await stream.ended(30_000);
+    expect(stream.error).toBeUndefined();
+    const parts = stream.events as Part[];
+    expect(parts).toHaveLength(3);
+    expect(parts.map((part) => part.hasNext)).toEqual([true, true, false]);
+    expect(Object.keys(parts[0].data!.patients.edges[0].node)).not.toContain('labResults');
+    expect(parts.slice(1).map((part) => part.incremental![0].label).sort()).toEqual(['labs', 'wearables']);
+    expect(merged(parts)).toEqual(whole.data);
+  }
+
+  it('answers a query with @defer over graphql-ws in parts: one `next` message each, then complete', async () => {
+    const client = wsClient(admin.authorization);
+    try {
+      await expectParts(collectStream((sink) => client.subscribe({ query: operation('dashboard-deferred'), variables: variables() }, sink)));
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('answers a query with @defer over SSE in parts', async () => {
+    const client = sseClient(admin.authorization);
+    try {
+      await expectParts(collectSse(client, { query: operation('dashboard-deferred'), variables: variables() }));
+    } finally {
+      client.dispose();
+    }
   });
 });

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { ApolloServer } from '@apollo/server';
-import { GraphQLError, parse, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { GraphQLError, parse, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import client from 'prom-client';
 import { WebSocketServer } from 'ws';
@@ -16,6 +16,7 @@ import type { TokenVerifier } from '../../shared/auth/verify';
 import type { Logger } from '../../shared/logger';
 import { registry } from '../../shared/metrics';
 import type { GatewayContext } from '../context';
+import { executeOverStream } from '../defer/over-streams';
 import { executeSubscription, type ClientSubscription, type SubscriptionDeps } from './execute';
 import type { websocketLimits } from '../limits/websocket';
 import type { LimitTier } from '../../shared/limits/tiers';
@@ -146,13 +147,8 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
         extraOf.set(context, ctx.extra);
         return context;
       },
-      execute: async (args: ExecutionArgs) => {
-        const response = await options.apollo.executeOperation(
-          { query: print(args.document), variables: (args.variableValues ?? {}) as Record<string, unknown>, operationName: args.operationName ?? undefined },
-          { contextValue: args.contextValue as GatewayContext },
-        );
-        return (response.body.kind === 'single' ? response.body.singleResult : { errors: [new GraphQLError('Incremental delivery is not supported over websockets')] }) as ExecutionResult;
-      },
+      // Queries and mutations as over POST; a query with @defer in parts (defer/over-streams.ts).
+      execute: (args: ExecutionArgs) => executeOverStream(options.apollo, args),
       subscribe: (args: ExecutionArgs) => {
         const context = args.contextValue as GatewayContext;
         const extra = extraOf.get(context)!;

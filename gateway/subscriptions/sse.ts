@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { RequestHandler } from 'express';
-import { GraphQLError, parse, print, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, parse, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/express';
 import type { Response as SseResponse } from 'graphql-sse';
 import client from 'prom-client';
@@ -22,6 +22,7 @@ import type { GatewayContext } from '../context';
 import type { websocketLimits } from '../limits/websocket';
 import type { Manifest } from '../partner/persisted-operations';
 import type { SubscriptionCaps, CappedConnection } from './caps';
+import { executeOverStream } from '../defer/over-streams';
 import { executeSubscription, type ClientSubscription, type SubscriptionDeps } from './execute';
 import { partnerRateRefusal, persistedFor, principalOf, type Principal, type PrincipalOptions } from './principal';
 import type { RateLimiter } from '../../shared/limits/rate-limit';
@@ -184,13 +185,8 @@ export function serveGatewaySse(options: GatewaySseOptions) {
         contextValue: contextFor(principal, req.raw, connection, request.operationName) as unknown as Record<PropertyKey, unknown>,
       };
     },
-    execute: async (args: ExecutionArgs) => {
-      const response = await options.apollo.executeOperation(
-        { query: print(args.document), variables: (args.variableValues ?? {}) as Record<string, unknown>, operationName: args.operationName ?? undefined },
-        { contextValue: args.contextValue as GatewayContext },
-      );
-      return (response.body.kind === 'single' ? response.body.singleResult : { data: null, errors: [new GraphQLError('Use POST /graphql with Accept: multipart/mixed for @defer')] }) as ExecutionResult;
-    },
+    // Queries and mutations as over POST; a query with @defer in parts (defer/over-streams.ts).
+    execute: (args: ExecutionArgs) => executeOverStream(options.apollo, args),
     subscribe: (args: ExecutionArgs) => {
       const context = args.contextValue as GatewayContext;
       const connection = connectionOfContext.get(context)!;
