@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_BASELINE_REF, prepareBaselineTree } from './harness/baseline-tree';
 import { startStackProcess, type StackProcess } from './harness/stack-process';
-import { runLoadPhase, type LoadPhaseResult } from './harness/load-phase';
+import { runLoadPhase, warnOfFailedRequests, type LoadPhaseResult } from './harness/load-phase';
+import { runBenchmark } from './environment';
 import { DASHBOARD_OPERATION, dashboardBody } from './harness/queries';
 import { comparisonTable, type Row } from './harness/table';
 import { round } from './harness/stats';
@@ -134,14 +135,7 @@ async function main() {
   console.log(`Machine: ${cpus.length} × ${cpus[0]?.model.trim()}, ${round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}\n`);
   console.log(comparisonTable(rows(baseline, now), { baseline: `baseline ${tree.commit.slice(0, 7)}`, now: 'now' }));
   console.log(`\nSubgraph p95 ms at 10 connections: baseline ${JSON.stringify(baseline.c10.subgraphP95Ms)}; now ${JSON.stringify(now.c10.subgraphP95Ms)}`);
-  const failures = [baseline, now].flatMap((m) => [m.c1, m.c10]).filter((p) => p.non2xx || p.errors);
-  if (failures.length) console.log(`\nWarning: ${failures.map((p) => `${p.non2xx} non-2xx / ${p.errors} errors at ${p.connections} connections`).join('; ')}`);
+  warnOfFailedRequests([baseline, now].flatMap((m) => [m.c1, m.c10]));
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -3,6 +3,7 @@
 // so it cannot creep back: each subgraph counts the statements its requests send
 // (service_sql_statements_total on its own /metrics). Audit included: one statement per subgraph
 // request, rows one per distinct (patient, resource, action, decision) of the whole request.
+import { auditRowsOfRequest } from './support/audit';
 import { authHeaders } from './support/auth';
 import { gql, stackSubgraphBase } from './support/graphql';
 import { lastWeek, operation } from './support/operations';
@@ -62,18 +63,7 @@ describe('the dashboard query', () => {
   it('audits each patient once per resource read, however many fetches reached it', async () => {
     const { response } = await dashboard(50);
     const requestId = response.headers.get('x-request-id')!;
-    const rows: { service: string; resource: string; patientId: string | null }[] = [];
-    let after: string | null = null;
-    do {
-      const page: any = await gql(
-        'query($r: String, $a: String) { auditLog(first: 100, after: $a, filter: { requestId: $r }) { pageInfo { hasNextPage endCursor } edges { node { service resource patientId } } } }',
-        { r: requestId, a: after },
-        { headers: admin },
-      );
-      expect(page.errors ?? []).toEqual([]);
-      rows.push(...page.data.auditLog.edges.map((edge: any) => edge.node));
-      after = page.data.auditLog.pageInfo.hasNextPage ? page.data.auditLog.pageInfo.endCursor : null;
-    } while (after);
+    const rows = await auditRowsOfRequest(requestId, admin);
     expect(rows).toHaveLength(AUDIT_ROWS(50));
     expect(rows.filter((row) => row.resource === 'lab_results')).toHaveLength(50);
     expect(new Set(rows.map((row) => `${row.service}|${row.resource}|${row.patientId}`)).size).toBe(rows.length);

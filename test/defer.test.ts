@@ -4,6 +4,7 @@
 // add up to the same data as the whole query; RBAC refusals inside a deferred fragment are that
 // part's errors only; a client that does not take multipart/mixed gets one JSON answer; the
 // audit trail and the operation limits are as for any request.
+import { auditRowsOfRequest } from './support/audit';
 import { authHeaders } from './support/auth';
 import { gql } from './support/graphql';
 import { merged, postForParts, type Part } from './support/multipart';
@@ -19,21 +20,10 @@ beforeAll(async () => {
 
 const variables = () => ({ first: PATIENTS, ...lastWeek() });
 
-/** Audit rows of one request, as (service, resource, patient) triples in a stable order. */
+/** Audit rows of one request, as (service, resource, action, patient) lines in a stable order. */
 async function auditRowsOf(requestId: string): Promise<string[]> {
-  const rows: string[] = [];
-  let after: string | null = null;
-  do {
-    const page: any = await gql(
-      'query($r: String, $a: String) { auditLog(first: 100, after: $a, filter: { requestId: $r }) { pageInfo { hasNextPage endCursor } edges { node { service resource action patientId } } } }',
-      { r: requestId, a: after },
-      { headers: admin },
-    );
-    expect(page.errors ?? []).toEqual([]);
-    rows.push(...page.data.auditLog.edges.map(({ node }: any) => `${node.service}|${node.resource}|${node.action}|${node.patientId}`));
-    after = page.data.auditLog.pageInfo.hasNextPage ? page.data.auditLog.pageInfo.endCursor : null;
-  } while (after);
-  return rows.sort();
+  const rows = await auditRowsOfRequest(requestId, admin);
+  return rows.map((row) => `${row.service}|${row.resource}|${row.action}|${row.patientId}`).sort();
 }
 
 describe('@defer over multipart/mixed', () => {

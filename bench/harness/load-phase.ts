@@ -66,5 +66,5 @@ export async function runLoadPhase(options: LoadPhaseOptions): Promise<LoadPhase
 /** Prints a warning line when any phase had answers other than 2xx or failed requests (its figures then include them). */
 export function warnOfFailedRequests(phases: readonly LoadPhaseResult[]): void {
   const failures = phases.filter((phase) => phase.non2xx || phase.errors);
-  if (failures.length) console.log(`\nWarning: ${failures.map((phase) => `${phase.non2xx} non-2xx / ${phase.errors} errors`).join('; ')}`);
+  if (failures.length) console.log(`\nWarning: ${failures.map((phase) => `${phase.non2xx} non-2xx / ${phase.errors} errors at ${phase.connections} connections`).join('; ')}`);
 }
