@@ -14,7 +14,8 @@ function runStart(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    // Below Jest's 60 s per test: a start on a busy machine (tsx compiling) took over 30 s.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
