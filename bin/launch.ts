@@ -113,10 +113,10 @@ export async function launch(config: Config, services: ServiceName[], options: L
       // What a subgraph reads of another domain in-process comes from that domain's owner.
       const ports = domainPorts(db.prisma);
       for (const name of subgraphs) {
-        // A subgraph's services (Luna's turn runner, the wearables queue) start before it
+        // A subgraph's services (Luna's turn runner, the wearables queue) are built once here,
+        // shared by every request of the process and stopped with it. They start before it
         // answers: once /healthz (and so the gateway's /readyz) answers, its mutations can run.
         // Nothing started here calls the graph until a request asks it to.
-        // Built once here, shared by every request of the process, stopped with the process.
         const module = SUBGRAPHS[name];
         const started = await module.startServices?.({ prisma: db.prisma, ports, db, pubsub, config, log: serviceLogger(name), clock: systemClock });
         if (started) {

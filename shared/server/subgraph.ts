@@ -84,7 +84,7 @@ export interface SubgraphDeps {
   log: Logger;
   /** The time domain decisions are made at (shared/clock.ts). */
   clock: Clock;
-  /** How the graph is reached over HTTP (default: the global fetch); a test passes a fake gateway. */
+  /** How the graph is reached over HTTP (the catalog readers, Luna's tools; default: the global fetch); a test passes a fake gateway. */
   fetch?: typeof fetch;
 }
 

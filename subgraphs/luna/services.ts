@@ -35,7 +35,7 @@ export async function startLunaServices(deps: SubgraphDeps, options: { model?: M
   const stopRaising = await startCareAlertRaising(deps);
   const catalog = new CatalogRulesReader({ gatewayUrl: deps.config.gatewayUrl, pubsub: deps.pubsub, clock, fetch: deps.fetch });
   const stopCatalog = catalog.start();
-  const runner = new TurnRunner({ prisma: deps.prisma, pubsub: deps.pubsub, model, config, gatewayUrl: deps.config.gatewayUrl, catalog, log });
+  const runner = new TurnRunner({ prisma: deps.prisma, pubsub: deps.pubsub, model, config, gatewayUrl: deps.config.gatewayUrl, fetch: deps.fetch, catalog, log });
   const { limits, redisUrl } = deps.config;
   const turnLimit = userRateLimit({ action: 'Luna turns', metric: { limit: 'luna_turns', service: 'luna' }, redisUrl, windows: [{ limit: limits.lunaTurnsPerMinute, windowMs: 60_000, per: 'minute' }] });
   if (!options.model) log.info(`Luna answers with ${config.anthropic ? `Claude (${model.name})` : 'the offline model (set ANTHROPIC_API_KEY for Claude)'}`);
