@@ -9,7 +9,7 @@
 //   WEARABLES_SYNC_CONCURRENCY=8 npm run bench:wearables
 import { sqlStatementCount } from '../shared/metrics';
 import { ALL_SERVICES, launch } from '../bin/launch';
-import { syncQueue } from '../subgraphs/wearables/services';
+import type { WearablesServices } from '../subgraphs/wearables/services';
 import { requestDailySync } from '../subgraphs/wearables/sync/request';
 import { withBenchEnvironment, runBenchmark } from './environment';
 
@@ -34,7 +34,7 @@ async function main() {
         const started = Date.now();
         const statements = await sqlStatementCount();
         const readingsBefore = await prisma.wearableReading.count();
-        const queued = await requestDailySync(prisma, syncQueue());
+        const queued = await requestDailySync(prisma, (stack.services.wearables as WearablesServices).queue);
         const deadline = Date.now() + TIMEOUT_MS;
         let rows;
         for (;;) {

@@ -29,6 +29,7 @@ import { gatewaySigningKey, gatewayVerificationKeys } from '../shared/trust/keys
 import { createGatewayVerifier } from '../shared/server/verify-gateway';
 import { setDefaultGrace } from '../shared/server/shutdown';
 import { jobQueueCheck, jobQueueRunning } from '../shared/queue/jobs';
+import { systemClock } from '../shared/clock';
 
 /** The playground's token lives a working day, or as long as tokens may (AUTH_MAX_TOKEN_LIFETIME_SECONDS) if that is shorter. */
 export const PLAYGROUND_TOKEN_TTL_SECONDS = 8 * 3_600;
@@ -41,6 +42,8 @@ export { ALL_SERVICES, type ServiceName } from '../shared/server/services';
 export interface Launched {
   servers: RunningServer[];
   db?: Database;
+  /** Each subgraph's services, as its requests see them (ctx.services): benchmarks reach a queue through them. */
+  services: Partial<Record<SubgraphName, unknown>>;
   /** Stops the gateway first (its in-flight requests still reach the subgraphs), then subgraphs, with the background work alongside; then Redis and the database. */
   stop(): Promise<void>;
 }
@@ -57,7 +60,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
   const pubsub = createPubSub(config.redisUrl);
   // One limiter per process for the subgraphs' limits (partner token requests), in Redis when set.
   const limiter = createRateLimiter(config.redisUrl);
-  const stopBackground: (() => Promise<void>)[] = [];
+  const stopServices: (() => Promise<void>)[] = [];
+  const built: Launched['services'] = {};
   let relay: OutboxRelay | undefined;
   /** A gateway running without subgraphs opens the database for its Idempotency-Keys only. */
   let gatewayDb: Database | undefined;
@@ -73,7 +77,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
       for (const server of [...servers].reverse()) await server.stop().catch((error) => log.error({ err: error }, `stopping ${server.name}`));
     };
     const stopWork = async () => {
-      for (const stopOne of [...stopBackground].reverse()) await stopOne().catch((error) => log.error({ err: error }, 'stopping background work'));
+      for (const stopOne of [...stopServices].reverse()) await stopOne().catch((error) => log.error({ err: error }, "stopping a subgraph's services"));
     };
     await Promise.all([stopServers(), stopWork()]);
     // Rows it has not published stay in the outbox: the next relay to start (here or elsewhere) sends them.
@@ -109,15 +113,21 @@ export async function launch(config: Config, services: ServiceName[], options: L
       // What a subgraph reads of another domain in-process comes from that domain's owner.
       const ports = domainPorts(db.prisma);
       for (const name of subgraphs) {
-        // A subgraph's background work (Luna's turn runner, the wearables queue) starts before it
+        // A subgraph's services (Luna's turn runner, the wearables queue) are built once here,
+        // shared by every request of the process and stopped with it. They start before it
         // answers: once /healthz (and so the gateway's /readyz) answers, its mutations can run.
         // Nothing started here calls the graph until a request asks it to.
         const module = SUBGRAPHS[name];
-        if (module.startBackground) stopBackground.push(await module.startBackground({ prisma: db.prisma, ports, db, pubsub, config, log: serviceLogger(name) }));
+        const started = await module.startServices?.({ prisma: db.prisma, ports, db, pubsub, config, log: serviceLogger(name), clock: systemClock });
+        if (started) {
+          stopServices.push(started.stop);
+          built[name] = started.services;
+        }
         // The job queue, once a subgraph here started it, is one more dependency every /readyz of the process checks.
         if (jobQueueRunning() && !readinessChecks.some((check) => check.name === 'queue')) readinessChecks.push(jobQueueCheck(database));
-        const server = await startSubgraph(SUBGRAPHS[name], {
+        const server = await startSubgraph(module, {
           prisma: db.prisma,
+          services: started?.services,
           ports,
           host: config.host,
           port: config.subgraphPorts[name],
@@ -186,5 +196,5 @@ export async function launch(config: Config, services: ServiceName[], options: L
     await stop();
     throw error;
   }
-  return { servers, db, stop };
+  return { servers, db, services: built, stop };
 }

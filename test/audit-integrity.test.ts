@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
+import { systemClock } from '../shared/clock';
 import { loadConfig } from '../shared/config';
 import { openDatabase, type Database, type SqlRunner } from '../shared/db/database';
 import { migrateDatabase, prepareDatabase } from '../shared/db/prepare';
@@ -187,8 +188,8 @@ describe('the audit trail', () => {
     it("are signed in the patient service's background, every AUDIT_DIGEST_INTERVAL_SECONDS", async () => {
       const before = await count(db.owner, 'patient_graph.audit_digests');
       await db.owner.query(ROW, ['user_background', 'background']);
-      const runtime = { prisma: db.prisma, ports: domainPorts(db.prisma), db, pubsub: new LocalPubSub(), log: serviceLogger('patient') };
-      const stop = await patientSubgraph.startBackground!({
+      const runtime = { prisma: db.prisma, ports: domainPorts(db.prisma), db, pubsub: new LocalPubSub(), log: serviceLogger('patient'), clock: systemClock };
+      const { stop } = await patientSubgraph.startServices!({
         ...runtime,
         config: loadConfig({ NODE_ENV: 'test', DATA_DIR: db.env.DATA_DIR, AUDIT_DIGEST_INTERVAL_SECONDS: '1', AUDIT_DIGEST_LAG_SECONDS: '0' }),
       });

@@ -51,7 +51,7 @@ export interface CareAlertRequest {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** For a raising subgraph's startBackground: the process's job queue, with the care-alert queue created. Returns its release. */
+/** For a raising subgraph's startServices: the process's job queue, with the care-alert queue created. Returns its release. */
 export async function startCareAlertRaising(runtime: { db: Database; log: Logger }): Promise<() => Promise<void>> {
   const { queue, release } = await useJobQueue(runtime.db, runtime.log);
   try {

@@ -34,6 +34,8 @@ export interface GraphClientOptions {
   timeoutMs: number;
   /** Ends the request early (a turn that is cancelled). */
   signal?: AbortSignal;
+  /** The HTTP transport (default: the global fetch; a test's fake gateway). */
+  fetch?: typeof fetch;
 }
 
 export class GraphClient {
@@ -42,7 +44,7 @@ export class GraphClient {
   constructor(options: GraphClientOptions) {
     const headers: Record<string, string> = { [REQUEST_ID_HEADER]: options.correlationId };
     if (options.authorization) headers.authorization = options.authorization;
-    this.http = new GraphQLHttpClient({ url: options.gatewayUrl, headers, timeoutMs: options.timeoutMs, signal: options.signal });
+    this.http = new GraphQLHttpClient({ url: options.gatewayUrl, headers, timeoutMs: options.timeoutMs, signal: options.signal, fetch: options.fetch });
   }
 
   /** The data of an operation; errors (a denial, a missing record) throw GraphRequestError. */

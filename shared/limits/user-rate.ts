@@ -23,10 +23,16 @@ export interface UserRateLimitOptions {
   redisUrl: string | undefined;
 }
 
+/** A check to await before the action; `close` releases its Redis connection (the service stopping). */
+export interface UserRateLimit {
+  (caller: Caller): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** A check to await before the action: throws RATE_LIMITED once any window is full. */
-export function userRateLimit(options: UserRateLimitOptions): (caller: Caller) => Promise<void> {
+export function userRateLimit(options: UserRateLimitOptions): UserRateLimit {
   let limiter: RateLimiter | undefined;
-  return async (caller) => {
+  const check = async (caller: Caller) => {
     const who = caller.partnerId ?? caller.userId;
     if (!who) return; // anonymous callers cannot reach these actions (RBAC refuses them)
     limiter ??= countingRejections(createRateLimiter(options.redisUrl), options.metric.limit, options.metric.service);
@@ -39,4 +45,5 @@ export function userRateLimit(options: UserRateLimitOptions): (caller: Caller) =
       }
     }
   };
+  return Object.assign(check, { close: async () => limiter?.close() });
 }

@@ -109,7 +109,7 @@ export async function useJobQueue(db: Database, log: Logger): Promise<{ queue: J
 
 /** This process's job queue, for code that runs inside requests (a resolver raising a care alert). */
 export function activeJobQueue(): JobQueue {
-  if (!current) throw new Error('the job queue is not running in this process (a subgraph that sends jobs starts it in startBackground)');
+  if (!current) throw new Error('the job queue is not running in this process (a subgraph that sends jobs starts it in startServices)');
   return current;
 }
 

@@ -7,8 +7,8 @@ import type { RateLimiter } from '../limits/rate-limit';
 import type { AudienceMember } from '../trust/audience';
 import type { EventCursor } from '../outbox/subscribe';
 
-/** What every resolver of every subgraph receives; `L` is that subgraph's DataLoaders. */
-export interface SubgraphContext<L = unknown> {
+/** What every resolver of every subgraph receives; `L` is that subgraph's DataLoaders, `S` its services. */
+export interface SubgraphContext<L = unknown, S = unknown> {
   service: string;
   /** The gateway's id for this request (it is on the client's response as x-request-id). */
   requestId: string;
@@ -24,6 +24,8 @@ export interface SubgraphContext<L = unknown> {
   /** Domain events: publish after the write commits. */
   pubsub: PubSub;
   loaders: L;
+  /** The process's services of this subgraph (its startServices), the same for every request. */
+  services: S;
   caller: Caller;
   /** PHI access decisions of this request, written to rbac_logs before the response leaves. */
   audit: AuditTrail;

@@ -21,6 +21,7 @@ import type { Database, Prisma } from '../db/database';
 import type { PatientFactsSource } from '../domain/patient-facts';
 import { scalarResolvers } from '../graphql/scalars';
 import { serviceLogger, type Logger } from '../logger';
+import type { Clock } from '../clock';
 import type { ResolveCaller } from '../auth/identity';
 import type { SubgraphContext } from './context';
 import { formatErrorFor } from './format-error';
@@ -40,7 +41,7 @@ import { graphqlTracingPlugin } from '../observability/graphql-tracing';
 import { databaseCheck, readinessEndpoint, type ReadinessCheck } from './readiness';
 import { audienceOf, type AudienceMember } from '../trust/audience';
 
-export interface SubgraphModule<L = unknown> {
+export interface SubgraphModule<L = unknown, S = unknown> {
   name: SubgraphName;
   typeDefs: DocumentNode;
   // Resolver maps are checked per subgraph; here any parent/args shape is accepted.
@@ -48,12 +49,20 @@ export interface SubgraphModule<L = unknown> {
   resolvers: GraphQLResolverMap<any>;
   /** graphql-shield rules built from the RBAC matrix; every field not named is denied. */
   permissions: IRules;
-  createLoaders(prisma: Prisma, ports: DomainPorts): L;
+  /** A request's DataLoaders; `services` are the process's (startServices), shared by every request. */
+  createLoaders(prisma: Prisma, ports: DomainPorts, services: S): L;
   /**
-   * Work the subgraph does outside requests (scheduled jobs, queue workers, background turns).
-   * Started once per process just before the subgraph listens; the returned function stops it.
+   * Builds the subgraph's services from its dependencies, once per process, just before it listens:
+   * what its resolvers use beyond the request (a queue, a turn runner, a cached reader, rate limits)
+   * and the work it does outside requests (scheduled jobs, queue workers, background turns).
+   * `services` reaches every request as `ctx.services`; `stop` ends it all.
    */
-  startBackground?(runtime: BackgroundRuntime): Promise<() => Promise<void>>;
+  startServices?(deps: SubgraphDeps): Promise<StartedServices<S>>;
+}
+
+export interface StartedServices<S> {
+  services: S;
+  stop(): Promise<void>;
 }
 
 /**
@@ -64,8 +73,8 @@ export interface DomainPorts {
   patientFacts: PatientFactsSource;
 }
 
-/** What background work may use: the same database and events as the subgraph's resolvers. */
-export interface BackgroundRuntime {
+/** What a subgraph's services are built from: the same database and events as its resolvers, and the outside world. */
+export interface SubgraphDeps {
   prisma: Prisma;
   ports: DomainPorts;
   /** Raw SQL on the same database (PGlite or a server), e.g. for a Postgres job queue. */
@@ -73,6 +82,20 @@ export interface BackgroundRuntime {
   pubsub: PubSub;
   config: Config;
   log: Logger;
+  /** The time domain decisions are made at (shared/clock.ts). */
+  clock: Clock;
+  /** How the graph is reached over HTTP (the catalog readers, Luna's tools; default: the global fetch); a test passes a fake gateway. */
+  fetch?: typeof fetch;
+}
+
+/** Services of a subgraph served without them (a test of its resolvers alone): using one says so. */
+function notStarted<S>(name: string): S {
+  return new Proxy({} as object, {
+    get(_, key) {
+      if (typeof key === 'symbol' || key === 'then') return undefined;
+      throw new Error(`the ${name} subgraph's services are not running in this process (${String(key)})`);
+    },
+  }) as S;
 }
 
 /** Reads the schema.graphql that sits beside a subgraph's resolvers. */
@@ -80,8 +103,10 @@ export function loadTypeDefs(dir: string): DocumentNode {
   return parse(readFileSync(path.join(dir, 'schema.graphql'), 'utf8'));
 }
 
-export interface StartSubgraphOptions {
+export interface StartSubgraphOptions<S = unknown> {
   prisma: Prisma;
+  /** What the module's startServices built (omitted: a subgraph served without them, whose resolvers that need one fail saying so). */
+  services?: S;
   /** Reads of other domains' data, from their owners (DomainPorts). */
   ports: DomainPorts;
   host: string;
@@ -108,14 +133,15 @@ export interface StartSubgraphOptions {
   processMetrics?: boolean;
 }
 
-export async function startSubgraph<L>(module: SubgraphModule<L>, options: StartSubgraphOptions): Promise<RunningServer> {
+export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options: StartSubgraphOptions<S>): Promise<RunningServer> {
   const log = serviceLogger(module.name);
+  const services = options.services ?? notStarted<S>(module.name);
   const federated = buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: { ...scalarResolvers, ...module.resolvers } as never }]);
-  const limits = subgraphLimits<SubgraphContext<L>>(options.limits, !options.exposeErrorDetails);
+  const limits = subgraphLimits<SubgraphContext<L, S>>(options.limits, !options.exposeErrorDetails);
   const schema = limits.guard(options.withoutPermissions ? federated : applyPermissions(federated, module.permissions));
   const app = express();
   const httpServer = http.createServer(app);
-  const server = new ApolloServer<SubgraphContext<L>>({
+  const server = new ApolloServer<SubgraphContext<L, S>>({
     schema,
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError: formatErrorFor(log, options.exposeErrorDetails),
@@ -155,14 +181,15 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
       },
       prisma: options.prisma,
       pubsub: options.pubsub,
-      loaders: nameLoaders(module.name, module.createLoaders(options.prisma, options.ports)),
+      loaders: nameLoaders(module.name, module.createLoaders(options.prisma, options.ports, services)),
+      services,
       caller,
       audit,
       limiter,
       authorization: meta.authorization,
       signal: meta.signal ?? new AbortController().signal,
       audience: meta.audience ?? null,
-    } satisfies SubgraphContext<L>;
+    } satisfies SubgraphContext<L, S>;
     // Each write of the request commits with the request's audit rows (shared/audit/transactional.ts).
     // A keyed mutation's writes leave receipts, so a retry of it never writes twice (shared/audit/receipts.ts).
     const receipt = forwarded.idempotencyToken ? { token: forwarded.idempotencyToken, service: module.name } : null;

@@ -19,8 +19,9 @@ import { patientLabResults, patientReadings, type ResultWindow } from './record-
 import { toUcum } from './units';
 import type { GraphQLResolveInfo } from 'graphql';
 import { labsData } from './data';
+import type { LabsServices } from './services';
 
-type Ctx = SubgraphContext<LabsLoaders>;
+type Ctx = SubgraphContext<LabsLoaders, LabsServices>;
 
 /**
  * The range a reading was classified with (stored with it), completed from the catalog with the

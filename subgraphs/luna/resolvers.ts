@@ -11,21 +11,11 @@ import type { LunaLoaders, PageFilter } from './loaders';
 import { guardrailsOf, toolCallsOf } from './messages';
 import { conversationStream } from './stream';
 import type { LunaEvent } from './turn/events';
-import { activeRunner } from './turn/runner';
-import { processConfig } from '../../shared/config';
-import { userRateLimit } from '../../shared/limits/user-rate';
+import type { LunaServices } from './services';
 import { lunaData } from './data';
 
-type Ctx = SubgraphContext<LunaLoaders>;
+type Ctx = SubgraphContext<LunaLoaders, LunaServices>;
 
-let turnLimit: ReturnType<typeof userRateLimit> | undefined;
-
-/** Model turns one user may start per minute (LUNA_TURNS_PER_MINUTE; Redis with REDIS_URL). */
-function turnRateLimit(): ReturnType<typeof userRateLimit> {
-  const { limits, redisUrl } = processConfig();
-  turnLimit ??= userRateLimit({ action: 'Luna turns', metric: { limit: 'luna_turns', service: 'luna' }, redisUrl, windows: [{ limit: limits.lunaTurnsPerMinute, windowMs: 60_000, per: 'minute' }] });
-  return turnLimit;
-}
 /** Luna does not own patient data: a Patient here is its id. */
 type PatientRef = { id: string };
 
@@ -89,12 +79,11 @@ export const resolvers = {
       if (ctx.caller.partnerId) throw new GraphQLError('Partner clients cannot chat with Luna', { extensions: { code: 'FORBIDDEN' } });
       const text = args.message.trim();
       if (!text || text.length > MAX_MESSAGE_CHARS) throw badUserInput('message', `must be 1 to ${MAX_MESSAGE_CHARS} characters`);
-      const runner = activeRunner();
-      if (!runner) throw new Error('Luna’s turn runner is not running in this process');
-      await turnRateLimit()(ctx.caller);
+      const { runner, turnLimit, clock } = ctx.services;
+      await turnLimit(ctx.caller);
       const { conversation, profileId } = await destination(args, ctx);
       // A PENDING reply older than a turn's deadline belongs to a turn that died: it does not block.
-      const pendingAfter = new Date(Date.now() - runner.deps.config.turnTimeoutMs);
+      const pendingAfter = new Date(clock.now().getTime() - runner.deps.config.turnTimeoutMs);
       const author = { id: ctx.caller.userId, role: ctx.caller.role };
       const received = await receiveMessage(ctx.prisma, { conversation, profileId, text, pendingAfter, author });
       runner.start({

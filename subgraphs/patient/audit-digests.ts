@@ -1,11 +1,11 @@
 // The patient subgraph (the audit trail's read side) signs its digests in the background: every
 // AUDIT_DIGEST_INTERVAL_SECONDS, and once at start for any backlog. Each digest's hash is also
 // logged, so a copy of the chain's head lives outside the database too.
-import type { BackgroundRuntime } from '../../shared/server/subgraph';
+import type { SubgraphDeps } from '../../shared/server/subgraph';
 import { digestSigningKey } from '../../shared/rbac/digest-keys';
 import { signPendingDigests } from '../../shared/rbac/digests';
 
-export async function startAuditDigests(runtime: BackgroundRuntime): Promise<() => Promise<void>> {
+export async function startAuditDigests(runtime: SubgraphDeps): Promise<() => Promise<void>> {
   const { config, db, log } = runtime;
   // Production without AUDIT_DIGEST_SIGNING_JWK stops here, with the setting named.
   const key = await digestSigningKey(config);

@@ -2,6 +2,7 @@ import type { CustomerProfile, Membership } from '../../generated/prisma/client'
 import { badUserInput, notFound, parseId } from '../../shared/graphql/errors';
 import { connectionFromArray, connectionFromQuery, type PageArgs } from '../../shared/graphql/pagination';
 import type { SubgraphContext } from '../../shared/server/context';
+import type { PatientServices } from './services';
 import { wantsField } from '../../shared/graphql/selection';
 import type { PatientLoaders } from './loaders';
 import { validateProfileUpdate, type ProfileUpdateInput } from './profile';
@@ -20,7 +21,7 @@ import { careAlertMutations, careAlertQueries, careAlertSubscriptions, careAlert
 import { fhirExportMutations, fhirExportQueries, fhirExportTypes } from './fhir-export/resolvers';
 import { patientData } from './data';
 
-type Ctx = SubgraphContext<PatientLoaders>;
+type Ctx = SubgraphContext<PatientLoaders, PatientServices>;
 
 async function loadPatient(ctx: Ctx, id: string): Promise<CustomerProfile> {
   const profile = await ctx.loaders.profile.load(parseId('id', id));

@@ -4,9 +4,9 @@ import { protocolsData } from './data';
 import { patientFactsLoader } from '../../shared/domain/patient-facts';
 import type { DomainPorts } from '../../shared/server/subgraph';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
-import { peptideRulesLoader } from './catalog';
+import { peptideRulesLoader, type ProtocolsServices } from './catalog';
 
-export function createProtocolsLoaders(client: Prisma, ports: DomainPorts) {
+export function createProtocolsLoaders(client: Prisma, ports: DomainPorts, services: ProtocolsServices) {
   const prisma = protocolsData(client);
   return {
     protocol: entityLoader((ids) => prisma.protocol.findMany({ where: { id: { in: [...ids] } } })),
@@ -39,7 +39,7 @@ export function createProtocolsLoaders(client: Prisma, ports: DomainPorts) {
     ),
     patientFacts: patientFactsLoader(ports.patientFacts),
     /** The catalog's clinical rules, read through the graph (catalog.ts). */
-    peptideRules: peptideRulesLoader(),
+    peptideRules: peptideRulesLoader(services),
   };
 }
 

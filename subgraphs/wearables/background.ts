@@ -1,12 +1,12 @@
-// The wearables subgraph's work outside requests, started once per process after the servers
-// listen: the token keyring (a missing key in production stops the start here), the vendor
-// simulators of every provider not configured for its real vendor, and the sync queue's
-// workers with the daily 03:00 UTC schedule (unless WEARABLES_SYNC_WORKERS=false: then this
-// process only queues jobs, for a worker Deployment to run).
+// The wearables subgraph's services, built once per process before it listens: the token
+// keyring (a missing key in production stops the start here), the vendor simulators of every
+// provider not configured for its real vendor, and the sync queue, with its workers and the
+// daily 03:00 UTC schedule (unless WEARABLES_SYNC_WORKERS=false: then this process only
+// queues jobs, for a worker Deployment to run).
 import { startCareAlertRaising } from '../../shared/domain/care-alerts';
-import type { BackgroundRuntime } from '../../shared/server/subgraph';
+import type { StartedServices, SubgraphDeps } from '../../shared/server/subgraph';
 import { loadWearablesConfig } from './config';
-import { installServices } from './services';
+import type { WearablesServices } from './services';
 import { startSimulators } from './simulators';
 import { syncConnection, RetryableSyncError, type SyncDeps } from './sync/pipeline';
 import { measureSyncJob, providerOfQueue, watchQueueDepth } from './sync/metrics';
@@ -14,8 +14,8 @@ import { startSyncQueue, type QueueHandlers, type SyncQueue } from './sync/queue
 import { requestDailySync } from './sync/request';
 import { loadTokenKeyring } from './tokens/keyring';
 
-export async function startWearablesBackground(runtime: BackgroundRuntime): Promise<() => Promise<void>> {
-  const { prisma, log } = runtime;
+export async function startWearablesServices(runtime: SubgraphDeps): Promise<StartedServices<WearablesServices>> {
+  const { prisma, log, clock } = runtime;
   const config = loadWearablesConfig(runtime.config);
   const keyring = loadTokenKeyring(config);
   // Sustained anomalies in stored readings raise care alerts through the job queue (anomalies.ts).
@@ -24,7 +24,7 @@ export async function startWearablesBackground(runtime: BackgroundRuntime): Prom
     await stopRaising();
     throw error;
   });
-  const deps: SyncDeps = { prisma, patientFacts: runtime.ports.patientFacts, pubsub: runtime.pubsub, config, keyring, log };
+  const deps: SyncDeps = { prisma, patientFacts: runtime.ports.patientFacts, pubsub: runtime.pubsub, config, keyring, log, now: () => clock.now() };
   let queue: SyncQueue;
   const handlers: QueueHandlers = {
     async sync(job) {
@@ -33,7 +33,7 @@ export async function startWearablesBackground(runtime: BackgroundRuntime): Prom
       if (outcome.status === 'failed' && outcome.retryable) throw new RetryableSyncError(outcome.error);
     },
     async daily() {
-      const queued = await requestDailySync(prisma, queue, config.rawPayloadRetentionDays);
+      const queued = await requestDailySync(prisma, queue, config.rawPayloadRetentionDays, clock.now());
       log.info({ queued }, 'daily wearable sync queued');
     },
   };
@@ -44,13 +44,14 @@ export async function startWearablesBackground(runtime: BackgroundRuntime): Prom
     await stopRaising();
     throw error;
   }
-  installServices({ config, keyring, queue });
   const unwatch = watchQueueDepth(queue);
-  return async () => {
-    unwatch();
-    installServices(null);
-    await queue.stop();
-    await stopSimulators();
-    await stopRaising();
+  return {
+    services: { config, keyring, queue, clock },
+    async stop() {
+      unwatch();
+      await queue.stop();
+      await stopSimulators();
+      await stopRaising();
+    },
   };
 }

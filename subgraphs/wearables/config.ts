@@ -3,7 +3,7 @@
 // the real vendor or its local simulator: a provider with a client id or an endpoint configured
 // (or any provider in production) talks to the vendor; otherwise it talks to the simulator this
 // process starts on a local port.
-import { processConfig, SIMULATOR_PORT_OFFSET, WEARABLE_VENDORS, wearablesSettings, type Config } from '../../shared/config';
+import { SIMULATOR_PORT_OFFSET, WEARABLE_VENDORS, wearablesSettings, type Config } from '../../shared/config';
 import type { WearableProvider } from '../../generated/prisma/client';
 
 export const PROVIDERS: readonly WearableProvider[] = WEARABLE_VENDORS;
@@ -85,12 +85,4 @@ export function loadWearablesConfig(config: Config): WearablesConfig {
     syncRetryDelaySeconds: settings.syncRetryDelaySeconds,
     rawPayloadRetentionDays: settings.rawPayloadRetentionDays,
   };
-}
-
-let current: WearablesConfig | undefined;
-
-/** The process's settings (resolvers have no runtime object; background work passes its own). */
-export function wearablesConfig(): WearablesConfig {
-  current ??= loadWearablesConfig(processConfig());
-  return current;
 }

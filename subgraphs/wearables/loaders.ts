@@ -5,6 +5,7 @@ import type { DomainPorts } from '../../shared/server/subgraph';
 import { badUserInput } from '../../shared/graphql/errors';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 import { Prisma as Sql, type WearableMetric, type WearableReading } from '../../generated/prisma/client';
+import type { WearablesServices } from './services';
 import { SCORE_METRICS, scoreWindowStart } from './score';
 
 /** The columns of wearable_data a client may see: never the tokens, their key id or the sync cursor. */
@@ -69,7 +70,8 @@ function readingWhere(filter: ReadingFilter) {
   };
 }
 
-export function createWearablesLoaders(client: Prisma, ports: DomainPorts) {
+/** `services.clock` says when "now" is for the windows ending now (read per batch: a subgraph may run without its services). */
+export function createWearablesLoaders(client: Prisma, ports: DomainPorts, services: Pick<WearablesServices, 'clock'>) {
   const prisma = wearablesData(client);
   return {
     /** Existence, plus the time zone daily stats are computed in. */
@@ -138,7 +140,7 @@ export function createWearablesLoaders(client: Prisma, ports: DomainPorts) {
       (row) => row.profileId,
     ),
     glucoseReadings: filteredRelationLoader((ids, filter: GlucoseFilter) => {
-      const { from, to } = glucoseWindow(filter);
+      const { from, to } = glucoseWindow(filter, services.clock.now());
       return prisma.glucoseReading.findMany({
         where: { profileId: { in: [...ids] }, recordedAt: { gte: from, lte: to } },
         orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }],
@@ -148,7 +150,7 @@ export function createWearablesLoaders(client: Prisma, ports: DomainPorts) {
     scoreStats: relationLoader(
       (ids) =>
         prisma.wearableDailyStat.findMany({
-          where: { profileId: { in: [...ids] }, metric: { in: SCORE_METRICS }, day: { gte: scoreWindowStart() } },
+          where: { profileId: { in: [...ids] }, metric: { in: SCORE_METRICS }, day: { gte: scoreWindowStart(services.clock.now()) } },
           select: { profileId: true, metric: true, avg: true },
         }),
       (row) => row.profileId,

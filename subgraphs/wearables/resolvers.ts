@@ -13,12 +13,12 @@ import { glucoseWindow, PUBLIC_CONNECTION_COLUMNS, type ReadingFilter, type Wear
 import { recordReadings, validateReadings, type WearableReadingInput } from './readings';
 import { completeConnection, startConnection, type ConnectDeps } from './connect';
 import { wearableScore } from './score';
-import { config, syncQueue, syncQueueIfRunning, tokenKeyring } from './services';
+import type { WearablesServices } from './services';
 import { requestSync } from './sync/request';
 import { patientDailyStats, type DailyStatArgs } from './record-queries';
 import { wearablesData } from './data';
 
-type Ctx = SubgraphContext<WearablesLoaders>;
+type Ctx = SubgraphContext<WearablesLoaders, WearablesServices>;
 /** Wearables does not own patient data: a Patient here is its id, and every field loads by it. */
 type PatientRef = { id: string };
 
@@ -42,7 +42,7 @@ function targetPatientId(ctx: Ctx, patientId: string | null | undefined): string
   throw badUserInput('patientId', 'is required when the caller has no patient record of their own');
 }
 
-const connectDeps = (ctx: Ctx): ConnectDeps => ({ prisma: ctx.prisma, config: config(), keyring: tokenKeyring(), queue: syncQueueIfRunning() });
+const connectDeps = (ctx: Ctx): ConnectDeps => ({ prisma: ctx.prisma, config: ctx.services.config, keyring: ctx.services.keyring, queue: ctx.services.queue });
 
 const day = (date: Date | null | undefined) => (date ? date.toISOString().slice(0, 10) : null);
 const instant = (date: Date | null | undefined) => (date ? date.toISOString() : null);
@@ -91,7 +91,7 @@ export const resolvers = {
         select: { id: true, provider: true },
         orderBy: { provider: 'asc' },
       });
-      const queue = syncQueue();
+      const { queue } = ctx.services;
       for (const connection of connections) await requestSync(ctx.prisma, queue, connection, 'on-demand');
       return wearablesData(ctx.prisma).wearableConnection.findMany({
         where: { id: { in: connections.map((connection) => connection.id) } },
@@ -184,7 +184,7 @@ export const resolvers = {
     },
     glucoseReadings: (patient: PatientRef, args: { from?: Date | null; to?: Date | null }, ctx: Ctx) => {
       const filter = { from: instant(args.from), to: instant(args.to) };
-      const { from, to } = glucoseWindow(filter);
+      const { from, to } = glucoseWindow(filter, ctx.services.clock.now());
       if (from.getTime() > to.getTime()) throw badUserInput('from', 'must not be after `to`');
       if (to.getTime() - from.getTime() > MAX_GLUCOSE_WINDOW_MS) throw badUserInput('from', 'the window may span at most 90 days');
       return ctx.loaders.glucoseReadings.load({ parentId: patient.id, filter });

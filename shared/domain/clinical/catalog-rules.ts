@@ -2,6 +2,7 @@
 // content subgraph's `peptideClinicalRules`, public reference data, asked without a token),
 // never from content's tables. Kept per process for a short time and dropped as soon as content
 // announces a change (topics.catalogChanged), so an edited range applies at once on every replica.
+import { systemClock, type Clock } from '../../clock';
 import { GraphClient, GraphRequestError } from '../../graphql/gateway-client';
 import type { PubSub } from '../../pubsub';
 import { topics } from '../../pubsub';
@@ -33,6 +34,10 @@ export interface CatalogRulesOptions {
   pubsub?: PubSub;
   ttlMs?: number;
   timeoutMs?: number;
+  /** When entries expire (default: the system's time). */
+  clock?: Clock;
+  /** How the gateway is reached (default: the global fetch). */
+  fetch?: typeof fetch;
 }
 
 export class CatalogRulesReader {
@@ -67,7 +72,7 @@ export class CatalogRulesReader {
 
   /** Rules of these peptides (drafts included); a peptide the catalog does not have is absent. */
   async forPeptides(ids: readonly string[]): Promise<Map<string, PeptideRules>> {
-    const now = Date.now();
+    const now = this.now();
     const wanted = [...new Set(ids)];
     const missing = wanted.filter((id) => (this.byId.get(id)?.until ?? 0) <= now);
     if (missing.length) {
@@ -88,11 +93,15 @@ export class CatalogRulesReader {
 
   /** Rules of every published peptide (what Luna may speak of). */
   async allPublished(): Promise<PeptideRules[]> {
-    if (this.published && this.published.until > Date.now()) return this.published.rules;
+    if (this.published && this.published.until > this.now()) return this.published.rules;
     const generation = this.generation;
     const rules = await this.read(null);
-    if (generation === this.generation) this.published = { rules, until: Date.now() + this.ttl };
+    if (generation === this.generation) this.published = { rules, until: this.now() + this.ttl };
     return rules;
+  }
+
+  private now(): number {
+    return (this.options.clock ?? systemClock).now().getTime();
   }
 
   private get ttl(): number {
@@ -105,6 +114,7 @@ export class CatalogRulesReader {
       authorization: null,
       correlationId: `catalog-rules-${Date.now().toString(36)}`,
       timeoutMs: this.options.timeoutMs ?? DEFAULT_CATALOG_RULES_TIMEOUT_MS,
+      fetch: this.options.fetch,
     });
     try {
       const data = await graph.request<{ peptideClinicalRules: PeptideRules[] }>('CatalogClinicalRules', CATALOG_RULES_QUERY, { ids });

@@ -21,14 +21,10 @@ export interface ExtractOptions {
   log?: Logger;
 }
 
-let built: { settings: string; extractor: AiExtractor | null } | undefined;
-
-/** The AI extractor the settings configure (ANTHROPIC_API_KEY …), built once per distinct settings. */
+/** The AI extractor the settings configure (ANTHROPIC_API_KEY …); the labs services build it once per process. */
 export function aiExtractorFor(config: Pick<Config, 'anthropic' | 'labs'>): AiExtractor | null {
   const options = aiExtractorOptions(config);
-  const settings = JSON.stringify(options);
-  if (built?.settings !== settings) built = { settings, extractor: options ? createAiExtractor(options) : null };
-  return built.extractor;
+  return options ? createAiExtractor(options) : null;
 }
 
 export async function extractReport(file: ReportFile, options: ExtractOptions): Promise<ExtractedReport> {

@@ -11,11 +11,10 @@ import type { SubgraphContext } from '../../../shared/server/context';
 import { raiseCriticalValues } from '../critical-values';
 import { emitLabResultStored } from '../events';
 import { transactionWithEvents } from '../../../shared/outbox';
-import { processConfig } from '../../../shared/config';
-import { userRateLimit } from '../../../shared/limits/user-rate';
-import { aiExtractorFor, extractReport } from '../extract';
+import { extractReport } from '../extract';
 import { labsScore } from '../health-score';
 import type { LabsLoaders } from '../loaders';
+import type { LabsServices } from '../services';
 import { toReadings } from '../readings';
 import { printedDateToInstant } from './dates';
 import { uploadRefused } from './errors';
@@ -23,24 +22,7 @@ import { readUploadedFile, type LabReportFileInput } from './file';
 import { MAX_READINGS, uploadLimits } from './limits';
 import { labsData } from '../data';
 
-type Ctx = SubgraphContext<LabsLoaders>;
-
-let rateLimit: ReturnType<typeof userRateLimit> | undefined;
-
-/** LAB_UPLOADS_PER_MINUTE and _PER_HOUR per user, REST and GraphQL together. */
-function uploadRateLimit(): ReturnType<typeof userRateLimit> {
-  const { uploads, redisUrl } = processConfig();
-  rateLimit ??= userRateLimit({
-    action: 'lab report uploads',
-    metric: { limit: 'lab_uploads', service: 'labs' },
-    redisUrl,
-    windows: [
-      { limit: uploads.perMinute, windowMs: 60_000, per: 'minute' },
-      { limit: uploads.perHour, windowMs: 3_600_000, per: 'hour' },
-    ],
-  });
-  return rateLimit;
-}
+type Ctx = SubgraphContext<LabsLoaders, LabsServices>;
 
 /** A printed collection date this far ahead is a misread, not a lab result. */
 const FUTURE_TOLERANCE_MS = 24 * 3600_000;
@@ -49,7 +31,7 @@ const OUT_OF_RANGE = new Set(['LOW', 'HIGH', 'CRITICAL_LOW', 'CRITICAL_HIGH']);
 
 export async function uploadLabReport(ctx: Ctx, args: { patientId: string; file: LabReportFileInput }): Promise<LabResult> {
   const patientId = parseId('patientId', args.patientId);
-  await uploadRateLimit()(ctx.caller);
+  await ctx.services.uploadLimit(ctx.caller);
   const limits = uploadLimits();
   const file = readUploadedFile(args.file, limits.maxBytes);
   const facts = await ctx.loaders.patientFacts.load(patientId);
@@ -60,7 +42,7 @@ export async function uploadLabReport(ctx: Ctx, args: { patientId: string; file:
   const previous = await existing();
   if (previous) return previous;
 
-  const report = await extractReport(file, { maxPages: limits.maxPages, timeoutMs: limits.timeoutMs, ai: aiExtractorFor(processConfig()), log: ctx.log });
+  const report = await extractReport(file, { maxPages: limits.maxPages, timeoutMs: limits.timeoutMs, ai: ctx.services.ai, log: ctx.log });
   if (report.rows.length > MAX_READINGS) throw uploadRefused('TOO_MANY_RESULTS', `holds ${report.rows.length} results; a report may hold at most ${MAX_READINGS}`);
   const collectedAt = report.collectedAt ? printedDateToInstant(report.collectedAt, facts.timezone) : new Date();
   if (collectedAt.getTime() > Date.now() + FUTURE_TOLERANCE_MS) {

@@ -47,6 +47,8 @@ export interface TurnDeps {
   model: ModelProvider;
   config: LunaConfig;
   gatewayUrl: string;
+  /** How the tools reach the graph (default: the global fetch). */
+  fetch?: typeof fetch;
   /** The catalog's clinical rules, read through the graph (one reader per process). */
   catalog: CatalogRulesReader;
   log: Logger;
@@ -112,6 +114,7 @@ export async function runTurn(request: TurnRequest, deps: TurnDeps, signal: Abor
     correlationId: `luna-${request.turnId}`,
     timeoutMs: deps.config.toolTimeoutMs,
     signal,
+    fetch: deps.fetch,
   });
   const language = languageOf(request.text);
   const toolCalls: ToolCallRecord[] = [];

@@ -35,14 +35,3 @@ export class TurnRunner {
     await all();
   }
 }
-
-let active: TurnRunner | null = null;
-
-/** The process's runner (set by the subgraph's startBackground). */
-export function activeRunner(): TurnRunner | null {
-  return active;
-}
-
-export function setActiveRunner(runner: TurnRunner | null): void {
-  active = runner;
-}

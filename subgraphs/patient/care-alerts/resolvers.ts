@@ -11,13 +11,13 @@ import { wantsField } from '../../../shared/graphql/selection';
 import { topics } from '../../../shared/pubsub';
 import { outboxCatchUp, subscribeEvents } from '../../../shared/outbox';
 import { authorize } from '../../../shared/rbac/rules';
-import { activeJobQueue } from '../../../shared/queue/jobs';
 import type { SubgraphContext } from '../../../shared/server/context';
+import type { PatientServices } from '../services';
 import type { PatientLoaders } from '../loaders';
 import { retryDelivery } from './workflow';
 import { patientData } from '../data';
 
-type Ctx = SubgraphContext<PatientLoaders>;
+type Ctx = SubgraphContext<PatientLoaders, PatientServices>;
 
 /** A resolution note documents who did what: a few words at least. */
 export const RESOLUTION_NOTE_CHARS = { min: 5, max: 2000 };
@@ -98,7 +98,7 @@ export const careAlertMutations = {
     const delivery = await patientData(ctx.prisma).careAlertDelivery.findUnique({ where: { id } });
     if (!delivery) throw notFound('CareAlertDelivery', id);
     if (delivery.status !== 'DEAD') throw badUserInput('id', `only a dead-lettered delivery is retried (this one is ${delivery.status})`);
-    return (await retryDelivery({ prisma: ctx.prisma, queue: activeJobQueue() }, id)) ?? (await patientData(ctx.prisma).careAlertDelivery.findUniqueOrThrow({ where: { id } }));
+    return (await retryDelivery({ prisma: ctx.prisma, queue: ctx.services.careAlerts.queue }, id)) ?? (await patientData(ctx.prisma).careAlertDelivery.findUniqueOrThrow({ where: { id } }));
   },
 };
 

@@ -9,6 +9,7 @@ import type PgBoss from 'pg-boss';
 import type { CareAlert } from '../../../generated/prisma/client';
 import type { Prisma } from '../../../shared/db/database';
 import { CARE_ALERT_RAISE_QUEUE, validateCareAlertRequest, type CareAlertRequest } from '../../../shared/domain/care-alerts';
+import type { Clock } from '../../../shared/clock';
 import type { Logger } from '../../../shared/logger';
 import { topics, type PubSub } from '../../../shared/pubsub';
 import { transactionWithEvents } from '../../../shared/outbox';
@@ -28,6 +29,8 @@ export interface WorkflowDeps {
   config: CareAlertsConfig;
   channels: NotificationChannel[];
   log: Logger;
+  /** When alerts are stored and escalated, and so when their next escalation falls due. */
+  clock: Clock;
 }
 
 interface EscalationJob {
@@ -76,7 +79,7 @@ export async function storeRaisedAlert(deps: WorkflowDeps, raw: CareAlertRequest
     deps.log.error({ key: request.key }, 'care alert: the raise request names no patient we have; dropped');
     return null;
   }
-  const now = new Date();
+  const now = deps.clock.now();
   const firstEscalation = new Date(now.getTime() + deps.config.escalateAfterSeconds[request.severity] * 1000);
   const stored = await transactionWithEvents(deps.prisma, async (tx, emit) => {
     const [alert] = await tx.careAlert.createManyAndReturn({
@@ -110,7 +113,7 @@ export async function storeRaisedAlert(deps: WorkflowDeps, raw: CareAlertRequest
 }
 
 /** Escalates the alert to `level` if it is still OPEN at the level before; otherwise does nothing (acknowledged, resolved, or already done). */
-export async function escalateAlert(deps: WorkflowDeps, job: EscalationJob, now = new Date()): Promise<CareAlert | null> {
+export async function escalateAlert(deps: WorkflowDeps, job: EscalationJob, now = deps.clock.now()): Promise<CareAlert | null> {
   const next = job.level < deps.config.maxEscalations ? new Date(now.getTime() + deps.config.escalationRepeatSeconds * 1000) : null;
   const escalated = await transactionWithEvents(deps.prisma, async (tx, emit) => {
     const [alert] = await tx.careAlert.updateManyAndReturn({

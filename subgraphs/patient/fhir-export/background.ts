@@ -1,11 +1,11 @@
-// The patient subgraph's export work outside requests, started once per process: the workers
-// that run exports (retried by the queue, dead-lettered into FAILED), and the one that deletes
-// expired exports. A run stops before the queue would give up on it, and when the process stops
+// The patient subgraph's export service, started once per process: the workers that run
+// exports (retried by the queue, dead-lettered into FAILED), and the one that deletes expired
+// exports; the kick-off in a request reads it from ctx.services. A run stops before the queue would give up on it, and when the process stops
 // (the queue runs it again after the restart).
 import type PgBoss from 'pg-boss';
 import { delegationSigner } from '../../../shared/auth/delegation';
 import { useJobQueue, type JobQueue } from '../../../shared/queue/jobs';
-import type { BackgroundRuntime } from '../../../shared/server/subgraph';
+import type { StartedServices, SubgraphDeps } from '../../../shared/server/subgraph';
 import { fhirBaseOf, RecordReadError } from './record-reader';
 import { runExport, type RunDeps } from './run';
 import { ensureExportQueues, FAILED_QUEUE, failExport, noteRetry, purgeExpired, PURGE_QUEUE, RUN_QUEUE, type FhirExportConfig, type RunClaim, type RunJob } from './store';
@@ -20,14 +20,6 @@ export interface ExportService {
   enabled: boolean;
 }
 
-let active: ExportService | null = null;
-
-/** This process's export service (the patient subgraph starts it in startBackground). */
-export function activeExports(): ExportService {
-  if (!active) throw new Error('FHIR exports are not running in this process (the patient subgraph starts them)');
-  return active;
-}
-
 /** Why a run failed, in words for the requester (no addresses or internals: the log has those). */
 function reasonOf(error: unknown, signal: AbortSignal, stopping: AbortSignal): string {
   if (error instanceof RecordReadError) return error.message;
@@ -36,7 +28,7 @@ function reasonOf(error: unknown, signal: AbortSignal, stopping: AbortSignal): s
   return 'The run failed';
 }
 
-export async function startFhirExports(runtime: BackgroundRuntime): Promise<() => Promise<void>> {
+export async function startFhirExports(runtime: SubgraphDeps): Promise<StartedServices<ExportService>> {
   const { prisma, log } = runtime;
   const config = runtime.config.fhirExport;
   const sign = await delegationSigner(runtime.config);
@@ -92,12 +84,13 @@ export async function startFhirExports(runtime: BackgroundRuntime): Promise<() =
     throw error;
   }
   if (!deps) log.warn('FHIR exports: no service signing key (PARTNER_SIGNING_JWK), so $export is off');
-  active = { queue, config, enabled: deps !== null };
-  return async () => {
-    active = null;
-    // No worker takes another export; the runs in progress stop now; the queue runs them again after the restart.
-    await queue.boss.offWork(RUN_QUEUE);
-    stopping.abort(new Error('the process is stopping'));
-    await release();
+  return {
+    services: { queue, config, enabled: deps !== null },
+    async stop() {
+      // No worker takes another export; the runs in progress stop now; the queue runs them again after the restart.
+      await queue.boss.offWork(RUN_QUEUE);
+      stopping.abort(new Error('the process is stopping'));
+      await release();
+    },
   };
 }

@@ -6,11 +6,11 @@ import type { FhirExport } from '../../../generated/prisma/client';
 import { badUserInput, ErrorCode, notFound, parseId } from '../../../shared/graphql/errors';
 import { FHIR_TYPES } from '../../../shared/rbac/scopes';
 import type { SubgraphContext } from '../../../shared/server/context';
+import type { PatientServices } from '../services';
 import type { PatientLoaders } from '../loaders';
-import { activeExports } from './background';
 import { createExport, deleteExport, exportQueued } from './store';
 
-type Ctx = SubgraphContext<PatientLoaders>;
+type Ctx = SubgraphContext<PatientLoaders, PatientServices>;
 
 /** The kick-off URL the manifest repeats: a URL, not a document. */
 export const MAX_REQUEST_URL_CHARS = 2_000;
@@ -50,14 +50,14 @@ export const fhirExportMutations = {
     const patientId = parseId('patientId', args.patientId);
     const input = validateStart(args.input);
     if (!(await ctx.loaders.profile.load(patientId))) throw notFound('Patient', args.patientId);
-    const service = activeExports();
+    const service = ctx.services.exports;
     if (!service.enabled) throw new GraphQLError('Exports are not enabled on this server', { extensions: { code: ErrorCode.FORBIDDEN } });
     const created = await createExport(ctx.prisma, service.queue, service.config, { patientId, requestedBy: ctx.caller.userId!, requestedRole: ctx.caller.role, ...input });
     exportQueued(service.queue);
     ctx.log.info({ exportId: created.id, patientId }, 'FHIR export started');
     return created;
   },
-  cancelFhirExport: (_: unknown, args: { id: string }, ctx: Ctx) => deleteExport(ctx.prisma, activeExports().queue, parseId('id', args.id)),
+  cancelFhirExport: (_: unknown, args: { id: string }, ctx: Ctx) => deleteExport(ctx.prisma, ctx.services.exports.queue, parseId('id', args.id)),
 };
 
 export const fhirExportTypes = {

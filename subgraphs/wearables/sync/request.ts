@@ -40,10 +40,10 @@ export async function requestSync(
  * The 03:00 UTC run: a sync job for every connection that is not disconnected, then
  * housekeeping (old OAuth states; raw pages past their retention).
  */
-export async function requestDailySync(prisma: Prisma, queue: SyncQueue, rawPayloadRetentionDays = DEFAULT_RAW_PAYLOAD_RETENTION_DAYS): Promise<number> {
+export async function requestDailySync(prisma: Prisma, queue: SyncQueue, rawPayloadRetentionDays = DEFAULT_RAW_PAYLOAD_RETENTION_DAYS, now = new Date()): Promise<number> {
   const connections = await prisma.wearableConnection.findMany({ where: { status: { not: 'DISCONNECTED' } }, select: { id: true, provider: true }, orderBy: { id: 'asc' } });
   for (const connection of connections) await requestSync(prisma, queue, connection, 'daily');
-  await deleteOldStates(prisma);
-  await prisma.wearableRawPayload.deleteMany({ where: { fetchedAt: { lt: new Date(Date.now() - rawPayloadRetentionDays * 86_400_000) } } });
+  await deleteOldStates(prisma, now);
+  await prisma.wearableRawPayload.deleteMany({ where: { fetchedAt: { lt: new Date(now.getTime() - rawPayloadRetentionDays * 86_400_000) } } });
   return connections.length;
 }

@@ -4,14 +4,14 @@
 // daily schedule. The graph behaviours are in connect-and-sync.test.ts, through the gateway.
 import { randomUUID } from 'node:crypto';
 import { seededPatientId } from '../../../prisma/seed/identities';
+import { systemClock } from '../../../shared/clock';
 import { loadConfig } from '../../../shared/config';
 import { serviceRegistry } from '../../../shared/observability/service-metrics';
 import { parseSamples, total } from '../../../test/support/metrics';
 import { eventually } from '../../../test/support/ws';
-import { startWearablesBackground } from '../background';
+import { startWearablesServices } from '../background';
 import { PROVIDERS } from '../config';
 import { completeConnection, startConnection } from '../connect';
-import { syncQueue } from '../services';
 import { syncConnection } from '../sync/pipeline';
 import { domainPorts } from '../../../bin/ports';
 import { DAILY_QUEUE, startSyncQueue } from '../sync/queue';
@@ -182,17 +182,17 @@ describe('the sync queue', () => {
     const connection = await h.connect(P1, 'GARMIN', uniqueLogin('api-only'));
     // Every vendor "configured", so this process starts no simulators of its own.
     const env = { NODE_ENV: 'test', WEARABLES_SYNC_WORKERS: 'false', WEARABLE_TOKEN_KEYS: newKey('k9'), ...Object.fromEntries(PROVIDERS.map((provider) => [`${provider}_CLIENT_ID`, 'configured'])) };
-    const stop = await startWearablesBackground({ prisma: h.prisma, ports: domainPorts(h.prisma), db: h.db, pubsub: h.pubsub, config: loadConfig(env), log: h.log });
+    const started = await startWearablesServices({ prisma: h.prisma, ports: domainPorts(h.prisma), db: h.db, pubsub: h.pubsub, config: loadConfig(env), log: h.log, clock: systemClock });
     let jobId: string;
     try {
-      jobId = await requestSync(h.prisma, syncQueue(), connection, 'on-demand');
+      jobId = await requestSync(h.prisma, started.services.queue, connection, 'on-demand');
       await new Promise((resolve) => setTimeout(resolve, 3_000)); // longer than a worker's poll (2 s)
       expect(await connectionRow(connection.id)).toMatchObject({ syncStatus: 'QUEUED', syncJobId: jobId });
       const samples = parseSamples(await serviceRegistry('wearables').metrics());
       expect(total(samples, 'wearables_sync_queue_jobs', { queue: 'wearables-sync-garmin', state: 'queued' })).toBe(1);
       expect(total(samples, 'wearables_sync_queue_jobs', { queue: 'wearables-sync-garmin', state: 'active' })).toBe(0);
     } finally {
-      await stop();
+      await started.stop();
     }
     const worker = await startSyncWorker();
     try {

@@ -1,0 +1,36 @@
+// The labs process's services, built once before it listens: the per-user upload limit, the AI
+// extractor the settings configure (null without an API key), and the job queue critical values
+// raise care alerts through (critical-values.ts). uploadLabReport reads them from ctx.services.
+import { startCareAlertRaising } from '../../shared/domain/care-alerts';
+import { userRateLimit, type UserRateLimit } from '../../shared/limits/user-rate';
+import type { StartedServices, SubgraphDeps } from '../../shared/server/subgraph';
+import { aiExtractorFor } from './extract';
+import type { AiExtractor } from './extract/ai';
+
+export interface LabsServices {
+  /** LAB_UPLOADS_PER_MINUTE and _PER_HOUR per user, REST and GraphQL together. */
+  uploadLimit: UserRateLimit;
+  /** Reads what the parser cannot; null when no API key is configured. */
+  ai: AiExtractor | null;
+}
+
+export async function startLabsServices(deps: SubgraphDeps): Promise<StartedServices<LabsServices>> {
+  const stopRaising = await startCareAlertRaising(deps);
+  const { uploads, redisUrl } = deps.config;
+  const uploadLimit = userRateLimit({
+    action: 'lab report uploads',
+    metric: { limit: 'lab_uploads', service: 'labs' },
+    redisUrl,
+    windows: [
+      { limit: uploads.perMinute, windowMs: 60_000, per: 'minute' },
+      { limit: uploads.perHour, windowMs: 3_600_000, per: 'hour' },
+    ],
+  });
+  return {
+    services: { uploadLimit, ai: aiExtractorFor(deps.config) },
+    async stop() {
+      await uploadLimit.close();
+      await stopRaising();
+    },
+  };
+}
