@@ -4,7 +4,7 @@ import type { SubgraphModule } from '../../shared/server/subgraph';
 import { loadTypeDefs } from '../../shared/server/subgraph';
 import { loadLunaConfig } from './config';
 import { createLunaLoaders, type LunaLoaders } from './loaders';
-import { AnthropicProvider } from './model/anthropic';
+import type { AnthropicProviderOptions } from './model/anthropic';
 import { OfflineModel } from './model/offline';
 import type { ModelProvider } from './model/provider';
 import { permissions } from './permissions';
@@ -16,6 +16,12 @@ import { setActiveRunner, TurnRunner } from './turn/runner';
 /** How often a process fails replies that a dead process left PENDING. */
 const ABANDONED_SWEEP_MS = 60_000;
 
+/** Claude as Luna's model; the SDK loads only when a key is set (every start would pay for it otherwise). */
+function claude(options: AnthropicProviderOptions): ModelProvider {
+  const { AnthropicProvider } = require('./model/anthropic') as typeof import('./model/anthropic');
+  return new AnthropicProvider(options);
+}
+
 export const lunaSubgraph: SubgraphModule<LunaLoaders> = {
   name: 'luna',
   typeDefs: loadTypeDefs(__dirname),
@@ -26,7 +32,7 @@ export const lunaSubgraph: SubgraphModule<LunaLoaders> = {
   async startBackground(runtime) {
     const config = loadLunaConfig(runtime.config);
     const model: ModelProvider = config.anthropic
-      ? new AnthropicProvider({ ...config.anthropic, timeoutMs: config.modelTimeoutMs })
+      ? claude({ ...config.anthropic, timeoutMs: config.modelTimeoutMs })
       : new OfflineModel(config.offlineChunkDelayMs);
     // Emergencies and protocol findings become care alerts; the catalog's rules guard the answers.
     const stopRaising = await startCareAlertRaising(runtime);
