@@ -2,7 +2,8 @@
 // Redis): `npm start` with WORKERS=2 runs two workers sharing the ports, both serving; a scrape of
 // /metrics on the shared port counts what every worker served; a worker killed with SIGKILL is
 // replaced while the other keeps serving, and a replacement that dies before it is ready is tried
-// again; SIGTERM to the primary drains every worker and exits 0 within the grace period.
+// again, up to a cap after which the primary says it gave up; SIGTERM to the primary drains every
+// worker and exits 0 within the grace period.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -12,6 +13,7 @@ import { seededScratchPlace, type SeededPlace } from '../support/database';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis';
 import { ROOT, waitFor } from '../support/stack';
 import { eventually } from '../support/ws';
+import { MAX_RESPAWN_ATTEMPTS } from '../../bin/cluster';
 
 /** The run's ports: TEST_PORT_BASE + 440 … + 460 (the fault suite's are + 400 … + 420). */
 const PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 4400) + 440;
@@ -178,6 +180,22 @@ describe('npm start with WORKERS=2', () => {
     expect(workerPids()).toContain(survivor);
     expect(workerPids()).not.toContain(replacement);
     for (let i = 0; i < 6; i++) expect(await peptideNames()).toHaveLength(3);
+  });
+
+  it(`gives up after ${MAX_RESPAWN_ATTEMPTS} replacements in a row died before ready, saying so, and serves with the worker it has`, async () => {
+    const [victim, survivor] = workerPids();
+    process.kill(victim, 'SIGKILL');
+    const killed = new Set<number>();
+    for (let attempt = 1; attempt <= MAX_RESPAWN_ATTEMPTS; attempt++) {
+      let replacement = 0;
+      await eventually(async () => (replacement = startingWorkers().find((pid) => !killed.has(pid)) ?? 0) > 0, 60_000, `replacement attempt ${attempt}`);
+      process.kill(replacement, 'SIGKILL');
+      killed.add(replacement);
+    }
+    await eventually(async () => logged.some((entry) => entry.msg === 'gave up replacing a worker: serving with fewer workers'), 10_000, 'the primary to give up');
+    expect(workerPids()).toEqual([survivor]);
+    expect(startingWorkers()).toEqual([]);
+    for (let i = 0; i < 3; i++) expect(await peptideNames()).toHaveLength(3);
   });
 
   it('drains every worker on SIGTERM and exits 0 within the grace period', async () => {
