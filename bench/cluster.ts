@@ -6,7 +6,6 @@
 // ratio is the machine's, not the code's ceiling.
 //   DATABASE_URL=… DATABASE_OWNER_URL=… REDIS_URL=… npm run bench:cluster
 //   WORKERS=4 CONNECTIONS=20 DURATION=15 npm run bench:cluster
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { runLoadPhase, warnOfFailedRequests, type LoadPhaseResult } from './harn
 import { runBenchmark } from './environment';
 import { comparisonTable } from './harness/table';
 import { round } from './harness/stats';
+import { treeMemory } from './harness/process-tree';
 import { catalogBody, dashboardBody } from './harness/queries';
 
 const settings = {
@@ -28,17 +28,6 @@ const settings = {
 };
 const root = path.resolve(__dirname, '..');
 
-
-/** Resident memory of the stack: the process and its workers, in MB. */
-function treeRssMb(pid: number): number {
-  const lines = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' }).trim().split('\n').map((line) => line.trim().split(/\s+/).map(Number));
-  const inTree = new Set([pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [child, parent] of lines) if (inTree.has(parent) && !inTree.has(child)) (inTree.add(child), (grew = true));
-  }
-  return round(lines.filter(([child]) => inTree.has(child)).reduce((sum, [, , rss]) => sum + rss, 0) / 1024);
-}
 
 /** Waits for the primary's "all workers ready" line (one worker: no primary, the process is the worker and ready already). */
 async function allWorkersReady(logFile: string, workers: string, timeoutMs = 300_000): Promise<void> {
@@ -79,7 +68,7 @@ async function measure(label: string, workers: string, portBase: number): Promis
     await phase(dashboard, signedIn, settings.warmupSeconds);
     await phase(catalog, {}, settings.warmupSeconds);
     console.error(`[${label}] measuring`);
-    const result = { dashboard: await phase(dashboard, signedIn, settings.durationSeconds), catalog: await phase(catalog, {}, settings.durationSeconds), rssMb: treeRssMb(stack.pid) };
+    const result = { dashboard: await phase(dashboard, signedIn, settings.durationSeconds), catalog: await phase(catalog, {}, settings.durationSeconds), rssMb: round(treeMemory(stack.pid).totalMb) };
     return result;
   } finally {
     await stack.dispose();

@@ -1,18 +1,26 @@
 // WORKERS > 1: this process becomes a node:cluster primary that serves nothing itself. Its workers
 // each run the selected services and share their ports (the primary hands connections round-robin),
 // so one machine's cores all serve. The first worker starts alone (it migrates, seeds and makes the
-// job queue's schema); the others follow once it is ready. A worker that dies is replaced; one that
-// dies before it was ever ready stops the whole start (a setting or the database is wrong, and
-// retrying would only repeat the error). SIGTERM/SIGINT: every worker drains within the grace
-// period, then the primary exits.
+// job queue's schema); the others follow once it is ready. At start, a worker that dies before it
+// is ready stops the whole start (a setting or the database is wrong, and retrying would only
+// repeat the error). Later, a worker that dies is replaced; a replacement that dies before it is
+// ready is tried again after a delay that doubles each time (the database may be back by then),
+// up to MAX_RESPAWN_ATTEMPTS, after which the primary serves with the workers it has (or exits 1
+// if none is left). /metrics answers for every worker (shared/observability/cluster-metrics.ts).
+// SIGTERM/SIGINT: every worker drains within the grace period, then the primary exits.
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '../shared/logger';
 import { exitOnSignals, FORCED_EXIT_MARGIN_MS } from '../shared/server/shutdown';
+import { aggregateWorkerMetrics } from '../shared/observability/cluster-metrics';
 
 /** What a worker sends the primary once its services answer. */
 export const WORKER_READY = 'loop-worker-ready';
-/** Wait before replacing a worker that died, so a crash loop does not spin the CPU. */
+/** Wait before replacing a worker that died, so a crash loop does not spin the CPU; doubled after each replacement that fails. */
 export const DEFAULT_RESPAWN_DELAY_MS = 1_000;
+/** The longest wait between two attempts to replace a worker. */
+export const MAX_RESPAWN_DELAY_MS = 30_000;
+/** Replacements in a row that die before they are ready, after which the primary stops replacing that worker. */
+export const MAX_RESPAWN_ATTEMPTS = 5;
 
 export interface ClusterOptions {
   workers: number;
@@ -20,6 +28,8 @@ export interface ClusterOptions {
   graceMs: number;
   log: Logger;
   respawnDelayMs?: number;
+  maxRespawnDelayMs?: number;
+  maxRespawnAttempts?: number;
 }
 
 /** Tells the primary (when there is one) that this worker serves. */
@@ -45,21 +55,56 @@ function whenReady(worker: Worker): Promise<void> {
 
 export async function runPrimary(options: ClusterOptions): Promise<void> {
   const { log } = options;
+  const baseDelayMs = options.respawnDelayMs ?? DEFAULT_RESPAWN_DELAY_MS;
+  const maxDelayMs = options.maxRespawnDelayMs ?? MAX_RESPAWN_DELAY_MS;
+  const maxAttempts = options.maxRespawnAttempts ?? MAX_RESPAWN_ATTEMPTS;
   let stopping = false;
+  /** Every worker forked and not yet exited (starting or serving). */
   const live = new Set<Worker>();
+  /** The workers that announced ready and have not exited. */
+  const ready = new Set<Worker>();
+  aggregateWorkerMetrics({ readyWorkers: () => [...ready], log });
 
   const fork = async (): Promise<void> => {
     const worker = cluster.fork();
     live.add(worker);
-    await whenReady(worker);
-    log.info({ pid: worker.process.pid, workers: live.size }, 'worker ready');
+    try {
+      await whenReady(worker);
+    } catch (error) {
+      live.delete(worker);
+      throw error;
+    }
+    ready.add(worker);
+    log.info({ pid: worker.process.pid, workers: ready.size }, 'worker ready');
     // From now on an exit is a crash to heal, unless the primary is stopping.
     worker.once('exit', (code, signal) => {
       live.delete(worker);
+      ready.delete(worker);
       if (stopping) return;
       log.error({ pid: worker.process.pid, code, signal }, 'worker died: starting another');
-      setTimeout(() => void fork().catch((error) => log.error({ err: error.message }, 'the replacement worker did not start')), options.respawnDelayMs ?? DEFAULT_RESPAWN_DELAY_MS);
+      replace(1);
     });
+  };
+
+  /** Attempt `attempt` at replacing a worker that died, after its delay; a replacement that dies before ready is tried again, up to maxAttempts. */
+  const replace = (attempt: number) => {
+    const delayMs = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+    setTimeout(() => {
+      if (stopping) return;
+      fork().catch((error: Error) => {
+        if (stopping) return;
+        if (attempt < maxAttempts) {
+          const retryInMs = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
+          log.error({ err: error.message, attempt, maxAttempts, retryInMs }, 'the replacement worker died before it was ready: trying again');
+          return replace(attempt + 1);
+        }
+        if (ready.size === 0) {
+          log.fatal({ err: error.message, attempts: attempt }, 'no worker could be started again and none is left: stopping');
+          return void stopWorkers().then(() => process.exit(1));
+        }
+        log.error({ err: error.message, attempts: attempt, workers: ready.size, wanted: options.workers }, 'gave up replacing a worker: serving with fewer workers');
+      });
+    }, delayMs);
   };
 
   const stopWorkers = async () => {
@@ -79,5 +124,5 @@ export async function runPrimary(options: ClusterOptions): Promise<void> {
     await stopWorkers();
     process.exit(1);
   }
-  log.info({ workers: live.size }, 'all workers ready');
+  log.info({ workers: ready.size }, 'all workers ready');
 }

@@ -52,7 +52,8 @@ export interface StackProcess {
 
 export const STOP_GRACE_MS = 20_000;
 
-function childEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
+/** The settings a child stack gets: this process's environment without any that would point it at another stack's ports, data or database, plus `extra`. */
+export function childEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) {
     if (/^(PORT|PORT_BASE|DATA_DIR|DATABASE_URL|DATABASE_OWNER_URL|REDIS_URL|SERVICES|SUBGRAPH_\w+_(URL|PORT)|GATEWAY_URL|NODE_OPTIONS)$/.test(key)) delete env[key];

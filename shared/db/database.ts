@@ -57,6 +57,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options.dataDir);
 }
 
+/**
+ * The embedded database's buffer pool. PostgreSQL's default (128 MB) stays resident in this
+ * process once touched, and the all-in-one process is meant to idle small; the demo data set is
+ * read through the OS page cache beyond it. A server (DATABASE_URL) keeps its own setting.
+ */
+export const PGLITE_SHARED_BUFFERS = '16MB';
+
 /** Pool size of the owner's connections: migrations and grants run one at a time. */
 const OWNER_POOL_SIZE = 2;
 
@@ -182,7 +189,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   let db: PGliteType;
   try {
-    db = await PGlite.create(`${dataDir}/pgdata`);
+    db = await PGlite.create(`${dataDir}/pgdata`, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`] });
   } catch (error) {
     throw new DatabaseStartupError(
       `The embedded database in ${dataDir}/pgdata could not be opened: ${(error as Error).message}. ` +

@@ -4,10 +4,12 @@
 // in the process registry (../metrics.ts) and are served by one endpoint per process: the
 // gateway's when the process runs it, else the first service's. So in the all-in-one process
 // (`npm start`) every endpoint serves its own series and no series is served twice; split
-// (`--service X`), each process serves its own.
+// (`--service X`), each process serves its own. In cluster mode (WORKERS > 1) an endpoint serves
+// the sum over every worker (cluster-metrics.ts).
 import type { RequestHandler } from 'express';
 import client, { type Registry } from 'prom-client';
 import { registry as processRegistry } from '../metrics';
+import { answerCollects, inClusterWorker, scrapeCluster, type MetricsSelection } from './cluster-metrics';
 
 const registries = new Map<string, Registry>();
 /** Every family defined with perService(), so a test can list them all (registeredMetricNames). */
@@ -60,14 +62,27 @@ export interface MetricsEndpointOptions {
   processMetrics: boolean;
 }
 
-/** GET /metrics in Prometheus's text format. */
+/** The endpoint's registries: the service's own, and the process-wide one when it serves those. */
+function registriesOf(selection: MetricsSelection): Registry[] {
+  return [serviceRegistry(selection.service), ...(selection.processMetrics ? [processRegistry] : [])];
+}
+
+/** This process's exposition for an endpoint. */
+async function localMetrics(selection: MetricsSelection): Promise<string> {
+  // Two registries never share a family name (process-wide vs per service), so their texts concatenate into one valid exposition.
+  const parts = await Promise.all(registriesOf(selection).map((registry) => registry.metrics()));
+  return parts.filter((part) => part.trim()).join('\n');
+}
+
+/** GET /metrics in Prometheus's text format: in cluster mode, every worker's series merged (cluster-metrics.ts). */
 export function metricsEndpoint(options: MetricsEndpointOptions): RequestHandler {
-  const own = serviceRegistry(options.service);
+  const selection: MetricsSelection = { service: options.service, processMetrics: options.processMetrics };
+  const clustered = inClusterWorker();
+  if (clustered) answerCollects(async (asked) => (await Promise.all(registriesOf(asked).map((registry) => registry.getMetricsAsJSON()))).flat());
   return async (_req, res) => {
-    // Two registries never share a family name (process-wide vs per service), so their texts concatenate into one valid exposition.
-    const parts = [await own.metrics()];
-    if (options.processMetrics) parts.push(await processRegistry.metrics());
-    res.type(processRegistry.contentType).send(parts.filter((part) => part.trim()).join('\n'));
+    // A primary that does not answer in time: this worker's own series rather than none.
+    const text = (clustered ? await scrapeCluster(selection) : undefined) ?? (await localMetrics(selection));
+    res.type(processRegistry.contentType).send(text);
   };
 }
 

@@ -5,19 +5,10 @@
 // subgraphs, Luna's tools, the model call), SQL through Prisma (@prisma/instrumentation) and the
 // pg driver, and the spans the platform makes itself (GraphQL operations, slow resolvers,
 // DataLoader batches, queue jobs, Luna turns). Span attributes never carry PHI: scrub-spans.ts.
+// The SDK itself (tracing-sdk.ts) is loaded only when tracing is on: it is a large part of a
+// start's module loading, and memory kept for nothing when no endpoint is set.
 import type { IncomingMessage } from 'node:http';
-import { diag, DiagLogLevel } from '@opentelemetry/api';
-import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
-import { PrismaInstrumentation } from '@prisma/instrumentation';
-import { DEFAULT_TRACING_EXPORT_DELAY_MS, DEFAULT_TRACING_RESOLVER_THRESHOLD_MS, type Config } from '../config';
-import { ScrubbingSpanProcessor } from './scrub-spans';
+import { DEFAULT_TRACING_RESOLVER_THRESHOLD_MS, type Config } from '../config';
 
 /** Paths probed every few seconds by orchestrators and Prometheus: no trace for them. */
 export const UNTRACED_PATHS = ['/healthz', '/readyz', '/metrics'];
@@ -75,26 +66,10 @@ function untraced(request: IncomingMessage): boolean {
 /** Starts tracing when options.endpoint is set; call before the instrumented modules (pg, http servers) load. */
 export function startTracing(options: TracingOptions): Tracing {
   if (!options.endpoint) return { enabled: false, shutdown: async () => {} };
+  // Loaded synchronously, here, so the instrumentations are in place before the caller loads the modules they patch.
+  const { startSdk } = require('./tracing-sdk') as typeof import('./tracing-sdk');
   const url = `${options.endpoint.replace(/\/+$/, '')}${OTLP_TRACES_PATH}`;
-  const exporter = options.protocol === 'http/json' ? new OtlpJsonExporter({ url }) : new OtlpProtobufExporter({ url });
-  diag.setLogger({ ...console, verbose: () => {}, debug: () => {}, info: () => {} }, DiagLogLevel.WARN);
-  const sdk = new NodeSDK({
-    resource: resourceFromAttributes({ 'service.name': options.serviceName, 'service.namespace': 'loop-health' }),
-    // No host or process detectors: command lines and environment stay out of the exported data.
-    autoDetectResources: false,
-    spanProcessors: [new ScrubbingSpanProcessor(), new BatchSpanProcessor({ exporter, scheduledDelayMillis: options.exportDelayMs ?? DEFAULT_TRACING_EXPORT_DELAY_MS })],
-    // Traces only: metrics are Prometheus's (/metrics), logs are pino's.
-    metricReaders: [],
-    logRecordProcessors: [],
-    instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: untraced }),
-      new UndiciInstrumentation(),
-      // Statement text only (placeholders), never the values bound to it.
-      new PgInstrumentation({ enhancedDatabaseReporting: false }),
-      new PrismaInstrumentation(),
-    ],
-  });
-  sdk.start();
+  const sdk = startSdk({ url, protocol: options.protocol, serviceName: options.serviceName, exportDelayMs: options.exportDelayMs, untraced });
   enabled = true;
   resolverThresholdMs = options.resolverThresholdMs ?? DEFAULT_TRACING_RESOLVER_THRESHOLD_MS;
   return {

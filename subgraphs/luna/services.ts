@@ -9,7 +9,7 @@ import { userRateLimit, type UserRateLimit } from '../../shared/limits/user-rate
 import { remainingGraceMs } from '../../shared/server/shutdown';
 import type { StartedServices, SubgraphDeps } from '../../shared/server/subgraph';
 import { loadLunaConfig } from './config';
-import { AnthropicProvider } from './model/anthropic';
+import type { AnthropicProviderOptions } from './model/anthropic';
 import { OfflineModel } from './model/offline';
 import type { ModelProvider } from './model/provider';
 import { TurnRunner } from './turn/runner';
@@ -17,6 +17,12 @@ import { failAbandonedTurns } from './turn/store';
 
 /** How often a process fails replies that a dead process left PENDING. */
 const ABANDONED_SWEEP_MS = 60_000;
+
+/** Claude as Luna's model; the SDK loads only when a key is set (every start would pay for it otherwise). */
+function claude(options: AnthropicProviderOptions): ModelProvider {
+  const { AnthropicProvider } = require('./model/anthropic') as typeof import('./model/anthropic');
+  return new AnthropicProvider(options);
+}
 
 export interface LunaServices {
   runner: TurnRunner;
@@ -30,7 +36,7 @@ export async function startLunaServices(deps: SubgraphDeps, options: { model?: M
   const { clock, log } = deps;
   const config = loadLunaConfig(deps.config);
   const model: ModelProvider =
-    options.model ?? (config.anthropic ? new AnthropicProvider({ ...config.anthropic, timeoutMs: config.modelTimeoutMs }) : new OfflineModel(config.offlineChunkDelayMs));
+    options.model ?? (config.anthropic ? claude({ ...config.anthropic, timeoutMs: config.modelTimeoutMs }) : new OfflineModel(config.offlineChunkDelayMs));
   // Emergencies and protocol findings become care alerts; the catalog's rules guard the answers.
   const stopRaising = await startCareAlertRaising(deps);
   const catalog = new CatalogRulesReader({ gatewayUrl: deps.config.gatewayUrl, pubsub: deps.pubsub, clock, fetch: deps.fetch });

@@ -1,8 +1,10 @@
 // Cluster mode (WORKERS, bin/cluster.ts), in the multi-process suite (it needs PostgreSQL and
-// Redis): `npm start` with WORKERS=2 runs two workers sharing the ports, both serving; a worker
-// killed with SIGKILL is replaced while the other keeps serving; SIGTERM to the primary drains
-// every worker and exits 0 within the grace period.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Redis): `npm start` with WORKERS=2 runs two workers sharing the ports, both serving; a scrape of
+// /metrics on the shared port counts what every worker served; a worker killed with SIGKILL is
+// replaced while the other keeps serving, and a replacement that dies before it is ready is tried
+// again, up to a cap after which the primary says it gave up; SIGTERM to the primary drains every
+// worker and exits 0 within the grace period.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
@@ -11,6 +13,7 @@ import { seededScratchPlace, type SeededPlace } from '../support/database';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis';
 import { ROOT, waitFor } from '../support/stack';
 import { eventually } from '../support/ws';
+import { MAX_RESPAWN_ATTEMPTS } from '../../bin/cluster';
 
 /** The run's ports: TEST_PORT_BASE + 440 … + 460 (the fault suite's are + 400 … + 420). */
 const PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 4400) + 440;
@@ -26,6 +29,8 @@ let exited: Promise<number | null>;
 
 /** Workers the primary announced ready (its log line "worker ready", with the pid). */
 const announced = new Set<number>();
+/** The primary's log lines (its workers' too: they share its stdout), parsed. */
+const logged: { msg?: string; pid?: number; attempt?: number; retryInMs?: number }[] = [];
 
 function alive(pid: number): boolean {
   try {
@@ -39,6 +44,31 @@ function alive(pid: number): boolean {
 /** The primary's workers that serve: announced ready and still alive. */
 function workerPids(): number[] {
   return [...announced].filter(alive);
+}
+
+/** The primary's Node child processes (not tsx's esbuild service) that have not (yet) announced ready: a worker starting. */
+function startingWorkers(): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(primary.pid)], { encoding: 'utf8' });
+  const children = out.trim().split('\n').map((line) => line.trim().split(/\s+/));
+  return children.filter(([, command]) => command === 'node').map(([pid]) => Number(pid)).filter((pid) => pid > 0 && !announced.has(pid) && alive(pid));
+}
+
+/** GET on a connection of its own, so the primary may hand it to either worker. */
+function getText(url: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const request = http.get(url, { agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk) => (body += chunk)).on('end', () => resolve(body)).on('error', reject);
+    });
+    request.setTimeout(REQUEST_TIMEOUT_MS, () => request.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
+    request.on('error', reject);
+  });
+}
+
+/** Anonymous public-content requests the gateway counted (its response cache's lookups, hits and misses: one per request), as one scrape of its /metrics reports them. */
+async function gatewayRequestsCounted(): Promise<number> {
+  const text = await getText(`http://127.0.0.1:${PORT_BASE}/metrics`);
+  return [...text.matchAll(/^gateway_response_cache_lookups_total\{[^}]*service="gateway"[^}]*\} (\S+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
 }
 
 /** A public read on a connection of its own (a kept-alive one could belong to a worker since killed). */
@@ -78,7 +108,8 @@ beforeAll(async () => {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   createInterface({ input: primary.stdout! }).on('line', (line) => {
-    const entry = JSON.parse(line.startsWith('{') ? line : 'null') as { msg?: string; pid?: number } | null;
+    const entry = JSON.parse(line.startsWith('{') ? line : 'null') as (typeof logged)[number] | null;
+    if (entry) logged.push(entry);
     if (entry?.msg === 'worker ready' && entry.pid) announced.add(entry.pid);
   });
   exited = new Promise((resolve) => primary.once('exit', (code) => resolve(code)));
@@ -111,6 +142,17 @@ describe('npm start with WORKERS=2', () => {
     expect(spent.every((ticks) => ticks > 0)).toBe(true);
   });
 
+  it('counts every worker\'s requests in a scrape of /metrics on the shared port', async () => {
+    // Each scrape on a connection of its own: the primary hands them to both workers in turn.
+    const before = await Promise.all([1, 2, 3, 4].map(() => gatewayRequestsCounted()));
+    // The 40 requests of the test above went to both workers; one worker alone counted about half.
+    expect(Math.min(...before)).toBeGreaterThanOrEqual(40);
+    for (let i = 0; i < 10; i++) expect(await peptideNames()).toHaveLength(3);
+    const after = [];
+    for (let i = 0; i < 4; i++) after.push(await gatewayRequestsCounted());
+    expect(Math.min(...after)).toBeGreaterThanOrEqual(Math.max(...before) + 10);
+  });
+
   it('replaces a worker killed with SIGKILL, and the other serves meanwhile', async () => {
     const [victim, survivor] = workerPids();
     process.kill(victim, 'SIGKILL');
@@ -120,6 +162,40 @@ describe('npm start with WORKERS=2', () => {
     await eventually(async () => workerPids().length === 2, 120_000, 'a replacement worker');
     expect(workerPids()).toContain(survivor);
     for (let i = 0; i < 6; i++) expect(await peptideNames()).toHaveLength(3);
+  });
+
+  it('tries again when the replacement of a dead worker dies before it is ready', async () => {
+    const [victim, survivor] = workerPids();
+    process.kill(victim, 'SIGKILL');
+    // The replacement is forked after the respawn delay; it is killed while it starts.
+    let replacement = 0;
+    await eventually(async () => (replacement = startingWorkers()[0] ?? 0) > 0, 30_000, 'a replacement worker to be forked');
+    process.kill(replacement, 'SIGKILL');
+    await eventually(async () => logged.some((entry) => entry.msg === 'the replacement worker died before it was ready: trying again'), 10_000, 'the retry to be logged');
+    const retry = logged.find((entry) => entry.msg === 'the replacement worker died before it was ready: trying again')!;
+    expect(retry.attempt).toBe(1);
+    expect(retry.retryInMs).toBeGreaterThan(0);
+    // The next attempt serves: two workers again, neither of them the one killed while starting.
+    await eventually(async () => workerPids().length === 2, 120_000, 'a second replacement worker');
+    expect(workerPids()).toContain(survivor);
+    expect(workerPids()).not.toContain(replacement);
+    for (let i = 0; i < 6; i++) expect(await peptideNames()).toHaveLength(3);
+  });
+
+  it(`gives up after ${MAX_RESPAWN_ATTEMPTS} replacements in a row died before ready, saying so, and serves with the worker it has`, async () => {
+    const [victim, survivor] = workerPids();
+    process.kill(victim, 'SIGKILL');
+    const killed = new Set<number>();
+    for (let attempt = 1; attempt <= MAX_RESPAWN_ATTEMPTS; attempt++) {
+      let replacement = 0;
+      await eventually(async () => (replacement = startingWorkers().find((pid) => !killed.has(pid)) ?? 0) > 0, 60_000, `replacement attempt ${attempt}`);
+      process.kill(replacement, 'SIGKILL');
+      killed.add(replacement);
+    }
+    await eventually(async () => logged.some((entry) => entry.msg === 'gave up replacing a worker: serving with fewer workers'), 10_000, 'the primary to give up');
+    expect(workerPids()).toEqual([survivor]);
+    expect(startingWorkers()).toEqual([]);
+    for (let i = 0; i < 3; i++) expect(await peptideNames()).toHaveLength(3);
   });
 
   it('drains every worker on SIGTERM and exits 0 within the grace period', async () => {

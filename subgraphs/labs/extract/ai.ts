@@ -4,7 +4,7 @@
 // source line is in the text and its value is on that line, so a value the model invents or
 // misreads never becomes a reading. Everything after (matching, units, ranges) is the same
 // as for parsed rows.
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { MODEL_CALL_TRACING } from '../../../shared/observability/model-tracing';
 import type { Config } from '../../../shared/config';
 import { isValue, normalizeLine, parsePrintedDate, splitValue } from './fields';
@@ -111,7 +111,9 @@ export function validatedRows(input: ToolInput, text: string): { rows: Extracted
 }
 
 export function createAiExtractor(options: AiExtractorOptions): AiExtractor {
-  const client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseURL, timeout: options.timeoutMs, maxRetries: 1, openTelemetry: MODEL_CALL_TRACING });
+  // The SDK is loaded only when there is a key to use it with: every start would pay for it otherwise.
+  const { default: AnthropicClient } = require('@anthropic-ai/sdk') as typeof import('@anthropic-ai/sdk');
+  const client = new AnthropicClient({ apiKey: options.apiKey, baseURL: options.baseURL, timeout: options.timeoutMs, maxRetries: 1, openTelemetry: MODEL_CALL_TRACING });
   return async (text) => {
     const message = await client.messages.create({
       model: options.model,
