@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -122,10 +122,12 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
     // The process handles SIGTERM itself (shared/server/shutdown.ts) and drains the HTTP server (listen.ts).
     stopOnTerminationSignals: false,
     ...limits.apollo,
-    // Inline traces feed Apollo Studio, which we do not use: skip their cost.
+    // Inline traces feed Apollo Studio, which we do not use: skip their cost. Cache hints likewise:
+    // no schema sets one and the gateway decides caching itself (gateway/http/graphql-over-http.ts),
+    // and the plugin's per-field hook makes Apollo wrap every resolver of every response.
     // Apollo runs willSendResponse hooks side by side: the metrics see the response as executed;
     // one the audit then withholds is counted by audit_write_failures_total (shared/rbac/audit.ts).
-    plugins: [ApolloServerPluginInlineTraceDisabled(), auditPlugin(), limits.plugin, requestMetricsPlugin({ service: module.name }), graphqlTracingPlugin({ service: module.name })],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), auditPlugin(), limits.plugin, requestMetricsPlugin({ service: module.name }), graphqlTracingPlugin({ service: module.name })],
   });
   await server.start();
 
