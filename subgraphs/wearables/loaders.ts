@@ -5,7 +5,7 @@ import type { DomainPorts } from '../../shared/server/subgraph';
 import { badUserInput } from '../../shared/graphql/errors';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 import { Prisma as Sql, type WearableMetric, type WearableReading } from '../../generated/prisma/client';
-import { SCORE_METRICS, scoreWindowStart } from './score';
+import { SCORE_METRICS, scoreWindowStart, type MetricMean } from './score';
 
 /** The columns of wearable_data a client may see: never the tokens, their key id or the sync cursor. */
 export const PUBLIC_CONNECTION_COLUMNS = {
@@ -144,13 +144,20 @@ export function createWearablesLoaders(client: Prisma, ports: DomainPorts) {
         orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }],
       });
     }, (row) => row.profileId),
-    /** The daily stats the health score's wearables part is computed from (../score.ts), per patient. */
+    /**
+     * What the health score's wearables part is computed from (../score.ts): per patient and
+     * metric, the mean of the daily averages in the window and the number of days, aggregated by
+     * the database (a handful of rows per patient instead of every day of every metric).
+     */
     scoreStats: relationLoader(
       (ids) =>
-        prisma.wearableDailyStat.findMany({
-          where: { profileId: { in: [...ids] }, metric: { in: SCORE_METRICS }, day: { gte: scoreWindowStart() } },
-          select: { profileId: true, metric: true, avg: true },
-        }),
+        prisma.$queryRaw<(MetricMean & { profileId: string })[]>(Sql.sql`
+          SELECT s.profile_id::text AS "profileId", s.metric::text AS metric, avg(s.avg)::float8 AS mean, count(*)::int AS days
+          FROM "patient_graph"."patient_wearable_daily_stats" s
+          WHERE s.profile_id = ANY(${[...ids]}::uuid[])
+            AND s.metric::text = ANY(${SCORE_METRICS}::text[])
+            AND s.day >= ${scoreWindowStart()}::date
+          GROUP BY s.profile_id, s.metric`),
       (row) => row.profileId,
     ),
     checkIns: relationLoader(
