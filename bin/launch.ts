@@ -118,6 +118,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
         if (jobQueueRunning() && !readinessChecks.some((check) => check.name === 'queue')) readinessChecks.push(jobQueueCheck(database));
         const server = await startSubgraph(SUBGRAPHS[name], {
           prisma: db.prisma,
+          reads: db.reads,
           ports,
           host: config.host,
           port: config.subgraphPorts[name],

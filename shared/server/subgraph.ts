@@ -17,7 +17,7 @@ import { serveSubscriptions } from './subscriptions';
 import { AuditTrail, auditPlugin } from '../rbac/audit';
 import { auditedClient } from '../audit/transactional';
 import { DEFAULT_JSON_BODY_LIMIT_BYTES, type Config, type SubgraphName } from '../config';
-import type { Database, Prisma } from '../db/database';
+import { prismaReads, type Database, type Prisma, type ReadSql } from '../db/database';
 import type { PatientFactsSource } from '../domain/patient-facts';
 import { scalarResolvers } from '../graphql/scalars';
 import { serviceLogger, type Logger } from '../logger';
@@ -48,7 +48,7 @@ export interface SubgraphModule<L = unknown> {
   resolvers: GraphQLResolverMap<any>;
   /** graphql-shield rules built from the RBAC matrix; every field not named is denied. */
   permissions: IRules;
-  createLoaders(prisma: Prisma, ports: DomainPorts): L;
+  createLoaders(prisma: Prisma, ports: DomainPorts, reads: ReadSql): L;
   /**
    * Work the subgraph does outside requests (scheduled jobs, queue workers, background turns).
    * Started once per process just before the subgraph listens; the returned function stops it.
@@ -82,6 +82,8 @@ export function loadTypeDefs(dir: string): DocumentNode {
 
 export interface StartSubgraphOptions {
   prisma: Prisma;
+  /** The hot loaders' reads past Prisma (Database.reads); default: through Prisma's raw query. */
+  reads?: ReadSql;
   /** Reads of other domains' data, from their owners (DomainPorts). */
   ports: DomainPorts;
   host: string;
@@ -157,7 +159,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Start
       },
       prisma: options.prisma,
       pubsub: options.pubsub,
-      loaders: nameLoaders(module.name, module.createLoaders(options.prisma, options.ports)),
+      loaders: nameLoaders(module.name, module.createLoaders(options.prisma, options.ports, options.reads ?? prismaReads(options.prisma))),
       caller,
       audit,
       limiter,
