@@ -128,6 +128,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
         const server = await startSubgraph(module, {
           prisma: db.prisma,
           services: started?.services,
+          reads: db.reads,
           ports,
           host: config.host,
           port: config.subgraphPorts[name],

@@ -19,6 +19,17 @@ export const ownAudience = (configured: readonly string[]): string => configured
 /** Audiences accepted on our own issuers' tokens: the configured ones, else the default they stamp. */
 export const ownAudiences = (configured: readonly string[]): string[] => (configured.length ? [...configured] : [DEFAULT_TOKEN_AUDIENCE]);
 
+/**
+ * How long a verified token is taken as verified without checking its signature again (never past
+ * its exp): the gateway and each subgraph a request reaches verify the same bearer token, and a
+ * client sends it with every request. Keys do not change under it: a PEM key or an in-memory JWKS
+ * is fixed for the process, and jose keeps a remote JWKS for minutes. Revocation of partner
+ * credentials is checked after verification (shared/auth/identity.ts), not cached here.
+ */
+export const VERIFIED_TOKEN_CACHE_MS = 30_000;
+/** Tokens remembered at most (the cache starts over beyond it). */
+export const VERIFIED_TOKEN_CACHE_ENTRIES = 10_000;
+
 export interface VerifierOptions {
   /** A JWKS URL (AUTH_JWKS_URL), a PEM public key (CLERK_JWT_KEY), or an in-memory JWKS (the dev issuer). */
   jwksUrl?: string;
@@ -73,7 +84,11 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
   const tolerance = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
   const maxLifetime = options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
 
+  const verified = new Map<string, { payload: JWTPayload; until: number }>();
+
   return async (token) => {
+    const known = verified.get(token);
+    if (known && Date.now() < known.until) return known.payload;
     const key = await keyPromise;
     try {
       const { payload } = await jwtVerify(token, key as never, {
@@ -88,6 +103,9 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       if (parties.length && (typeof payload.azp !== 'string' || !parties.includes(payload.azp))) {
         throw unauthenticated('The token was issued for another application');
       }
+      if (verified.size >= VERIFIED_TOKEN_CACHE_ENTRIES) verified.clear();
+      // jose refuses a token once exp <= now - tolerance (seconds): remembered until then at the latest.
+      verified.set(token, { payload, until: Math.min((payload.exp! + tolerance) * 1000, Date.now() + VERIFIED_TOKEN_CACHE_MS) });
       return payload;
     } catch (error) {
       throw refusal(error);

@@ -141,6 +141,34 @@ function listLength(typeName: string, field: { name: string; type: Parameters<ty
 export const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) =>
   isLeafType(getNamedType(field.type)) || type.name.startsWith('__') ? 0 : listLength(type.name, field, args) * (1 + childComplexity);
 
+/** What an operation's text alone decides, whatever the variables and the caller. */
+interface OperationShape {
+  selections: number;
+  roots: string[];
+  /** Depth and aliases, measured once the selections were found within a limit. */
+  counts?: { depth: number; aliases: number };
+}
+
+/**
+ * Shapes per schema and parsed document: Apollo Server hands a cached document's same object to
+ * every request that sends its text (on a subgraph, every request of a planned operation).
+ */
+const shapes = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<OperationDefinitionNode, OperationShape>>>();
+
+function shapeOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, fragments: Fragments): OperationShape {
+  let bySchema = shapes.get(schema);
+  if (!bySchema) shapes.set(schema, (bySchema = new WeakMap()));
+  let byDocument = bySchema.get(document);
+  if (!byDocument) bySchema.set(document, (byDocument = new Map()));
+  let shape = byDocument.get(operation);
+  if (!shape) {
+    // Counted first and memoized: a "fragment bomb" (each fragment spreading the next twice) is refused here, in linear time.
+    shape = { selections: countSelections(operation.selectionSet, fragments, new Map()), roots: rootFieldNames(operation.selectionSet, fragments) };
+    byDocument.set(operation, shape);
+  }
+  return shape;
+}
+
 export interface CheckOperationInput {
   schema: GraphQLSchema;
   document: DocumentNode;
@@ -163,12 +191,12 @@ export function checkOperation(input: CheckOperationInput): LimitViolation | nul
   const over = (limit: keyof AllowedLimits, measured: number): LimitViolation | null =>
     measured > allowed[limit] ? { limit, allowed: allowed[limit], measured } : null;
 
-  // Counted first and memoized: a "fragment bomb" (each fragment spreading the next twice) is refused here, in linear time.
-  const selections = countSelections(operation.selectionSet, fragments, new Map());
-  const bySelections = over('selections', selections);
+  const shape = shapeOf(schema, document, operation, fragments);
+  const bySelections = over('selections', shape.selections);
   if (bySelections) return bySelections;
-  const { depth, aliases } = armorCounts(schema, selected);
-  const roots = rootFieldNames(operation.selectionSet, fragments);
+  // Only under the selection limit: depth and aliases walk fragments spread out.
+  const { depth, aliases } = (shape.counts ??= armorCounts(schema, selected));
+  const { roots, selections } = shape;
   const capped = Object.values(CAPPED_ROOT_FIELDS).map((limit) => over(limit, roots.filter((name) => CAPPED_ROOT_FIELDS[name] === limit).length));
   const found = over('depth', depth) ?? over('aliases', aliases) ?? over('rootFields', roots.length) ?? capped.find(Boolean);
   if (found) return found;

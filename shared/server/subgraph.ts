@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -17,7 +17,7 @@ import { serveSubscriptions } from './subscriptions';
 import { AuditTrail, auditPlugin } from '../rbac/audit';
 import { auditedClient } from '../audit/transactional';
 import { DEFAULT_JSON_BODY_LIMIT_BYTES, type Config, type SubgraphName } from '../config';
-import type { Database, Prisma } from '../db/database';
+import { prismaReads, type Database, type Prisma, type ReadSql } from '../db/database';
 import type { PatientFactsSource } from '../domain/patient-facts';
 import { scalarResolvers } from '../graphql/scalars';
 import { serviceLogger, type Logger } from '../logger';
@@ -49,8 +49,11 @@ export interface SubgraphModule<L = unknown, S = unknown> {
   resolvers: GraphQLResolverMap<any>;
   /** graphql-shield rules built from the RBAC matrix; every field not named is denied. */
   permissions: IRules;
-  /** A request's DataLoaders; `services` are the process's (startServices), shared by every request. */
-  createLoaders(prisma: Prisma, ports: DomainPorts, services: S): L;
+  /**
+   * A request's DataLoaders; `services` are the process's (startServices), shared by every request;
+   * `reads` sends the hot loaders' SQL past Prisma's model layer.
+   */
+  createLoaders(prisma: Prisma, ports: DomainPorts, services: S, reads: ReadSql): L;
   /**
    * Builds the subgraph's services from its dependencies, once per process, just before it listens:
    * what its resolvers use beyond the request (a queue, a turn runner, a cached reader, rate limits)
@@ -107,6 +110,8 @@ export interface StartSubgraphOptions<S = unknown> {
   prisma: Prisma;
   /** What the module's startServices built (omitted: a subgraph served without them, whose resolvers that need one fail saying so). */
   services?: S;
+  /** The hot loaders' reads past Prisma (Database.reads); default: through Prisma's raw query. */
+  reads?: ReadSql;
   /** Reads of other domains' data, from their owners (DomainPorts). */
   ports: DomainPorts;
   host: string;
@@ -148,10 +153,12 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
     // The process handles SIGTERM itself (shared/server/shutdown.ts) and drains the HTTP server (listen.ts).
     stopOnTerminationSignals: false,
     ...limits.apollo,
-    // Inline traces feed Apollo Studio, which we do not use: skip their cost.
+    // Inline traces feed Apollo Studio, which we do not use: skip their cost. Cache hints likewise:
+    // no schema sets one and the gateway decides caching itself (gateway/http/graphql-over-http.ts),
+    // and the plugin's per-field hook makes Apollo wrap every resolver of every response.
     // Apollo runs willSendResponse hooks side by side: the metrics see the response as executed;
     // one the audit then withholds is counted by audit_write_failures_total (shared/rbac/audit.ts).
-    plugins: [ApolloServerPluginInlineTraceDisabled(), auditPlugin(), limits.plugin, requestMetricsPlugin({ service: module.name }), graphqlTracingPlugin({ service: module.name })],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), auditPlugin(), limits.plugin, requestMetricsPlugin({ service: module.name }), graphqlTracingPlugin({ service: module.name })],
   });
   await server.start();
 
@@ -181,7 +188,7 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
       },
       prisma: options.prisma,
       pubsub: options.pubsub,
-      loaders: nameLoaders(module.name, module.createLoaders(options.prisma, options.ports, services)),
+      loaders: nameLoaders(module.name, module.createLoaders(options.prisma, options.ports, services, options.reads ?? prismaReads(options.prisma))),
       services,
       caller,
       audit,

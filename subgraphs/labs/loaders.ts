@@ -1,11 +1,11 @@
-import type { BiomarkerStatus } from '../../generated/prisma/client';
-import type { Prisma } from '../../shared/db/database';
+import type { BiomarkerReading, BiomarkerStatus } from '../../generated/prisma/client';
+import type { Prisma, ReadSql } from '../../shared/db/database';
 import { labsData } from './data';
 import { patientFactsLoader } from '../../shared/domain/patient-facts';
 import type { DomainPorts } from '../../shared/server/subgraph';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 
-export function createLabsLoaders(client: Prisma, ports: DomainPorts) {
+export function createLabsLoaders(client: Prisma, ports: DomainPorts, _services: unknown, reads: ReadSql) {
   const prisma = labsData(client);
   return {
     labResult: entityLoader((ids) => prisma.labResult.findMany({ where: { id: { in: [...ids] } } })),
@@ -23,9 +23,19 @@ export function createLabsLoaders(client: Prisma, ports: DomainPorts) {
         }),
       (row) => row.profileId,
     ),
+    /** Every column of the readings, past Prisma's model layer (the dashboard reads a thousand of them). */
     readingsByResult: relationLoader(
       (ids) =>
-        prisma.biomarkerReading.findMany({ where: { labResultId: { in: [...ids] } }, orderBy: [{ labResultId: 'asc' }, { position: 'asc' }] }),
+        reads<BiomarkerReading>(
+          `SELECT r.id::text AS id, r.lab_result_id::text AS "labResultId", r.code, r.raw_name AS "rawName", r.raw_value AS "rawValue",
+                  r.raw_unit AS "rawUnit", r.value, r.unit, r.status::text AS status, r.printed_range AS "printedRange",
+                  r.reference_low AS "referenceLow", r.reference_high AS "referenceHigh", r.lab_flag AS "labFlag",
+                  r.source_line AS "sourceLine", r.conversion_note AS "conversionNote", r.position
+             FROM patient_graph.lab_biomarker_readings AS r
+            WHERE r.lab_result_id = ANY($1::uuid[])
+            ORDER BY r.lab_result_id, r.position`,
+          [[...ids]],
+        ),
       (row) => row.labResultId,
     ),
     /**

@@ -1,12 +1,12 @@
-import type { Prisma } from '../../shared/db/database';
+import type { Prisma, ReadSql } from '../../shared/db/database';
 import { wearablesData } from './data';
 import { patientFactsLoader } from '../../shared/domain/patient-facts';
 import type { DomainPorts } from '../../shared/server/subgraph';
 import { badUserInput } from '../../shared/graphql/errors';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
-import { Prisma as Sql, type WearableMetric, type WearableReading } from '../../generated/prisma/client';
+import { Prisma as Sql, type WearableDailyStat, type WearableMetric, type WearableReading } from '../../generated/prisma/client';
 import type { WearablesServices } from './services';
-import { SCORE_METRICS, scoreWindowStart } from './score';
+import { SCORE_METRICS, scoreWindowStart, type MetricMean } from './score';
 
 /** The columns of wearable_data a client may see: never the tokens, their key id or the sync cursor. */
 export const PUBLIC_CONNECTION_COLUMNS = {
@@ -70,8 +70,11 @@ function readingWhere(filter: ReadingFilter) {
   };
 }
 
-/** `services.clock` says when "now" is for the windows ending now (read per batch: a subgraph may run without its services). */
-export function createWearablesLoaders(client: Prisma, ports: DomainPorts, services: Pick<WearablesServices, 'clock'>) {
+/**
+ * `services.clock` says when "now" is for the windows ending now (read per batch: a subgraph may run
+ * without its services); `reads` sends the dashboard's big read past Prisma's model layer.
+ */
+export function createWearablesLoaders(client: Prisma, ports: DomainPorts, services: Pick<WearablesServices, 'clock'>, reads: ReadSql) {
   const prisma = wearablesData(client);
   return {
     /** Existence, plus the time zone daily stats are computed in. */
@@ -120,25 +123,24 @@ export function createWearablesLoaders(client: Prisma, ports: DomainPorts, servi
         ).map((row) => ({ parentId: row.profileId, count: row._count._all })),
       (row) => row.parentId,
     ),
-    dailyStats: filteredRelationLoader(
-      (ids, filter: DayFilter) =>
-        prisma.wearableDailyStat.findMany({
-          where: {
-            profileId: { in: [...ids] },
-            ...(filter.metric ? { metric: filter.metric } : {}),
-            ...(filter.from || filter.to
-              ? {
-                  day: {
-                    ...(filter.from ? { gte: new Date(`${filter.from}T00:00:00.000Z`) } : {}),
-                    ...(filter.to ? { lte: new Date(`${filter.to}T00:00:00.000Z`) } : {}),
-                  },
-                }
-              : {}),
-          },
-          orderBy: [{ day: 'asc' }, { metric: 'asc' }],
-        }),
-      (row) => row.profileId,
-    ),
+    /** Daily stats per patient for one filter, oldest day first, past Prisma's model layer (the dashboard reads a thousand). */
+    dailyStats: filteredRelationLoader(async (ids, filter: DayFilter): Promise<WearableDailyStat[]> => {
+      const params: unknown[] = [[...ids]];
+      const where = ['s.profile_id = ANY($1::uuid[])'];
+      if (filter.metric) where.push(`s.metric = $${params.push(filter.metric)}::"patient_graph"."WearableMetric"`);
+      if (filter.from) where.push(`s.day >= $${params.push(filter.from)}::date`);
+      if (filter.to) where.push(`s.day <= $${params.push(filter.to)}::date`);
+      const rows = await reads<Omit<WearableDailyStat, 'day'> & { day: string }>(
+        `SELECT s.id::text AS id, s.profile_id::text AS "profileId", s.metric::text AS metric, to_char(s.day, 'YYYY-MM-DD') AS day, s.min, s.max, s.avg,
+                s.count, s.unit, s.updated_at AS "updatedAt"
+           FROM "patient_graph"."patient_wearable_daily_stats" AS s
+          WHERE ${where.join(' AND ')}
+          ORDER BY s.day, s.metric`,
+        params,
+      );
+      // A day is a calendar date: midnight UTC, as Prisma reads a DATE column.
+      return rows.map((row) => ({ ...row, day: new Date(`${row.day}T00:00:00.000Z`) }));
+    }, (row) => row.profileId),
     glucoseReadings: filteredRelationLoader((ids, filter: GlucoseFilter) => {
       const { from, to } = glucoseWindow(filter, services.clock.now());
       return prisma.glucoseReading.findMany({
@@ -146,13 +148,20 @@ export function createWearablesLoaders(client: Prisma, ports: DomainPorts, servi
         orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }],
       });
     }, (row) => row.profileId),
-    /** The daily stats the health score's wearables part is computed from (../score.ts), per patient. */
+    /**
+     * What the health score's wearables part is computed from (../score.ts): per patient and
+     * metric, the mean of the daily averages in the window and the number of days, aggregated by
+     * the database (a handful of rows per patient instead of every day of every metric).
+     */
     scoreStats: relationLoader(
       (ids) =>
-        prisma.wearableDailyStat.findMany({
-          where: { profileId: { in: [...ids] }, metric: { in: SCORE_METRICS }, day: { gte: scoreWindowStart(services.clock.now()) } },
-          select: { profileId: true, metric: true, avg: true },
-        }),
+        prisma.$queryRaw<(MetricMean & { profileId: string })[]>(Sql.sql`
+          SELECT s.profile_id::text AS "profileId", s.metric::text AS metric, avg(s.avg)::float8 AS mean, count(*)::int AS days
+          FROM "patient_graph"."patient_wearable_daily_stats" s
+          WHERE s.profile_id = ANY(${[...ids]}::uuid[])
+            AND s.metric::text = ANY(${SCORE_METRICS}::text[])
+            AND s.day >= ${scoreWindowStart(services.clock.now())}::date
+          GROUP BY s.profile_id, s.metric`),
       (row) => row.profileId,
     ),
     checkIns: relationLoader(

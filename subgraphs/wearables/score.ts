@@ -48,12 +48,18 @@ export function strainScore(strain: number): number {
   return 100;
 }
 
-/** The wearables part from daily stats (any days; callers pick the window), or null without data. */
-export function wearableScore(stats: readonly { metric: WearableMetric; avg: number }[]): WearableScore | null {
-  const byMetric = new Map<WearableMetric, number[]>();
-  for (const stat of stats) byMetric.set(stat.metric, [...(byMetric.get(stat.metric) ?? []), stat.avg]);
-  const avg = (metric: WearableMetric) => (byMetric.has(metric) ? mean(byMetric.get(metric)!) : null);
-  const days = (metric: WearableMetric) => byMetric.get(metric)?.length ?? 0;
+/** One metric's daily stats over the window: the mean of their daily averages, and how many days. */
+export interface MetricMean {
+  metric: WearableMetric;
+  mean: number;
+  days: number;
+}
+
+/** The wearables part from each metric's mean daily average over the window (the database aggregates them), or null without data. */
+export function wearableScore(means: readonly MetricMean[]): WearableScore | null {
+  const byMetric = new Map(means.map((entry) => [entry.metric, entry]));
+  const avg = (metric: WearableMetric) => byMetric.get(metric)?.mean ?? null;
+  const days = (metric: WearableMetric) => byMetric.get(metric)?.days ?? 0;
   const components: ScoreComponent[] = [];
   const sleepScore = avg('SLEEP_SCORE');
   const sleepMinutes = avg('SLEEP_DURATION');
