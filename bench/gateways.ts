@@ -11,7 +11,8 @@
 // Each gateway's answer is compared with stock's first (differences are printed); then req/s,
 // latency, the gateway process's peak RSS and CPU per request, and the machine's load average.
 // Settings: DURATION (s, default 10), CONNECTIONS (10), PATIENTS (50), GATEWAYS_PORT_BASE (4300),
-// BASELINE_REF (default where this branch left main; `none` to skip), PEERS (comma list of stock,hive,baseline,ours).
+// BASELINE_REF (default where this branch left main; `none` to skip), PEERS (comma list of stock,hive,baseline,ours),
+// QUERIES (comma list of dashboard,catalog,anonymous,guild).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -37,6 +38,8 @@ const READY_TIMEOUT_MS = 180_000;
 type GatewayName = 'stock' | 'hive' | 'baseline' | 'ours';
 const LABELS: Record<GatewayName, string> = { stock: 'stock @apollo/gateway', hive: 'Hive Gateway', baseline: `ours at ${BASELINE_REF}`, ours: 'ours' };
 const PEERS = (process.env.PEERS ?? 'stock,hive,baseline,ours').split(',') as GatewayName[];
+/** Which queries run: dashboard, catalog (signed in), anonymous (the catalog), guild (TestQuery). */
+const QUERIES = (process.env.QUERIES ?? 'dashboard,catalog,anonymous,guild').split(',');
 
 interface Running {
   name: GatewayName;
@@ -200,7 +203,7 @@ async function runScenario(title: string, gateways: Running[], queries: Query[])
   }
 }
 
-async function main(): Promise<void> {
+async function runAll(): Promise<void> {
   console.log(`# Gateways side by side — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${round(os.totalmem() / 2 ** 30, 1)} GB, Node ${process.version}; load average at start ${os.loadavg().map((l) => round(l, 2)).join(' / ')}`);
   console.log(`logs: ${logDir}`);
   // This project's subgraphs in one process of their own (PGlite, seeded); every gateway signs with the key in DATA_DIR.
@@ -208,6 +211,7 @@ async function main(): Promise<void> {
   const projectEnv: Record<string, string> = { DATA_DIR: dataDir, PORT_BASE: String(BASE), NODE_ENV: 'development' };
   // With a gateway of their own on BASE: the subgraphs' own calls to the graph (GATEWAY_URL: the protocols'
   // catalog rules) go there, the same for every gateway measured, never to the one under load.
+  if (!QUERIES.some((query) => query !== 'guild')) return runGuild();
   const subgraphs = start('project-subgraphs', process.execPath, ['--import', 'tsx', 'bin/start.ts'], ROOT, { ...projectEnv, SEED: 'true' });
   await waitFor('project-subgraphs', async () => (await fetch(`http://127.0.0.1:${BASE}/readyz`)).ok, subgraphs);
   // The project's supergraph routed to where its subgraphs run here, for every gateway (ours reads SUPERGRAPH_PATH too).
@@ -221,14 +225,19 @@ async function main(): Promise<void> {
   const project = await startGateways('project', BASE + 20, projectSupergraph, { ...projectEnv, PEER_SIGNING_JWK: JSON.stringify(privateJwk) }, catalogBody(), signedIn);
   try {
     await runScenario(`This project's supergraph (6 subgraphs in one process, PGlite)`, project, [
-      { name: `dashboard (${PATIENTS} patients, signed in)`, body: dashboard, headers: signedIn },
-      { name: 'public catalog, signed in', body: catalogBody(), headers: signedIn },
-      { name: 'public catalog, anonymous', body: catalogBody(), headers: {} },
-    ]);
+      { key: 'dashboard', name: `dashboard (${PATIENTS} patients, signed in)`, body: dashboard, headers: signedIn },
+      { key: 'catalog', name: 'public catalog, signed in', body: catalogBody(), headers: signedIn },
+      { key: 'anonymous', name: 'public catalog, anonymous', body: catalogBody(), headers: {} },
+    ].filter((query) => QUERIES.includes(query.key)));
   } finally {
     for (const gateway of project) gateway.child.kill('SIGTERM');
     subgraphs.kill('SIGTERM');
   }
+  await runGuild();
+}
+
+async function runGuild(): Promise<void> {
+  if (!QUERIES.includes('guild')) return;
   // The Guild's scenario: its four subgraphs in a process of their own, the composed file given to every gateway.
   const supergraphPath = path.join(logDir, 'guild-supergraph.graphql');
   const guild = start('guild-subgraphs', process.execPath, ['--import', 'tsx', 'bench/guild/serve.ts'], ROOT, { GUILD_PORT_BASE: String(BASE + 40), SUPERGRAPH_OUT: supergraphPath });
@@ -241,6 +250,10 @@ async function main(): Promise<void> {
     for (const gateway of guildGateways) gateway.child.kill('SIGTERM');
     guild.kill('SIGTERM');
   }
+}
+
+async function main(): Promise<void> {
+  await runAll();
   console.log(`\nload average at the end ${os.loadavg().map((l) => round(l, 2)).join(' / ')}`);
 }
 
