@@ -166,6 +166,11 @@ const ratio = (value: number, of: number) => (of && Number.isFinite(value / of) 
 async function runScenario(title: string, gateways: Running[], queries: Query[]): Promise<void> {
   console.log(`\n## ${title}\n`);
   for (const query of queries) {
+    // Figures of error answers measure nothing: say so above the table.
+    for (const gateway of gateways) {
+      const answer = await post(gateway.url, query.body, query.headers);
+      if (answer.status !== 200 || !answer.json?.data || answer.json.errors) console.log(`WARNING: ${LABELS[gateway.name]} answers ${query.name} with errors before its run: its figures below are not valid`);
+    }
     const results = new Map<GatewayName, Measured>();
     for (const gateway of gateways) results.set(gateway.name, await measure(gateway, query.body, query.headers));
     warnOfFailedRequests([...results.values()].map((result) => result.phase));
@@ -213,7 +218,9 @@ async function runAll(): Promise<void> {
   // catalog rules) go there, the same for every gateway measured, never to the one under load.
   if (!QUERIES.some((query) => query !== 'guild')) return runGuild();
   const subgraphs = start('project-subgraphs', process.execPath, ['--import', 'tsx', 'bin/start.ts'], ROOT, { ...projectEnv, SEED: 'true' });
-  await waitFor('project-subgraphs', async () => (await fetch(`http://127.0.0.1:${BASE}/readyz`)).ok, subgraphs);
+  const keyFile = path.join(dataDir, 'gateway-trust/signing-key.json');
+  // Its key file too: proof that what answers on BASE is this process, not one left on the port.
+  await waitFor('project-subgraphs', async () => existsSync(keyFile) && (await fetch(`http://127.0.0.1:${BASE}/readyz`)).ok, subgraphs);
   // The project's supergraph routed to where its subgraphs run here, for every gateway (ours reads SUPERGRAPH_PATH too).
   const projectSupergraph = path.join(logDir, 'project-supergraph.graphql');
   writeFileSync(projectSupergraph, readFileSync(path.join(ROOT, 'schema/supergraph.graphql'), 'utf8').replace(/@join__graph\(name: "(\w+)", url: "[^"]*"\)/g, (_match, name: string) => `@join__graph(name: "${name}", url: "http://127.0.0.1:${BASE + 1 + SUBGRAPHS.indexOf(name as (typeof SUBGRAPHS)[number])}/graphql")`));
@@ -221,7 +228,7 @@ async function runAll(): Promise<void> {
   const signedIn = { authorization: `Bearer ${token}` };
   const dashboard = dashboardBody(PATIENTS);
   // The peers sign with the development gateway key the subgraphs made in DATA_DIR (bench/peers/sign.ts).
-  const { privateJwk } = JSON.parse(readFileSync(path.join(dataDir, 'gateway-trust/signing-key.json'), 'utf8')) as { privateJwk: object };
+  const { privateJwk } = JSON.parse(readFileSync(keyFile, 'utf8')) as { privateJwk: object };
   const project = await startGateways('project', BASE + 20, projectSupergraph, { ...projectEnv, PEER_SIGNING_JWK: JSON.stringify(privateJwk) }, catalogBody(), signedIn);
   try {
     await runScenario(`This project's supergraph (6 subgraphs in one process, PGlite)`, project, [
