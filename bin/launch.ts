@@ -2,7 +2,6 @@
 // subgraphs (seeding it with the demo data set), sets up identity, starts each subgraph, then
 // the gateway. Process wiring: it alone knows every service, so it lives in bin/, above them.
 // Used by `npm start` (bin/start.ts) and by the benchmarks that need the stack in-process.
-import { readFileSync } from 'node:fs';
 import { SERVICE_NAMES, type Config, type SubgraphName } from '../shared/config';
 import { openDatabase, type Database } from '../shared/db/database';
 import { prepareDatabase } from '../shared/db/prepare';
@@ -19,7 +18,7 @@ import { createIdentityResolver } from '../shared/auth/identity';
 import { ownAudience } from '../shared/auth/verify';
 import { SUBGRAPHS } from '../subgraphs';
 import { domainPorts } from './ports';
-import { SUPERGRAPH_FILE } from '../gateway/compose';
+import { loadSupergraph } from '../gateway/supergraph-file';
 import { startGateway } from '../gateway/server';
 import { DatabaseIdempotencyStore } from '../gateway/idempotency';
 import { corsOrigins } from '../gateway/cors';
@@ -154,12 +153,15 @@ export async function launch(config: Config, services: ServiceName[], options: L
       }
       const keysDb = db ?? gatewayDb;
       if (!keysDb) log.warn('gateway: no database in this process (DATABASE_URL unset): Idempotency-Keys are kept in its memory only');
+      // SUPERGRAPH_PATH: this project's supergraph by default, or any other composed one (its own subgraphs at their routing URLs).
+      const supergraph = loadSupergraph(config.supergraphPath, config.subgraphUrls);
       servers.push(
         await startGateway({
           host: config.host,
           port: config.gatewayPort,
-          supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
-          subgraphUrls: config.subgraphUrls,
+          supergraphSdl: supergraph.supergraphSdl,
+          subgraphUrls: supergraph.subgraphUrls,
+          subgraphConnections: config.subgraphConnections,
           subgraphTimeoutMs: config.subgraphTimeoutMs,
           subgraphTimeoutsMs: config.subgraphTimeoutsMs,
           exposeErrorDetails: config.env === 'development',

@@ -63,6 +63,12 @@ export function isConnectionError(error: unknown): boolean {
   return false;
 }
 
+/** A 502, 503 or 504 answer (a proxy in front of the subgraph could not reach it): counted as the subgraph's failure. */
+function isGatewayFailure(response: unknown): boolean {
+  const status = (response as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 502 && status <= 504;
+}
+
 /** Why a subgraph call failed: what the client is told (never an address). */
 export type Unavailability = 'unreachable' | 'timeout' | 'circuit-open' | 'abandoned';
 
@@ -84,7 +90,7 @@ export class SubgraphCallFailed extends Error {
 
 export interface SubgraphGuard {
   /** Runs `attempt` (one fetch) under the breaker; queries are retried once on a connection error. */
-  call(kind: 'query' | 'mutation', attempt: () => Promise<Response>, abandoned?: AbortSignal): Promise<Response>;
+  call<T extends { status: number }>(kind: 'query' | 'mutation', attempt: () => Promise<T>, abandoned?: AbortSignal): Promise<T>;
   state(): CircuitState;
 }
 
@@ -100,7 +106,7 @@ export function subgraphGuards(options: ResilienceOptions = {}): (service: strin
 
 function createGuard(service: string, options: ResilienceOptions): SubgraphGuard {
   // The client leaving is not the subgraph's failure; everything else thrown is (unreachable, timeout).
-  const failure = handleWhen((error) => !(error instanceof ClientGone)).orWhenResult((response) => response instanceof Response && response.status >= 502 && response.status <= 504);
+  const failure = handleWhen((error) => !(error instanceof ClientGone)).orWhenResult((response) => isGatewayFailure(response));
   const breaker = circuitBreaker(failure, {
     halfOpenAfter: options.halfOpenAfterMs ?? DEFAULT_BREAKER_HALF_OPEN_AFTER_MS,
     breaker: new ConsecutiveBreaker(options.consecutiveFailures ?? DEFAULT_BREAKER_CONSECUTIVE_FAILURES),

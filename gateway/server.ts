@@ -14,6 +14,8 @@ import { formatErrorFor } from '../shared/server/format-error';
 import { listen, type RunningServer } from '../shared/server/listen';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
+import { upstreamClient, type UpstreamClient } from './http/upstream';
+import { DEFAULT_PUBLIC_SERVICES } from './response-cache/eligibility';
 import { planCache } from './plan-cache';
 import { responseCache } from './response-cache';
 import type { PubSub } from '../shared/pubsub';
@@ -24,7 +26,7 @@ import { playground } from './playground';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { labUploadRouter } from './lab-upload';
 import { webApp } from './web-app';
-import { authSettings, corsSettings, DEFAULT_JSON_BODY_LIMIT_BYTES, labsSettings, transportSettings } from '../shared/config';
+import { authSettings, corsSettings, DEFAULT_JSON_BODY_LIMIT_BYTES, DEFAULT_SUBGRAPH_CONNECTIONS, labsSettings, transportSettings } from '../shared/config';
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewayWebSocket } from './subscriptions/server';
 import { UpstreamPool } from './subscriptions/upstream';
@@ -63,6 +65,8 @@ export interface GatewayOptions {
   /** Where each subgraph of the supergraph is reached, by name (overrides the SDL's routing URLs). */
   subgraphUrls: Record<string, string>;
   subgraphTimeoutMs: number;
+  /** Keep-alive connections kept open to each subgraph (SUBGRAPH_CONNECTIONS; default DEFAULT_SUBGRAPH_CONNECTIONS). */
+  subgraphConnections?: number;
   /** A subgraph's own deadline, by name, where it differs from subgraphTimeoutMs (SUBGRAPH_<NAME>_TIMEOUT_MS). */
   subgraphTimeoutsMs?: Record<string, number>;
   /** Circuit breaker and retry between the gateway and each subgraph (gateway/resilience.ts's defaults when unset). */
@@ -126,6 +130,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const trust = gatewayTrust(options.trust);
   // One circuit breaker per subgraph, whichever data source (HTTP operations, operations over WebSockets) calls it.
   const guardFor = subgraphGuards(options.resilience);
+  // One keep-alive pool per subgraph, whichever data source calls it.
+  const clients = new Map<string, UpstreamClient>();
+  const clientFor = (name: string, url: string) => {
+    let client = clients.get(name);
+    if (!client) clients.set(name, (client = upstreamClient({ url, connections: options.subgraphConnections ?? DEFAULT_SUBGRAPH_CONNECTIONS, maxBytes: limits.settings.maxResponseBytes })));
+    return client;
+  };
   const dataSource = (name: string, url?: string) =>
     new SubgraphDataSource({
       name,
@@ -134,6 +145,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       maxResponseBytes: limits.settings.maxResponseBytes,
       signer: trust.signer,
       guard: guardFor(name),
+      client: clientFor(name, options.subgraphUrls[name] ?? url!),
+      // Public data only (the content catalog): a caller's identical reads in flight share one fetch.
+      dedupe: (DEFAULT_PUBLIC_SERVICES as readonly string[]).includes(name),
     });
   // @apollo/gateway otherwise sends usage data to Apollo's servers (its only switch is this
   // variable, read when the gateway is built): a health platform's gateway calls no third party.
@@ -297,6 +311,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       await answers.close();
       await upstream.close();
       await server.stop();
+      await Promise.all([...clients.values()].map((client) => client.close()));
       await limiter.close();
       await redisProbe?.close();
       await idempotencyStore.close();

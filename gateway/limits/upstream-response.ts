@@ -5,9 +5,17 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../shared/graphql/errors';
 import { operationLimitError } from '../../shared/limits/operation';
+import type { UpstreamAnswer } from '../http/upstream';
+
+const isRead = (response: Response | UpstreamAnswer): response is UpstreamAnswer => typeof (response as UpstreamAnswer).bytes === 'number';
 
 /** The body as text, refused once it grows past maxBytes. */
-export async function readBoundedText(response: Response, maxBytes: number): Promise<string> {
+export async function readBoundedText(response: Response | UpstreamAnswer, maxBytes: number): Promise<string> {
+  // Already read by the gateway's upstream client (gateway/http/upstream.ts), which stopped at its own limit.
+  if (isRead(response)) {
+    if (response.text === undefined || response.bytes > maxBytes) throw operationLimitError({ limit: 'responseBytes', allowed: maxBytes, measured: response.bytes });
+    return response.text;
+  }
   const announced = Number(response.headers.get('content-length'));
   if (Number.isFinite(announced) && announced > maxBytes) {
     await response.body?.cancel().catch(() => {});
@@ -38,7 +46,7 @@ interface UpstreamError {
   extensions?: Record<string, unknown>;
 }
 
-export async function errorFromSubgraphResponse(serviceName: string, response: Response, maxBytes: number): Promise<GraphQLError> {
+export async function errorFromSubgraphResponse(serviceName: string, response: Response | UpstreamAnswer, maxBytes: number): Promise<GraphQLError> {
   let errors: UpstreamError[] = [];
   try {
     errors = (JSON.parse(await readBoundedText(response, maxBytes)) as { errors?: UpstreamError[] }).errors ?? [];

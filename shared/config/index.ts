@@ -78,6 +78,10 @@ export interface Config {
   jsonBodyLimitBytes: number;
   /** Serve the playground and answer introspection. */
   playground: boolean;
+  /** The composed supergraph file the gateway serves (SUPERGRAPH_PATH, absolute). */
+  supergraphPath: string;
+  /** Keep-alive connections the gateway keeps to each subgraph (SUBGRAPH_CONNECTIONS). */
+  subgraphConnections: number;
   /** The gateway's cache of anonymous public-content answers (gateway/response-cache). */
   responseCache: { ttlSeconds: number; maxBytes: number };
   /** Pool size per process for a PostgreSQL server. */
@@ -183,6 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlBodyLimitBytes: gateway.graphqlBodyLimitBytes,
     jsonBodyLimitBytes: gateway.jsonBodyLimitBytes,
     playground: gateway.playground ?? mode !== 'production',
+    supergraphPath: path.resolve(projectRoot, gateway.supergraphPath),
+    subgraphConnections: gateway.subgraphConnections,
     responseCache: { ttlSeconds: gateway.responseCacheTtlSeconds, maxBytes: gateway.responseCacheMaxBytes },
     databasePoolSize: database.poolSize,
     databaseConnectTimeoutMs: database.connectTimeoutMs,

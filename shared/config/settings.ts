@@ -24,6 +24,10 @@ export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
 export const DEFAULT_GRAPHQL_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 /** Largest JSON request body the gateway reads from its own calls and the subgraphs parse: a 10 MB lab report in base64 (+1/3) fits. */
 export const DEFAULT_JSON_BODY_LIMIT_BYTES = 15 * 1024 * 1024;
+/** The supergraph the gateway serves, relative to the project folder: this project's, composed by `npm run compose`. */
+export const DEFAULT_SUPERGRAPH_PATH = 'schema/supergraph.graphql';
+/** Open keep-alive connections the gateway keeps to each subgraph origin (undici pool). */
+export const DEFAULT_SUBGRAPH_CONNECTIONS = 32;
 /** Anonymous public-content answers are kept a minute at most (content mutations empty the cache at once). */
 export const DEFAULT_RESPONSE_CACHE_TTL_SECONDS = 60;
 /** Room for a few thousand catalog pages. */
@@ -68,6 +72,8 @@ export const databaseSettings = {
 } satisfies Section;
 
 export const gatewaySettings = {
+  supergraphPath: setting('SUPERGRAPH_PATH', text(), DEFAULT_SUPERGRAPH_PATH, "the composed supergraph file the gateway serves (relative to the project folder, or absolute); any composed supergraph works: subgraphs it names that are not this project's are reached at its own routing URLs", { shown: '`schema/supergraph.graphql`' }),
+  subgraphConnections: setting('SUBGRAPH_CONNECTIONS', whole(1, 1_024), DEFAULT_SUBGRAPH_CONNECTIONS, 'keep-alive connections the gateway keeps open to each subgraph (its undici pool); requests beyond them queue'),
   subgraphTimeoutMs: setting('SUBGRAPH_TIMEOUT_MS', whole(1), DEFAULT_SUBGRAPH_TIMEOUT_MS, "the gateway's deadline per subgraph request"),
   graphqlBodyLimitBytes: setting('GRAPHQL_BODY_LIMIT_BYTES', whole(1_024), DEFAULT_GRAPHQL_BODY_LIMIT_BYTES, "largest body a client may send to the gateway's `/graphql` (413 `OPERATION_LIMIT` beyond; Apollo Router's default); lab reports up to `LAB_UPLOAD_MAX_BYTES` go to `POST /api/labs/upload`", { shown: '`2097152` (2 MB)' }),
   jsonBodyLimitBytes: setting('JSON_BODY_LIMIT_BYTES', whole(1_024), DEFAULT_JSON_BODY_LIMIT_BYTES, "largest JSON body read from the gateway's own calls (the REST upload's mutation) and by the subgraphs", { shown: '`15728640` (15 MB)' }),
