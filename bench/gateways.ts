@@ -1,6 +1,6 @@
 // npm run bench:gateways — this gateway beside its peers, in one run on this machine: stock
 // @apollo/gateway (bench/peers/apollo-stock.ts) and Hive Gateway as shipped (bench/peers/hive.config.ts),
-// and this gateway as it was at BASELINE_REF (default: where this branch left main, before the undici pool),
+// and this gateway as it was at BASELINE_REF (default 98e51ac: before the undici pool),
 // all serving the same supergraph against the same running subgraphs, one gateway loaded at a time.
 // Two scenarios:
 // - this project: its six subgraphs in one process (PGlite, demo data, a gateway of their own for their
@@ -11,7 +11,7 @@
 // Each gateway's answer is compared with stock's first (differences are printed); then req/s,
 // latency, the gateway process's peak RSS and CPU per request, and the machine's load average.
 // Settings: DURATION (s, default 10), CONNECTIONS (10), PATIENTS (50), GATEWAYS_PORT_BASE (4300),
-// BASELINE_REF (default where this branch left main; `none` to skip), PEERS (comma list of stock,hive,baseline,ours),
+// BASELINE_REF (default 98e51ac; `none` to skip), PEERS (comma list of stock,hive,baseline,ours),
 // QUERIES (comma list of dashboard,catalog,anonymous,guild).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -28,8 +28,8 @@ const DURATION = Number(process.env.DURATION ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
 const PATIENTS = Number(process.env.PATIENTS ?? 50);
 const BASE = Number(process.env.GATEWAYS_PORT_BASE ?? 4300);
-/** This tree before its own commits: where it branched from main (BASELINE_REF overrides; `none` skips it). */
-const BASELINE_REF = process.env.BASELINE_REF ?? execFileSync('git', ['merge-base', 'HEAD', 'main'], { cwd: path.resolve(__dirname, '..'), encoding: 'utf8' }).trim().slice(0, 12);
+/** The gateway before issue 16's upstream work (the undici pool, in-flight sharing); BASELINE_REF overrides, `none` skips it. */
+const BASELINE_REF = process.env.BASELINE_REF ?? '98e51ac';
 /** Operation limits of ours that the benchmark's TestQuery (lists nested seven deep) exceeds as an anonymous caller. */
 const GUILD_LIMITS = { LIMIT_COST_ANONYMOUS: '10000000', LIMIT_COST: '10000000' };
 /** How long a gateway may take to answer its first request after starting. */
