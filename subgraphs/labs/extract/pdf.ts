@@ -30,14 +30,27 @@ export interface PdfReader {
 /** The labs services' PDF reader; its worker pool starts with the first PDF (a process may never read one). */
 export function createPdfReader(uploads: Config['uploads']): PdfReader {
   let pool: ReturnType<typeof createPdfPool> | undefined;
+  let reading = 0;
+  let closed = false;
+  const end = async () => {
+    const ending = pool;
+    pool = undefined;
+    await ending?.close();
+  };
   return {
-    text(bytes, options) {
+    async text(bytes, options) {
       pool ??= createPdfPool({ workers: uploads.pdfWorkers, queue: uploads.pdfQueue, memoryMb: uploads.pdfWorkerMemoryMb });
-      return pdfText(pool, uploads, bytes, options);
+      reading++;
+      try {
+        return await pdfText(pool, uploads, bytes, options);
+      } finally {
+        // A request still draining when labs stopped reads its PDF; the last such read ends the workers.
+        if (--reading === 0 && closed) await end();
+      }
     },
     async close() {
-      await pool?.close();
-      pool = undefined;
+      closed = true;
+      if (reading === 0) await end();
     },
   };
 }
