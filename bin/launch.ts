@@ -27,7 +27,7 @@ import { countingRejections } from '../shared/limits/rate-limit-metrics';
 import { gatewaySigningKey, gatewayVerificationKeys } from '../shared/trust/keys';
 import { createGatewayVerifier } from '../shared/server/verify-gateway';
 import { setDefaultGrace } from '../shared/server/shutdown';
-import { jobQueueCheck, jobQueueRunning } from '../shared/queue/jobs';
+import { jobQueueCheck, processJobQueue, type ProcessJobQueue } from '../shared/queue/jobs';
 import { systemClock } from '../shared/clock';
 
 /** The playground's token lives a working day, or as long as tokens may (AUTH_MAX_TOKEN_LIFETIME_SECONDS) if that is shorter. */
@@ -62,6 +62,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
   const stopServices: (() => Promise<void>)[] = [];
   const built: Launched['services'] = {};
   let relay: OutboxRelay | undefined;
+  let jobQueue: ProcessJobQueue | undefined;
   /** A gateway running without subgraphs opens the database for its Idempotency-Keys only. */
   let gatewayDb: Database | undefined;
   const redisProbe = config.redisUrl ? redisCheck(config.redisUrl) : undefined;
@@ -77,6 +78,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
     };
     const stopWork = async () => {
       for (const stopOne of [...stopServices].reverse()) await stopOne().catch((error) => log.error({ err: error }, "stopping a subgraph's services"));
+      // After every subgraph's workers are off it: its running jobs get what is left of the grace.
+      await jobQueue?.stop().catch((error) => log.error({ err: error }, 'stopping the job queue'));
     };
     await Promise.all([stopServers(), stopWork()]);
     // Rows it has not published stay in the outbox: the next relay to start (here or elsewhere) sends them.
@@ -106,6 +109,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
     const auth = await setUpAuth(config);
     if (db) {
       const database = db;
+      // One job queue per process, for every subgraph here: started by the first that sends or works jobs.
+      const queue = (jobQueue = processJobQueue(db, serviceLogger('job-queue')));
       const readinessChecks: ReadinessCheck[] = [databaseCheck((sql) => database.sql.query(sql)), ...(redisProbe ? [redisProbe] : [])];
       const resolveCaller = createIdentityResolver({ verify: auth.verify, prisma: db.prisma, roleClaim: auth.roleClaim });
       const gatewayVerifier = createGatewayVerifier({ jwks: await gatewayVerificationKeys(config), clockSkewSeconds: config.tokens.clockSkewSeconds });
@@ -117,13 +122,13 @@ export async function launch(config: Config, services: ServiceName[], options: L
         // answers: once /healthz (and so the gateway's /readyz) answers, its mutations can run.
         // Nothing started here calls the graph until a request asks it to.
         const module = SUBGRAPHS[name];
-        const started = await module.startServices?.({ prisma: db.prisma, ports, db, pubsub, config, log: serviceLogger(name), clock: systemClock });
+        const started = await module.startServices?.({ prisma: db.prisma, ports, db, pubsub, queue, config, log: serviceLogger(name), clock: systemClock });
         if (started) {
           stopServices.push(started.stop);
           built[name] = started.services;
         }
         // The job queue, once a subgraph here started it, is one more dependency every /readyz of the process checks.
-        if (jobQueueRunning() && !readinessChecks.some((check) => check.name === 'queue')) readinessChecks.push(jobQueueCheck(database));
+        if (queue.running() && !readinessChecks.some((check) => check.name === 'queue')) readinessChecks.push(jobQueueCheck(queue, database));
         const server = await startSubgraph(module, {
           prisma: db.prisma,
           services: started?.services,

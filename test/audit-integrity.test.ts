@@ -18,6 +18,7 @@ import { domainPorts } from '../bin/ports';
 import { auditAccess, grantApplicationRole } from '../shared/db/roles';
 import { serviceLogger } from '../shared/logger';
 import { LocalPubSub } from '../shared/pubsub';
+import { processJobQueue } from '../shared/queue/jobs';
 import { digestSigningKey, digestVerificationKeys } from '../shared/rbac/digest-keys';
 import { signPendingDigests, verifyAuditTrail } from '../shared/rbac/digests';
 import { patientSubgraph } from '../subgraphs/patient';
@@ -188,7 +189,10 @@ describe('the audit trail', () => {
     it("are signed in the patient service's background, every AUDIT_DIGEST_INTERVAL_SECONDS", async () => {
       const before = await count(db.owner, 'patient_graph.audit_digests');
       await db.owner.query(ROW, ['user_background', 'background']);
-      const runtime = { prisma: db.prisma, ports: domainPorts(db.prisma), db, pubsub: new LocalPubSub(), log: serviceLogger('patient'), clock: systemClock };
+      const log = serviceLogger('patient');
+      // The patient's services start the process's job queue (care alerts, exports); the process, here the test, stops it.
+      const queue = processJobQueue(db, log);
+      const runtime = { prisma: db.prisma, ports: domainPorts(db.prisma), db, pubsub: new LocalPubSub(), queue, log, clock: systemClock };
       const { stop } = await patientSubgraph.startServices!({
         ...runtime,
         config: loadConfig({ NODE_ENV: 'test', DATA_DIR: db.env.DATA_DIR, AUDIT_DIGEST_INTERVAL_SECONDS: '1', AUDIT_DIGEST_LAG_SECONDS: '0' }),
@@ -197,6 +201,7 @@ describe('the audit trail', () => {
         await eventually(async () => (await count(db.owner, 'patient_graph.audit_digests')) > before, 5_000, 'a digest from the background writer');
       } finally {
         await stop();
+        await queue.stop();
       }
     });
 

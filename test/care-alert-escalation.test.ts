@@ -12,9 +12,9 @@ import { seededPatientId } from '../prisma/seed/identities';
 import { signDevToken } from '../shared/auth/dev-issuer';
 import { loadConfig, type Config } from '../shared/config';
 import { careAlertsRaised, raiseCareAlert, type CareAlertRequest } from '../shared/domain/care-alerts';
-import { activeJobQueue } from '../shared/queue/jobs';
 import { launch, type Launched } from '../bin/launch';
 import { ESCALATE_QUEUE, DELIVER_QUEUE } from '../subgraphs/patient/care-alerts/workflow';
+import type { PatientServices } from '../subgraphs/patient/services';
 import { codes, gql } from './support/graphql';
 import { seededScratchPlace, type SeededPlace } from './support/database';
 import { freePort } from './support/stack';
@@ -73,15 +73,18 @@ async function stop(): Promise<void> {
   stack = undefined;
 }
 
+/** The process's job queue, as the patient subgraph's services hold it. */
+const jobQueue = () => (stack!.services.patient as PatientServices).careAlerts.queue;
+
 const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => stack!.db!.sql.query<T>(text, params);
 
 /** Raises an alert the way every raiser does: the contract, inside a transaction. */
 async function raise(severity: CareAlertRequest['severity'] = 'CRITICAL'): Promise<string> {
   const key = `test:${randomUUID()}`;
   await stack!.db!.prisma.$transaction((tx) =>
-    raiseCareAlert(tx, { key, patientId: PATIENT, kind: 'CRITICAL_LAB_VALUE', severity, title: 'Critical potassium 7.0 mmol/L', source: { service: 'labs', type: 'lab_result', id: key } }),
+    raiseCareAlert(jobQueue(), tx, { key, patientId: PATIENT, kind: 'CRITICAL_LAB_VALUE', severity, title: 'Critical potassium 7.0 mmol/L', source: { service: 'labs', type: 'lab_result', id: key } }),
   );
-  careAlertsRaised();
+  careAlertsRaised(jobQueue());
   let id: string | undefined;
   await eventually(async () => Boolean((id = (await sql<{ id: string }>('SELECT id FROM patient_graph.care_alerts WHERE raise_key = $1', [key]))[0]?.id)), 5_000, 'the alert to be stored');
   return id!;
@@ -104,12 +107,12 @@ const pendingEscalations = (alertId: string) =>
 /** Moves the queue's clock: the alert's waiting escalation becomes due now, and this process's workers are told. */
 async function advanceEscalation(alertId: string): Promise<void> {
   await sql(`UPDATE pgboss.job SET start_after = now() - interval '1 second' WHERE name = $1 AND data->>'alertId' = $2 AND state IN ('created', 'retry')`, [ESCALATE_QUEUE, alertId]);
-  activeJobQueue().wake(ESCALATE_QUEUE);
+  jobQueue().wake(ESCALATE_QUEUE);
 }
 
 async function advanceDeliveryRetries(): Promise<void> {
   await sql(`UPDATE pgboss.job SET start_after = now() - interval '1 second' WHERE name = $1 AND state = 'retry'`, [DELIVER_QUEUE]);
-  activeJobQueue().wake(DELIVER_QUEUE);
+  jobQueue().wake(DELIVER_QUEUE);
 }
 
 const notificationsOf = (alertId: string) => received.filter((r) => r.json.alert.id === alertId);
@@ -194,9 +197,9 @@ describe('an unacknowledged care alert', () => {
 
   it('escalates once per level, however often a level’s job runs', async () => {
     const notifications = notificationsOf(id).length;
-    await activeJobQueue().boss.send(ESCALATE_QUEUE, { alertId: id, level: 2 });
-    await activeJobQueue().boss.send(ESCALATE_QUEUE, { alertId: id, level: 1 });
-    activeJobQueue().wake(ESCALATE_QUEUE);
+    await jobQueue().boss.send(ESCALATE_QUEUE, { alertId: id, level: 2 });
+    await jobQueue().boss.send(ESCALATE_QUEUE, { alertId: id, level: 1 });
+    jobQueue().wake(ESCALATE_QUEUE);
     await eventually(
       async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'alertId' = $2 AND state IN ('created', 'active')`, [ESCALATE_QUEUE, id]))[0].n === 1,
       5_000,
@@ -270,16 +273,16 @@ describe('what a raiser gets wrong', () => {
     const jobs = async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'care-alerts-raise'`))[0].n;
     const before = await jobs();
     const bad = { key: '', patientId: 'nope', kind: 'GOSSIP', severity: 'URGENT', title: '', source: { service: '', type: '', id: '' } } as unknown as CareAlertRequest;
-    await expect(stack!.db!.prisma.$transaction((tx) => raiseCareAlert(tx, bad))).rejects.toThrow(/invalid care alert request: key .*patientId .*kind .*severity .*title .*source/);
+    await expect(stack!.db!.prisma.$transaction((tx) => raiseCareAlert(jobQueue(), tx, bad))).rejects.toThrow(/invalid care alert request: key .*patientId .*kind .*severity .*title .*source/);
     expect(await jobs()).toBe(before);
   });
 
   it('drops a request for a patient that does not exist, storing nothing', async () => {
     const key = `test:${randomUUID()}`;
     await stack!.db!.prisma.$transaction((tx) =>
-      raiseCareAlert(tx, { key, patientId: randomUUID(), kind: 'CRITICAL_LAB_VALUE', severity: 'CRITICAL', title: 'Nobody', source: { service: 'labs', type: 'lab_result', id: key } }),
+      raiseCareAlert(jobQueue(), tx, { key, patientId: randomUUID(), kind: 'CRITICAL_LAB_VALUE', severity: 'CRITICAL', title: 'Nobody', source: { service: 'labs', type: 'lab_result', id: key } }),
     );
-    careAlertsRaised();
+    careAlertsRaised(jobQueue());
     await eventually(
       async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'care-alerts-raise' AND singleton_key = $1 AND state = 'completed'`, [key]))[0].n === 1,
       5_000,

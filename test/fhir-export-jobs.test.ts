@@ -9,9 +9,9 @@ import type { Resource } from '@medplum/fhirtypes';
 import { seededPatientId, seededUserId } from '../prisma/seed/identities';
 import { signDevToken } from '../shared/auth/dev-issuer';
 import { loadConfig } from '../shared/config';
-import { activeJobQueue } from '../shared/queue/jobs';
 import { ALL_SERVICES, launch, type Launched } from '../bin/launch';
 import { PURGE_QUEUE, RUN_QUEUE } from '../subgraphs/patient/fhir-export/store';
+import type { PatientServices } from '../subgraphs/patient/services';
 import { expectOutcome, expectValidResource, fhirRequest, type FhirResponse } from './support/fhir';
 import { seededScratchPlace, type SeededPlace } from './support/database';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
@@ -203,7 +203,7 @@ describe('an expired export', () => {
 
     // The purge job the export scheduled for that time: make it due now.
     await sql(`UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND state = 'created'`, [PURGE_QUEUE]);
-    activeJobQueue().wake(PURGE_QUEUE);
+    (stack!.services.patient as PatientServices).exports.queue.wake(PURGE_QUEUE);
     await eventually(async () => (await exportRow(expiring.id)) === undefined, 10_000, 'the expired export to be deleted');
     expect((await sql<{ n: number }>('SELECT count(*)::int AS n FROM patient_graph.fhir_export_files WHERE export_id = $1', [expiring.id]))[0].n).toBe(0);
     // Exports not yet expired stay.

@@ -6,7 +6,8 @@ import { SERVICE_NAMES } from '../shared/config';
 import { checkReadiness, databaseCheck, DEFAULT_READINESS_CHECK_TIMEOUT_MS, httpCheck, readinessEndpoint, redisCheck, type ReadinessCheck } from '../shared/server/readiness';
 import { stackSubgraphBase } from './support/graphql';
 import { beginDraining, resetDrainingForTests } from '../shared/server/shutdown';
-import { jobQueueCheck } from '../shared/queue/jobs';
+import { jobQueueCheck, processJobQueue } from '../shared/queue/jobs';
+import { serviceLogger } from '../shared/logger';
 import { freePort } from './support/stack';
 
 async function serve(checks: ReadinessCheck[], timeoutMs?: number) {
@@ -47,7 +48,8 @@ describe('readiness checks', () => {
 
   it('name the job queue down while this process runs none, without asking the database', async () => {
     let asked = 0;
-    const report = await checkReadiness({ checks: [jobQueueCheck({ sql: { query: async () => asked++ } } as never)] });
+    const db = { sql: { query: async () => asked++ } } as never;
+    const report = await checkReadiness({ checks: [jobQueueCheck(processJobQueue(db, serviceLogger('readiness-test')), db)] });
     expect(report).toEqual({ status: 'unavailable', dependencies: { queue: 'down' } });
     expect(asked).toBe(0);
   });

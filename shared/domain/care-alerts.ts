@@ -5,10 +5,8 @@
 // request exists exactly when its cause does, survives any restart, and the patient subgraph's
 // worker turns it into one alert per key, however often it is sent.
 import type PgBoss from 'pg-boss';
-import type { Database } from '../db/database';
-import type { Logger } from '../logger';
 import { CARE_ALERT_SEVERITIES } from '../config';
-import { activeJobQueue, useJobQueue, type JobQueue } from '../queue/jobs';
+import type { JobQueue, ProcessJobQueue } from '../queue/jobs';
 import { transactionDb, type RawTransaction } from '../queue/sql';
 import { withTraceContext } from '../../shared/observability/job-tracing';
 
@@ -51,16 +49,14 @@ export interface CareAlertRequest {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** For a raising subgraph's startServices: the process's job queue, with the care-alert queue created. Returns its release. */
-export async function startCareAlertRaising(runtime: { db: Database; log: Logger }): Promise<() => Promise<void>> {
-  const { queue, release } = await useJobQueue(runtime.db, runtime.log);
-  try {
-    await ensureCareAlertQueue(queue);
-  } catch (error) {
-    await release();
-    throw error;
-  }
-  return release;
+/**
+ * For a raising subgraph's startServices: starts the process's job queue (SubgraphDeps.queue) and
+ * creates the care-alert queue; returns the queue, for the subgraph's services to raise through.
+ */
+export async function startCareAlertRaising(processQueue: ProcessJobQueue): Promise<JobQueue> {
+  const queue = await processQueue.start();
+  await ensureCareAlertQueue(queue);
+  return queue;
 }
 
 /** A request's mistakes are the raiser's bugs: refused before anything is sent. */
@@ -78,22 +74,18 @@ export function validateCareAlertRequest(request: CareAlertRequest): CareAlertRe
 }
 
 /**
- * Raises a care alert inside the caller's open transaction (`prisma.$transaction(async (tx) => …)`):
- * nothing is raised if the transaction rolls back. Call `careAlertsRaised()` after it commits so
- * the worker in this process picks the request up at once.
+ * Raises a care alert on `queue` (the subgraph's services carry it) inside the caller's open
+ * transaction (`prisma.$transaction(async (tx) => …)`): nothing is raised if the transaction
+ * rolls back. Call `careAlertsRaised(queue)` after it commits so the worker in this process
+ * picks the request up at once.
  */
-export async function raiseCareAlert(tx: RawTransaction, request: CareAlertRequest): Promise<void> {
+export async function raiseCareAlert(queue: JobQueue, tx: RawTransaction, request: CareAlertRequest): Promise<void> {
   const data = validateCareAlertRequest(request);
-  const queue = activeJobQueue();
   // A key already waiting is not queued twice; one the worker has taken may be sent again: it is stored once.
   await queue.boss.send(CARE_ALERT_RAISE_QUEUE, withTraceContext(data as unknown as object), { singletonKey: data.key, db: transactionDb(tx) } as PgBoss.SendOptions);
 }
 
-/** After the raising transaction commits: wakes this process's care-alert worker (others poll). */
-export function careAlertsRaised(): void {
-  try {
-    activeJobQueue().wake(CARE_ALERT_RAISE_QUEUE);
-  } catch {
-    // No worker in this process: the patient subgraph's process polls for it.
-  }
+/** After the raising transaction commits: wakes this process's care-alert worker, if it has one (others poll). */
+export function careAlertsRaised(queue: JobQueue): void {
+  queue.wake(CARE_ALERT_RAISE_QUEUE);
 }

@@ -1,7 +1,8 @@
 // The process's job queue: one pg-boss (Postgres-backed: jobs live in the platform's database
 // and survive any restart) shared by the subgraphs of a process that send or work jobs outside
-// the wearables sync (which keeps its own). Queues are created where they are worked or sent
-// from; `wake` tells this process's workers a job is ready instead of waiting for their poll.
+// the wearables sync (which keeps its own). The process wiring builds it and passes it to each
+// subgraph (no module state). Queues are created where they are worked or sent from; `wake`
+// tells this process's workers a job is ready instead of waiting for their poll.
 import PgBoss from 'pg-boss';
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
@@ -29,21 +30,18 @@ export interface JobQueue {
   wake(name: string): void;
 }
 
-interface Shared {
+interface Started {
   queue: JobQueue;
-  users: number;
+  /** pg-boss said it stopped (or failed to supervise): the queue is not working jobs. */
+  stopped(): boolean;
   stop(): Promise<void>;
 }
 
-const started = new WeakMap<Database, Promise<Shared>>();
-let current: JobQueue | null = null;
-/** pg-boss said it stopped (or failed to supervise): the queue is not working jobs. */
-const stoppedBosses = new WeakSet<PgBoss>();
-
-async function start(db: Database, log: Logger): Promise<Shared> {
+async function start(db: Database, log: Logger): Promise<Started> {
   const boss = new PgBoss({ db: queueDb(db), schema: JOB_QUEUE_SCHEMA, migrate: true, supervise: true, schedule: false } as PgBoss.ConstructorOptions);
+  let stopped = false;
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
-  boss.on('stopped', () => stoppedBosses.add(boss));
+  boss.on('stopped', () => (stopped = true));
   await boss.start();
   const workers = new Map<string, string[]>();
   const unwatch: (() => void)[] = [];
@@ -70,7 +68,7 @@ async function start(db: Database, log: Logger): Promise<Shared> {
   };
   return {
     queue,
-    users: 0,
+    stopped: () => stopped,
     async stop() {
       for (const stop of unwatch) stop();
       // Running jobs get what is left of the shutdown's grace period; any still running then are retried after expiry.
@@ -80,55 +78,54 @@ async function start(db: Database, log: Logger): Promise<Shared> {
 }
 
 /**
- * The job queue of this process's database, started on first use. Each caller gets a release
- * function; the queue stops when the last one releases it.
+ * The process's job queue, built once by the process wiring (bin/launch.ts) and given to each
+ * subgraph as a dependency (SubgraphDeps.queue). pg-boss starts when the first subgraph that
+ * sends or works jobs asks for it, so a process whose subgraphs use none runs none.
  */
-export async function useJobQueue(db: Database, log: Logger): Promise<{ queue: JobQueue; release(): Promise<void> }> {
-  let pending = started.get(db);
-  if (!pending) {
-    pending = start(db, log);
-    started.set(db, pending);
-    pending.catch(() => started.delete(db));
-  }
-  const shared = await pending;
-  shared.users++;
-  current = shared.queue;
-  let released = false;
-  return {
-    queue: shared.queue,
-    async release() {
-      if (released) return;
-      released = true;
-      if (--shared.users > 0) return;
-      started.delete(db);
-      if (current === shared.queue) current = null;
-      await shared.stop();
-    },
-  };
+export interface ProcessJobQueue {
+  /** Starts the queue on the first call (again after a failed start); the same queue after. */
+  start(): Promise<JobQueue>;
+  /** Whether it was started and works jobs (/readyz's check). */
+  running(): boolean;
+  /** Stops it (running jobs get the shutdown's grace); the process's wiring calls it after the subgraphs' services stop. */
+  stop(): Promise<void>;
 }
 
-/** This process's job queue, for code that runs inside requests (a resolver raising a care alert). */
-export function activeJobQueue(): JobQueue {
-  if (!current) throw new Error('the job queue is not running in this process (a subgraph that sends jobs starts it in startServices)');
-  return current;
+export function processJobQueue(db: Database, log: Logger): ProcessJobQueue {
+  let pending: Promise<Started> | undefined;
+  let started: Started | undefined;
+  return {
+    async start() {
+      if (!pending) {
+        const starting = start(db, log);
+        pending = starting;
+        starting.catch(() => pending === starting && (pending = undefined));
+      }
+      started = await pending;
+      return started.queue;
+    },
+    running: () => started !== undefined && !started.stopped(),
+    async stop() {
+      const starting = pending;
+      pending = undefined;
+      started = undefined;
+      // A start still under way is waited for, so its pg-boss is stopped too.
+      await (await starting?.catch(() => undefined))?.stop();
+    },
+  };
 }
 
 /**
  * /readyz's `queue` (shared/server/readiness.ts): this process's job queue runs and its tables
- * answer. Fails while no queue was started here (a process whose subgraphs send no jobs has no
- * such check: the launcher adds it only when one started).
+ * answer. Fails while it is not started (a process whose subgraphs send no jobs has no such
+ * check: the launcher adds it only when one started it).
  */
-export function jobQueueCheck(db: Database): { name: 'queue'; check(): Promise<unknown> } {
+export function jobQueueCheck(queue: ProcessJobQueue, db: Database): { name: 'queue'; check(): Promise<unknown> } {
   return {
     name: 'queue',
     async check() {
-      if (!current || stoppedBosses.has(current.boss)) throw new Error('the job queue is not running');
+      if (!queue.running()) throw new Error('the job queue is not running');
       return db.sql.query(`SELECT version FROM ${JOB_QUEUE_SCHEMA}.version`);
     },
   };
-}
-
-/** Whether a subgraph of this process started the job queue. */
-export function jobQueueRunning(): boolean {
-  return current !== null;
 }

@@ -22,6 +22,7 @@ import type { PatientFactsSource } from '../domain/patient-facts';
 import { scalarResolvers } from '../graphql/scalars';
 import { serviceLogger, type Logger } from '../logger';
 import type { Clock } from '../clock';
+import type { ProcessJobQueue } from '../queue/jobs';
 import type { ResolveCaller } from '../auth/identity';
 import type { SubgraphContext } from './context';
 import { formatErrorFor } from './format-error';
@@ -83,6 +84,8 @@ export interface SubgraphDeps {
   /** Raw SQL on the same database (PGlite or a server), e.g. for a Postgres job queue. */
   db: Database;
   pubsub: PubSub;
+  /** The process's job queue (shared/queue/jobs.ts): a subgraph that sends or works jobs starts it; the process stops it. */
+  queue: ProcessJobQueue;
   config: Config;
   log: Logger;
   /** The time domain decisions are made at (shared/clock.ts). */

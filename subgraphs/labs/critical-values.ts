@@ -8,6 +8,7 @@
 // and checked by a test.
 import type { BiomarkerStatus } from '../../generated/prisma/client';
 import { raiseCareAlert, type CareAlertRequest } from '../../shared/domain/care-alerts';
+import type { JobQueue } from '../../shared/queue/jobs';
 import type { RawTransaction } from '../../shared/queue/sql';
 import { findBiomarker, type BiomarkerDefinition } from './catalog';
 
@@ -86,7 +87,7 @@ export function criticalReadings<R extends Reading>(readings: readonly R[]): R[]
 }
 
 /** Raises one CRITICAL care alert for a stored result with critical values, inside the transaction that stores it. */
-export async function raiseCriticalValues(tx: RawTransaction, result: { id: string; profileId: string; collectedAt: Date }, readings: readonly Reading[]): Promise<boolean> {
+export async function raiseCriticalValues(queue: JobQueue, tx: RawTransaction, result: { id: string; profileId: string; collectedAt: Date }, readings: readonly Reading[]): Promise<boolean> {
   const critical = criticalReadings(readings);
   if (!critical.length) return false;
   const described = critical.map((reading) => {
@@ -103,6 +104,6 @@ export async function raiseCriticalValues(tx: RawTransaction, result: { id: stri
     source: { service: 'labs', type: 'lab_result', id: result.id },
     occurredAt: result.collectedAt.toISOString(),
   };
-  await raiseCareAlert(tx, request);
+  await raiseCareAlert(queue, tx, request);
   return true;
 }

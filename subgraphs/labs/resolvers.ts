@@ -119,11 +119,11 @@ export const resolvers = {
           source: 'labs',
           detail: { labResultId: created.id, readings: rows.length },
         });
-        await raiseCriticalValues(tx, created, rows);
+        await raiseCriticalValues(ctx.services.jobQueue, tx, created, rows);
         emitLabResultStored(emit, { result: created, readings: rows.length, labsScore: null });
         return created;
       });
-      careAlertsRaised();
+      careAlertsRaised(ctx.services.jobQueue);
       return result;
     },
     uploadLabReport: (_: unknown, args: { patientId: string; file: LabReportFileInput }, ctx: Ctx) => uploadLabReport(ctx, args),

@@ -1,21 +1,28 @@
 // The labs process's services, built once before it listens: the per-user upload limit, the AI
-// extractor the settings configure (null without an API key), and the job queue critical values
-// raise care alerts through (critical-values.ts). uploadLabReport reads them from ctx.services.
+// extractor the settings configure (null without an API key), the PDF reader's worker threads,
+// and the job queue critical values raise care alerts through (critical-values.ts).
+// uploadLabReport and addLabResult read them from ctx.services.
 import { startCareAlertRaising } from '../../shared/domain/care-alerts';
+import type { JobQueue } from '../../shared/queue/jobs';
 import { userRateLimit, type UserRateLimit } from '../../shared/limits/user-rate';
 import type { StartedServices, SubgraphDeps } from '../../shared/server/subgraph';
 import { aiExtractorFor } from './extract';
 import type { AiExtractor } from './extract/ai';
+import { createPdfReader, type PdfReader } from './extract/pdf';
 
 export interface LabsServices {
   /** LAB_UPLOADS_PER_MINUTE and _PER_HOUR per user, REST and GraphQL together. */
   uploadLimit: UserRateLimit;
   /** Reads what the parser cannot; null when no API key is configured. */
   ai: AiExtractor | null;
+  /** Reads PDFs' text in worker threads (LAB_PDF_WORKERS), ended when labs stops. */
+  pdf: PdfReader;
+  /** Where critical values are raised as care alerts (the process's job queue). */
+  jobQueue: JobQueue;
 }
 
 export async function startLabsServices(deps: SubgraphDeps): Promise<StartedServices<LabsServices>> {
-  const stopRaising = await startCareAlertRaising(deps);
+  const jobQueue = await startCareAlertRaising(deps.queue);
   const { uploads, redisUrl } = deps.config;
   const uploadLimit = userRateLimit({
     action: 'lab report uploads',
@@ -26,11 +33,12 @@ export async function startLabsServices(deps: SubgraphDeps): Promise<StartedServ
       { limit: uploads.perHour, windowMs: 3_600_000, per: 'hour' },
     ],
   });
+  const pdf = createPdfReader(deps.config.uploads);
   return {
-    services: { uploadLimit, ai: aiExtractorFor(deps.config) },
+    services: { uploadLimit, ai: aiExtractorFor(deps.config), pdf, jobQueue },
     async stop() {
       await uploadLimit.close();
-      await stopRaising();
+      await pdf.close();
     },
   };
 }

@@ -38,10 +38,10 @@ export async function startLunaServices(deps: SubgraphDeps, options: { model?: M
   const model: ModelProvider =
     options.model ?? (config.anthropic ? claude({ ...config.anthropic, timeoutMs: config.modelTimeoutMs }) : new OfflineModel(config.offlineChunkDelayMs));
   // Emergencies and protocol findings become care alerts; the catalog's rules guard the answers.
-  const stopRaising = await startCareAlertRaising(deps);
+  const jobQueue = await startCareAlertRaising(deps.queue);
   const catalog = new CatalogRulesReader({ gatewayUrl: deps.config.gatewayUrl, pubsub: deps.pubsub, clock, fetch: deps.fetch });
   const stopCatalog = catalog.start();
-  const runner = new TurnRunner({ prisma: deps.prisma, pubsub: deps.pubsub, model, config, gatewayUrl: deps.config.gatewayUrl, fetch: deps.fetch, catalog, log });
+  const runner = new TurnRunner({ prisma: deps.prisma, pubsub: deps.pubsub, jobQueue, model, config, gatewayUrl: deps.config.gatewayUrl, fetch: deps.fetch, catalog, log });
   const { limits, redisUrl } = deps.config;
   const turnLimit = userRateLimit({ action: 'Luna turns', metric: { limit: 'luna_turns', service: 'luna' }, redisUrl, windows: [{ limit: limits.lunaTurnsPerMinute, windowMs: 60_000, per: 'minute' }] });
   if (!options.model) log.info(`Luna answers with ${config.anthropic ? `Claude (${model.name})` : 'the offline model (set ANTHROPIC_API_KEY for Claude)'}`);
@@ -60,7 +60,6 @@ export async function startLunaServices(deps: SubgraphDeps, options: { model?: M
       await runner.stop(Math.max(0, remainingGraceMs() - 1_000));
       await turnLimit.close();
       await stopCatalog();
-      await stopRaising();
     },
   };
 }

@@ -21,11 +21,10 @@ export async function startPatientServices(deps: SubgraphDeps): Promise<StartedS
   };
   try {
     const careAlerts = await startCareAlerts(deps);
-    stops.push(careAlerts.stop);
     stops.push(await startAuditDigests(deps));
     const exports = await startFhirExports(deps);
     stops.push(exports.stop);
-    return { services: { careAlerts: careAlerts.services, exports: exports.services }, stop: stopAll };
+    return { services: { careAlerts, exports: exports.services }, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -4,6 +4,7 @@
 // single odd reading never alerts. Anomalies that ended more than ANOMALY_LOOKBACK_HOURS ago (a
 // backfill of old data) are history, not something to act on now: they raise nothing.
 import { raiseCareAlert, type CareAlertRequest, type CareAlertSeverity } from '../../shared/domain/care-alerts';
+import type { JobQueue } from '../../shared/queue/jobs';
 import type { WearableMetric } from '../../generated/prisma/client';
 import type { Tx } from './daily-stats';
 
@@ -121,9 +122,9 @@ function restingHeartRateAlerts(profileId: string, days: { day: Date; avg: numbe
 /**
  * After readings are stored (inside their transaction): the anomalies the new readings are part
  * of, raised as care alerts. Their keys name the run's start, so a run that grows raises once.
- * Returns how many were raised (call careAlertsRaised() after the commit when any were).
+ * Returns how many were raised (call careAlertsRaised(queue) after the commit when any were).
  */
-export async function raiseAnomalies(tx: Tx, profileId: string, stored: readonly Stored[], now = Date.now()): Promise<number> {
+export async function raiseAnomalies(queue: JobQueue, tx: Tx, profileId: string, stored: readonly Stored[], now = Date.now()): Promise<number> {
   const alerts: CareAlertRequest[] = [];
   const glucose = stored.filter((reading) => reading.metric === 'GLUCOSE').map((reading) => reading.recordedAt.getTime());
   if (glucose.length) {
@@ -138,6 +139,6 @@ export async function raiseAnomalies(tx: Tx, profileId: string, stored: readonly
     const days = await tx.wearableDailyStat.findMany({ where: { profileId, metric: 'RESTING_HR', day: window }, orderBy: { day: 'asc' }, select: { day: true, avg: true } });
     alerts.push(...restingHeartRateAlerts(profileId, days, now));
   }
-  for (const alert of alerts) await raiseCareAlert(tx, alert);
+  for (const alert of alerts) await raiseCareAlert(queue, tx, alert);
   return alerts.length;
 }

@@ -19,12 +19,9 @@ export async function startWearablesServices(runtime: SubgraphDeps): Promise<Sta
   const config = loadWearablesConfig(runtime.config);
   const keyring = loadTokenKeyring(config);
   // Sustained anomalies in stored readings raise care alerts through the job queue (anomalies.ts).
-  const stopRaising = await startCareAlertRaising(runtime);
-  const stopSimulators = await startSimulators(config, log).catch(async (error) => {
-    await stopRaising();
-    throw error;
-  });
-  const deps: SyncDeps = { prisma, patientFacts: runtime.ports.patientFacts, pubsub: runtime.pubsub, config, keyring, log, now: () => clock.now() };
+  const jobQueue = await startCareAlertRaising(runtime.queue);
+  const stopSimulators = await startSimulators(config, log);
+  const deps: SyncDeps = { prisma, patientFacts: runtime.ports.patientFacts, pubsub: runtime.pubsub, jobQueue, config, keyring, log, now: () => clock.now() };
   let queue: SyncQueue;
   const handlers: QueueHandlers = {
     async sync(job) {
@@ -41,17 +38,15 @@ export async function startWearablesServices(runtime: SubgraphDeps): Promise<Sta
     queue = await startSyncQueue({ db: runtime.db, config, log, handlers: runtime.config.deployment.wearablesSyncWorkers ? handlers : undefined });
   } catch (error) {
     await stopSimulators();
-    await stopRaising();
     throw error;
   }
   const unwatch = watchQueueDepth(queue);
   return {
-    services: { config, keyring, queue, clock },
+    services: { config, keyring, queue, jobQueue, clock },
     async stop() {
       unwatch();
       await queue.stop();
       await stopSimulators();
-      await stopRaising();
     },
   };
 }

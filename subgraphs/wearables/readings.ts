@@ -5,6 +5,7 @@ import { careAlertsRaised } from '../../shared/domain/care-alerts';
 import { topics } from '../../shared/pubsub';
 import { transactionWithEvents } from '../../shared/outbox';
 import type { Prisma } from '../../shared/db/database';
+import type { JobQueue } from '../../shared/queue/jobs';
 import { badUserInput } from '../../shared/graphql/errors';
 import type { GlucoseTrend, WearableDailyStat, WearableMetric, WearableProvider } from '../../generated/prisma/client';
 import { lockPatientStats, recomputeDailyStats, touchedDays, type Tx } from './daily-stats';
@@ -81,9 +82,11 @@ async function recordCgmReadings(
  * writes nothing. `timeZone` is the patient's; callers validate the readings first. This is the
  * one write path of readings: the GraphQL mutation and the provider sync both come through it.
  * Dexcom glucose readings also become the patient's CGM glucose readings (with their trend).
+ * Anomalies are raised as care alerts on `jobQueue`.
  */
 export async function recordReadings(
   prisma: Prisma,
+  jobQueue: JobQueue,
   profileId: string,
   timeZone: string,
   readings: readonly WearableReadingInput[],
@@ -99,7 +102,7 @@ export async function recordReadings(
       });
       await recordCgmReadings(tx, profileId, readings, inserted);
       const days = await recomputeDailyStats(tx, profileId, timeZone, touchedDays(inserted, timeZone));
-      const alerts = await raiseAnomalies(tx, profileId, inserted);
+      const alerts = await raiseAnomalies(jobQueue, tx, profileId, inserted);
       // Live subscribers hear of each new reading once it is committed (never of a rolled-back one).
       const topic = topics.wearableReadingAdded(profileId);
       for (const reading of inserted) emit(topic, reading);
@@ -108,6 +111,6 @@ export async function recordReadings(
     { maxWait: 10_000, timeout: 60_000 },
   );
   const { alerts, ...counts } = result;
-  if (alerts) careAlertsRaised();
+  if (alerts) careAlertsRaised(jobQueue);
   return counts;
 }

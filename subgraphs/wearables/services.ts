@@ -1,7 +1,8 @@
 // What the wearables resolvers use beyond the request, built once per process by the
 // subgraph's startServices (background.ts) and read from ctx.services: the settings, the
-// token keyring, the sync queue and the clock.
+// token keyring, the sync queue, the job queue anomalies are raised on, and the clock.
 import type { Clock } from '../../shared/clock';
+import type { JobQueue } from '../../shared/queue/jobs';
 import type { WearablesConfig } from './config';
 import type { SyncQueue } from './sync/queue';
 import type { TokenKeyring } from './tokens/keyring';
@@ -10,5 +11,7 @@ export interface WearablesServices {
   config: WearablesConfig;
   keyring: TokenKeyring;
   queue: SyncQueue;
+  /** The process's job queue: sustained anomalies become care alerts on it (anomalies.ts). */
+  jobQueue: JobQueue;
   clock: Clock;
 }

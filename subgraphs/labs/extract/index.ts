@@ -8,7 +8,7 @@ import type { Config } from '../../../shared/config';
 import { aiExtractorOptions, createAiExtractor, type AiExtractor } from './ai';
 import { parseReportCsv } from './csv';
 import { parseReportText } from './lines';
-import { pdfText } from './pdf';
+import type { PdfReader } from './pdf';
 import type { ExtractedReport } from './report';
 
 export type { ExtractedReport, ExtractedRow, PrintedDate } from './report';
@@ -16,6 +16,8 @@ export type { ExtractedReport, ExtractedRow, PrintedDate } from './report';
 export interface ExtractOptions {
   maxPages: number;
   timeoutMs: number;
+  /** Reads a PDF's text (the labs services' worker threads). */
+  pdf: PdfReader;
   /** Reads what the parser cannot; null when no API key is configured. */
   ai: AiExtractor | null;
   log?: Logger;
@@ -28,7 +30,7 @@ export function aiExtractorFor(config: Pick<Config, 'anthropic' | 'labs'>): AiEx
 }
 
 export async function extractReport(file: ReportFile, options: ExtractOptions): Promise<ExtractedReport> {
-  const text = file.kind === 'pdf' ? await pdfText(file.bytes, options) : decodeText(file.bytes);
+  const text = file.kind === 'pdf' ? await options.pdf.text(file.bytes, options) : decodeText(file.bytes);
   if (!text.replace(/\s+/g, '')) throw uploadRefused('NO_TEXT', 'the file holds no text');
   const parsed = file.kind === 'csv' ? parseReportCsv(text) : parseReportText(text);
   if (parsed.rows.length > 0) return parsed;

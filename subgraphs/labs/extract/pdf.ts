@@ -2,9 +2,10 @@
 // first, so a file of thousands of pages is refused at once; then the text, up to
 // LAB_PDF_MAX_TEXT_CHARS. A PDF without text (a scan, a photo) is refused: we do not OCR. A
 // PDF that needs more memory or time than a report may (a flate bomb) is refused as unreadable
-// while the rest of the process keeps serving: only its worker is ended.
+// while the rest of the process keeps serving: only its worker is ended. The labs services own
+// the reader (createPdfReader), so its workers end when labs stops.
 import { GraphQLError } from 'graphql';
-import { processConfig } from '../../../shared/config';
+import type { Config } from '../../../shared/config';
 import { ErrorCode } from '../../../shared/graphql/errors';
 import { uploadRefused } from '../upload/errors';
 import { createPdfPool, PdfPoolBusyError } from './pdf-pool';
@@ -20,27 +21,46 @@ export interface PdfTextOptions {
 /** Seconds a client is asked to wait when every PDF worker is busy and the queue is full. */
 export const PDF_BUSY_RETRY_AFTER_SECONDS = 5;
 
-let pool: ReturnType<typeof createPdfPool> | undefined;
-
-function pdfPool() {
-  const uploads = processConfig().uploads;
-  pool ??= createPdfPool({ workers: uploads.pdfWorkers, queue: uploads.pdfQueue, memoryMb: uploads.pdfWorkerMemoryMb });
-  return pool;
+export interface PdfReader {
+  text(bytes: Uint8Array, options: PdfTextOptions): Promise<string>;
+  /** Ends the workers (labs stopping). */
+  close(): Promise<void>;
 }
 
-/** Ends the workers (a labs server stopping; tests). */
-export async function closePdfPool(): Promise<void> {
-  await pool?.close();
-  pool = undefined;
+/** The labs services' PDF reader; its worker pool starts with the first PDF (a process may never read one). */
+export function createPdfReader(uploads: Config['uploads']): PdfReader {
+  let pool: ReturnType<typeof createPdfPool> | undefined;
+  let reading = 0;
+  let closed = false;
+  const end = async () => {
+    const ending = pool;
+    pool = undefined;
+    await ending?.close();
+  };
+  return {
+    async text(bytes, options) {
+      pool ??= createPdfPool({ workers: uploads.pdfWorkers, queue: uploads.pdfQueue, memoryMb: uploads.pdfWorkerMemoryMb });
+      reading++;
+      try {
+        return await pdfText(pool, uploads, bytes, options);
+      } finally {
+        // A request still draining when labs stopped reads its PDF; the last such read ends the workers.
+        if (--reading === 0 && closed) await end();
+      }
+    },
+    async close() {
+      closed = true;
+      if (reading === 0) await end();
+    },
+  };
 }
 
-export async function pdfText(bytes: Uint8Array, options: PdfTextOptions): Promise<string> {
-  const uploads = processConfig().uploads;
+async function pdfText(pool: ReturnType<typeof createPdfPool>, uploads: Config['uploads'], bytes: Uint8Array, options: PdfTextOptions): Promise<string> {
   const maxChars = options.maxChars ?? uploads.pdfMaxTextChars;
   const maxInflatedBytes = uploads.pdfMaxInflatedMb * 1024 * 1024;
   let outcome;
   try {
-    outcome = await pdfPool().read({ bytes, maxPages: options.maxPages, maxChars, maxInflatedBytes }, options.timeoutMs);
+    outcome = await pool.read({ bytes, maxPages: options.maxPages, maxChars, maxInflatedBytes }, options.timeoutMs);
   } catch (error) {
     if (error instanceof PdfPoolBusyError) {
       throw new GraphQLError(`Too many PDFs are being read; retry in ${PDF_BUSY_RETRY_AFTER_SECONDS} s`, {

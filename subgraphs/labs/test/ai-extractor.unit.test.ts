@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig, DEFAULT_CLAUDE_MODEL } from '../../../shared/config';
 import { aiExtractorFor, extractReport } from '../extract';
 import { aiExtractorOptions, createAiExtractor, TOOL_NAME } from '../extract/ai';
+import { createPdfReader } from '../extract/pdf';
 import { toReadings } from '../readings';
 import type { ReportFile } from '../upload/file';
 
@@ -16,6 +17,8 @@ interface Seen {
   body: any;
 }
 
+/** Text files only here: its worker pool never starts. */
+const pdf = createPdfReader(loadConfig({ NODE_ENV: 'test' }).uploads);
 let server: http.Server;
 let baseURL: string;
 const seen: Seen[] = [];
@@ -132,11 +135,11 @@ describe('the AI extractor', () => {
   it('is asked only when the parser finds nothing', async () => {
     answer = { input: MODEL_ROWS };
     const ai = createAiExtractor({ apiKey: 'k', baseURL, model: 'm', timeoutMs: 5000 });
-    const parsed = await extractReport(textFile('Glucose 5.5 mmol/L 3.9-5.5'), { maxPages: 5, timeoutMs: 5000, ai });
+    const parsed = await extractReport(textFile('Glucose 5.5 mmol/L 3.9-5.5'), { maxPages: 5, timeoutMs: 5000, pdf, ai });
     expect(parsed.extractor).toBe('parser');
     expect(seen).toHaveLength(0);
 
-    const read = await extractReport(textFile(VERTICAL), { maxPages: 5, timeoutMs: 5000, ai });
+    const read = await extractReport(textFile(VERTICAL), { maxPages: 5, timeoutMs: 5000, pdf, ai });
     expect(read.extractor).toBe('ai');
     expect(read.rows).toHaveLength(2);
     expect(seen).toHaveLength(1);
@@ -145,18 +148,18 @@ describe('the AI extractor', () => {
   it('turns an unreadable report into a refusal: no rows, a failing API, or no key at all', async () => {
     const ai = createAiExtractor({ apiKey: 'k', baseURL, model: 'm', timeoutMs: 5000 });
     answer = { input: { labName: null, collectedAt: null, reportedAt: null, results: [] } };
-    await expect(extractReport(textFile(VERTICAL), { maxPages: 5, timeoutMs: 5000, ai })).rejects.toMatchObject({
+    await expect(extractReport(textFile(VERTICAL), { maxPages: 5, timeoutMs: 5000, pdf, ai })).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', reason: 'NO_RESULTS' },
     });
 
     answer = { status: 500 };
-    await expect(extractReport(textFile(VERTICAL), { maxPages: 5, timeoutMs: 5000, ai })).rejects.toMatchObject({
+    await expect(extractReport(textFile(VERTICAL), { maxPages: 5, timeoutMs: 5000, pdf, ai })).rejects.toMatchObject({
       extensions: { reason: 'NO_RESULTS' },
       message: expect.stringContaining('the AI extractor was unavailable'),
     });
 
     seen.length = 0;
-    await expect(extractReport(textFile(VERTICAL), { maxPages: 5, timeoutMs: 5000, ai: null })).rejects.toMatchObject({ extensions: { reason: 'NO_RESULTS' } });
+    await expect(extractReport(textFile(VERTICAL), { maxPages: 5, timeoutMs: 5000, pdf, ai: null })).rejects.toMatchObject({ extensions: { reason: 'NO_RESULTS' } });
     expect(seen).toHaveLength(0);
   });
 });

@@ -4,7 +4,8 @@ import { findBiomarker } from '../catalog';
 import { parseReportCsv } from '../extract/csv';
 import { isUnit, parsePrintedDate } from '../extract/fields';
 import { parseReportText, parseRow } from '../extract/lines';
-import { closePdfPool, pdfText } from '../extract/pdf';
+import { processConfig } from '../../../shared/config';
+import { createPdfReader } from '../extract/pdf';
 import { toReadings } from '../readings';
 import { printedDateToInstant } from '../upload/dates';
 import { readUploadedFile } from '../upload/file';
@@ -12,6 +13,8 @@ import { toCanonical, toUcum } from '../units';
 import { LAYOUTS, manyPagesPdf, reportCsv, reportPdf, reportText, scannedPdf, type SampleReport } from './support/reports';
 
 const PDF_LIMITS = { maxPages: 50, timeoutMs: 20_000 };
+/** The labs services' PDF reader, on this process's settings. */
+const pdf = createPdfReader(processConfig().uploads);
 
 function convert(code: string, raw: string, unit: string | null) {
   return toCanonical(findBiomarker(code)!, Number(raw.replace(/^[<>]=?/, '')), raw, unit);
@@ -139,7 +142,7 @@ const EXPECTED = [
 
 describe('sample reports', () => {
   it.each(LAYOUTS)('the %s layout reads back to the same rows', async (layout) => {
-    const report = parseReportText(await pdfText(await reportPdf(SAMPLE, layout), PDF_LIMITS));
+    const report = parseReportText(await pdf.text(await reportPdf(SAMPLE, layout), PDF_LIMITS));
     expect(report.collectedAt).toEqual({ year: 2025, month: 3, day: 14, hour: 8, minute: 30 });
     expect(report.rows.map((r) => r.rawValue)).toEqual(SAMPLE.rows.map((r) => r.value));
     expect(toReadings(report.rows, 'MALE', 40).map((r) => [r.code, r.value, r.unit])).toEqual(EXPECTED);
@@ -172,14 +175,14 @@ describe('refusing a file early', () => {
   // The refusal names the page count (read before any page's text), not a deadline: no timing asserted.
   it('refuses a PDF of thousands of pages by its page count', async () => {
     const bytes = await manyPagesPdf(5000);
-    await expect(pdfText(bytes, PDF_LIMITS)).rejects.toMatchObject({ message: expect.stringContaining('5000 pages'), extensions: { code: 'BAD_USER_INPUT', reason: 'TOO_MANY_PAGES' } });
+    await expect(pdf.text(bytes, PDF_LIMITS)).rejects.toMatchObject({ message: expect.stringContaining('5000 pages'), extensions: { code: 'BAD_USER_INPUT', reason: 'TOO_MANY_PAGES' } });
   });
 
   it('refuses a PDF without text (a scan) and one that is not a PDF inside', async () => {
-    await expect(pdfText(await scannedPdf(), PDF_LIMITS)).rejects.toMatchObject({ extensions: { reason: 'NO_TEXT' }, message: expect.stringMatching(/no text layer/) });
-    await expect(pdfText(Buffer.from('%PDF-1.7\nthis is not a pdf'), PDF_LIMITS)).rejects.toMatchObject({ extensions: { reason: 'UNREADABLE_PDF' } });
+    await expect(pdf.text(await scannedPdf(), PDF_LIMITS)).rejects.toMatchObject({ extensions: { reason: 'NO_TEXT' }, message: expect.stringMatching(/no text layer/) });
+    await expect(pdf.text(Buffer.from('%PDF-1.7\nthis is not a pdf'), PDF_LIMITS)).rejects.toMatchObject({ extensions: { reason: 'UNREADABLE_PDF' } });
   });
 });
 
 // The PDF worker pool runs in this process here: end its thread.
-afterAll(closePdfPool);
+afterAll(() => pdf.close());

@@ -42,7 +42,7 @@ export async function uploadLabReport(ctx: Ctx, args: { patientId: string; file:
   const previous = await existing();
   if (previous) return previous;
 
-  const report = await extractReport(file, { maxPages: limits.maxPages, timeoutMs: limits.timeoutMs, ai: ctx.services.ai, log: ctx.log });
+  const report = await extractReport(file, { maxPages: limits.maxPages, timeoutMs: limits.timeoutMs, pdf: ctx.services.pdf, ai: ctx.services.ai, log: ctx.log });
   if (report.rows.length > MAX_READINGS) throw uploadRefused('TOO_MANY_RESULTS', `holds ${report.rows.length} results; a report may hold at most ${MAX_READINGS}`);
   const collectedAt = report.collectedAt ? printedDateToInstant(report.collectedAt, facts.timezone) : new Date();
   if (collectedAt.getTime() > Date.now() + FUTURE_TOLERANCE_MS) {
@@ -82,7 +82,7 @@ export async function uploadLabReport(ctx: Ctx, args: { patientId: string; file:
           extractor: report.extractor,
         },
       });
-      await raiseCriticalValues(tx, created, readings);
+      await raiseCriticalValues(ctx.services.jobQueue, tx, created, readings);
       emitLabResultStored(emit, { result: created, readings: readings.length, labsScore: score?.score ?? null });
       return created;
     });
@@ -92,6 +92,6 @@ export async function uploadLabReport(ctx: Ctx, args: { patientId: string; file:
     if (winner) return winner;
     throw error;
   }
-  careAlertsRaised();
+  careAlertsRaised(ctx.services.jobQueue);
   return result;
 }

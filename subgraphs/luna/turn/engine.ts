@@ -12,6 +12,7 @@ import type { CatalogRulesReader } from '../../../shared/domain/clinical/catalog
 import type { Prisma } from '../../../shared/db/database';
 import type { Logger } from '../../../shared/logger';
 import type { PubSub } from '../../../shared/pubsub';
+import type { JobQueue } from '../../../shared/queue/jobs';
 import { MAX_TOOL_CALLS_PER_TURN, type LunaConfig } from '../config';
 import { detectEmergency, type EmergencyMatch, type Language } from '../emergency';
 import { contactsFor, emergencyResponse } from '../emergency-response';
@@ -44,6 +45,8 @@ export interface TurnRequest {
 export interface TurnDeps {
   prisma: Prisma;
   pubsub: PubSub;
+  /** Where emergencies and protocol findings are raised as care alerts (the process's job queue). */
+  jobQueue: JobQueue;
   model: ModelProvider;
   config: LunaConfig;
   gatewayUrl: string;
@@ -80,7 +83,7 @@ async function raiseProtocolFindings(deps: TurnDeps, request: TurnRequest, summa
     for (const { protocol, item } of flagged) {
       const findings = item.findings!;
       const fingerprint = createHash('sha256').update(findings.map((finding) => `${finding.rule}|${finding.limit}|${finding.value}`).sort().join('\n')).digest('hex').slice(0, 16);
-      await raiseCareAlert(tx, {
+      await raiseCareAlert(deps.jobQueue, tx, {
         key: `luna:protocol-finding:${item.id}:${fingerprint}`,
         patientId: request.patientId,
         kind: 'PROTOCOL_FINDING',
@@ -91,7 +94,7 @@ async function raiseProtocolFindings(deps: TurnDeps, request: TurnRequest, summa
       });
     }
   });
-  careAlertsRaised();
+  careAlertsRaised(deps.jobQueue);
 }
 
 /** An emergency answer waits at most this long for the patient's time zone (for the local numbers). */
@@ -127,8 +130,8 @@ export async function runTurn(request: TurnRequest, deps: TurnDeps, signal: Abor
   await events.emit({ __typename: 'LunaTurnStarted', messageId: request.userMessageId, model: emergency ? 'none' : deps.model.name });
 
   const end = async (status: 'COMPLETE' | 'FAILED', content: string, interaction: ClinicalInteractionRecord | null, alert: CareAlertRequest | null = null) => {
-    const stored = await finishTurn(deps.prisma, { turnId: request.turnId, conversationId: request.conversationId, patientId: request.patientId, status, content, toolCalls, guardrails, interaction, alert });
-    if (alert) careAlertsRaised();
+    const stored = await finishTurn(deps.prisma, deps.jobQueue, { turnId: request.turnId, conversationId: request.conversationId, patientId: request.patientId, status, content, toolCalls, guardrails, interaction, alert });
+    if (alert) careAlertsRaised(deps.jobQueue);
     return messageJson(stored);
   };
   const release = async (released: Release[]) => {

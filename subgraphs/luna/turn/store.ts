@@ -3,6 +3,7 @@
 // lastMessageAt and logs the clinical interaction, all in one transaction.
 import { raiseCareAlert, type CareAlertRequest } from '../../../shared/domain/care-alerts';
 import type { Prisma } from '../../../shared/db/database';
+import type { JobQueue } from '../../../shared/queue/jobs';
 import type { ChatMessage } from '../../../generated/prisma/client';
 import type { GuardrailRecord, ToolCallRecord } from '../messages';
 import type { MessageJson } from './events';
@@ -39,7 +40,8 @@ export function messageJson(message: ChatMessage): MessageJson {
   };
 }
 
-export async function finishTurn(prisma: Prisma, ending: TurnEnding): Promise<ChatMessage> {
+/** `queue`: where the ending's care alert is raised. */
+export async function finishTurn(prisma: Prisma, queue: JobQueue, ending: TurnEnding): Promise<ChatMessage> {
   return prisma.$transaction(async (tx) => {
     const message = await tx.chatMessage.update({
       where: { id: ending.turnId },
@@ -57,7 +59,7 @@ export async function finishTurn(prisma: Prisma, ending: TurnEnding): Promise<Ch
         },
       });
     }
-    if (ending.alert) await raiseCareAlert(tx, ending.alert);
+    if (ending.alert) await raiseCareAlert(queue, tx, ending.alert);
     return message;
   });
 }

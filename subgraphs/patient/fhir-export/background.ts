@@ -4,7 +4,7 @@
 // (the queue runs it again after the restart).
 import type PgBoss from 'pg-boss';
 import { delegationSigner } from '../../../shared/auth/delegation';
-import { useJobQueue, type JobQueue } from '../../../shared/queue/jobs';
+import type { JobQueue } from '../../../shared/queue/jobs';
 import type { StartedServices, SubgraphDeps } from '../../../shared/server/subgraph';
 import { fhirBaseOf, RecordReadError } from './record-reader';
 import { runExport, type RunDeps } from './run';
@@ -32,7 +32,7 @@ export async function startFhirExports(runtime: SubgraphDeps): Promise<StartedSe
   const { prisma, log } = runtime;
   const config = runtime.config.fhirExport;
   const sign = await delegationSigner(runtime.config);
-  const { queue, release } = await useJobQueue(runtime.db, log);
+  const queue = await runtime.queue.start();
   const stopping = new AbortController();
   const deps: RunDeps | null = sign
     ? { prisma, queue, config, reader: { fhirBase: fhirBaseOf(runtime.config.gatewayUrl), sign, tokenTtlSeconds: config.tokenTtlSeconds, pageTimeoutMs: config.pageTimeoutMs } }
@@ -70,27 +70,22 @@ export async function startFhirExports(runtime: SubgraphDeps): Promise<StartedSe
     if (await failExport(prisma, queue, config, exportId, `Every run failed (${last.attempts}); the last: ${reason}`)) log.error({ exportId }, 'FHIR export failed: every run failed');
   }
 
-  try {
-    await ensureExportQueues(queue, config);
-    const polling = { pollingIntervalSeconds: config.pollSeconds };
-    await queue.work<RunJob>(RUN_QUEUE, { ...polling, concurrency: config.workers }, run);
-    await queue.work<RunJob>(FAILED_QUEUE, polling, deadLettered);
-    await queue.work(PURGE_QUEUE, polling, async () => {
-      const purged = await purgeExpired(prisma);
-      if (purged) log.info({ purged }, 'FHIR exports expired and were deleted with their files');
-    });
-  } catch (error) {
-    await release();
-    throw error;
-  }
+  await ensureExportQueues(queue, config);
+  const polling = { pollingIntervalSeconds: config.pollSeconds };
+  await queue.work<RunJob>(RUN_QUEUE, { ...polling, concurrency: config.workers }, run);
+  await queue.work<RunJob>(FAILED_QUEUE, polling, deadLettered);
+  await queue.work(PURGE_QUEUE, polling, async () => {
+    const purged = await purgeExpired(prisma);
+    if (purged) log.info({ purged }, 'FHIR exports expired and were deleted with their files');
+  });
   if (!deps) log.warn('FHIR exports: no service signing key (PARTNER_SIGNING_JWK), so $export is off');
   return {
     services: { queue, config, enabled: deps !== null },
     async stop() {
       // No worker takes another export; the runs in progress stop now; the queue runs them again after the restart.
+      // The process stops the queue itself (bin/launch.ts).
       await queue.boss.offWork(RUN_QUEUE);
       stopping.abort(new Error('the process is stopping'));
-      await release();
     },
   };
 }

@@ -14,7 +14,7 @@ import { seededRules } from '../../../test/support/clinical-rules';
 import { protocolsSubgraph } from '..';
 import { peptideRulesLoader, type ProtocolsServices } from '../catalog';
 
-/** The database is not the outside world this test fakes: any use of it fails the test. */
+/** The database and the job queue are not the outside world this test fakes: any use of them fails the test. */
 const unused = (what: string) =>
   new Proxy({}, {
     get(_, key) {
@@ -50,6 +50,7 @@ describe('the protocols services, built from fakes', () => {
       prisma: unused('database'),
       db: unused('database'),
       ports: unused('patient facts'),
+      queue: unused('job queue'),
       pubsub,
       config: loadConfig({ NODE_ENV: 'test' }),
       log: serviceLogger('protocols-test'),

@@ -9,6 +9,7 @@ import type { Prisma } from '../../../shared/db/database';
 import { patientFactsLoader, type PatientFactsSource } from '../../../shared/domain/patient-facts';
 import type { Logger } from '../../../shared/logger';
 import type { PubSub } from '../../../shared/pubsub';
+import type { JobQueue } from '../../../shared/queue/jobs';
 import type { WearablesConfig } from '../config';
 import { safeTimeZone } from '../daily-stats';
 import { readingProblem } from '../metrics';
@@ -31,6 +32,8 @@ export interface SyncDeps {
   /** The patient's time zone, from the patient subgraph's reader (shared/domain/patient-facts.ts). */
   patientFacts: PatientFactsSource;
   pubsub: PubSub;
+  /** Where sustained anomalies in the stored readings are raised as care alerts (the process's job queue). */
+  jobQueue: JobQueue;
   config: WearablesConfig;
   keyring: TokenKeyring;
   log: Logger;
@@ -109,7 +112,7 @@ export async function syncConnection(deps: SyncDeps, connectionId: string, jobId
     if (valid.length < readings.length) log.warn({ rejected: readings.length - valid.length }, 'left out implausible vendor values');
     let inserted = 0;
     for (let i = 0; i < valid.length; i += STORE_BATCH) {
-      inserted += (await recordReadings(deps.prisma, connection.profileId, timeZone, valid.slice(i, i + STORE_BATCH))).inserted;
+      inserted += (await recordReadings(deps.prisma, deps.jobQueue, connection.profileId, timeZone, valid.slice(i, i + STORE_BATCH))).inserted;
     }
     const finished = deps.now?.() ?? new Date();
     // The cursor moves only now that everything it covers is stored; a disconnect meanwhile stands.

@@ -182,7 +182,7 @@ describe('the sync queue', () => {
     const connection = await h.connect(P1, 'GARMIN', uniqueLogin('api-only'));
     // Every vendor "configured", so this process starts no simulators of its own.
     const env = { NODE_ENV: 'test', WEARABLES_SYNC_WORKERS: 'false', WEARABLE_TOKEN_KEYS: newKey('k9'), ...Object.fromEntries(PROVIDERS.map((provider) => [`${provider}_CLIENT_ID`, 'configured'])) };
-    const started = await startWearablesServices({ prisma: h.prisma, ports: domainPorts(h.prisma), db: h.db, pubsub: h.pubsub, config: loadConfig(env), log: h.log, clock: systemClock });
+    const started = await startWearablesServices({ prisma: h.prisma, ports: domainPorts(h.prisma), db: h.db, pubsub: h.pubsub, queue: h.jobs, config: loadConfig(env), log: h.log, clock: systemClock });
     let jobId: string;
     try {
       jobId = await requestSync(h.prisma, started.services.queue, connection, 'on-demand');

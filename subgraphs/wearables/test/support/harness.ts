@@ -9,6 +9,8 @@ import { loadConfig } from '../../../../shared/config';
 import { migrateDatabase } from '../../../../shared/db/prepare';
 import { serviceLogger } from '../../../../shared/logger';
 import { LocalPubSub } from '../../../../shared/pubsub';
+import { startCareAlertRaising } from '../../../../shared/domain/care-alerts';
+import { processJobQueue } from '../../../../shared/queue/jobs';
 import type { RunningServer } from '../../../../shared/server/listen';
 import { openScratchDatabase } from '../../../../test/support/database';
 import type { WearableProvider } from '../../../../generated/prisma/client';
@@ -42,12 +44,16 @@ export async function startHarness(options: { patients?: number } = {}) {
   let keyring: TokenKeyring = keyringFrom(parseTokenKeys(keySpec));
   const pubsub = new LocalPubSub();
   const log = serviceLogger('wearables-test');
+  // The process's job queue, as bin/launch.ts gives it: a synced anomaly raises a care alert on it.
+  const jobs = processJobQueue(db, log);
+  const jobQueue = await startCareAlertRaising(jobs);
   const harness = {
     db,
     prisma: db.prisma,
     config,
     pubsub,
     log,
+    jobs,
     get keyring() {
       return keyring;
     },
@@ -58,7 +64,7 @@ export async function startHarness(options: { patients?: number } = {}) {
     },
     simulator: (provider: WearableProvider) => `http://127.0.0.1:${config.simulatorPorts[provider]}`,
     connectDeps: (): ConnectDeps => ({ prisma: db.prisma, config, keyring, queue: null }),
-    syncDeps: (now?: () => Date): SyncDeps => ({ prisma: db.prisma, patientFacts: domainPorts(db.prisma).patientFacts, pubsub, config, keyring, log, now }),
+    syncDeps: (now?: () => Date): SyncDeps => ({ prisma: db.prisma, patientFacts: domainPorts(db.prisma).patientFacts, pubsub, jobQueue, config, keyring, log, now }),
     /** The whole OAuth round trip for a patient, as vendor account `login`. */
     async connect(profileId: string, provider: WearableProvider, login: string) {
       const started = await startConnection(harness.connectDeps(), { profileId, provider, createdBy: 'test' });
@@ -67,6 +73,7 @@ export async function startHarness(options: { patients?: number } = {}) {
     },
     async stop() {
       for (const server of simulators) await server.stop();
+      await jobs.stop();
       await pubsub.close();
       await db.dispose();
     },
