@@ -7,15 +7,18 @@ import { ROOT, TSX } from './support/stack';
 
 function runStart(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
+    // Its own process group: tsx runs the service in a child of its own, and a timed-out start
+    // must not leave that child serving on the ports.
     const child = spawn(TSX, [path.join(ROOT, 'bin/start.ts')], {
       cwd: ROOT,
+      detached: true,
       env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'test', LOG_LEVEL: 'info', PORT_BASE: '4900', DATABASE_OWNER_URL: '', ...env },
     });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     // Below Jest's 60 s per test: a start on a busy machine (tsx compiling) took over 30 s.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
+    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 50_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
