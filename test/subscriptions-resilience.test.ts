@@ -14,9 +14,13 @@ import { serviceLogger } from '../shared/logger';
 import { LocalPubSub } from '../shared/pubsub';
 import { startOutboxRelay, type OutboxRelay } from '../shared/outbox';
 import type { RunningServer } from '../shared/server/listen';
-import { startSubgraph } from '../shared/server/subgraph';
+import { startSubgraph, type StartedServices } from '../shared/server/subgraph';
+import { loadConfig } from '../shared/config';
+import { systemClock } from '../shared/clock';
+import { processJobQueue, type ProcessJobQueue } from '../shared/queue/jobs';
 import { SUPERGRAPH_FILE } from '../gateway/compose';
 import { wearablesSubgraph } from '../subgraphs/wearables';
+import type { WearablesServices } from '../subgraphs/wearables/services';
 import { authHeaders, seededPatientId, testDataDir } from './support/auth';
 import { openScratchDatabase } from './support/database';
 import { gatewayUrl, gql, stackSubgraphBase } from './support/graphql';
@@ -46,6 +50,10 @@ describe('a subgraph restart', () => {
   let updateSupergraph!: (sdl: string) => void;
   // The subgraph's writes publish through the outbox: a relay of this test's own, on its database.
   let relay: OutboxRelay | undefined;
+  // Its services (the job queue readings may raise care alerts on, the sync queue), as its process
+  // would build them; they outlive the restarts below, which drop the subgraph's sockets.
+  let queue: ProcessJobQueue | undefined;
+  let started: StartedServices<WearablesServices> | undefined;
   const start = async () => {
     const pubsub = new LocalPubSub();
     await relay?.stop();
@@ -53,6 +61,7 @@ describe('a subgraph restart', () => {
     const verify = createTokenVerifier({ jwks: await devJwks(testDataDir()), issuer: DEV_ISSUER });
     wearables = await startSubgraph(wearablesSubgraph, {
       prisma: db.prisma,
+      services: started!.services,
       ports: domainPorts(db.prisma),
       host: '127.0.0.1',
       port,
@@ -69,6 +78,10 @@ describe('a subgraph restart', () => {
     db = await openScratchDatabase();
     await prepareDatabase(db, { seed: demoSeeder(), log: serviceLogger('test') });
     port = await freePort();
+    const log = serviceLogger('wearables');
+    queue = processJobQueue(db, log);
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: db.env.DATA_DIR });
+    started = await wearablesSubgraph.startServices!({ prisma: db.prisma, ports: domainPorts(db.prisma), db, pubsub: new LocalPubSub(), queue, config, log, clock: systemClock });
     await start();
     gateway = await startTestGateway({
       subgraphUrls: stackSubgraphUrls({ wearables: `http://127.0.0.1:${port}/graphql` }),
@@ -79,6 +92,8 @@ describe('a subgraph restart', () => {
   afterAll(async () => {
     await gateway?.stop();
     await wearables?.stop();
+    await started?.stop();
+    await queue?.stop();
     await relay?.stop();
     await db?.dispose();
   });
