@@ -69,11 +69,20 @@ export function upstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const path = `${url.pathname}${url.search}`;
   const inFlight = new Map<string, Promise<UpstreamAnswer>>();
 
+  /**
+   * Stops reading an answer: undici then emits RequestAbortedError on the body, which, with no
+   * listener, is an unhandled 'error' event that takes the process down.
+   */
+  const discard = (body: NodeJS.ReadableStream & { destroy(): void }) => {
+    body.on('error', () => {});
+    body.destroy();
+  };
+
   async function send(request: UpstreamRequest): Promise<UpstreamAnswer> {
     const response = await pool.request({ path, method: 'POST', headers: request.headers, body: request.body, signal: request.signal });
     const announced = Number(response.headers['content-length']);
     if (Number.isFinite(announced) && announced > options.maxBytes) {
-      response.body.destroy();
+      discard(response.body);
       return new Answer(response.statusCode, response.headers, undefined, announced);
     }
     const chunks: Buffer[] = [];
@@ -81,7 +90,7 @@ export function upstreamClient(options: UpstreamClientOptions): UpstreamClient {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       bytes += chunk.length;
       if (bytes > options.maxBytes) {
-        response.body.destroy();
+        discard(response.body);
         return new Answer(response.statusCode, response.headers, undefined, bytes);
       }
       chunks.push(chunk);
