@@ -14,7 +14,8 @@
 // BASELINE_REF (default 98e51ac; `none` to skip), PEERS (comma list of stock,hive,baseline,ours),
 // QUERIES (comma list of dashboard,catalog,anonymous,guild).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { prepareBaselineTree, type BaselineTree } from './harness/baseline-tree';
 import os from 'node:os';
 import path from 'node:path';
 import { catalogBody, dashboardBody } from './harness/queries';
@@ -74,17 +75,12 @@ const post = async (url: string, body: string, headers: Record<string, string>) 
   return { status: response.status, json: (await response.json().catch(() => null)) as { data?: unknown; errors?: unknown[] } | null };
 };
 
-let baselineDir: string | undefined;
+let baseline: BaselineTree | undefined;
 
-/** The baseline's source tree: a detached worktree of BASELINE_REF sharing this tree's node_modules (removed at the end). */
+/** The baseline's source tree (bench/harness/baseline-tree.ts: a worktree of BASELINE_REF with its own `npm ci`; BASELINE_KEEP=1 keeps it). */
 function baselineTree(): string {
-  if (baselineDir) return baselineDir;
-  const commit = execFileSync('git', ['rev-parse', '--verify', `${BASELINE_REF}^{commit}`], { cwd: ROOT, encoding: 'utf8' }).trim();
-  const dir = path.join(os.tmpdir(), `loop-bench-gateways-${commit.slice(0, 12)}`);
-  if (!existsSync(path.join(dir, '.git'))) execFileSync('git', ['worktree', 'add', '--force', '--detach', dir, commit], { cwd: ROOT, stdio: 'ignore' });
-  if (!existsSync(path.join(dir, 'node_modules'))) symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  if (!existsSync(path.join(dir, 'generated'))) execFileSync(process.execPath, ['scripts/prisma-generate.mjs'], { cwd: dir, stdio: 'ignore' });
-  return (baselineDir = dir);
+  baseline ??= prepareBaselineTree({ repoDir: ROOT, ref: BASELINE_REF, keep: process.env.BASELINE_KEEP === '1', log: (line) => console.log(line) });
+  return baseline.dir;
 }
 
 /** Starts the gateways named in PEERS on ports from `port`, all serving `supergraphPath`. */
@@ -274,5 +270,5 @@ main()
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(path.join(logDir, 'data'), { recursive: true, force: true });
-    if (baselineDir) execFileSync('git', ['worktree', 'remove', '--force', baselineDir], { cwd: ROOT, stdio: 'ignore' });
+    baseline?.remove();
   });
