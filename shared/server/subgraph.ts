@@ -50,11 +50,8 @@ export interface SubgraphModule<L = unknown, S = unknown> {
   resolvers: GraphQLResolverMap<any>;
   /** graphql-shield rules built from the RBAC matrix; every field not named is denied. */
   permissions: IRules;
-  /**
-   * A request's DataLoaders; `services` are the process's (startServices), shared by every request;
-   * `reads` sends the hot loaders' SQL past Prisma's model layer.
-   */
-  createLoaders(prisma: Prisma, ports: DomainPorts, services: S, reads: ReadSql): L;
+  /** A request's DataLoaders, built from what they read through (LoaderDeps). */
+  createLoaders(deps: LoaderDeps<S>): L;
   /**
    * Builds the subgraph's services from its dependencies, once per process, just before it listens:
    * what its resolvers use beyond the request (a queue, a turn runner, a cached reader, rate limits)
@@ -62,6 +59,16 @@ export interface SubgraphModule<L = unknown, S = unknown> {
    * `services` reaches every request as `ctx.services`; `stop` ends it all.
    */
   startServices?(deps: SubgraphDeps): Promise<StartedServices<S>>;
+}
+
+/** What a request's loaders read through; each subgraph takes only what it uses. */
+export interface LoaderDeps<S = unknown> {
+  prisma: Prisma;
+  ports: DomainPorts;
+  /** The process's services (startServices), shared by every request. */
+  services: S;
+  /** The hot loaders' SQL, sent past Prisma's model layer. */
+  reads: ReadSql;
 }
 
 export interface StartedServices<S> {
@@ -191,7 +198,7 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
       },
       prisma: options.prisma,
       pubsub: options.pubsub,
-      loaders: nameLoaders(module.name, module.createLoaders(options.prisma, options.ports, services, options.reads ?? prismaReads(options.prisma))),
+      loaders: nameLoaders(module.name, module.createLoaders({ prisma: options.prisma, ports: options.ports, services, reads: options.reads ?? prismaReads(options.prisma) })),
       services,
       caller,
       audit,

@@ -1,5 +1,6 @@
+// The content subgraph's per-request DataLoaders: catalog entities by id and the lists that hang off them, one query per batch.
 import DataLoader from 'dataloader';
-import type { Prisma } from '../../shared/db/database';
+import type { LoaderDeps } from '../../shared/server/subgraph';
 import { contentData } from './data';
 import { isUuid } from '../../shared/graphql/errors';
 import { BatchMeter } from '../../shared/graphql/loader-metrics';
@@ -36,7 +37,7 @@ function arrayRelationLoader<T>(fetch: (parentIds: string[]) => Promise<T[]>, pa
 }
 
 // Loaders return drafts too: whether a draft may be shown is the resolver's decision.
-export function createContentLoaders(client: Prisma) {
+export function createContentLoaders({ prisma: client }: LoaderDeps) {
   const prisma = contentData(client);
   return {
     peptide: entityLoader(async (ids) => (uuids(ids).length ? prisma.peptide.findMany({ where: { id: { in: uuids(ids) } } }) : [])),

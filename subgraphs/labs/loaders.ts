@@ -1,11 +1,11 @@
+// The labs subgraph's per-request DataLoaders: lab results and their readings per patient, one query per batch (the readings past Prisma's model layer).
 import type { BiomarkerReading, BiomarkerStatus } from '../../generated/prisma/client';
-import type { Prisma, ReadSql } from '../../shared/db/database';
 import { labsData } from './data';
 import { patientFactsLoader } from '../../shared/domain/patient-facts';
-import type { DomainPorts } from '../../shared/server/subgraph';
+import type { LoaderDeps } from '../../shared/server/subgraph';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 
-export function createLabsLoaders(client: Prisma, ports: DomainPorts, _services: unknown, reads: ReadSql) {
+export function createLabsLoaders({ prisma: client, ports, reads }: LoaderDeps) {
   const prisma = labsData(client);
   return {
     labResult: entityLoader((ids) => prisma.labResult.findMany({ where: { id: { in: [...ids] } } })),

@@ -1,7 +1,7 @@
-import type { Prisma } from '../../shared/db/database';
+// Luna's per-request DataLoaders: the patient's existence, conversations, messages and clinical interactions, one query per batch.
 import { lunaData } from './data';
 import { patientFactsLoader } from '../../shared/domain/patient-facts';
-import type { DomainPorts } from '../../shared/server/subgraph';
+import type { LoaderDeps } from '../../shared/server/subgraph';
 import { badUserInput } from '../../shared/graphql/errors';
 import { countLoader, entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 import { Prisma as Sql, type ChatMessage, type Conversation } from '../../generated/prisma/client';
@@ -12,7 +12,7 @@ export interface PageFilter {
   after: string | null;
 }
 
-export function createLunaLoaders(client: Prisma, ports: DomainPorts) {
+export function createLunaLoaders({ prisma: client, ports }: LoaderDeps) {
   const prisma = lunaData(client);
   return {
     /** Existence only (luna uses nothing else of the facts), from the patient subgraph's reader. */

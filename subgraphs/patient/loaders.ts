@@ -1,9 +1,10 @@
-import type { Prisma } from '../../shared/db/database';
+// The patient subgraph's per-request DataLoaders: profiles, memberships, events, treatments, care alerts and FHIR exports, one query per batch.
+import type { LoaderDeps } from '../../shared/server/subgraph';
 import { patientData } from './data';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 import type { PatientEventType } from '../../generated/prisma/client';
 
-export function createPatientLoaders(client: Prisma) {
+export function createPatientLoaders({ prisma: client }: LoaderDeps) {
   const prisma = patientData(client);
   return {
     profile: entityLoader((ids) => prisma.customerProfile.findMany({ where: { id: { in: [...ids] } } })),

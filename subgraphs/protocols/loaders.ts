@@ -1,12 +1,12 @@
+// The protocols subgraph's per-request DataLoaders: protocols, their items and stacks per patient, one query per batch.
 import type { ProtocolStatus } from '../../generated/prisma/client';
-import type { Prisma } from '../../shared/db/database';
 import { protocolsData } from './data';
 import { patientFactsLoader } from '../../shared/domain/patient-facts';
-import type { DomainPorts } from '../../shared/server/subgraph';
+import type { LoaderDeps } from '../../shared/server/subgraph';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 import { peptideRulesLoader, type ProtocolsServices } from './catalog';
 
-export function createProtocolsLoaders(client: Prisma, ports: DomainPorts, services: ProtocolsServices) {
+export function createProtocolsLoaders({ prisma: client, ports, services }: LoaderDeps<ProtocolsServices>) {
   const prisma = protocolsData(client);
   return {
     protocol: entityLoader((ids) => prisma.protocol.findMany({ where: { id: { in: [...ids] } } })),

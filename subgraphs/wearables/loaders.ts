@@ -1,7 +1,7 @@
-import type { Prisma, ReadSql } from '../../shared/db/database';
+// The wearables subgraph's per-request DataLoaders: connections, readings and daily stats per patient, one query per batch.
 import { wearablesData } from './data';
 import { patientFactsLoader } from '../../shared/domain/patient-facts';
-import type { DomainPorts } from '../../shared/server/subgraph';
+import type { LoaderDeps } from '../../shared/server/subgraph';
 import { badUserInput } from '../../shared/graphql/errors';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 import { Prisma as Sql, type WearableDailyStat, type WearableMetric, type WearableReading } from '../../generated/prisma/client';
@@ -74,7 +74,7 @@ function readingWhere(filter: ReadingFilter) {
  * `services.clock` says when "now" is for the windows ending now (read per batch: a subgraph may run
  * without its services); `reads` sends the dashboard's big read past Prisma's model layer.
  */
-export function createWearablesLoaders(client: Prisma, ports: DomainPorts, services: Pick<WearablesServices, 'clock'>, reads: ReadSql) {
+export function createWearablesLoaders({ prisma: client, ports, services, reads }: LoaderDeps<Pick<WearablesServices, 'clock'>>) {
   const prisma = wearablesData(client);
   return {
     /** Existence, plus the time zone daily stats are computed in. */
