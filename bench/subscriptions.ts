@@ -5,11 +5,13 @@
 //   - 1,000 subscribers whose selection has a field of another subgraph (`patient { firstName }`),
 //   - 10,000 subscribers of the wearables subgraph's own fields.
 // Figures: share of (subscriber, event) deliveries that arrived within the drain time, delivery
-// latency p50/p99 measured from the moment the write was sent, the stack process's RSS
+// latency p50/p99 measured from the moment the write was sent (p99 also without the scenario's first
+// event, which pays the stack's cold paths), the stack process's RSS
 // (gateway and subgraphs share it), and the patient subgraph's fetches per event.
 //   npm run bench:subscriptions
 //   FEDERATED_SUBSCRIBERS=1000 LOCAL_SUBSCRIBERS=10000 RATE=2 DURATION=10 BASELINE_REF=30f0465 npm run bench:subscriptions
 //   BASELINE=skip npm run bench:subscriptions     # the working tree only
+//   BASELINE=skip ONLY=local STACK_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench:subscriptions   # one scenario, stack profiled
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -38,8 +40,18 @@ const settings = {
   subscribeTimeoutMs: Number(process.env.SUBSCRIBE_TIMEOUT_MS ?? 600_000),
   /** Subscribing stops waiting when the count has not moved for this long (a socket that failed does not hold the run). */
   subscribeStallMs: Number(process.env.SUBSCRIBE_STALL_MS ?? 20_000),
-  /** Sockets opened at once while subscribing. */
-  openBatch: Number(process.env.OPEN_BATCH ?? 250),
+  /**
+   * Sockets whose handshake (WebSocket upgrade, connection_init, connection_ack) may be under way at
+   * once while subscribing: the next opens when one is acknowledged. Opening all at once overflows the
+   * gateway's listen backlog (511) and the kernel's SYN retries then spread the rest over minutes.
+   */
+  openConcurrency: Number(process.env.OPEN_CONCURRENCY ?? 100),
+  /** Sockets closed at once when a scenario ends. */
+  closeBatch: 250,
+  /** `federated` or `local` runs that scenario alone (the comparison table needs both). */
+  only: process.env.ONLY as 'federated' | 'local' | undefined,
+  /** Node options for the stacks, space-separated (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them). */
+  stackNodeArgs: (process.env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean),
   baselineRef: process.env.BASELINE_REF ?? SUBSCRIPTIONS_BASELINE_REF,
   skipBaseline: process.env.BASELINE === 'skip',
   keepBaseline: process.env.BASELINE_KEEP === '1',
@@ -61,8 +73,12 @@ interface Measured {
   duplicates: number;
   p50: number;
   p99: number;
+  /** p99 of the events after the first (the first event of a scenario pays the stack's cold paths). */
+  p99AfterFirst: number;
   rssMb: number;
   patientFetchesPerEvent: number;
+  /** Close events the subscribers' sockets saw while subscribing and during the events, by code. */
+  closes: Record<string, number>;
 }
 
 const subgraphUrl = (portBase: number, name: (typeof SUBGRAPHS)[number]) => `http://127.0.0.1:${portBase + SUBGRAPHS.indexOf(name) + 1}`;
@@ -85,13 +101,47 @@ async function runScenario(stack: StackProcess, portBase: number, scenario: Scen
   const query = `subscription($p: ID!) { wearableReadingAdded(patientId: $p) { value ${scenario.federated ? 'patient { firstName }' : ''} } }`;
   const sent = new Map<number, number>();
   const latencies: number[] = [];
+  /** Latencies of every event but the first. */
+  const warmLatencies: number[] = [];
+  let firstValue: number | undefined;
   let duplicates = 0;
   const clients: Client[] = [];
   const before = await upstream();
+  const closes: Record<string, number> = {};
   const startedAt = Date.now();
   try {
+    // At most openConcurrency handshakes in flight: each acknowledged one lets the next socket open.
+    let inFlight = 0;
+    let freed: (() => void) | null = null;
+    const release = () => {
+      inFlight--;
+      const wake = freed;
+      freed = null;
+      wake?.();
+    };
     for (let i = 0; i < scenario.subscribers; i++) {
-      const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: stack.authorization }, retryAttempts: 5 });
+      while (inFlight >= settings.openConcurrency) await new Promise<void>((resolve) => (freed = resolve));
+      inFlight++;
+      let pending = true;
+      const settle = () => {
+        if (!pending) return;
+        pending = false;
+        release();
+      };
+      const client = createClient({
+        url: wsUrl,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: stack.authorization },
+        retryAttempts: 5,
+        on: {
+          connected: settle,
+          closed: (event) => {
+            const code = String((event as { code?: number })?.code ?? 'none');
+            closes[code] = (closes[code] ?? 0) + 1;
+            settle();
+          },
+        },
+      });
       clients.push(client);
       const seen = new Set<number>();
       client.subscribe(
@@ -105,14 +155,13 @@ async function runScenario(stack: StackProcess, portBase: number, scenario: Scen
             else {
               seen.add(value!);
               latencies.push(Date.now() - at);
+              if (value !== firstValue) warmLatencies.push(Date.now() - at);
             }
           },
-          error: () => {},
+          error: settle,
           complete: () => {},
         },
       );
-      // Let the sockets open in batches: thousands of handshakes at once only measure the kernel's backlog.
-      if (i % settings.openBatch === settings.openBatch - 1) await sleep(50);
     }
     const deadline = Date.now() + settings.subscribeTimeoutMs;
     let subscribed = 0;
@@ -126,6 +175,7 @@ async function runScenario(stack: StackProcess, portBase: number, scenario: Scen
     const graph = new GraphQLHttpClient({ url: `${stack.gatewayUrl}/graphql`, headers: { authorization: stack.authorization } });
     for (let i = 0; i < events; i++) {
       const value = 40 + (i % 60) + i / 1000 + Math.random() / 1e6;
+      if (i === 0) firstValue = value;
       // Measured from the moment the write is sent: the event can arrive before its response does.
       sent.set(value, Date.now());
       await graph.post({
@@ -147,22 +197,25 @@ async function runScenario(stack: StackProcess, portBase: number, scenario: Scen
       duplicates,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
+      p99AfterFirst: percentile(warmLatencies, 99),
       rssMb: round(rssMb),
       patientFetchesPerEvent: round(fetches / events, 2),
+      closes: { ...closes },
     };
   } finally {
     // A socket the gateway already dropped rejects its dispose: nothing left to close.
-    for (let i = 0; i < clients.length; i += settings.openBatch) await Promise.allSettled(clients.slice(i, i + settings.openBatch).map(async (client) => client.dispose()));
+    for (let i = 0; i < clients.length; i += settings.closeBatch) await Promise.allSettled(clients.slice(i, i + settings.closeBatch).map(async (client) => client.dispose()));
     // The next scenario starts once this one's subscriptions have ended upstream.
     const deadline = Date.now() + 120_000;
     while ((await upstream()) > before && Date.now() < deadline) await sleep(250);
   }
 }
 
-const SCENARIOS = (): Scenario[] => [
-  { name: `${settings.federatedSubscribers.toLocaleString('en')} subscribers, patient { firstName }`, subscribers: settings.federatedSubscribers, federated: true },
-  { name: `${settings.localSubscribers.toLocaleString('en')} subscribers, wearables only`, subscribers: settings.localSubscribers, federated: false },
-];
+const SCENARIOS = (): Scenario[] =>
+  [
+    { name: `${settings.federatedSubscribers.toLocaleString('en')} subscribers, patient { firstName }`, subscribers: settings.federatedSubscribers, federated: true },
+    { name: `${settings.localSubscribers.toLocaleString('en')} subscribers, wearables only`, subscribers: settings.localSubscribers, federated: false },
+  ].filter((scenario) => !settings.only || scenario.federated === (settings.only === 'federated'));
 
 async function measure(label: string, tree: string, portBase: number, ownerAsApplication: boolean): Promise<Measured[]> {
   const stack = await startStackProcess({
@@ -172,6 +225,7 @@ async function measure(label: string, tree: string, portBase: number, ownerAsApp
     databaseUrl: process.env.DATABASE_URL,
     databaseOwnerUrl: process.env.DATABASE_OWNER_URL,
     ownerAsApplication,
+    nodeArgs: settings.stackNodeArgs,
     extraEnv: {
       // One token for every subscriber: let that principal hold them all.
       SUBSCRIPTIONS_PER_PRINCIPAL: String(Math.max(settings.federatedSubscribers, settings.localSubscribers, 50)),
@@ -200,7 +254,9 @@ function rows(baseline: Measured[], now: Measured[]): Row[] {
       { figure: `delivered %, ${scenario.name}`, baseline: b.deliveredPercent, now: n.deliveredPercent },
       { figure: `p50 ms from publish, ${scenario.name}`, baseline: b.p50, now: n.p50 },
       { figure: `p99 ms from publish, ${scenario.name}`, baseline: b.p99, now: n.p99 },
+      { figure: `p99 ms from publish after the first event, ${scenario.name}`, baseline: b.p99AfterFirst, now: n.p99AfterFirst },
       { figure: `RSS MB (gateway + subgraphs, one process), ${scenario.name}`, baseline: b.rssMb, now: n.rssMb },
+      { figure: `subscribed, ${scenario.name}`, baseline: b.subscribed, now: n.subscribed },
       ...(scenario.federated ? [{ figure: `patient subgraph fetches per event, ${scenario.name}`, baseline: b.patientFetchesPerEvent, now: n.patientFetchesPerEvent }] : []),
     ];
   });
@@ -232,7 +288,7 @@ async function main() {
   const now = await measure('now', root, settings.portBase + 20, false);
   console.log(`Machine: ${machine}; load average ${loadBefore} before, ${load()} after (1/5/15 min)`);
   console.log(`Database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}; ${settings.rate} events/s for ${settings.duration} s, deliveries counted up to ${settings.drainMs / 1000} s after the last; baseline ${commit} (${settings.baselineRef}) vs the working tree`);
-  if (baseline) console.log(comparisonTable(rows(baseline, now), { baseline: `baseline ${commit}`, now: 'now' }));
+  if (baseline && !settings.only) console.log(comparisonTable(rows(baseline, now), { baseline: `baseline ${commit}`, now: 'now' }));
   console.log(JSON.stringify({ baseline, now, socketFailures }, null, 2));
 }
 

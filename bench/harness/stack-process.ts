@@ -29,6 +29,8 @@ export interface StackProcessOptions {
   label: string;
   /** More settings for the child (e.g. RESPONSE_CACHE_TTL_SECONDS=0). */
   extraEnv?: Record<string, string>;
+  /** Node options before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept). */
+  nodeArgs?: string[];
 }
 
 export const DEFAULT_READY_TIMEOUT_MS = 300_000;
@@ -98,7 +100,7 @@ export async function startStackProcess(options: StackProcessOptions): Promise<S
       ...options.extraEnv,
     });
     const out = createWriteStream(logFile);
-    child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], { cwd: options.tree, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'bin/start.ts'], { cwd: options.tree, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.pipe(out);
     child.stderr!.pipe(out);
     const gatewayUrl = `http://127.0.0.1:${options.portBase}`;

@@ -10,6 +10,7 @@ import { GraphQLError, print, type DocumentNode, type ExecutionResult, type Grap
 import type { Logger } from '../../shared/logger';
 import type { GatewayContext } from '../context';
 import type { SubscriptionPlanner } from './planner';
+import type { SerializedSink } from './serialized';
 import type { UpstreamPool, UpstreamRequest } from './upstream';
 
 const REPLAYED_EVENT = '__subscription_event__';
@@ -19,6 +20,8 @@ export interface SubscriptionRequest {
   operationName?: string;
   variables: Record<string, unknown>;
   context: GatewayContext;
+  /** Where this subscriber's shared events may be written already serialized (serialized.ts); without it they are yielded one by one. */
+  sink?: SerializedSink;
 }
 
 export interface SubscriptionDeps {

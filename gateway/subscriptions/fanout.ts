@@ -12,6 +12,8 @@
 // their audience: every subgraph writes each subscriber's audit rows, in one statement per event.
 // When the owner leaves, another subscriber takes the stream over (its held subscription ends).
 // Subscriptions whose stream starts with kept events (a replay) are never shared.
+// Each event is serialized once per group and written to every member that has a socket sink
+// (graphql-ws: serialized.ts); the others (SSE) get the result through their own stream.
 import { randomUUID } from 'node:crypto';
 import type { ExecutionResult } from 'graphql';
 import client from 'prom-client';
@@ -20,6 +22,7 @@ import { HELD_ACK, HELD_EXTENSION, type AudienceMember } from '../../shared/trus
 import type { GatewayContext } from '../context';
 import type { ClientSubscription, PreparedSubscription, SubscriptionDeps, SubscriptionRequest } from './execute';
 import type { SubscriptionPlanner } from './planner';
+import { nextPayloadJson, type SerializedSink } from './serialized';
 import type { UpstreamPool } from './upstream';
 
 /** Root fields whose stream starts with events kept for late subscribers (subscribeWithReplay): each subscriber has its own. */
@@ -59,7 +62,15 @@ class Member implements ClientSubscription {
   constructor(
     readonly context: GatewayContext,
     private readonly onLeave: (member: Member) => void,
+    private readonly sink?: SerializedSink,
   ) {}
+
+  /** One of its group's events: written serialized when it has a sink (and nothing queued before it), else queued. */
+  deliver(result: ExecutionResult, serialized: () => string): void {
+    if (this.finished) return;
+    if (this.sink && this.queue.length === 0) this.sink.next(serialized());
+    else this.push(result);
+  }
 
   get audience(): AudienceMember {
     const { requestId, correlationId, clientIp, operationName } = this.context;
@@ -191,7 +202,7 @@ export class SubscriptionFanout {
   }
 
   open(request: SubscriptionRequest, prepared: PreparedSubscription, deps: Pick<SubscriptionDeps, 'planner'>): ClientSubscription {
-    const member = new Member(request.context, (left) => this.leave(left));
+    const member = new Member(request.context, (left) => this.leave(left), request.sink);
     const key = this.keyOf(request, prepared, deps.planner());
     const group = key === null ? undefined : this.groups.get(key);
     if (group) this.hold(group, member);
@@ -231,7 +242,10 @@ export class SubscriptionFanout {
         resolutions.inc();
         const result = await group.prepared.complete(step.value, context);
         if (group.closed) return;
-        for (const member of group.members) member.push(result);
+        // Serialized once for the whole group, on first use.
+        let json: string | undefined;
+        const serialized = () => (json ??= nextPayloadJson(result));
+        for (const member of group.members) member.deliver(result, serialized);
         deliveries.inc(group.members.size);
       }
     } catch (error) {

@@ -11,7 +11,7 @@ import type { ApolloServer } from '@apollo/server';
 import { GraphQLError, parse, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import client from 'prom-client';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { TokenVerifier } from '../../shared/auth/verify';
 import type { Logger } from '../../shared/logger';
 import { registry } from '../../shared/metrics';
@@ -25,6 +25,7 @@ import type { CappedConnection, SubscriptionCaps } from './caps';
 import { partnerRateRefusal, persistedFor, principalOf, type Principal } from './principal';
 import type { RateLimiter } from '../../shared/limits/rate-limit';
 import { onceEnded } from './tracked';
+import { socketSink, type SerializedSink } from './serialized';
 
 const clientSubscriptions = new client.Gauge({
   name: 'gateway_ws_client_subscriptions',
@@ -97,8 +98,10 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
   socketServers.add(wss);
   const open = new Set<ClientSubscription>();
 
-  type Extra = { principal?: Principal; signal?: AbortSignal; request: http.IncomingMessage; socket: Closable; cancelExpiry?: () => void; connection?: CappedConnection };
+  type Extra = { principal?: Principal; signal?: AbortSignal; request: http.IncomingMessage; socket: WebSocket; cancelExpiry?: () => void; connection?: CappedConnection };
   const extraOf = new WeakMap<GatewayContext, Extra>();
+  /** Each subscription's socket and operation id, for events written serialized once per group (serialized.ts). */
+  const sinkOf = new WeakMap<GatewayContext, SerializedSink>();
 
   const disposable = useServer<Record<string, unknown>, Extra>(
     {
@@ -129,7 +132,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
       onClose: (ctx) => {
         ctx.extra.cancelExpiry?.();
       },
-      context: (ctx, _id, payload, args): GatewayContext => {
+      context: (ctx, id, payload, args): GatewayContext => {
         const principal = ctx.extra.principal!;
         const context: GatewayContext = {
           tier: principal.tier,
@@ -145,6 +148,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
           authorizationContext: principal.authorizationContext,
         };
         extraOf.set(context, ctx.extra);
+        sinkOf.set(context, socketSink(ctx.extra.socket, id));
         return context;
       },
       // Queries and mutations as over POST; a query with @defer in parts (defer/over-streams.ts).
@@ -160,6 +164,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions) {
             operationName: args.operationName ?? undefined,
             variables: (args.variableValues ?? {}) as Record<string, unknown>,
             context,
+            sink: sinkOf.get(context),
           },
           options,
         );
