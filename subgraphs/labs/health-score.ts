@@ -7,7 +7,7 @@
 // Patient.wearableScore) and sent to labs, which keeps a copy in its own table
 // (wearables-part.ts; labs never reads wearables' tables): with it, the score is 60% labs + 40%
 // wearables and every component's weight is scaled to match; without it (no wearable data in
-// the last 14 days) the score is labs-only.
+// the last 14 days, or the caller may not see it) the score is labs-only.
 import type { BiomarkerReading } from '../../generated/prisma/client';
 import { findBiomarker } from './catalog';
 

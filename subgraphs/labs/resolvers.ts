@@ -13,6 +13,7 @@ import type { SubgraphContext } from '../../shared/server/context';
 import { BIOMARKERS, classify, findBiomarker, referenceRangeFor } from './catalog';
 import { combinedScore, labsScore } from './health-score';
 import { currentPart } from './wearables-part';
+import { decide } from '../../shared/rbac/matrix';
 import type { LabsLoaders } from './loaders';
 import type { LabReportFileInput } from './upload/file';
 import { uploadLabReport } from './upload/upload-report';
@@ -150,12 +151,18 @@ export const resolvers = {
       if (!definition) throw badUserInput('code', `"${args.code}" is not in the biomarker catalog`);
       return ctx.loaders.history.load({ parentId: patient.id, filter: definition.code });
     },
-    // The wearables part from labs' own copy (wearables-part.ts), read beside the readings: no stage of the plan waits for wearables.
+    // The wearables part from labs' own copy (wearables-part.ts), read beside the readings: no
+    // stage of the plan waits for wearables. A caller who may not read the patient's wearable data
+    // (a credential scoped to lab results only) gets the labs-only score, as when wearables refused
+    // them the part. That decision is not audited as a wearables read of its own (the field's
+    // lab_results read is; the matrix's rows for the two are the same for every role): written
+    // from labs it would add a second row per patient beside wearables' own in a request reading both.
     healthScore: async (patient: PatientRef, _: unknown, ctx: Ctx) => {
       const [readings, stored] = await Promise.all([ctx.loaders.latestForScore.load(patient.id), ctx.loaders.wearablesPart.load(patient.id)]);
       const labs = readings.length ? labsScore(readings) : null;
       if (!labs) return null;
-      const wearables = currentPart(stored, ctx.services.clock.now());
+      const seesWearables = decide(ctx.caller, 'wearables', 'read', patient.id).allowed;
+      const wearables = seesWearables ? currentPart(stored, ctx.services.clock.now()) : null;
       return { ...combinedScore(labs, wearables), basedOnLabResultId: readings[0].labResultId, computedAt: new Date() };
     },
   },

@@ -7,6 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { authHeaders, seededPatientId } from '../../../test/support/auth';
 import { clientWith } from '../../../test/support/graphql';
 import { eventually } from '../../../test/support/ws';
+import { gatewayUrl } from '../../../test/support/graphql';
+import { PERSISTED_OPERATION_HASHES } from '../../../clients/sdk/generated/persisted';
+import { partnerToken } from '../../../test/support/partners';
 import { approveAt, controlAccount, stackSimulator, uniqueLogin } from '../../wearables/test/support/simulators';
 
 const WEARABLE_COMPONENTS = ['SLEEP', 'RECOVERY', 'HRV', 'CGM_GLUCOSE', 'STRAIN'];
@@ -61,6 +64,24 @@ describe('the health score', () => {
     expect(sum(labs.map((c) => c.weight))).toBeCloseTo(0.6, 10);
     expect(sum(healthScore.components.map((c: Component) => c.weight))).toBeCloseTo(1, 10);
     expect(healthScore.score).toBe(Math.round(labsOnlyScore(labs) * 0.6 + wearableScore.score * 0.4));
+  });
+
+  it('is the labs-only score for a caller who may not read the patient\'s wearable data (a credential scoped to lab results)', async () => {
+    const patient = pool.find((p) => p.labResults.totalCount > 0 && p.wearableScore !== null);
+    expect(patient).toBeDefined();
+    const { access_token } = await partnerToken({ name: `Labs-only partner ${randomUUID()}`, role: 'SUPPORT', scopes: ['profile', 'lab_results'] });
+    // Partners run persisted operations only: the shipped PatientOverview (its wearable fields are refused to this credential).
+    const response = await fetch(`${gatewayUrl()}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
+      body: JSON.stringify({ operationName: 'PatientOverview', variables: { id: patient.id }, extensions: { persistedQuery: { version: 1, sha256Hash: PERSISTED_OPERATION_HASHES.PatientOverview } } }),
+    });
+    const body = (await response.json()) as { data: any; errors?: { path?: (string | number)[] }[] };
+    expect((body.errors ?? []).filter((error) => error.path?.includes('healthScore'))).toEqual([]);
+    if (!body.data?.patient) throw new Error(JSON.stringify(body).slice(0, 800));
+    const { score, components } = body.data.patient.healthScore;
+    expect(components).toEqual(labsPart(patient.healthScore.components).map((c: Component) => ({ ...c, weight: expect.closeTo(c.weight / 0.6, 10) })));
+    expect(score).toBe(labsOnlyScore(components));
   });
 
   it('is the labs-only score for a patient without wearable data', async () => {
