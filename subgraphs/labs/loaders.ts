@@ -1,4 +1,4 @@
-// The labs subgraph's per-request DataLoaders: lab results and their readings per patient, one query per batch (the readings past Prisma's model layer).
+// The labs subgraph's per-request DataLoaders: lab results and their readings per patient, one query per batch (the readings past Prisma's model layer), and the health score's inputs (the latest result's readings, labs' copy of the wearables part).
 import type { BiomarkerReading, BiomarkerStatus } from '../../generated/prisma/client';
 import { labsData } from './data';
 import { patientFactsLoader } from '../../shared/domain/patient-facts';
