@@ -11,11 +11,12 @@ import { lastWeek, operation } from './support/operations';
 const SUBGRAPHS = ['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'] as const;
 
 /**
- * Statements per subgraph for one dashboard request, audit insert included. labs is asked twice
- * by the plan (labResults, then healthScore once the wearables part is known): 2 + 1 audit, then
- * 1 + 1 audit. content is not asked by the plan (protocols provide peptide names): it is reached
- * only when protocols' copy of the catalog rules has expired (60 s) and is read again, in one
- * batched read of three statements, so a request spends 3 or 0 there depending on the clock.
+ * Statements per subgraph for one dashboard request, audit insert included. labs is asked once
+ * (labResults and healthScore, whose wearables part is labs' own copy): results, readings, the
+ * score's latest readings and the stored wearables parts, + 1 audit. content is not asked by
+ * the plan (protocols provide peptide names): it is reached only when protocols' copy of the
+ * catalog rules has expired (60 s) and is read again, in one batched read of three statements,
+ * so a request spends 3 or 0 there depending on the clock.
  */
 const BUDGET: Record<(typeof SUBGRAPHS)[number], number> = { patient: 3, labs: 5, protocols: 3, wearables: 3, content: 3, luna: 2 };
 /** Subgraphs whose spending does not depend on a cache's age: the same for 10 patients as for 50. */

@@ -1,6 +1,8 @@
-// The dashboard's query plan is short: a protocol's peptide names come with protocols' own
-// fetch (@provides, from protocols' cached copy of the catalog), with no fetch from content;
-// through the running stack the name still follows a rename at once.
+// The dashboard's query plan is short: the patients, then every other subgraph's entity fetch in
+// parallel and nothing after them (the health score's wearables part is labs' own copy, so its
+// fetch waits for no other); a protocol's peptide names come with protocols' own fetch
+// (@provides, from protocols' cached copy of the catalog), with no fetch from content; through
+// the running stack the name still follows a rename at once.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'graphql';
@@ -23,14 +25,40 @@ function fetchedServices(node: PlanNode | undefined, into: string[] = []): strin
 const contentRequests = () => metricTotal(stackSubgraphBase('content'), 'graphql_request_duration_seconds_count');
 const PROTOCOL_PEPTIDES = `{ patients(first: 50) { edges { node { protocols { items { peptide { id name } } } } } } }`;
 
+function dashboardPlan(): PlanNode {
+  const planner = new SubscriptionPlanner(readFileSync(SUPERGRAPH_FILE, 'utf8'));
+  const source = readFileSync(path.join(ROOT, 'clients/operations/dashboard.graphql'), 'utf8');
+  return planner.plan(parse(source), source, 'PatientDashboard').node as PlanNode;
+}
+
 describe('the dashboard plan', () => {
   it('fetches nothing from content: peptide names come with the protocols fetch', () => {
-    const planner = new SubscriptionPlanner(readFileSync(SUPERGRAPH_FILE, 'utf8'));
-    const source = readFileSync(path.join(ROOT, 'clients/operations/dashboard.graphql'), 'utf8');
-    const plan = planner.plan(parse(source), source, 'PatientDashboard');
-    const services = fetchedServices(plan.node as PlanNode);
+    const services = fetchedServices(dashboardPlan());
     expect(services).toContain('protocols');
     expect(services).not.toContain('content');
+  });
+
+  it('has no stage after the parallel entity fetches: the health score comes with labs\' one fetch', () => {
+    const plan = dashboardPlan();
+    // Two stages: the patient list, then one entity fetch per other subgraph, side by side.
+    expect(plan.kind).toBe('Sequence');
+    const [list, entities] = (plan as Extract<PlanNode, { kind: 'Sequence' }>).nodes;
+    expect((plan as Extract<PlanNode, { kind: 'Sequence' }>).nodes).toHaveLength(2);
+    expect(fetchedServices(list)).toEqual(['patient']);
+    expect(entities.kind).toBe('Parallel');
+    const branches = (entities as Extract<PlanNode, { kind: 'Parallel' }>).nodes;
+    for (const branch of branches) {
+      expect(branch.kind).toBe('Flatten');
+      expect((branch as Extract<PlanNode, { kind: 'Flatten' }>).node.kind).toBe('Fetch');
+    }
+    const services = fetchedServices(entities);
+    expect(new Set(services).size).toBe(services.length);
+    expect(services).toEqual(expect.arrayContaining(['labs', 'wearables']));
+    // Labs is asked once, for the health score too, and needs nothing from wearables for it.
+    const labs = branches.map((branch) => (branch as Extract<PlanNode, { kind: 'Flatten' }>).node).find((fetch) => fetch.kind === 'Fetch' && fetch.serviceName === 'labs');
+    const labsFetch = labs as Extract<PlanNode, { kind: 'Fetch' }>;
+    expect(labsFetch.operation).toContain('healthScore');
+    expect(JSON.stringify(labsFetch.requires ?? [])).not.toContain('wearableScore');
   });
 });
 

@@ -30,6 +30,7 @@ export const MODEL_OWNERS = {
   Follow: 'patient',
   LabResult: 'labs',
   BiomarkerReading: 'labs',
+  WearablesScorePart: 'labs',
   Protocol: 'protocols',
   ProtocolItem: 'protocols',
   ProtocolStack: 'protocols',

@@ -1,5 +1,5 @@
 // The job queue as an operator sees it (the queues of shared/queue/jobs.ts: care alerts, FHIR
-// exports): how each job ended, by queue, with its duration, and how many wait and run, read from
+// exports, the health score's wearables parts and their refresh): how each job ended, by queue, with its duration, and how many wait and run, read from
 // the queue's tables when Prometheus scrapes (every replica reports the same shared depth: take
 // the max). Process-wide series: one queue per process, served by the process's one endpoint.
 import client from 'prom-client';

@@ -3,10 +3,11 @@
 //     OPTIMAL 100, NORMAL 85, LOW/HIGH 50, CRITICAL_LOW/CRITICAL_HIGH 10 (UNKNOWN is left out);
 //   a category (lipids, metabolic, ...) scores the mean of its biomarkers;
 //   the score is the mean of the categories, so one category with many tests cannot dominate.
-// The wearables part (40% of the total) comes from the wearables subgraph through federation
-// (Patient.wearableScore, pulled in with @requires; labs never reads wearables' tables): with
-// it, the score is 60% labs + 40% wearables and every component's weight is scaled to match;
-// without it (no recent wearable data, or the caller may not see it) the score is labs-only.
+// The wearables part (40% of the total) is computed by the wearables subgraph (the same part as
+// Patient.wearableScore) and sent to labs, which keeps a copy in its own table
+// (wearables-part.ts; labs never reads wearables' tables): with it, the score is 60% labs + 40%
+// wearables and every component's weight is scaled to match; without it (no wearable data in
+// the last 14 days, or the caller may not see it) the score is labs-only.
 import type { BiomarkerReading } from '../../generated/prisma/client';
 import { findBiomarker } from './catalog';
 

@@ -1,9 +1,10 @@
-// The labs subgraph's per-request DataLoaders: lab results and their readings per patient, one query per batch (the readings past Prisma's model layer).
+// The labs subgraph's per-request DataLoaders: lab results and their readings per patient, one query per batch (the readings past Prisma's model layer), and the health score's inputs (the latest result's readings, labs' copy of the wearables part).
 import type { BiomarkerReading, BiomarkerStatus } from '../../generated/prisma/client';
 import { labsData } from './data';
 import { patientFactsLoader } from '../../shared/domain/patient-facts';
 import type { LoaderDeps } from '../../shared/server/subgraph';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
+import type { StoredWearablesPart } from './wearables-part';
 
 export function createLabsLoaders({ prisma: client, ports, reads }: LoaderDeps) {
   const prisma = labsData(client);
@@ -39,8 +40,8 @@ export function createLabsLoaders({ prisma: client, ports, reads }: LoaderDeps) 
       (row) => row.labResultId,
     ),
     /**
-     * For the health score alone (the plan asks labs for it in a request of its own): each
-     * patient's latest lab result and the code and status of its readings, one narrow statement.
+     * For the health score: each patient's latest lab result and the code and status of its
+     * readings, one narrow statement.
      */
     latestForScore: relationLoader(
       (ids) =>
@@ -51,6 +52,14 @@ export function createLabsLoaders({ prisma: client, ports, reads }: LoaderDeps) 
               SELECT id, profile_id FROM patient_graph.lab_results WHERE profile_id = p.id::uuid ORDER BY collected_at DESC, id DESC LIMIT 1
             ) AS l
             JOIN patient_graph.lab_biomarker_readings AS r ON r.lab_result_id = l.id`,
+      (row) => row.profileId,
+    ),
+    /** Labs' copy of each patient's wearables part (wearables-part.ts): one narrow statement. */
+    wearablesPart: entityLoader(
+      (ids) =>
+        prisma.$queryRaw<StoredWearablesPart[]>`
+          SELECT profile_id::text AS "profileId", score, components, last_day::text AS "lastDay"
+            FROM patient_graph.lab_wearables_score_parts WHERE profile_id = ANY(${[...ids]}::uuid[])`,
       (row) => row.profileId,
     ),
     history: filteredRelationLoader(

@@ -30,6 +30,5 @@ export const permissions: IRules = {
   ReferenceRange: allow,
   ...reachedThroughGuard(
     'LabResultConnection', 'LabResultEdge', 'BiomarkerReadingConnection', 'BiomarkerReadingEdge', 'PageInfo', 'BiomarkerReading', 'BiomarkerPoint', 'HealthScore', 'HealthScoreComponent',
-    'WearableScore', 'WearableScoreComponent',
   ),
 };

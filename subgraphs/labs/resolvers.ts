@@ -11,7 +11,9 @@ import { badUserInput, notFound, parseId } from '../../shared/graphql/errors';
 import { connectionFromArray, type PageArgs } from '../../shared/graphql/pagination';
 import type { SubgraphContext } from '../../shared/server/context';
 import { BIOMARKERS, classify, findBiomarker, referenceRangeFor } from './catalog';
-import { combinedScore, labsScore, type WearablesPart } from './health-score';
+import { combinedScore, labsScore } from './health-score';
+import { currentPart } from './wearables-part';
+import { decide } from '../../shared/rbac/matrix';
 import type { LabsLoaders } from './loaders';
 import type { LabReportFileInput } from './upload/file';
 import { uploadLabReport } from './upload/upload-report';
@@ -39,8 +41,8 @@ async function readingRange(ctx: Ctx, reading: BiomarkerReading) {
   const same = range && (range.low ?? null) === stored.low && (range.high ?? null) === stored.high;
   return same ? { ...range, ...stored } : stored;
 }
-/** A Patient here: its id, and the wearables part of the score when the gateway brought it (@requires). */
-type PatientRef = { id: string; wearableScore?: WearablesPart | null };
+/** A Patient here: its id. */
+type PatientRef = { id: string };
 
 interface LabResultInput {
   labName?: string | null;
@@ -141,8 +143,7 @@ export const resolvers = {
     },
   },
   Patient: {
-    // The representation carries wearableScore when healthScore was asked for (@requires).
-    __resolveReference: (ref: PatientRef) => ({ id: ref.id, wearableScore: ref.wearableScore }),
+    __resolveReference: (ref: PatientRef) => ({ id: ref.id }),
     labResults: async (patient: { id: string }, args: PageArgs, ctx: Ctx) =>
       connectionFromArray(await ctx.loaders.labResultsByPatient.load(patient.id), args, 10),
     biomarkerHistory: async (patient: { id: string }, args: { code: string }, ctx: Ctx) => {
@@ -150,11 +151,19 @@ export const resolvers = {
       if (!definition) throw badUserInput('code', `"${args.code}" is not in the biomarker catalog`);
       return ctx.loaders.history.load({ parentId: patient.id, filter: definition.code });
     },
+    // The wearables part from labs' own copy (wearables-part.ts), read beside the readings: no
+    // stage of the plan waits for wearables. A caller who may not read the patient's wearable data
+    // (a credential scoped to lab results only) gets the labs-only score, as when wearables refused
+    // them the part. That decision is not audited as a wearables read of its own (the field's
+    // lab_results read is; the matrix's rows for the two are the same for every role): written
+    // from labs it would add a second row per patient beside wearables' own in a request reading both.
     healthScore: async (patient: PatientRef, _: unknown, ctx: Ctx) => {
-      const readings = await ctx.loaders.latestForScore.load(patient.id);
+      const [readings, stored] = await Promise.all([ctx.loaders.latestForScore.load(patient.id), ctx.loaders.wearablesPart.load(patient.id)]);
       const labs = readings.length ? labsScore(readings) : null;
       if (!labs) return null;
-      return { ...combinedScore(labs, patient.wearableScore), basedOnLabResultId: readings[0].labResultId, computedAt: new Date() };
+      const seesWearables = decide(ctx.caller, 'wearables', 'read', patient.id).allowed;
+      const wearables = seesWearables ? currentPart(stored, ctx.services.clock.now()) : null;
+      return { ...combinedScore(labs, wearables), basedOnLabResultId: readings[0].labResultId, computedAt: new Date() };
     },
   },
   LabResult: {

@@ -2,7 +2,8 @@
 // keyring (a missing key in production stops the start here), the vendor simulators of every
 // provider not configured for its real vendor, and the sync queue, with its workers and the
 // daily 03:00 UTC schedule (unless WEARABLES_SYNC_WORKERS=false: then this process only
-// queues jobs, for a worker Deployment to run).
+// queues jobs, for a worker Deployment to run); and the refresh of the health score's wearables
+// part that labs keeps (score-refresh.ts: at start, and daily after midnight UTC).
 import { startCareAlertRaising } from '../../shared/domain/care-alerts';
 import type { StartedServices, SubgraphDeps } from '../../shared/server/subgraph';
 import { loadWearablesConfig } from './config';
@@ -13,6 +14,7 @@ import { measureSyncJob, providerOfQueue, watchQueueDepth } from './sync/metrics
 import { startSyncQueue, type QueueHandlers, type SyncQueue } from './sync/queue';
 import { requestDailySync } from './sync/request';
 import { loadTokenKeyring } from './tokens/keyring';
+import { startScoreRefresh } from './score-refresh';
 
 export async function startWearablesServices(runtime: SubgraphDeps): Promise<StartedServices<WearablesServices>> {
   const { prisma, log, clock } = runtime;
@@ -20,6 +22,8 @@ export async function startWearablesServices(runtime: SubgraphDeps): Promise<Sta
   const keyring = loadTokenKeyring(config);
   // Sustained anomalies in stored readings raise care alerts through the job queue (anomalies.ts).
   const jobQueue = await startCareAlertRaising(runtime.queue);
+  // Labs keeps the health score's wearables part: sent with each write (readings.ts) and refreshed as the window slides.
+  await startScoreRefresh({ prisma, jobQueue, clock, log });
   const stopSimulators = await startSimulators(config, log);
   const deps: SyncDeps = { prisma, patientFacts: runtime.ports.patientFacts, pubsub: runtime.pubsub, jobQueue, config, keyring, log, now: () => clock.now() };
   let queue: SyncQueue;

@@ -76,6 +76,14 @@ export async function lockPatientStats(tx: Tx, profileId: string): Promise<void>
 }
 
 /**
+ * The same lock for several patients (the score refresh, score-parts.ts), taken in one order so
+ * two holders of several cannot deadlock (a writer holds only its patient's).
+ */
+export async function lockPatientsStats(tx: Tx, profileIds: readonly string[]): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(7242, k) FROM (SELECT DISTINCT hashtext(id) AS k FROM unnest(${[...profileIds]}::text[]) AS id ORDER BY 1) AS keys`;
+}
+
+/**
  * Recomputes the stats of the given (metric, day) pairs of one patient from all its readings
  * and returns them ordered by day, then metric. A pair with no readings left loses its row.
  */

@@ -6,7 +6,8 @@ import { badUserInput } from '../../shared/graphql/errors';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 import { Prisma as Sql, type WearableDailyStat, type WearableMetric, type WearableReading } from '../../generated/prisma/client';
 import type { WearablesServices } from './services';
-import { SCORE_METRICS, scoreWindowStart, type MetricMean } from './score';
+import { scoreWindowStart } from './score';
+import { scoreMeans } from './score-parts';
 
 /** The columns of wearable_data a client may see: never the tokens, their key id or the sync cursor. */
 export const PUBLIC_CONNECTION_COLUMNS = {
@@ -151,19 +152,10 @@ export function createWearablesLoaders({ prisma: client, ports, services, reads 
     /**
      * What the health score's wearables part is computed from (../score.ts): per patient and
      * metric, the mean of the daily averages in the window and the number of days, aggregated by
-     * the database (a handful of rows per patient instead of every day of every metric).
+     * the database (a handful of rows per patient instead of every day of every metric); the same
+     * aggregation as the part labs is sent (score-parts.ts).
      */
-    scoreStats: relationLoader(
-      (ids) =>
-        prisma.$queryRaw<(MetricMean & { profileId: string })[]>(Sql.sql`
-          SELECT s.profile_id::text AS "profileId", s.metric::text AS metric, avg(s.avg)::float8 AS mean, count(*)::int AS days
-          FROM "patient_graph"."patient_wearable_daily_stats" s
-          WHERE s.profile_id = ANY(${[...ids]}::uuid[])
-            AND s.metric::text = ANY(${SCORE_METRICS}::text[])
-            AND s.day >= ${scoreWindowStart(services.clock.now())}::date
-          GROUP BY s.profile_id, s.metric`),
-      (row) => row.profileId,
-    ),
+    scoreStats: relationLoader((ids) => scoreMeans(prisma, ids, scoreWindowStart(services.clock.now())), (row) => row.profileId),
     checkIns: relationLoader(
       (ids) => prisma.checkIn.findMany({ where: { profileId: { in: [...ids] } }, orderBy: [{ weekStart: 'desc' }] }),
       (row) => row.profileId,

@@ -1,6 +1,7 @@
 // Storing a batch of readings: validation against the metric table, an idempotent insert, the
-// daily-stat recomputation, the sustained anomalies they reveal (care alerts) and the
-// wearableReadingAdded events (one outbox row), all in one transaction.
+// daily-stat recomputation, the health score's new wearables part for labs (a job), the
+// sustained anomalies they reveal (care alerts) and the wearableReadingAdded events (one outbox
+// row), all in one transaction.
 import { careAlertsRaised } from '../../shared/domain/care-alerts';
 import { topics } from '../../shared/pubsub';
 import { transactionWithEvents } from '../../shared/outbox';
@@ -11,6 +12,9 @@ import type { GlucoseTrend, WearableDailyStat, WearableMetric, WearableProvider 
 import { lockPatientStats, recomputeDailyStats, touchedDays, type Tx } from './daily-stats';
 import { raiseAnomalies } from './anomalies';
 import { readingProblem } from './metrics';
+import { SCORE_METRICS } from './score';
+import { sendScorePart } from './score-parts';
+import { wearablesScorePartsSent } from '../../shared/domain/wearables-score';
 
 export const MAX_READINGS_PER_BATCH = 1000;
 /** Device clocks run a little ahead; more than this in the future is not a measurement. */
@@ -82,7 +86,8 @@ async function recordCgmReadings(
  * writes nothing. `timeZone` is the patient's; callers validate the readings first. This is the
  * one write path of readings: the GraphQL mutation and the provider sync both come through it.
  * Dexcom glucose readings also become the patient's CGM glucose readings (with their trend).
- * Anomalies are raised as care alerts on `jobQueue`.
+ * Anomalies are raised as care alerts on `jobQueue`; when a stat the health score reads changed,
+ * labs is sent the patient's new wearables part on it (score-parts.ts), computed at `now`.
  */
 export async function recordReadings(
   prisma: Prisma,
@@ -90,6 +95,7 @@ export async function recordReadings(
   profileId: string,
   timeZone: string,
   readings: readonly WearableReadingInput[],
+  now: Date = new Date(),
 ): Promise<RecordReadingsResult> {
   if (readings.length === 0) return { inserted: 0, skipped: 0, days: [] };
   const result = await transactionWithEvents(
@@ -101,16 +107,20 @@ export async function recordReadings(
         skipDuplicates: true,
       });
       await recordCgmReadings(tx, profileId, readings, inserted);
-      const days = await recomputeDailyStats(tx, profileId, timeZone, touchedDays(inserted, timeZone));
+      const touched = touchedDays(inserted, timeZone);
+      const days = await recomputeDailyStats(tx, profileId, timeZone, touched);
+      const scored = touched.some((pair) => SCORE_METRICS.includes(pair.metric));
+      if (scored) await sendScorePart(tx, jobQueue, profileId, now);
       const alerts = await raiseAnomalies(jobQueue, tx, profileId, inserted);
       // Live subscribers hear of each new reading once it is committed (never of a rolled-back one).
       const topic = topics.wearableReadingAdded(profileId);
       for (const reading of inserted) emit(topic, reading);
-      return { inserted: inserted.length, skipped: readings.length - inserted.length, days, alerts };
+      return { inserted: inserted.length, skipped: readings.length - inserted.length, days, alerts, scored };
     },
     { maxWait: 10_000, timeout: 60_000 },
   );
-  const { alerts, ...counts } = result;
+  const { alerts, scored, ...counts } = result;
   if (alerts) careAlertsRaised(jobQueue);
+  if (scored) wearablesScorePartsSent(jobQueue);
   return counts;
 }

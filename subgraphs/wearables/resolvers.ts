@@ -67,7 +67,7 @@ export const resolvers = {
       // The patient's time zone is the one column of patient's table wearables reads: a day's
       // stats must follow the patient's calendar, and the value is not worth a federation hop.
       const patient = await loadPatient(ctx, profileId);
-      return recordReadings(ctx.prisma, ctx.services.jobQueue, profileId, safeTimeZone(patient.timezone), readings);
+      return recordReadings(ctx.prisma, ctx.services.jobQueue, profileId, safeTimeZone(patient.timezone), readings, ctx.services.clock.now());
     },
     startWearableConnection: async (_: unknown, args: { provider: WearableProvider; patientId?: string | null }, ctx: Ctx) => {
       const profileId = targetPatientId(ctx, args.patientId);

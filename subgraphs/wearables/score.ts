@@ -1,4 +1,4 @@
-// The wearables part of the health score (40% of it, combined by labs through federation):
+// The wearables part of the health score (40% of it; labs keeps a copy, sent by score-parts.ts):
 // from the last SCORE_WINDOW_DAYS days of daily stats, each component scores 0-100 and the
 // part is their mean. A component enters only when its metrics have data in the window; a
 // patient with none has no wearables part (and labs then reports its labs-only score).
@@ -9,8 +9,10 @@
 //   CGM_GLUCOSE  mean glucose: 70-100 mg/dL = 100, down to 25 at 180, 0 by 280; below 70 loses 3 per mg/dL
 //   STRAIN       WHOOP day strain: 8-14 = 100 (a balanced load), less toward rest (40 at 0) or overreaching (40 at 21)
 import type { WearableMetric } from '../../generated/prisma/client';
+import { SCORE_WINDOW_DAYS, scoreWindowStart } from '../../shared/domain/wearables-score';
 
-export const SCORE_WINDOW_DAYS = 14;
+// The window is part of the contract with labs (shared/domain/wearables-score.ts): labs drops a part whose data has left it.
+export { SCORE_WINDOW_DAYS, scoreWindowStart };
 export const SCORE_METRICS: WearableMetric[] = ['SLEEP_SCORE', 'SLEEP_DURATION', 'RECOVERY_SCORE', 'READINESS_SCORE', 'HRV_RMSSD', 'GLUCOSE', 'STRAIN'];
 
 export interface ScoreComponent {
@@ -78,9 +80,4 @@ export function wearableScore(means: readonly MetricMean[]): WearableScore | nul
   if (components.length === 0) return null;
   const rounded = components.map((component) => ({ ...component, score: Math.round(component.score) }));
   return { score: Math.round(mean(components.map((component) => component.score))), components: rounded };
-}
-
-/** The first day (YYYY-MM-DD, UTC) of the score's window ending today. */
-export function scoreWindowStart(now = new Date()): Date {
-  return new Date(Date.parse(`${now.toISOString().slice(0, 10)}T00:00:00.000Z`) - (SCORE_WINDOW_DAYS - 1) * 86_400_000);
 }

@@ -112,7 +112,7 @@ export async function syncConnection(deps: SyncDeps, connectionId: string, jobId
     if (valid.length < readings.length) log.warn({ rejected: readings.length - valid.length }, 'left out implausible vendor values');
     let inserted = 0;
     for (let i = 0; i < valid.length; i += STORE_BATCH) {
-      inserted += (await recordReadings(deps.prisma, deps.jobQueue, connection.profileId, timeZone, valid.slice(i, i + STORE_BATCH))).inserted;
+      inserted += (await recordReadings(deps.prisma, deps.jobQueue, connection.profileId, timeZone, valid.slice(i, i + STORE_BATCH), deps.now?.())).inserted;
     }
     const finished = deps.now?.() ?? new Date();
     // The cursor moves only now that everything it covers is stored; a disconnect meanwhile stands.
