@@ -1,6 +1,7 @@
 // npm start's preparation, done only when its inputs changed since the last time it ran:
-// compose the supergraph and regenerate the client artifacts (npm run compose), and build the
-// web app (npm run web:build). Each step's inputs and outputs are fingerprinted (a SHA-256 over
+// compose the supergraph and regenerate the client artifacts (npm run compose), build the
+// web app (npm run web:build), and compile the server to the JavaScript `npm start` runs
+// (scripts/build-server.mjs: its inputs are the files its last build read). Each step's inputs and outputs are fingerprinted (a SHA-256 over
 // every file's path and bytes) into a stamp under node_modules/.cache, so a start with nothing
 // changed spends no time here; a changed schema, operation, web source or lockfile reruns the
 // step. `--force` reruns both.
@@ -10,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServer, lastServerInputs, SERVER_DIR, SERVER_ENTRY } from './build-server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the fingerprints of the last successful steps are kept (outside the source tree, removed with node_modules). */
@@ -18,9 +20,9 @@ export const STAMP_FILE = path.join(ROOT, 'node_modules/.cache/loop-health/prest
 /**
  * @typedef {object} Step
  * @property {string} name
- * @property {string[]} inputs Files and folders (relative to the project) whose bytes decide whether the step runs.
+ * @property {string[] | (() => string[])} inputs Files and folders (relative to the project) whose bytes decide whether the step runs.
  * @property {string} output A file the step must have produced: missing, the step runs.
- * @property {() => void} run
+ * @property {() => void | Promise<unknown>} run
  */
 
 const SUBGRAPH_SCHEMAS = readdirSync(path.join(ROOT, 'subgraphs'))
@@ -44,6 +46,13 @@ const STEPS = [
     output: 'clients/web/dist/index.html',
     run: npmRun('web:build'),
   },
+  {
+    // After compose: the server imports the generated client SDK.
+    name: 'server',
+    inputs: () => ['package-lock.json', 'tsconfig.json', 'scripts/build-server.mjs', SERVER_DIR, ...lastServerInputs()],
+    output: SERVER_ENTRY,
+    run: buildServer,
+  },
 ];
 
 /** @param {string} relative @returns {string[]} */
@@ -57,10 +66,10 @@ function files(relative) {
     .flatMap((entry) => files(path.posix.join(relative, entry)));
 }
 
-/** @param {string[]} inputs */
+/** @param {Step['inputs']} inputs */
 function fingerprint(inputs) {
   const hash = createHash('sha256');
-  for (const file of inputs.flatMap(files)) hash.update(file).update('\0').update(readFileSync(path.join(ROOT, file))).update('\0');
+  for (const file of (typeof inputs === 'function' ? inputs() : inputs).flatMap(files)) hash.update(file).update('\0').update(readFileSync(path.join(ROOT, file))).update('\0');
   return hash.digest('hex');
 }
 
@@ -73,12 +82,12 @@ function readStamps() {
   }
 }
 
-function main() {
+async function main() {
   const force = process.argv.includes('--force');
   const stamps = readStamps();
   for (const step of STEPS) {
     if (!force && existsSync(path.join(ROOT, step.output)) && stamps[step.name] === fingerprint(step.inputs)) continue;
-    step.run();
+    await step.run();
     // Fingerprinted after the run: its own outputs are part of what must stay unchanged.
     stamps[step.name] = fingerprint(step.inputs);
     mkdirSync(path.dirname(STAMP_FILE), { recursive: true });
@@ -86,4 +95,4 @@ function main() {
   }
 }
 
-main();
+await main();
