@@ -1,7 +1,8 @@
-// Starts the whole supergraph as a child process, the way `npm start` does, on a fresh
+// Starts the whole supergraph as a child process, the way `npm start` does (the server compiled
+// by scripts/build-server.mjs, built here first so it is never stale), on a fresh
 // database: a new PGlite folder, or a new database on the PostgreSQL server named by
 // DATABASE_URL (dropped afterwards), owned by DATABASE_OWNER_URL's role when that is set.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -10,6 +11,8 @@ import { createScratchDatabase } from '../../shared/db/scratch';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+/** What `npm start` runs (scripts/build-server.mjs writes it). */
+export const SERVER_ENTRY = '.build/server/start.cjs';
 
 /**
  * Per-user rate limits of the test stack: the suites upload and chat as a handful of users far
@@ -68,8 +71,9 @@ export async function startStack(options: { portBase: number; extraEnv?: NodeJS.
     env.DATABASE_OWNER_URL = database.ownerUrl ?? '';
     cleanups.push(database.drop);
   }
-  // As `npm start` and the image run it: node itself gets the signals (the tsx CLI would force-kill a busy process).
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bin/start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // As `npm start` runs it: node itself gets the signals (the tsx CLI would force-kill a busy process).
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-server.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(ROOT, SERVER_ENTRY)], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const gatewayUrl = `http://127.0.0.1:${options.portBase}`;
   const stop = async () => {
     if (child.exitCode === null) {
