@@ -115,7 +115,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (first && pubsub.ready) await withTimeout(pubsub.ready(), publishTimeoutMs, 'the pub/sub');
     const events = typeof row.events === 'string' ? (JSON.parse(row.events) as OutboxEvent[]) : row.events;
     for (const event of events) {
-      const envelope: EventEnvelope = { eventId: event.id, payload: event.payload };
+      const envelope: EventEnvelope = { eventId: event.id, payload: event.payload, publishedAt: Date.now() };
       await withTimeout(pubsub.publish(event.topic, envelope), publishTimeoutMs, 'the pub/sub');
     }
   }
