@@ -1,7 +1,8 @@
 // The pure parts of the outbox and of idempotency keys: subscribers see each event id once;
-// a request's hash does not depend on the order of its variables; which first answers are kept.
-import { dedupeEvents, type EventEnvelope } from '../shared/outbox';
-import { backoffMs } from '../shared/outbox/relay';
+// a request's hash does not depend on the order of its variables; which first answers are kept;
+// a relay publishes a row committed in its process without reading it back, and leaves a failed one to a pass.
+import { dedupeEvents, wakeRelays, type EventEnvelope } from '../shared/outbox';
+import { backoffMs, startOutboxRelay } from '../shared/outbox/relay';
 import { LocalPubSub } from '../shared/pubsub';
 import { isFinal, requestHash } from '../gateway/idempotency';
 
@@ -48,5 +49,58 @@ describe('idempotency key requests', () => {
     expect(isFinal({ data: { x: null }, errors: [{ message: 'down', extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }] })).toBe(false);
     expect(isFinal({ data: null, errors: [{ message: 'oops', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] })).toBe(false);
     expect(isFinal({ errors: [{ message: 'oops' }] })).toBe(false);
+  });
+});
+
+describe('the relay and rows committed in its process', () => {
+  /** A database that has no rows to claim and records the statements it is sent. */
+  const fakeSql = () => {
+    const statements: { sql: string; params?: unknown[] }[] = [];
+    const sql = {
+      statements,
+      async query<T>(text: string, params?: unknown[]): Promise<T[]> {
+        statements.push({ sql: text, params });
+        return [];
+      },
+      execInTransaction: async () => {},
+      withAdvisoryLock: <T>(_key: number, fn: () => Promise<T>) => fn(),
+    };
+    return sql;
+  };
+  const silent = { warn: () => {}, error: () => {}, info: () => {}, debug: () => {} } as never;
+  const row = { id: '00000000-0000-4000-8000-000000000001', events: [{ id: 'e1', topic: 't', payload: { value: 1 } }] };
+
+  it('publishes a committed row without claiming it back, then marks it published', async () => {
+    const sql = fakeSql();
+    const pubsub = new LocalPubSub();
+    const relay = startOutboxRelay({ sql, pubsub, log: silent, pollMs: 60_000 });
+    await relay.drained(); // the start-up pass: nothing waits for a retry
+    const claimsBefore = sql.statements.filter((s) => s.sql.includes('FOR UPDATE SKIP LOCKED')).length;
+    const events = pubsub.subscribe<EventEnvelope<{ value: number }>>('t');
+    wakeRelays([row]);
+    const { value } = await events.next();
+    expect(value).toMatchObject({ eventId: 'e1', payload: { value: 1 } });
+    const marked = () => sql.statements.some((s) => s.sql.includes('SET published_at = now()') && JSON.stringify(s.params).includes(row.id));
+    for (let tick = 0; tick < 100 && !marked(); tick++) await new Promise((resolve) => setImmediate(resolve));
+    expect(marked()).toBe(true);
+    expect(sql.statements.filter((s) => s.sql.includes('FOR UPDATE SKIP LOCKED')).length).toBe(claimsBefore);
+    await relay.stop();
+    await events.return!();
+    await pubsub.close();
+  });
+
+  it('leaves a row it could not publish to a pass, which retries it', async () => {
+    const sql = fakeSql();
+    const pubsub = new LocalPubSub();
+    const failing = { ...pubsub, publish: async () => Promise.reject(new Error('down')) };
+    const broken = startOutboxRelay({ sql, pubsub: failing as never, log: silent, pollMs: 60_000 });
+    await broken.drained(); // the start-up pass: nothing waits for a retry
+    sql.statements.length = 0;
+    wakeRelays([row]);
+    await broken.drained();
+    expect(sql.statements.some((s) => s.sql.includes('SET published_at = now()'))).toBe(false);
+    expect(sql.statements.some((s) => s.sql.includes('FOR UPDATE SKIP LOCKED'))).toBe(true);
+    await broken.stop();
+    await pubsub.close();
   });
 });

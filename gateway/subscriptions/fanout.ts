@@ -23,7 +23,7 @@ import type { GatewayContext } from '../context';
 import type { ClientSubscription, PreparedSubscription, SubscriptionDeps, SubscriptionRequest } from './execute';
 import type { SubscriptionPlanner } from './planner';
 import { nextPayloadJson, type SerializedSink } from './serialized';
-import type { UpstreamPool } from './upstream';
+import { publishedAtOf, type UpstreamPool } from './upstream';
 
 /** Root fields whose stream starts with events kept for late subscribers (subscribeWithReplay): each subscriber has its own. */
 export const PER_SUBSCRIBER_FIELDS: ReadonlySet<string> = new Set(['lunaResponse']);
@@ -36,6 +36,23 @@ const groupsOpen = new client.Gauge({
 const resolutions = new client.Counter({
   name: 'gateway_subscription_event_resolutions_total',
   help: 'Subscription events completed through the query plan: once per event per group, whatever its size',
+  registers: [registry],
+});
+/** Seconds buckets of an event's stages at the gateway: the target is 100 ms from publish to delivery. */
+export const EVENT_STAGE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const eventStages = new client.Histogram({
+  name: 'gateway_subscription_event_stage_seconds',
+  help: 'Each fanned-out subscription event, per group: completing it through the plan (the other subgraphs\' fetches and their audit rows: "complete") and handing the result to every member ("deliver")',
+  labelNames: ['stage'],
+  buckets: EVENT_STAGE_BUCKETS,
+  registers: [registry],
+});
+/** Seconds buckets from an event's publication to its delivery here (the target: p99 ≤ 100 ms at 1,000 subscribers). */
+export const PUBLISH_TO_DELIVERY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5];
+const publishToDelivery = new client.Histogram({
+  name: 'gateway_subscription_publish_to_delivery_seconds',
+  help: "From an event's publication by the outbox relay to its result handed to every member of a group (one observation per event per group; the publisher's clock against this one's, so across machines it includes their skew); events read back from the outbox carry no time and are not counted",
+  buckets: PUBLISH_TO_DELIVERY_BUCKETS,
   registers: [registry],
 });
 const deliveries = new client.Counter({
@@ -240,13 +257,19 @@ export class SubscriptionFanout {
         if (step.done) break;
         const context: GatewayContext = { ...group.owner!.context, signal: group.abort.signal, audience: group.audience() };
         resolutions.inc();
+        const completing = eventStages.startTimer({ stage: 'complete' });
         const result = await group.prepared.complete(step.value, context);
+        completing();
         if (group.closed) return;
         // Serialized once for the whole group, on first use.
         let json: string | undefined;
         const serialized = () => (json ??= nextPayloadJson(result));
+        const delivering = eventStages.startTimer({ stage: 'deliver' });
         for (const member of group.members) member.deliver(result, serialized);
+        delivering();
         deliveries.inc(group.members.size);
+        const publishedAt = publishedAtOf(step.value);
+        if (publishedAt !== undefined) publishToDelivery.observe(Math.max(0, Date.now() - publishedAt) / 1000);
       }
     } catch (error) {
       failure = { error };

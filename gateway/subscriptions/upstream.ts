@@ -14,6 +14,10 @@ import WebSocket from 'ws';
 import { registry } from '../../shared/metrics';
 import { GATEWAY_SOCKET_PARAM } from '../../shared/trust/envelope';
 
+const publishTimes = new WeakMap<object, number>();
+/** When the event behind an upstream result was published (ms since the epoch, the publisher's clock), if the subgraph said (extensions.publishedAt). */
+export const publishedAtOf = (result: object): number | undefined => publishTimes.get(result);
+
 const upstreamConnections = new client.Gauge({
   name: 'gateway_upstream_ws_connections',
   help: 'graphql-ws connections from this gateway to a subgraph',
@@ -139,7 +143,7 @@ export function resubscribing(open: () => AsyncIterableIterator<ExecutionResult>
   };
 }
 
-/** Drops results whose extensions.eventId was already passed on, and takes that extension off. */
+/** Drops results whose extensions.eventId was already passed on, and takes that extension and publishedAt off (publishedAtOf keeps the latter). */
 export function withoutRepeats(source: AsyncIterableIterator<ExecutionResult>, onEvent: (receivedAt: number) => void): AsyncIterableIterator<ExecutionResult> {
   const seen = new Set<string>();
   return {
@@ -147,14 +151,16 @@ export function withoutRepeats(source: AsyncIterableIterator<ExecutionResult>, o
       for (;;) {
         const step = await source.next();
         if (step.done) return step;
-        const { eventId, ...extensions } = (step.value.extensions ?? {}) as Record<string, unknown>;
+        const { eventId, publishedAt, ...extensions } = (step.value.extensions ?? {}) as Record<string, unknown>;
         if (typeof eventId !== 'string') return step;
         onEvent(Date.now());
         if (seen.has(eventId)) continue;
         seen.add(eventId);
         if (seen.size > REMEMBERED_EVENT_IDS) seen.delete(seen.values().next().value!);
         const { extensions: _dropped, ...rest } = step.value;
-        return { value: Object.keys(extensions).length ? { ...rest, extensions } : rest, done: false };
+        const result = Object.keys(extensions).length ? { ...rest, extensions } : rest;
+        if (typeof publishedAt === 'number') publishTimes.set(result, publishedAt);
+        return { value: result, done: false };
       }
     },
     return: async () => (await source.return?.()) ?? { value: undefined, done: true },

@@ -1,7 +1,10 @@
 // The outbox relay: publishes committed outbox rows and marks each published once all its events
 // are out; published rows stay for the replay window (subscribe.ts reads them for subscribers
 // that missed events while a socket or Redis reconnected), then the relay deletes them.
-// One runs in every process that writes events. It claims rows with a lease (FOR UPDATE SKIP
+// One runs in every process that writes events. A row committed in this process is handed to it
+// (wake.ts) and published at once, without being read back, when nothing is waiting for a retry;
+// every other row (another process's, one whose direct publish failed) is found by a pass, woken
+// or polled. A pass claims rows with a lease (FOR UPDATE SKIP
 // LOCKED, so replicas never claim the same row at once), publishes their events in row order,
 // and on a failure (Redis down) leaves the row for a retry with a doubling backoff, forever:
 // delivery is at least once, and subscribers drop repeats by event id (subscribe.ts). A relay
@@ -14,7 +17,7 @@ import type { Logger } from '../logger';
 import type { PubSub } from '../pubsub';
 import { DEFAULT_OUTBOX_MAX_BACKOFF_MS, DEFAULT_OUTBOX_POLL_MS } from '../config/settings';
 import type { EventEnvelope, OutboxEvent } from './types';
-import { onWake } from './wake';
+import { onWake, type CommittedRow } from './wake';
 
 /** Rows claimed per pass (a pass claims again at once while it finds full batches). */
 export const DEFAULT_RELAY_BATCH_ROWS = 50;
@@ -107,14 +110,40 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
   };
 
-  async function publishRow(row: ClaimedRow, first: boolean): Promise<void> {
+  async function publishRow(row: Pick<ClaimedRow, 'events'>, first: boolean): Promise<void> {
     // Once per batch: after an outage, wait until our subscribers are subscribed again.
     if (first && pubsub.ready) await withTimeout(pubsub.ready(), publishTimeoutMs, 'the pub/sub');
     const events = typeof row.events === 'string' ? (JSON.parse(row.events) as OutboxEvent[]) : row.events;
     for (const event of events) {
-      const envelope: EventEnvelope = { eventId: event.id, payload: event.payload };
+      const envelope: EventEnvelope = { eventId: event.id, payload: event.payload, publishedAt: Date.now() };
       await withTimeout(pubsub.publish(event.topic, envelope), publishTimeoutMs, 'the pub/sub');
     }
+  }
+
+  /**
+   * Whether rows may be waiting for a retry (a publish or a pass failed, or no pass has finished
+   * yet): committed rows then go through a pass rather than directly, behind the waiting ones.
+   */
+  let backlog = true;
+
+  const markPublished = (ids: string[]) =>
+    sql.query('UPDATE "patient_graph"."event_outbox" SET published_at = now(), locked_until = NULL WHERE id = ANY($1::uuid[]) AND published_at IS NULL', [ids]);
+
+  /** Publishes rows this process just committed, in order, then marks them; what fails is left to a pass. */
+  async function publishCommitted(rows: readonly CommittedRow[]): Promise<void> {
+    const delivered: string[] = [];
+    try {
+      for (const row of rows) {
+        await publishRow(row, delivered.length === 0);
+        delivered.push(row.id);
+      }
+    } catch (error) {
+      backlog = true;
+      again = true;
+      log.warn({ err: error }, 'outbox: could not publish committed events at once; a pass will retry');
+    }
+    // A row published but not marked (the database failed) is published again by a pass: subscribers drop the repeat.
+    if (delivered.length) await markPublished(delivered);
   }
 
   /** One pass: claims and publishes batches until one is not full, or a publish fails. */
@@ -133,11 +162,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         }
       }
       if (delivered.length) {
-        await sql.query('UPDATE "patient_graph"."event_outbox" SET published_at = now(), locked_until = NULL WHERE id = ANY($1::uuid[])', [delivered]);
+        await markPublished(delivered);
       }
       await prune();
       const unpublished = rows.filter((row) => !delivered.includes(row.id));
       if (failed) {
+        backlog = true;
         const wait = backoffMs(failed.row.attempts, maxBackoffMs);
         log.warn({ err: failed.error, rows: unpublished.length, attempts: failed.row.attempts, retryInMs: wait }, 'outbox: could not publish events; will retry');
         // Every row left of this batch waits (keeps the order); the message says why.
@@ -148,8 +178,36 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         );
         return;
       }
-      if (rows.length < batchRows || stopped) return;
+      if (rows.length < batchRows || stopped) {
+        backlog = false;
+        return;
+      }
     }
+  }
+
+  /** Runs `first` (if any), then passes while asked for one; one run at a time. */
+  function run(first: (() => Promise<void>) | null): void {
+    running = scope.runInAsyncScope(async () => {
+      again = first === null;
+      try {
+        await first?.();
+      } catch (error) {
+        again = true;
+        log.warn({ err: error }, 'outbox: marking published events failed');
+      }
+      while (again && !stopped) {
+        again = false;
+        try {
+          await pass();
+        } catch (error) {
+          // The database itself failed (down, or stopping): the next poll tries again.
+          backlog = true;
+          log.warn({ err: error }, 'outbox: a relay pass failed');
+        }
+      }
+      running = null;
+      for (const resolve of idleWaiters.splice(0)) resolve();
+    });
   }
 
   function kick(): void {
@@ -158,22 +216,17 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       again = true;
       return;
     }
-    running = scope.runInAsyncScope(async () => {
-      do {
-        again = false;
-        try {
-          await pass();
-        } catch (error) {
-          // The database itself failed (down, or stopping): the next poll tries again.
-          log.warn({ err: error }, 'outbox: a relay pass failed');
-        }
-      } while (again && !stopped);
-      running = null;
-      for (const resolve of idleWaiters.splice(0)) resolve();
-    });
+    run(null);
   }
 
-  const unsubscribe = onWake(kick);
+  /** A row committed here: published at once when nothing waits before it, else by a pass. */
+  function committed(rows?: readonly CommittedRow[]): void {
+    if (stopped) return;
+    if (!rows?.length || running || backlog) return kick();
+    run(() => publishCommitted(rows));
+  }
+
+  const unsubscribe = onWake(committed);
   const timer = setInterval(kick, pollMs);
   timer.unref();
   kick();

@@ -76,6 +76,8 @@ export interface EventCursor {
   /** Catch up from here (ms since the epoch): the gateway's first subscription to this stream. */
   since: number | null;
   current: string | null;
+  /** When the event passed on last was published (EventEnvelope.publishedAt), if it came live. */
+  publishedAt?: number | null;
   /** The event named `id` did not reach the subscriber (its execution failed): a later catch-up passes it on again. */
   forget?(id: string): void;
 }
@@ -166,7 +168,10 @@ export function dedupeEvents<T>(source: AsyncIterableIterator<EventEnvelope<T>>,
           if (seen.has(event.eventId)) continue;
           seen.add(event.eventId);
           if (seen.size > remember) seen.delete(seen.values().next().value!);
-          if (cursor) cursor.current = event.eventId;
+          if (cursor) {
+            cursor.current = event.eventId;
+            cursor.publishedAt = event.publishedAt ?? null;
+          }
           return { value: event.payload, done: false };
         }
         if (liveDone) {

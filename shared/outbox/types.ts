@@ -16,4 +16,6 @@ export interface OutboxEvent extends EmittedEvent {
 export interface EventEnvelope<T = unknown> {
   eventId: string;
   payload: T;
+  /** When the relay published it (ms since the epoch; absent on events read back from the outbox): the gateway measures publish → delivery from it. */
+  publishedAt?: number;
 }

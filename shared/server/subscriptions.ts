@@ -135,7 +135,7 @@ export function serveSubscriptions<C>(options: ServeSubscriptionsOptions<C>): ()
       onComplete: () => {
         activeSubscriptions.dec();
       },
-      // Each event names its outbox id: the gateway drops repeats after it subscribed again.
+      // Each event names its outbox id (the gateway drops repeats after it subscribed again) and when it was published (the gateway's latency histogram).
       onNext: (_ctx, _id, _payload, args, result) => withEventId(maskErrors(result as ExecutionResult, formatError), (args.contextValue as { events?: EventCursor } | undefined)?.events),
       onError: (_ctx, _id, _payload, errors) =>
         errors.map((error) => {
@@ -160,7 +160,8 @@ function withEventId(result: ExecutionResult, cursor: EventCursor | undefined): 
     cursor.forget?.(cursor.current);
     return result;
   }
-  return { ...result, extensions: { ...result.extensions, eventId: cursor.current } };
+  const publishedAt = cursor.publishedAt ?? undefined;
+  return { ...result, extensions: { ...result.extensions, eventId: cursor.current, ...(publishedAt ? { publishedAt } : {}) } };
 }
 
 function maskErrors(result: ExecutionResult, formatError: ReturnType<typeof formatErrorFor>): ExecutionResult {
