@@ -4,6 +4,7 @@
 // WORKERS > 1 (PostgreSQL and Redis): as many worker processes sharing the ports (bin/cluster.ts).
 // Tracing starts before the services' modules load (launch is imported after it), so the
 // instrumented libraries (pg, http) are patched as they load.
+import { deferUnusedGatewayModules } from './defer-unused-modules';
 import { loadConfig, SettingsError, type Config } from '../shared/config';
 import { serviceLogger } from '../shared/logger';
 import { startTracing, tracingOptions, type Tracing } from '../shared/observability/tracing';
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     log,
   });
   tracing = startTracing(tracingOptions(config, services.length === ALL_SERVICES.length ? [] : services));
+  deferUnusedGatewayModules();
   const { launch } = await import('./launch');
   launched = await launch(config, services);
   const gateway = launched.servers.find((server) => server.name === 'gateway');
