@@ -2,7 +2,7 @@
 // partner token requests per client address (the patient subgraph's issuePartnerToken, which
 // POST /oauth/token runs too), uploads and Luna turns. In memory for one process; in Redis
 // (REDIS_URL) so every replica of every service counts together.
-import Redis from 'ioredis';
+import { connectRedis, type Redis } from '../redis';
 import { serviceLogger } from '../logger';
 import { REDIS_CHANNEL_PREFIX } from '../pubsub';
 
@@ -50,7 +50,7 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly redis: Redis;
 
   constructor(url: string) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false });
+    this.redis = connectRedis(url, { maxRetriesPerRequest: 2, lazyConnect: false });
     // Without a listener, ioredis reports every failed reconnection as an unhandled 'error' event.
     // A hit while Redis is away fails on its own (the caller answers it); ioredis reconnects by itself.
     this.redis.on('error', (error: Error) => log.warn({ err: error.message }, 'rate limiter: Redis unreachable, reconnecting'));

@@ -3,7 +3,7 @@
 // numbers, stores and publishes each event atomically, so a subscriber that reads the list
 // after its SUBSCRIBE is confirmed misses nothing and can drop the overlap by number.
 import { EventEmitter } from 'node:events';
-import Redis from 'ioredis';
+import { connectRedis, type Redis } from '../redis';
 import { iteratorFor } from './queue';
 import { newEpoch, replayThenLive, type Envelope } from './replay';
 import type { PubSub, ReplayOptions } from './types';
@@ -40,8 +40,8 @@ export class RedisPubSub implements PubSub {
 
   constructor(url: string) {
     // A subscribed connection can only listen: publishing needs a second one.
-    this.publisher = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
-    this.subscriber = new Redis(url, { lazyConnect: false });
+    this.publisher = connectRedis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    this.subscriber = connectRedis(url, { lazyConnect: false });
     // A lost connection fails the commands that need it and reconnects on its own (the outbox relay
     // retries, subscribers catch up from the outbox): not an unhandled error event.
     for (const connection of [this.publisher, this.subscriber]) connection.on('error', () => {});

@@ -3,7 +3,7 @@
 // is 200 when all are up, else 503, with a JSON body naming each dependency and its state
 // (docs/architecture.md, contract additions). /healthz stays the cheap "process is up" answer.
 import type { RequestHandler } from 'express';
-import Redis from 'ioredis';
+import { connectRedis, type Redis } from '../redis';
 import { isDraining } from './shutdown';
 
 /** How long one dependency may take to answer; a Kubernetes readiness probe's timeout must exceed it. */
@@ -86,7 +86,7 @@ export function httpCheck(name: string, url: string, timeoutMs = DEFAULT_READINE
  * at once instead of at the deadline. `close()` ends it.
  */
 export function redisCheck(url: string, timeoutMs = DEFAULT_READINESS_CHECK_TIMEOUT_MS): ReadinessCheck & { close(): Promise<void> } {
-  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: timeoutMs });
+  const redis = connectRedis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: timeoutMs });
   redis.on('error', () => {
     // Reported by the check; ioredis reconnects on its own.
   });
