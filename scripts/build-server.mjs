@@ -40,6 +40,7 @@ export async function buildServer() {
   mkdirSync(outDir, { recursive: true });
   // Loaded here: a start with nothing to build does not pay for it.
   const esbuild = await import('esbuild');
+  // esbuild's service process is stopped once the build is done: `npm start` builds in the process it then serves from.
   const result = await esbuild.build({
     entryPoints: [path.join(ROOT, 'bin/start.ts')],
     outfile: path.join(ROOT, SERVER_ENTRY),
@@ -55,7 +56,7 @@ export async function buildServer() {
     plugins: [sourceDirname],
     metafile: true,
     logLevel: 'warning',
-  });
+  }).finally(() => esbuild.stop());
   const inputs = Object.keys(result.metafile.inputs)
     .map((input) => path.relative(ROOT, path.resolve(process.cwd(), input)).split(path.sep).join('/'))
     .filter((input) => !input.startsWith('..') && !input.includes('node_modules/'))

@@ -1,10 +1,13 @@
 // npm start's preparation, done only when its inputs changed since the last time it ran:
 // compose the supergraph and regenerate the client artifacts (npm run compose), build the
 // web app (npm run web:build), and compile the server to the JavaScript `npm start` runs
-// (scripts/build-server.mjs: its inputs are the files its last build read). Each step's inputs and outputs are fingerprinted (a SHA-256 over
-// every file's path and bytes) into a stamp under node_modules/.cache, so a start with nothing
-// changed spends no time here; a changed schema, operation, web source or lockfile reruns the
-// step. `--force` reruns both.
+// (scripts/build-server.mjs: its inputs are the files its last build read). Each step's inputs
+// and outputs are fingerprinted into a stamp under node_modules/.cache: a SHA-256 over every
+// file's path and bytes, and a cheaper one over their paths, sizes and modification times. A
+// start whose files kept their sizes and times reads no file; one where they moved (a checkout,
+// a touch) compares the bytes, so only a changed schema, operation, web source or lockfile
+// reruns its step. `--force` reruns every step. Run by scripts/start.mjs before the server, in
+// its process, and on its own by `node scripts/prestart.mjs`.
 // Plain JavaScript run by node itself: a start with nothing to do pays no TypeScript loader.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -66,14 +69,29 @@ function files(relative) {
     .flatMap((entry) => files(path.posix.join(relative, entry)));
 }
 
-/** @param {Step['inputs']} inputs */
-function fingerprint(inputs) {
+/** @param {Step['inputs']} inputs @returns {string[]} */
+const inputFiles = (inputs) => (typeof inputs === 'function' ? inputs() : inputs).flatMap(files);
+
+/** @param {string[]} list @returns {string} A SHA-256 over each file's path and bytes. */
+function contentPrint(list) {
   const hash = createHash('sha256');
-  for (const file of (typeof inputs === 'function' ? inputs() : inputs).flatMap(files)) hash.update(file).update('\0').update(readFileSync(path.join(ROOT, file))).update('\0');
+  for (const file of list) hash.update(file).update('\0').update(readFileSync(path.join(ROOT, file))).update('\0');
   return hash.digest('hex');
 }
 
-/** @returns {Record<string, string>} */
+/** @param {string[]} list @returns {string} A SHA-256 over each file's path, size and modification time: no file read. */
+function statPrint(list) {
+  const hash = createHash('sha256');
+  for (const file of list) {
+    const { size, mtimeMs } = statSync(path.join(ROOT, file));
+    hash.update(`${file}\0${size}\0${mtimeMs}\0`);
+  }
+  return hash.digest('hex');
+}
+
+/** @typedef {{ content: string, stats: string }} Stamp */
+
+/** @returns {Record<string, Stamp>} */
 function readStamps() {
   try {
     return JSON.parse(readFileSync(STAMP_FILE, 'utf8'));
@@ -82,17 +100,42 @@ function readStamps() {
   }
 }
 
-async function main() {
-  const force = process.argv.includes('--force');
+/** @param {Record<string, Stamp>} stamps */
+function writeStamps(stamps) {
+  mkdirSync(path.dirname(STAMP_FILE), { recursive: true });
+  writeFileSync(STAMP_FILE, JSON.stringify(stamps, null, 2));
+}
+
+/** @param {Step} step @returns {Stamp} */
+function stampOf(step) {
+  const list = inputFiles(step.inputs);
+  return { content: contentPrint(list), stats: statPrint(list) };
+}
+
+/**
+ * Runs each step whose inputs changed since it last ran (or every step with `force`).
+ * @param {{ force?: boolean }} [options]
+ */
+export async function prepare({ force = false } = {}) {
   const stamps = readStamps();
   for (const step of STEPS) {
-    if (!force && existsSync(path.join(ROOT, step.output)) && stamps[step.name] === fingerprint(step.inputs)) continue;
+    const stamp = stamps[step.name];
+    if (!force && stamp && existsSync(path.join(ROOT, step.output))) {
+      const list = inputFiles(step.inputs);
+      const stats = statPrint(list);
+      if (stamp.stats === stats) continue;
+      if (stamp.content === contentPrint(list)) {
+        // Same bytes under new times (a checkout, a touch): remembered, so the next start reads no file.
+        stamps[step.name] = { content: stamp.content, stats };
+        writeStamps(stamps);
+        continue;
+      }
+    }
     await step.run();
     // Fingerprinted after the run: its own outputs are part of what must stay unchanged.
-    stamps[step.name] = fingerprint(step.inputs);
-    mkdirSync(path.dirname(STAMP_FILE), { recursive: true });
-    writeFileSync(STAMP_FILE, JSON.stringify(stamps, null, 2));
+    stamps[step.name] = stampOf(step);
+    writeStamps(stamps);
   }
 }
 
-await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await prepare({ force: process.argv.includes('--force') });
