@@ -8,9 +8,9 @@ COPY prisma ./prisma
 RUN npm ci --include=dev
 COPY . .
 RUN node scripts/prisma-generate.mjs && npx tsx scripts/compose.ts --check && npx tsx scripts/codegen.ts --check \
-  && npx vite build --config clients/web/vite.config.mts
+  && npx vite build --config clients/web/vite.config.mts && node scripts/build-server.mjs
 USER node
-# node is PID 1 and handles SIGTERM itself (shared/server/shutdown.ts: drain, then exit 0); tsx is
-# only its loader. Neither npx (which does not wait for its child) nor the tsx CLI (which
-# force-kills a process busy for 60 ms after relaying the signal) stands in between.
-ENTRYPOINT ["node", "--import", "tsx", "bin/start.ts"]
+# The compiled server `npm start` runs (scripts/build-server.mjs): no TypeScript loader at run
+# time. node is PID 1 and handles SIGTERM itself (shared/server/shutdown.ts: drain, then exit 0);
+# neither npm nor npx (which does not wait for its child) stands in between.
+ENTRYPOINT ["node", ".build/server/start.cjs"]

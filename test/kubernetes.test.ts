@@ -25,7 +25,7 @@ import type { Setting } from '../shared/config/define';
 import { DEFAULT_READINESS_CHECK_TIMEOUT_MS } from '../shared/server/readiness';
 import { gatewayUrl, stackSubgraphBase } from './support/graphql';
 import { allowsIngress, selects, type NetworkPolicy, type Pod } from './support/network-policy';
-import { freePort, ROOT } from './support/stack';
+import { freePort, ROOT, SERVER_ENTRY } from './support/stack';
 
 const DIR = path.join(ROOT, 'deploy/k8s');
 const NAMESPACE = 'loop-health';
@@ -188,9 +188,15 @@ describe('deploy/k8s', () => {
     const service = serviceOf(deployment);
 
     it('runs a program of this repository, selected by its own labels', () => {
-      // node itself with tsx as a loader: it receives SIGTERM (the tsx CLI would force-kill a busy process).
-      expect(container.command).toEqual(['node', '--import', 'tsx']);
-      expect(existsSync(path.join(ROOT, container.args![0]))).toBe(true);
+      if (service === 'mcp') {
+        // node itself with tsx as a loader: it receives SIGTERM (the tsx CLI would force-kill a busy process).
+        expect(container.command).toEqual(['node', '--import', 'tsx']);
+        expect(existsSync(path.join(ROOT, container.args![0]))).toBe(true);
+      } else {
+        // The compiled server the image builds from bin/start.ts (as `npm start` runs it), by node itself.
+        expect(container.command).toEqual(['node']);
+        expect(container.args![0]).toBe(SERVER_ENTRY);
+      }
       expect(selects({ matchLabels: deployment.spec.selector.matchLabels }, deployment.spec.template.metadata.labels)).toBe(true);
     });
 
