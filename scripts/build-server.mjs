@@ -8,7 +8,7 @@
 // from the source tree: each `__dirname` in our code becomes its source folder, found relative
 // to the bundle, so the checkout can move.
 //   node scripts/build-server.mjs
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -79,7 +79,7 @@ export function lastServerInputs() {
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = Date.now();
   const files = await buildServer();
   console.error(`built ${SERVER_ENTRY} from ${files} files in ${Date.now() - started} ms`);

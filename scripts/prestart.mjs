@@ -11,7 +11,7 @@
 // Plain JavaScript run by node itself: a start with nothing to do pays no TypeScript loader.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildServer, lastServerInputs, SERVER_DIR, SERVER_ENTRY } from './build-server.mjs';
@@ -91,7 +91,7 @@ function statPrint(list) {
 
 /** @typedef {{ content: string, stats: string }} Stamp */
 
-/** @returns {Record<string, Stamp>} */
+/** @returns {Record<string, Stamp | string>} Stamps written before the stats were kept are the content fingerprint alone. */
 function readStamps() {
   try {
     return JSON.parse(readFileSync(STAMP_FILE, 'utf8'));
@@ -100,10 +100,11 @@ function readStamps() {
   }
 }
 
-/** @param {Record<string, Stamp>} stamps */
+/** @param {Record<string, Stamp | string>} stamps Written whole and renamed into place: an interrupted write leaves the last file. */
 function writeStamps(stamps) {
   mkdirSync(path.dirname(STAMP_FILE), { recursive: true });
-  writeFileSync(STAMP_FILE, JSON.stringify(stamps, null, 2));
+  writeFileSync(`${STAMP_FILE}.${process.pid}.tmp`, JSON.stringify(stamps, null, 2));
+  renameSync(`${STAMP_FILE}.${process.pid}.tmp`, STAMP_FILE);
 }
 
 /** @param {Step} step @returns {Stamp} */
@@ -123,10 +124,11 @@ export async function prepare({ force = false } = {}) {
     if (!force && stamp && existsSync(path.join(ROOT, step.output))) {
       const list = inputFiles(step.inputs);
       const stats = statPrint(list);
-      if (stamp.stats === stats) continue;
-      if (stamp.content === contentPrint(list)) {
+      if (typeof stamp === 'object' && stamp.stats === stats) continue;
+      const content = typeof stamp === 'string' ? stamp : stamp.content;
+      if (content === contentPrint(list)) {
         // Same bytes under new times (a checkout, a touch): remembered, so the next start reads no file.
-        stamps[step.name] = { content: stamp.content, stats };
+        stamps[step.name] = { content, stats };
         writeStamps(stamps);
         continue;
       }
@@ -138,4 +140,4 @@ export async function prepare({ force = false } = {}) {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await prepare({ force: process.argv.includes('--force') });
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await prepare({ force: process.argv.includes('--force') });
