@@ -2,10 +2,12 @@
 // The gateway package requires, at load time, what only two features of its own use: Apollo's
 // usage reporting (its OpenTelemetry metrics SDK, resource detectors for four clouds, an OTLP
 // exporter) and query-plan traces for Apollo Studio (a protobuf schema). This server uses
-// neither: about a third of a second of every start and ~20 MB of heap went to them. Each
-// `require()` of those, made by @apollo/gateway's own files only, answers a stand-in that
-// requires the real module the first time anything on it is touched, so nothing changes if a
-// future version does use one. Installed by bin/start.ts before any service module loads.
+// neither: ~200 ms of every start and ~20 MB of heap went to them. Each `require()` of those,
+// made by @apollo/gateway's own files only, answers a stand-in that requires the real module the
+// first time a property of it is read, `in` is asked or it is called: all the gateway does with
+// them, and only inside functions it does not run here. Enumerating a stand-in's keys or `new`
+// on it would not reach the real module; test/defer-unused-modules.unit.test.ts checks the list
+// against what the gateway loads. Installed by bin/start.ts before any service module loads.
 import Module from 'node:module';
 import path from 'node:path';
 
