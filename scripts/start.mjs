@@ -3,7 +3,7 @@
 // compiled server in this same process. One process instead of a `prestart` lifecycle script
 // and then the server: npm starts one shell and one Node, not two of each. With WORKERS > 1 the
 // workers the primary forks run this file too: only the primary prepares, so every worker
-// serves what it prepared.
+// serves what the primary prepared.
 import cluster from 'node:cluster';
 import { createRequire } from 'node:module';
 import { prepare } from './prestart.mjs';
