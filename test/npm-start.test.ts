@@ -6,7 +6,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from './support/stack';
+import { ROOT, waitFor } from './support/stack';
 
 const PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 4400) + 540;
 const GATEWAY = `http://127.0.0.1:${PORT_BASE}`;
@@ -16,17 +16,6 @@ const READY_TIMEOUT_MS = 240_000;
 let child: ChildProcess;
 let output = '';
 let dataDir: string;
-
-async function ready(): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output.slice(-2_000)}`);
-    const status = await fetch(`${GATEWAY}/readyz`, { signal: AbortSignal.timeout(2_000) }).then((response) => response.status, () => 0);
-    if (status === 200) return;
-    if (Date.now() > deadline) throw new Error(`npm start was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${output.slice(-2_000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'loop-npm-start-'));
@@ -38,7 +27,10 @@ beforeAll(async () => {
   });
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  await ready();
+  // What the server printed says why, if it did not come up.
+  await waitFor(`${GATEWAY}/readyz`, READY_TIMEOUT_MS, child).catch((error: Error) => {
+    throw new Error(`${error.message}\n${output.slice(-2_000)}`);
+  });
 }, READY_TIMEOUT_MS + 10_000);
 
 afterAll(async () => {
