@@ -13,6 +13,7 @@ import { ALL_SERVICES, type ServiceName } from '../shared/server/services';
 import { exitOnSignals } from '../shared/server/shutdown';
 import cluster from 'node:cluster';
 import { announceReady, runPrimary } from './cluster';
+import { applyHeapGrowth } from './heap-growth';
 
 const log = serviceLogger('launcher');
 
@@ -27,6 +28,7 @@ function selectedServices(config: Config): ServiceName[] {
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  applyHeapGrowth(config.deployment.heapGrowthPercent);
   const services = selectedServices(config);
   if (cluster.isPrimary && config.deployment.workers > 1) {
     await runPrimary({ workers: config.deployment.workers, graceMs: config.deployment.shutdownGraceMs, log });

@@ -336,6 +336,15 @@ export const MAX_WORKERS = 64;
 /** `auto` (one per core) or a count. */
 const workerCount = () => z.union([z.literal('auto').transform(() => availableParallelism()), whole(1, MAX_WORKERS)]);
 
+/**
+ * How far V8 lets the heap grow past what survived its last full collection before it collects
+ * again, in percent. V8's own choice adapts up to 300: under the dashboard's load an all-in-one
+ * process then held ~580 MB, ~115 MB of it alive. At 75 it held ~370 MB for ~5 % less throughput;
+ * at 50, 10,000 subscribers' events waited on collections of their large live heap (README,
+ * Performance: "Memory under load").
+ */
+export const DEFAULT_HEAP_GROWTH_PERCENT = 75;
+
 export const deploymentSettings = {
   workers: setting(
     'WORKERS',
@@ -349,6 +358,12 @@ export const deploymentSettings = {
     whole(0, 600_000),
     DEFAULT_SHUTDOWN_GRACE_MS,
     "how long a stopping process (SIGTERM or SIGINT) gives in-flight requests, queue jobs and Luna's turns to finish before it cuts what remains and exits; it exits within this plus 2 s. deploy/k8s's `terminationGracePeriodSeconds` is this plus 5 s, docker-compose's `stop_grace_period` 15 s",
+  ),
+  heapGrowthPercent: setting(
+    'HEAP_GROWTH_PERCENT',
+    z.union([z.literal('auto').transform(() => null), whole(10, 300)]),
+    DEFAULT_HEAP_GROWTH_PERCENT,
+    "how far (percent) each process's heap may grow past what its last full garbage collection kept before the next one: lower holds less memory under load for more collection work; `auto` = V8's own adaptive choice (up to 300)",
   ),
   wearablesSyncWorkers: setting(
     'WEARABLES_SYNC_WORKERS',
