@@ -11,6 +11,7 @@ import { createPubSub } from '../shared/pubsub';
 import { startOutboxRelay, type OutboxRelay } from '../shared/outbox';
 import type { RunningServer } from '../shared/server/listen';
 import { startSubgraph } from '../shared/server/subgraph';
+import { inProcessSubgraphs } from '../shared/server/in-process';
 import { setUpAuth } from '../shared/auth/config';
 import { devJwks, signDevToken } from '../shared/auth/dev-issuer';
 import { seededUserId } from '../prisma/seed/identities';
@@ -66,6 +67,8 @@ export async function launch(config: Config, services: ServiceName[], options: L
   /** A gateway running without subgraphs opens the database for its Idempotency-Keys only. */
   let gatewayDb: Database | undefined;
   const redisProbe = config.redisUrl ? redisCheck(config.redisUrl) : undefined;
+  // A gateway here calls the subgraphs that also run here without HTTP (SUBGRAPH_TRANSPORT=auto).
+  const inProcess = config.subgraphTransport === 'auto' && services.includes('gateway') ? inProcessSubgraphs() : undefined;
   // The process-wide series (CPU, memory, SQL) are served by one endpoint: the gateway's, else the first subgraph's.
   const processMetricsBy: ServiceName = services.includes('gateway') ? 'gateway' : services[0];
   setDefaultGrace(config.deployment.shutdownGraceMs);
@@ -146,6 +149,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           limiter: countingRejections(limiter, 'token_requests', name),
           readinessChecks,
           processMetrics: name === processMetricsBy,
+          inProcess,
         });
         servers.push(server);
         serviceLogger(name).info(`subgraph ${name} listening on ${server.url}/graphql`);
@@ -167,6 +171,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           supergraphSdl: supergraph.supergraphSdl,
           subgraphUrls: supergraph.subgraphUrls,
           subgraphConnections: config.subgraphConnections,
+          inProcessSubgraphs: inProcess,
           subgraphTimeoutMs: config.subgraphTimeoutMs,
           subgraphTimeoutsMs: config.subgraphTimeoutsMs,
           exposeErrorDetails: config.env === 'development',

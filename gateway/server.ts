@@ -55,6 +55,7 @@ import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '../shared/config';
 import { withDefer } from './defer/directive';
 import { DeferPlanner } from './defer/planner';
 import { deferPlugin, multipartAccept } from './defer/plugin';
+import type { InProcessSubgraphs } from '../shared/server/in-process';
 
 export interface GatewayOptions {
   host: string;
@@ -67,6 +68,8 @@ export interface GatewayOptions {
   subgraphTimeoutMs: number;
   /** Keep-alive connections kept open to each subgraph (SUBGRAPH_CONNECTIONS; default DEFAULT_SUBGRAPH_CONNECTIONS). */
   subgraphConnections?: number;
+  /** The subgraphs this process serves (SUBGRAPH_TRANSPORT=auto): those at the URLs above are called without HTTP. */
+  inProcessSubgraphs?: InProcessSubgraphs;
   /** A subgraph's own deadline, by name, where it differs from subgraphTimeoutMs (SUBGRAPH_<NAME>_TIMEOUT_MS). */
   subgraphTimeoutsMs?: Record<string, number>;
   /** Circuit breaker and retry between the gateway and each subgraph (gateway/resilience.ts's defaults when unset). */
@@ -148,6 +151,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       client: clientFor(name, options.subgraphUrls[name] ?? url!),
       // Public data only (the content catalog): a caller's identical reads in flight share one fetch.
       dedupe: (DEFAULT_PUBLIC_SERVICES as readonly string[]).includes(name),
+      inProcess: options.inProcessSubgraphs,
     });
   // @apollo/gateway otherwise sends usage data to Apollo's servers (its only switch is this
   // variable, read when the gateway is built): a health platform's gateway calls no third party.
@@ -172,6 +176,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const idempotencyStore = options.idempotencyStore ?? new MemoryIdempotencyStore();
   // The subgraphs' data sources for the gateway's own executions (subscriptions, @defer parts).
   const serviceMap = Object.fromEntries(Object.keys(options.subgraphUrls).map((name) => [name, dataSource(name)]));
+  const local = options.inProcessSubgraphs;
+  const inProcess = local ? Object.keys(options.subgraphUrls).filter((name) => local.find(local.key(options.subgraphUrls[name]))) : [];
+  if (inProcess.length) log.info(`subgraphs called in this process, without HTTP: ${inProcess.join(', ')}`);
   // @defer: planned with incremental delivery on, over the supergraph served (gateway/defer).
   let deferPlanner: DeferPlanner | undefined;
   let deferPlannerSdl = options.supergraphSdl;

@@ -53,11 +53,16 @@ export async function errorFromSubgraphResponse(serviceName: string, response: R
   } catch {
     // not JSON, or too large: the status alone speaks
   }
+  return errorFromSubgraphErrors(serviceName, response.status, errors);
+}
+
+/** A refusal's errors as the client sees them (the same for an answer over HTTP and one in-process). */
+export function errorFromSubgraphErrors(serviceName: string, status: number, errors: readonly UpstreamError[]): GraphQLError {
   const first = errors.find((error) => PASSED_ON.has(String(error.extensions?.code)));
   if (first) {
     const { code, argument, limit, allowed, measured, reason, retryAfter } = first.extensions!;
     const kept = Object.fromEntries(Object.entries({ argument, limit, allowed, measured, reason, retryAfter }).filter(([, value]) => value !== undefined));
     return new GraphQLError(String(first.message), { extensions: { code, ...kept, serviceName } });
   }
-  return new GraphQLError(`The ${serviceName} service could not answer (HTTP ${response.status})`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName } });
+  return new GraphQLError(`The ${serviceName} service could not answer (HTTP ${status})`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName } });
 }

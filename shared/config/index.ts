@@ -82,6 +82,8 @@ export interface Config {
   supergraphPath: string;
   /** Keep-alive connections the gateway keeps to each subgraph (SUBGRAPH_CONNECTIONS). */
   subgraphConnections: number;
+  /** `auto`: subgraphs in the gateway's own process are called without HTTP (SUBGRAPH_TRANSPORT). */
+  subgraphTransport: 'auto' | 'http';
   /** The gateway's cache of anonymous public-content answers (gateway/response-cache). */
   responseCache: { ttlSeconds: number; maxBytes: number };
   /** Pool size per process for a PostgreSQL server. */
@@ -189,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     playground: gateway.playground ?? mode !== 'production',
     supergraphPath: path.resolve(projectRoot, gateway.supergraphPath),
     subgraphConnections: gateway.subgraphConnections,
+    subgraphTransport: gateway.subgraphTransport,
     responseCache: { ttlSeconds: gateway.responseCacheTtlSeconds, maxBytes: gateway.responseCacheMaxBytes },
     databasePoolSize: database.poolSize,
     databaseConnectTimeoutMs: database.connectTimeoutMs,

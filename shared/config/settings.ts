@@ -74,6 +74,12 @@ export const databaseSettings = {
 export const gatewaySettings = {
   supergraphPath: setting('SUPERGRAPH_PATH', text(), DEFAULT_SUPERGRAPH_PATH, "the composed supergraph file the gateway serves (relative to the project folder, or absolute); any composed supergraph works: subgraphs it names that are not this project's are reached at its own routing URLs", { shown: '`schema/supergraph.graphql`' }),
   subgraphConnections: setting('SUBGRAPH_CONNECTIONS', whole(1, 1_024), DEFAULT_SUBGRAPH_CONNECTIONS, 'keep-alive connections the gateway keeps open to each subgraph (its undici pool); requests beyond them queue'),
+  subgraphTransport: setting(
+    'SUBGRAPH_TRANSPORT',
+    oneOf(['auto', 'http'] as const),
+    'auto',
+    "how the gateway reaches a subgraph: `auto` calls one running in its own process (at the URL it listens on) without HTTP, through the subgraph's own server and checks; `http` always over HTTP",
+  ),
   subgraphTimeoutMs: setting('SUBGRAPH_TIMEOUT_MS', whole(1), DEFAULT_SUBGRAPH_TIMEOUT_MS, "the gateway's deadline per subgraph request"),
   graphqlBodyLimitBytes: setting('GRAPHQL_BODY_LIMIT_BYTES', whole(1_024), DEFAULT_GRAPHQL_BODY_LIMIT_BYTES, "largest body a client may send to the gateway's `/graphql` (413 `OPERATION_LIMIT` beyond; Apollo Router's default); lab reports up to `LAB_UPLOAD_MAX_BYTES` go to `POST /api/labs/upload`", { shown: '`2097152` (2 MB)' }),
   jsonBodyLimitBytes: setting('JSON_BODY_LIMIT_BYTES', whole(1_024), DEFAULT_JSON_BODY_LIMIT_BYTES, "largest JSON body read from the gateway's own calls (the REST upload's mutation) and by the subgraphs", { shown: '`15728640` (15 MB)' }),

@@ -15,6 +15,11 @@ export function countSqlFor(service: string): RequestHandler {
   return (_req, _res, next) => scope.run(service, next);
 }
 
+/** The same for an operation run without HTTP (shared/server/in-process.ts): `work` counts for `service`. */
+export function countSqlWhile<T>(service: string, work: () => Promise<T>): Promise<T> {
+  return scope.run(service, work);
+}
+
 /** Called once per statement sent (shared/db/database.ts). */
 export function countStatementForRequest(): void {
   const service = scope.getStore();

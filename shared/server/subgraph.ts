@@ -9,7 +9,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { parse, type DocumentNode } from 'graphql';
+import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import type { IRules } from 'graphql-shield';
 import { applyPermissions } from '../rbac/apply';
 import type { PubSub } from '../pubsub';
@@ -37,10 +37,11 @@ import { forwardedRequestOf, signedRequests, type GatewayVerifier } from './veri
 import { nameLoaders } from '../graphql/loader-metrics';
 import { metricsEndpoint } from '../observability/service-metrics';
 import { requestMetricsPlugin } from '../observability/request-metrics';
-import { countSqlFor } from '../observability/request-sql';
+import { countSqlFor, countSqlWhile } from '../observability/request-sql';
 import { graphqlTracingPlugin } from '../observability/graphql-tracing';
 import { databaseCheck, readinessEndpoint, type ReadinessCheck } from './readiness';
 import { audienceOf, type AudienceMember } from '../trust/audience';
+import type { InProcessAnswer, InProcessSubgraph, InProcessSubgraphs } from './in-process';
 
 export interface SubgraphModule<L = unknown, S = unknown> {
   name: SubgraphName;
@@ -146,6 +147,8 @@ export interface StartSubgraphOptions<S = unknown> {
   readinessChecks?: ReadinessCheck[];
   /** Serve the process-wide series (CPU, memory, SQL) at /metrics too: one endpoint per process does (default true). */
   processMetrics?: boolean;
+  /** Where a gateway in this process finds it, to call it without HTTP (SUBGRAPH_TRANSPORT=auto); unset: HTTP only. */
+  inProcess?: InProcessSubgraphs;
 }
 
 export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options: StartSubgraphOptions<S>): Promise<RunningServer> {
@@ -156,10 +159,11 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
   const schema = limits.guard(options.withoutPermissions ? federated : applyPermissions(federated, module.permissions));
   const app = express();
   const httpServer = http.createServer(app);
+  const formatError = formatErrorFor(log, options.exposeErrorDetails);
   const server = new ApolloServer<SubgraphContext<L, S>>({
     schema,
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
-    formatError: formatErrorFor(log, options.exposeErrorDetails),
+    formatError,
     // The process handles SIGTERM itself (shared/server/shutdown.ts) and drains the HTTP server (listen.ts).
     stopOnTerminationSignals: false,
     ...limits.apollo,
@@ -226,6 +230,21 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
         contextFor({ authorization: req.headers.authorization ?? null, forwarded: forwardedRequestOf(res), signal: abandonedWhenClosed(res), audience: audienceOf(req.body?.extensions) }),
     }),
   );
+  // The same operation from a gateway in this process: the same context, the same Apollo Server.
+  const serveInProcess: InProcessSubgraph = ({ operation, authorization, forwarded, signal }) =>
+    countSqlWhile(module.name, async (): Promise<InProcessAnswer> => {
+      let contextValue: SubgraphContext<L, S>;
+      try {
+        contextValue = await contextFor({ authorization, forwarded, signal, audience: audienceOf(operation.extensions) });
+      } catch (error) {
+        return refusedContext(error, formatError);
+      }
+      const response = await server.executeOperation(operation, { contextValue });
+      // Subgraphs are never asked for incremental delivery (the gateway plans @defer itself).
+      if (response.body.kind !== 'single') throw new Error(`${module.name}: an incremental answer to an in-process operation`);
+      return { status: response.http.status ?? 200, cacheControl: response.http.headers.get('cache-control') ?? null, result: response.body.singleResult };
+    });
+  let stopServingInProcess = () => {};
   const stopSubscriptions = schema.getSubscriptionType()
     ? serveSubscriptions({
         httpServer,
@@ -238,12 +257,29 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
         maxPayloadBytes: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES,
       })
     : async () => {};
-  return listen(httpServer, options.host, options.port, module.name, {
+  const running = await listen(httpServer, options.host, options.port, module.name, {
     // Sockets close with 1001 (going away): the gateway's upstream client reconnects, to another replica or this one restarted.
-    beforeDrain: stopSubscriptions,
+    async beforeDrain() {
+      stopServingInProcess();
+      await stopSubscriptions();
+    },
     async afterDrain() {
       await server.stop();
       if (!options.limiter) await limiter.close();
     },
   });
+  if (options.inProcess) stopServingInProcess = options.inProcess.serve(`${running.url}/graphql`, serveInProcess);
+  return running;
+}
+
+/**
+ * A context that could not be made (the token refused, a partner mismatch): the answer Apollo's
+ * HTTP handler gives, its status from the error's `http` extension (else 500) and the error
+ * through the subgraph's error policy.
+ */
+function refusedContext(error: unknown, formatError: ReturnType<typeof formatErrorFor>): InProcessAnswer {
+  const refusal = error instanceof GraphQLError ? error : new GraphQLError('Context creation failed', { originalError: error instanceof Error ? error : undefined });
+  const { http: head, ...extensions } = refusal.extensions as { http?: { status?: number } } & Record<string, unknown>;
+  const formatted = formatError({ message: refusal.message, extensions: { ...extensions, code: extensions.code ?? 'INTERNAL_SERVER_ERROR' } }, error);
+  return { status: head?.status ?? 500, cacheControl: null, result: { errors: [formatted] } };
 }
