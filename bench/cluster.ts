@@ -1,15 +1,15 @@
 // Cluster mode (WORKERS) side by side in one run: the same working tree started with one worker
 // and with WORKERS (default `auto`, one per core), on PostgreSQL with Redis (what cluster mode
 // needs), each on a fresh database; the same queries at the same concurrency against each.
-// Subgraphs are reached directly (no timing proxies: they would run in this process and cap
-// the figure). The load generator shares the machine's cores with the stack: on 2 cores the
+// No timing proxies (they would run in this process and cap the figure): each worker's gateway
+// calls its own subgraphs as `npm start` does. The load generator shares the machine's cores with the stack: on 2 cores the
 // ratio is the machine's, not the code's ceiling.
 //   DATABASE_URL=… DATABASE_OWNER_URL=… REDIS_URL=… npm run bench:cluster
 //   WORKERS=4 CONNECTIONS=20 DURATION=15 npm run bench:cluster
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SUBGRAPHS, startStackProcess, type StackProcess } from './harness/stack-process';
+import { startStackProcess, type StackProcess } from './harness/stack-process';
 import { runLoadPhase, warnOfFailedRequests, type LoadPhaseResult } from './harness/load-phase';
 import { runBenchmark } from './environment';
 import { comparisonTable } from './harness/table';
@@ -47,15 +47,15 @@ interface Measured {
 
 async function measure(label: string, workers: string, portBase: number): Promise<Measured> {
   console.error(`[${label}] starting the stack (WORKERS=${workers})`);
-  const direct = Object.fromEntries(SUBGRAPHS.map((name, i) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `http://127.0.0.1:${portBase + i + 1}/graphql`]));
   const stack: StackProcess = await startStackProcess({
     tree: root,
     label,
     portBase,
     databaseUrl: process.env.DATABASE_URL,
     databaseOwnerUrl: process.env.DATABASE_OWNER_URL || undefined,
+    timingProxies: false,
     // The response cache off: the catalog query measures work, not a cache hit.
-    extraEnv: { LOG_LEVEL: 'info', WORKERS: workers, REDIS_URL: process.env.REDIS_URL!, RESPONSE_CACHE_TTL_SECONDS: '0', ...direct },
+    extraEnv: { LOG_LEVEL: 'info', WORKERS: workers, REDIS_URL: process.env.REDIS_URL!, RESPONSE_CACHE_TTL_SECONDS: '0' },
   });
   try {
     const url = `${stack.gatewayUrl}/graphql`;

@@ -1,8 +1,10 @@
 // The patient dashboard, the working tree against a baseline version, side by side in one run.
-// Each version's whole stack runs as a child process on ports of its own (its subgraphs behind
-// timing proxies), on a fresh database: PostgreSQL when DATABASE_URL is set (rules and audit
-// on, as production runs), else the embedded PGlite. The baseline is a git worktree of
-// BASELINE_REF (default 70efc1b, the state issue 16 measured) with its own `npm ci`.
+// Each version's whole stack runs as a child process on ports of its own, on a fresh database:
+// PostgreSQL when DATABASE_URL is set (rules and audit on, as production runs), else the embedded
+// PGlite. It runs twice: as `npm start` runs it (req/s, latency, SQL, audit rows, RSS; a version
+// whose gateway calls its subgraphs in-process does so), then with every subgraph behind a timing
+// proxy, so over HTTP, for the gateway's p95 against its slowest subgraph's. The baseline is a git
+// worktree of BASELINE_REF (default 70efc1b, the state issue 16 measured) with its own `npm ci`.
 //   npm run bench
 //   DATABASE_URL=postgresql://… DATABASE_OWNER_URL=postgresql://… npm run bench
 //   BASELINE_REF=main DURATION=20 PATIENTS=50 BASELINE_KEEP=1 npm run bench
@@ -47,9 +49,19 @@ interface Measured {
   auditRowsPerRequest: number;
   responseBytes: number;
   rssMb: number;
+  /** The same phases with the subgraphs behind timing proxies: their gatewayOverSlowestSubgraph. */
+  proxied: { c1: LoadPhaseResult; c10: LoadPhaseResult };
 }
 
-async function measure(stack: StackProcess, body: string): Promise<Measured> {
+const amount = (connections: number) => (settings.requests ? settings.requests * (connections > 1 ? 3 : 1) : undefined);
+
+async function warmUp(url: string, headers: Record<string, string>, body: string): Promise<void> {
+  const warmup = await runLoadPhase({ url, headers, body, connections: 10, durationSeconds: settings.warmupSeconds });
+  // autocannon stops sending at the deadline without waiting for answers in flight: let them finish.
+  await new Promise((resolve) => setTimeout(resolve, Math.min(60_000, Math.max(1_000, warmup.latencyMs.p99 || 0))));
+}
+
+async function measure(stack: StackProcess, body: string): Promise<Omit<Measured, 'proxied'>> {
   const url = `${stack.gatewayUrl}/graphql`;
   const headers = { authorization: stack.authorization, 'content-type': 'application/json' };
   const client = new GraphQLHttpClient({ url, headers });
@@ -62,12 +74,9 @@ async function measure(stack: StackProcess, body: string): Promise<Measured> {
   for (let i = 0; i < settings.probeRequests; i++) await post();
   const sqlAfter = await sqlStatements(stack.gatewayUrl);
   const to = new Date();
-  const warmup = await runLoadPhase({ url, headers, body, connections: 10, durationSeconds: settings.warmupSeconds });
-  // autocannon stops sending at the deadline without waiting for answers in flight: let them finish.
-  await new Promise((resolve) => setTimeout(resolve, Math.min(60_000, Math.max(1_000, warmup.latencyMs.p99 || 0))));
-  const amount = (connections: number) => (settings.requests ? settings.requests * (connections > 1 ? 3 : 1) : undefined);
-  const c1 = await runLoadPhase({ url, headers, body, connections: 1, durationSeconds: settings.durationSeconds, amount: amount(1), proxies: stack.proxies });
-  const c10 = await runLoadPhase({ url, headers, body, connections: 10, durationSeconds: settings.durationSeconds, amount: amount(10), proxies: stack.proxies });
+  await warmUp(url, headers, body);
+  const c1 = await runLoadPhase({ url, headers, body, connections: 1, durationSeconds: settings.durationSeconds, amount: amount(1) });
+  const c10 = await runLoadPhase({ url, headers, body, connections: 10, durationSeconds: settings.durationSeconds, amount: amount(10) });
   const rssMb = round(stack.rssMb(), 0);
   await stack.stop();
   const auditRows = await stack.auditRowsBetween(from, to, DASHBOARD_OPERATION);
@@ -81,21 +90,43 @@ async function measure(stack: StackProcess, body: string): Promise<Measured> {
   };
 }
 
+/** Each fetch timed by its subgraph's proxy: the gateway's p95 against the slowest subgraph's. */
+async function measureProxied(stack: StackProcess, body: string): Promise<Measured['proxied']> {
+  const url = `${stack.gatewayUrl}/graphql`;
+  const headers = { authorization: stack.authorization, 'content-type': 'application/json' };
+  await warmUp(url, headers, body);
+  const c1 = await runLoadPhase({ url, headers, body, connections: 1, durationSeconds: settings.durationSeconds, amount: amount(1), proxies: stack.proxies });
+  const c10 = await runLoadPhase({ url, headers, body, connections: 10, durationSeconds: settings.durationSeconds, amount: amount(10), proxies: stack.proxies });
+  return { c1, c10 };
+}
+
 async function run(label: string, tree: string, portBase: number, body: string, ownerAsApplication: boolean): Promise<Measured> {
-  console.error(`[${label}] starting the stack from ${tree}`);
-  const stack = await startStackProcess({
-    tree,
-    label,
-    portBase,
-    databaseUrl: process.env.DATABASE_URL || undefined,
-    databaseOwnerUrl: process.env.DATABASE_OWNER_URL || undefined,
-    ownerAsApplication,
-  });
+  const start = (timingProxies: boolean) => {
+    console.error(`[${label}] starting the stack from ${tree}${timingProxies ? ', its subgraphs behind timing proxies' : ''}`);
+    return startStackProcess({
+      tree,
+      label: timingProxies ? `${label}_proxied` : label,
+      portBase,
+      databaseUrl: process.env.DATABASE_URL || undefined,
+      databaseOwnerUrl: process.env.DATABASE_OWNER_URL || undefined,
+      ownerAsApplication,
+      timingProxies,
+    });
+  };
+  const shipped = await start(false);
+  let measured: Omit<Measured, 'proxied'>;
   try {
     console.error(`[${label}] measuring`);
-    return await measure(stack, body);
+    measured = await measure(shipped, body);
   } finally {
-    await stack.dispose();
+    await shipped.dispose();
+  }
+  const proxied = await start(true);
+  try {
+    console.error(`[${label}] measuring behind the proxies`);
+    return { ...measured, proxied: await measureProxied(proxied, body) };
+  } finally {
+    await proxied.dispose();
   }
 }
 
@@ -105,11 +136,17 @@ function rows(baseline: Measured, now: Measured): Row[] {
     { figure: `p50 ms, ${name}`, baseline: pick(baseline).latencyMs.p50, now: pick(now).latencyMs.p50 },
     { figure: `p95 ms, ${name}`, baseline: pick(baseline).latencyMs.p95, now: pick(now).latencyMs.p95 },
     { figure: `p99 ms, ${name}`, baseline: pick(baseline).latencyMs.p99, now: pick(now).latencyMs.p99 },
-    { figure: `gateway p95 ÷ slowest subgraph p95, ${name}`, baseline: pick(baseline).gatewayOverSlowestSubgraph, now: pick(now).gatewayOverSlowestSubgraph },
   ];
+  const ratio = (name: string, pick: (m: Measured['proxied']) => LoadPhaseResult): Row => ({
+    figure: `gateway p95 ÷ slowest subgraph p95, ${name} (behind timing proxies)`,
+    baseline: pick(baseline.proxied).gatewayOverSlowestSubgraph,
+    now: pick(now.proxied).gatewayOverSlowestSubgraph,
+  });
   return [
     ...phase('1 connection', (m) => m.c1),
     ...phase('10 connections', (m) => m.c10),
+    ratio('1 connection', (m) => m.c1),
+    ratio('10 connections', (m) => m.c10),
     { figure: 'SQL statements per request', baseline: baseline.sqlPerRequest, now: now.sqlPerRequest },
     { figure: 'audit rows per request', baseline: baseline.auditRowsPerRequest, now: now.auditRowsPerRequest },
     { figure: 'response bytes', baseline: baseline.responseBytes, now: now.responseBytes },
@@ -134,8 +171,8 @@ async function main() {
   console.log(`Database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}; baseline ${tree.commit.slice(0, 7)} (${settings.baselineRef}) vs the working tree`);
   console.log(`Machine: ${cpus.length} × ${cpus[0]?.model.trim()}, ${round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}\n`);
   console.log(comparisonTable(rows(baseline, now), { baseline: `baseline ${tree.commit.slice(0, 7)}`, now: 'now' }));
-  console.log(`\nSubgraph p95 ms at 10 connections: baseline ${JSON.stringify(baseline.c10.subgraphP95Ms)}; now ${JSON.stringify(now.c10.subgraphP95Ms)}`);
-  warnOfFailedRequests([baseline, now].flatMap((m) => [m.c1, m.c10]));
+  console.log(`\nSubgraph p95 ms at 10 connections, behind the proxies: baseline ${JSON.stringify(baseline.proxied.c10.subgraphP95Ms)}; now ${JSON.stringify(now.proxied.c10.subgraphP95Ms)}`);
+  warnOfFailedRequests([baseline, now].flatMap((m) => [m.c1, m.c10, m.proxied.c1, m.proxied.c10]));
 }
 
 runBenchmark(main);

@@ -246,9 +246,9 @@ async function measure(label: string, tree: string, portBase: number, ownerAsApp
     extraEnv: {
       // One token for every subscriber: let that principal hold them all.
       SUBSCRIPTIONS_PER_PRINCIPAL: String(Math.max(settings.federatedSubscribers, settings.localSubscribers, 50)),
-      // Subscriptions need the subgraphs' sockets: no timing proxies (they forward HTTP only).
-      ...Object.fromEntries(SUBGRAPHS.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${subgraphUrl(portBase, name)}/graphql`])),
     },
+    // Subscriptions need the subgraphs' sockets: no timing proxies (they forward HTTP only).
+    timingProxies: false,
   });
   try {
     const results: Measured[] = [];

@@ -31,6 +31,12 @@ export interface StackProcessOptions {
   extraEnv?: Record<string, string>;
   /** Node options before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept). */
   nodeArgs?: string[];
+  /**
+   * Put each subgraph behind a timing proxy the gateway reaches it through (default true). Without
+   * them the stack runs as `npm start` does: a version whose gateway calls the subgraphs of its own
+   * process without HTTP (SUBGRAPH_TRANSPORT=auto) does so, and `proxies` record nothing.
+   */
+  timingProxies?: boolean;
 }
 
 export const DEFAULT_READY_TIMEOUT_MS = 300_000;
@@ -88,7 +94,8 @@ export async function startStackProcess(options: StackProcessOptions): Promise<S
   };
   try {
     if (options.databaseUrl) scratch = await createScratchDatabase(options.databaseUrl, `loop_bench_${options.label}`, options.databaseOwnerUrl);
-    for (const [i, name] of SUBGRAPHS.entries()) proxies[name] = await startTimingProxy({ target: `http://127.0.0.1:${options.portBase + i + 1}` });
+    const proxied = options.timingProxies ?? true;
+    if (proxied) for (const [i, name] of SUBGRAPHS.entries()) proxies[name] = await startTimingProxy({ target: `http://127.0.0.1:${options.portBase + i + 1}` });
     const env = childEnv({
       PORT_BASE: String(options.portBase),
       DATA_DIR: dataDir,
@@ -96,7 +103,7 @@ export async function startStackProcess(options: StackProcessOptions): Promise<S
       LOG_LEVEL: 'warn',
       DATABASE_URL: scratch ? (options.ownerAsApplication ? scratch.ownerUrl ?? scratch.url : scratch.url) : undefined,
       DATABASE_OWNER_URL: scratch && !options.ownerAsApplication ? scratch.ownerUrl : undefined,
-      ...Object.fromEntries(SUBGRAPHS.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${proxies[name].url}/graphql`])),
+      ...(proxied ? Object.fromEntries(SUBGRAPHS.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${proxies[name].url}/graphql`])) : {}),
       ...options.extraEnv,
     });
     const out = createWriteStream(logFile);
