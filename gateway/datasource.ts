@@ -14,7 +14,7 @@ import { AUDIENCE_EXTENSION } from '../shared/trust/audience';
 import type { GatewayContext } from './context';
 import client from 'prom-client';
 import { registry } from '../shared/metrics';
-import type { InProcessAnswer, InProcessOperation, InProcessSubgraph, InProcessSubgraphs } from '../shared/server/in-process';
+import type { InProcessAnswer, SubgraphOperation, InProcessSubgraph, InProcessSubgraphs } from '../shared/server/in-process';
 import { errorFromSubgraphErrors, errorFromSubgraphResponse, readBoundedText } from './limits/upstream-response';
 import { DEFAULT_RESPONSE_MAX_BYTES, DEFAULT_SUBGRAPH_CONNECTIONS } from '../shared/config';
 import { upstreamClient, type UpstreamAnswer, type UpstreamClient } from './http/upstream';
@@ -97,7 +97,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     // Shared while in flight over HTTP: a read of public data by the same caller (never a write, a fan-out or an audited read).
     const shared = !!this.options.dedupe && !mutation && !context?.audience?.length;
-    const local = this.inProcessKey === undefined ? undefined : this.options.inProcess?.find(this.inProcessKey);
+    const local = this.inProcessKey === undefined ? undefined : this.options.inProcess?.find(this.inProcessKey, this.options.name);
     const attempt = local
       ? () => this.callInProcess(local, operation, authorization, identity, abandoned ? AbortSignal.any([abandoned, timeout]) : timeout)
       : await this.prepareHttp(operation, authorization, identity, shared, abandoned, timeout);
@@ -129,13 +129,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
    * work that never waits on I/O (the embedded database answers in-process) must not keep the
    * process from accepting connections and reading requests.
    */
-  private async callInProcess(local: InProcessSubgraph, operation: InProcessOperation, authorization: string | null, forwarded: ForwardedRequest, signal: AbortSignal): Promise<Answered> {
+  private async callInProcess(local: InProcessSubgraph, operation: SubgraphOperation, authorization: string | null, forwarded: ForwardedRequest, signal: AbortSignal): Promise<Answered> {
     await nextTurn();
+    signal.throwIfAborted();
     return settledBefore(local({ operation, authorization, forwarded, signal }), signal);
   }
 
   /** The fetch over HTTP, signed once for every attempt. */
-  private async prepareHttp(operation: InProcessOperation, authorization: string | null, identity: ForwardedRequest, shared: boolean, abandoned: AbortSignal | undefined, timeout: AbortSignal): Promise<() => Promise<Answered>> {
+  private async prepareHttp(operation: SubgraphOperation, authorization: string | null, identity: ForwardedRequest, shared: boolean, abandoned: AbortSignal | undefined, timeout: AbortSignal): Promise<() => Promise<Answered>> {
     const body = JSON.stringify(operation);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (authorization) headers.authorization = authorization;

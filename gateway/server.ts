@@ -177,7 +177,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // The subgraphs' data sources for the gateway's own executions (subscriptions, @defer parts).
   const serviceMap = Object.fromEntries(Object.keys(options.subgraphUrls).map((name) => [name, dataSource(name)]));
   const local = options.inProcessSubgraphs;
-  const inProcess = local ? Object.keys(options.subgraphUrls).filter((name) => local.find(local.key(options.subgraphUrls[name]))) : [];
+  const inProcess = local ? Object.keys(options.subgraphUrls).filter((name) => local.find(local.key(options.subgraphUrls[name]), name)) : [];
   if (inProcess.length) log.info(`subgraphs called in this process, without HTTP: ${inProcess.join(', ')}`);
   // @defer: planned with incremental delivery on, over the supergraph served (gateway/defer).
   let deferPlanner: DeferPlanner | undefined;

@@ -11,9 +11,9 @@ import { inProcessSubgraphs, type InProcessCall, type InProcessSubgraph } from '
 /** Nothing listens on port 9 (discard): over HTTP the fetch fails. */
 const URL = 'http://127.0.0.1:9/graphql';
 
-function setUp(subgraph: InProcessSubgraph, timeoutMs = 1_000) {
+function setUp(subgraph: InProcessSubgraph, timeoutMs = 1_000, servedAs = 'labs') {
   const registry = inProcessSubgraphs();
-  const stop = registry.serve(URL, subgraph);
+  const stop = registry.serve(servedAs, URL, subgraph);
   const signed: string[] = [];
   const signer = {
     signRequest: async (service: string) => {
@@ -69,6 +69,22 @@ describe('a subgraph served in the gateway’s process', () => {
     expect(error.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'labs' });
     expect(error.message).toBe('The labs service did not answer in time');
     expect(seen?.aborted).toBe(true);
+  });
+
+  it('never hands a fetch for one subgraph to another served at its URL', async () => {
+    let called = false;
+    const { fetchOnce, signed } = setUp(
+      async () => {
+        called = true;
+        return { status: 200, cacheControl: null, result: { data: {} } };
+      },
+      1_000,
+      'protocols',
+    );
+    const error = await failure(fetchOnce());
+    expect(called).toBe(false);
+    expect(signed).toEqual(['labs']);
+    expect(error.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'labs' });
   });
 
   it('goes over HTTP, signed, once the subgraph no longer serves in-process', async () => {

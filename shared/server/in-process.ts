@@ -8,7 +8,7 @@ import type { FormattedExecutionResult } from 'graphql';
 import type { ForwardedRequest } from '../trust/envelope';
 
 /** The operation as the gateway would have sent it in an HTTP body. */
-export interface InProcessOperation {
+export interface SubgraphOperation {
   query: string;
   variables?: Record<string, unknown>;
   operationName?: string;
@@ -16,7 +16,7 @@ export interface InProcessOperation {
 }
 
 export interface InProcessCall {
-  operation: InProcessOperation;
+  operation: SubgraphOperation;
   /** The caller's Authorization header, verified again by the subgraph. */
   authorization: string | null;
   /** What the gateway would have signed: the request's identity, deadline and idempotency token. */
@@ -35,26 +35,34 @@ export interface InProcessAnswer {
 export type InProcessSubgraph = (call: InProcessCall) => Promise<InProcessAnswer>;
 
 export interface InProcessSubgraphs {
-  /** Serves `subgraph` for `url` (where it listens) until the returned function is called. */
-  serve(url: string, subgraph: InProcessSubgraph): () => void;
-  /** The subgraph serving `url` in this process, if any (`url` in the form `key()` gives). */
-  find(key: string): InProcessSubgraph | undefined;
+  /** Serves subgraph `name` for `url` (where it listens) until the returned function is called. */
+  serve(name: string, url: string, subgraph: InProcessSubgraph): () => void;
+  /**
+   * The subgraph serving `key` (a URL in the form `key()` gives) in this process, if it is the one
+   * named `name`: as a signature names the service it is for, a fetch meant for one subgraph is
+   * never served by another at that URL.
+   */
+  find(key: string, name: string): InProcessSubgraph | undefined;
   /** `url` as this registry compares it (computed once per data source, not per fetch). */
   key(url: string): string;
 }
 
 export function inProcessSubgraphs(): InProcessSubgraphs {
-  const served = new Map<string, InProcessSubgraph>();
+  const served = new Map<string, { name: string; subgraph: InProcessSubgraph }>();
   const key = (url: string) => new URL(url).href;
   return {
-    serve(url, subgraph) {
+    serve(name, url, subgraph) {
       const at = key(url);
-      served.set(at, subgraph);
+      const entry = { name, subgraph };
+      served.set(at, entry);
       return () => {
-        if (served.get(at) === subgraph) served.delete(at);
+        if (served.get(at) === entry) served.delete(at);
       };
     },
-    find: (at) => served.get(at),
+    find(at, name) {
+      const entry = served.get(at);
+      return entry?.name === name ? entry.subgraph : undefined;
+    },
     key,
   };
 }

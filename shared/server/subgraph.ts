@@ -41,7 +41,8 @@ import { countSqlFor, countSqlWhile } from '../observability/request-sql';
 import { graphqlTracingPlugin } from '../observability/graphql-tracing';
 import { databaseCheck, readinessEndpoint, type ReadinessCheck } from './readiness';
 import { audienceOf, type AudienceMember } from '../trust/audience';
-import type { InProcessAnswer, InProcessSubgraph, InProcessSubgraphs } from './in-process';
+import type { InProcessAnswer, InProcessCall, InProcessSubgraph, InProcessSubgraphs } from './in-process';
+import { remainingGraceMs } from './shutdown';
 
 export interface SubgraphModule<L = unknown, S = unknown> {
   name: SubgraphName;
@@ -139,7 +140,7 @@ export interface StartSubgraphOptions<S = unknown> {
   jsonBodyLimitBytes?: number;
   /** Operation limits (config.limits); the settings' defaults when unset. */
   limits?: LimitsSettingValues;
-  /** Checks the gateway's signature on every operation (shared/server/verify-gateway.ts): nothing unsigned runs. */
+  /** Checks the gateway's signature on every operation that arrives over the network (shared/server/verify-gateway.ts): nothing unsigned runs; a gateway in this process calls without a socket (inProcess). */
   gatewayVerifier: GatewayVerifier;
   /** Request limits (shared across replicas with Redis); default one in this process's memory. */
   limiter?: RateLimiter;
@@ -160,6 +161,7 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
   const app = express();
   const httpServer = http.createServer(app);
   const formatError = formatErrorFor(log, options.exposeErrorDetails);
+  const requestMetrics = requestMetricsPlugin({ service: module.name });
   const server = new ApolloServer<SubgraphContext<L, S>>({
     schema,
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
@@ -172,7 +174,7 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
     // and the plugin's per-field hook makes Apollo wrap every resolver of every response.
     // Apollo runs willSendResponse hooks side by side: the metrics see the response as executed;
     // one the audit then withholds is counted by audit_write_failures_total (shared/rbac/audit.ts).
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), auditPlugin(), limits.plugin, requestMetricsPlugin({ service: module.name }), graphqlTracingPlugin({ service: module.name })],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), auditPlugin(), limits.plugin, requestMetrics, graphqlTracingPlugin({ service: module.name })],
   });
   await server.start();
 
@@ -230,20 +232,36 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
         contextFor({ authorization: req.headers.authorization ?? null, forwarded: forwardedRequestOf(res), signal: abandonedWhenClosed(res), audience: audienceOf(req.body?.extensions) }),
     }),
   );
-  // The same operation from a gateway in this process: the same context, the same Apollo Server.
-  const serveInProcess: InProcessSubgraph = ({ operation, authorization, forwarded, signal }) =>
+  // The same operation from a gateway in this process: the same context, the same Apollo Server,
+  // the same response bound; what Apollo's HTTP handler would answer a failure with.
+  const inFlight = new Set<Promise<InProcessAnswer>>();
+  const answerInProcess = ({ operation, authorization, forwarded, signal }: InProcessCall) =>
     countSqlWhile(module.name, async (): Promise<InProcessAnswer> => {
       let contextValue: SubgraphContext<L, S>;
       try {
         contextValue = await contextFor({ authorization, forwarded, signal, audience: audienceOf(operation.extensions) });
       } catch (error) {
+        await requestMetrics.contextCreationDidFail?.({ error: error instanceof Error ? error : new Error(String(error)) });
         return refusedContext(error, formatError);
       }
-      const response = await server.executeOperation(operation, { contextValue });
-      // Subgraphs are never asked for incremental delivery (the gateway plans @defer itself).
-      if (response.body.kind !== 'single') throw new Error(`${module.name}: an incremental answer to an in-process operation`);
-      return { status: response.http.status ?? 200, cacheControl: response.http.headers.get('cache-control') ?? null, result: response.body.singleResult };
+      try {
+        const response = await server.executeOperation(operation, { contextValue });
+        // Subgraphs are never asked for incremental delivery (the gateway plans @defer itself).
+        if (response.body.kind !== 'single') throw new Error(`${module.name}: an incremental answer to an in-process operation`);
+        const result = limits.overResponseLimit(response.body.singleResult) ?? response.body.singleResult;
+        return { status: response.http.status ?? 200, cacheControl: response.http.headers.get('cache-control') ?? null, result };
+      } catch (error) {
+        log.error({ err: error }, 'an in-process operation failed');
+        return { status: 500, cacheControl: null, result: { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
+      }
     });
+  // Tracked so a stopping subgraph waits for them as it waits for its HTTP requests.
+  const serveInProcess: InProcessSubgraph = (call) => {
+    const answering = answerInProcess(call);
+    inFlight.add(answering);
+    void answering.finally(() => inFlight.delete(answering));
+    return answering;
+  };
   let stopServingInProcess = () => {};
   const stopSubscriptions = schema.getSubscriptionType()
     ? serveSubscriptions({
@@ -264,12 +282,21 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
       await stopSubscriptions();
     },
     async afterDrain() {
+      await settledWithin([...inFlight], remainingGraceMs());
       await server.stop();
       if (!options.limiter) await limiter.close();
     },
   });
-  if (options.inProcess) stopServingInProcess = options.inProcess.serve(`${running.url}/graphql`, serveInProcess);
+  if (options.inProcess) stopServingInProcess = options.inProcess.serve(module.name, `${running.url}/graphql`, serveInProcess);
   return running;
+}
+
+/** Waits for `work` to settle, for at most `ms`. */
+async function settledWithin(work: Promise<unknown>[], ms: number): Promise<void> {
+  if (!work.length) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.allSettled(work), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /**

@@ -4,7 +4,8 @@
 // body is even read, and nothing runs. Over graphql-ws, the socket's connection_init must carry
 // the gateway's signature (close 4401 without one, 4403 with a bad one). Request id, correlation
 // id, operation name, client address and deadline are taken from the signed claims only.
-// /healthz and /metrics are outside /graphql and stay open.
+// /healthz and /metrics are outside /graphql and stay open. A gateway in the subgraph's own
+// process calls it without a socket, so without a signature (shared/server/in-process.ts).
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler, Response } from 'express';
 import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
