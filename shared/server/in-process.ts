@@ -3,7 +3,8 @@
 // an HTTP request gets (the caller's token verified again, its rules, audit, limits, plugins and
 // error policy) and takes the result as objects: no socket, no signature, no JSON round trip.
 // The gateway's signature protects a network hop, and there is none here. A subgraph is found by
-// the URL it listens on: a gateway told to reach it anywhere else (another host, a proxy) uses HTTP.
+// its name and the URL it listens on: a gateway told to reach it anywhere else (another host, a
+// proxy) uses HTTP.
 import type { FormattedExecutionResult } from 'graphql';
 import type { ForwardedRequest } from '../trust/envelope';
 
