@@ -1,7 +1,7 @@
 // Subgraphs this process serves, reachable without HTTP (SUBGRAPH_TRANSPORT=auto). A gateway in
 // the same process runs an operation through the subgraph's own Apollo Server, with the context
 // an HTTP request gets (the caller's token verified again, its rules, audit, limits, plugins and
-// error policy) and takes the result as objects: no socket, no signature, no JSON round trip.
+// error policy) and takes the result as objects: no socket, no signature, no body parsed again.
 // The gateway's signature protects a network hop, and there is none here. A subgraph is found by
 // its name and the URL it listens on: a gateway told to reach it anywhere else (another host, a
 // proxy) uses HTTP.
