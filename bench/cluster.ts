@@ -2,8 +2,8 @@
 // and with WORKERS (default `auto`, one per core), on PostgreSQL with Redis (what cluster mode
 // needs), each on a fresh database; the same queries at the same concurrency against each.
 // No timing proxies (they would run in this process and cap the figure): each worker's gateway
-// calls its own subgraphs as `npm start` does. The load generator shares the machine's cores with the stack: on 2 cores the
-// ratio is the machine's, not the code's ceiling.
+// calls its own subgraphs as `npm start` does. The load generator shares the machine's cores
+// with the stack: on 2 cores the ratio is the machine's, not the code's ceiling.
 //   DATABASE_URL=… DATABASE_OWNER_URL=… REDIS_URL=… npm run bench:cluster
 //   WORKERS=4 CONNECTIONS=20 DURATION=15 npm run bench:cluster
 import { readFileSync } from 'node:fs';

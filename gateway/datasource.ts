@@ -112,14 +112,21 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       });
     }
     fetches.inc({ service: this.options.name, transport: local ? 'in-process' : 'http' });
-    // A non-2xx answer: the subgraph's own refusal, or a clean error (never the URL or body Apollo would attach).
-    if (answer.status < 200 || answer.status >= 300) {
-      throw 'result' in answer ? errorFromSubgraphErrors(this.options.name, answer.status, answer.result.errors ?? []) : await errorFromSubgraphResponse(this.options.name, answer.http, this.maxResponseBytes);
-    }
-    const parsed = 'result' in answer ? answer.result : (JSON.parse(await readBoundedText(answer.http, this.maxResponseBytes)) as unknown);
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
     const policy = 'incomingRequestContext' in rest ? rest.incomingRequestContext.overallCachePolicy : undefined;
-    if (policy && 'restrict' in policy) policy.restrict(cacheHintOf('result' in answer ? answer.cacheControl : answer.http.headers.get('cache-control')));
+    const restrictCache = (header: string | null) => {
+      if (policy && 'restrict' in policy) policy.restrict(cacheHintOf(header));
+    };
+    // A non-2xx answer: the subgraph's own refusal, or a clean error (never the URL or body Apollo would attach).
+    const ok = answer.status >= 200 && answer.status < 300;
+    if ('result' in answer) {
+      if (!ok) throw errorFromSubgraphErrors(this.options.name, answer.status, answer.result.errors ?? []);
+      restrictCache(answer.cacheControl);
+      return answer.result as GatewayGraphQLResponse;
+    }
+    if (!ok) throw await errorFromSubgraphResponse(this.options.name, answer.http, this.maxResponseBytes);
+    const parsed = JSON.parse(await readBoundedText(answer.http, this.maxResponseBytes)) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
+    restrictCache(answer.http.headers.get('cache-control'));
     return parsed as GatewayGraphQLResponse;
   }
 

@@ -255,11 +255,13 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
         return { status: 500, cacheControl: null, result: { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
       }
     });
-  // Tracked so a stopping subgraph waits for them as it waits for its HTTP requests.
+  // Tracked so a stopping subgraph waits for them as it waits for its HTTP requests (the caller
+  // gets any rejection; the tracking adds no unhandled one).
   const serveInProcess: InProcessSubgraph = (call) => {
     const answering = answerInProcess(call);
+    const forget = () => inFlight.delete(answering);
     inFlight.add(answering);
-    void answering.finally(() => inFlight.delete(answering));
+    answering.then(forget, forget);
     return answering;
   };
   let stopServingInProcess = () => {};
