@@ -26,3 +26,14 @@ export type Logger = pino.Logger;
 export function serviceLogger(service: string): Logger {
   return root.child({ service });
 }
+
+/**
+ * A prototype whose `log` is `parent.child(bindings)`, made on first read: most requests log
+ * nothing, and a child logger costs its redaction set-up. A request context built on it keeps the
+ * logger lazy through Apollo's copy of each operation's context, which copies own properties only
+ * (so it would call a getter of the context itself) and keeps the prototype.
+ */
+export function lazyChildLogger(parent: Logger, bindings: pino.Bindings): { readonly log: Logger } {
+  let child: Logger | undefined;
+  return Object.create(null, { log: { get: () => (child ??= parent.child(bindings)) } });
+}

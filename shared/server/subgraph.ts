@@ -20,7 +20,7 @@ import { DEFAULT_JSON_BODY_LIMIT_BYTES, type Config, type SubgraphName } from '.
 import { prismaReads, type Database, type Prisma, type ReadSql } from '../db/database';
 import type { PatientFactsSource } from '../domain/patient-facts';
 import { scalarResolvers } from '../graphql/scalars';
-import { serviceLogger, type Logger } from '../logger';
+import { lazyChildLogger, serviceLogger, type Logger } from '../logger';
 import type { Clock } from '../clock';
 import type { ProcessJobQueue } from '../queue/jobs';
 import type { ResolveCaller } from '../auth/identity';
@@ -189,19 +189,15 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
     const { forwarded } = meta;
     const caller = await options.resolveCaller(meta.authorization);
     if ((caller.partnerId ?? null) !== forwarded.partnerId) throw unauthenticated('The token is not the one the gateway signed for');
-    // Made on first use: most requests log nothing, and a child logger costs its redaction set-up.
-    let requestLog: Logger | undefined;
     const audit = new AuditTrail();
-    const context = {
+    // The request's logger is made on first use, on the context's prototype (shared/logger.ts).
+    const context = Object.assign(Object.create(lazyChildLogger(log, { requestId: forwarded.requestId })) as { readonly log: Logger }, {
       service: module.name,
       requestId: forwarded.requestId,
       correlationId: forwarded.correlationId,
       operationName: forwarded.operationName,
       clientIp: forwarded.clientIp,
       deadline: forwarded.deadline,
-      get log() {
-        return (requestLog ??= log.child({ requestId: forwarded.requestId }));
-      },
       prisma: options.prisma,
       pubsub: options.pubsub,
       loaders: nameLoaders(module.name, module.createLoaders({ prisma: options.prisma, ports: options.ports, services, reads: options.reads ?? prismaReads(options.prisma) })),
@@ -212,7 +208,7 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
       authorization: meta.authorization,
       signal: meta.signal ?? new AbortController().signal,
       audience: meta.audience ?? null,
-    } satisfies SubgraphContext<L, S>;
+    }) satisfies SubgraphContext<L, S>;
     // Each write of the request commits with the request's audit rows (shared/audit/transactional.ts).
     // A keyed mutation's writes leave receipts, so a retry of it never writes twice (shared/audit/receipts.ts).
     const receipt = forwarded.idempotencyToken ? { token: forwarded.idempotencyToken, service: module.name } : null;
