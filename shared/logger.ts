@@ -28,12 +28,13 @@ export function serviceLogger(service: string): Logger {
 }
 
 /**
- * A prototype whose `log` is `parent.child(bindings)`, made on first read: most requests log
- * nothing, and a child logger costs its redaction set-up. A request context built on it keeps the
- * logger lazy through Apollo's copy of each operation's context, which copies own properties only
- * (so it would call a getter of the context itself) and keeps the prototype.
+ * `fields` on an object whose `log` is `parent.child(bindings)`, made on first read: most requests
+ * log nothing, and a child logger costs its redaction set-up. The getter sits on the object's
+ * prototype, because Apollo copies each operation's context (own properties into an object of the
+ * same prototype), which would call a getter of the object itself.
  */
-export function lazyChildLogger(parent: Logger, bindings: pino.Bindings): { readonly log: Logger } {
+export function withLazyChildLogger<T extends object>(parent: Logger, bindings: pino.Bindings, fields: T): T & { readonly log: Logger } {
   let child: Logger | undefined;
-  return Object.create(null, { log: { get: () => (child ??= parent.child(bindings)) } });
+  const prototype = Object.create(null, { log: { get: () => (child ??= parent.child(bindings)) } });
+  return Object.assign(Object.create(prototype), fields);
 }

@@ -20,7 +20,7 @@ import { DEFAULT_JSON_BODY_LIMIT_BYTES, type Config, type SubgraphName } from '.
 import { prismaReads, type Database, type Prisma, type ReadSql } from '../db/database';
 import type { PatientFactsSource } from '../domain/patient-facts';
 import { scalarResolvers } from '../graphql/scalars';
-import { lazyChildLogger, serviceLogger, type Logger } from '../logger';
+import { serviceLogger, withLazyChildLogger, type Logger } from '../logger';
 import type { Clock } from '../clock';
 import type { ProcessJobQueue } from '../queue/jobs';
 import type { ResolveCaller } from '../auth/identity';
@@ -190,8 +190,8 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
     const caller = await options.resolveCaller(meta.authorization);
     if ((caller.partnerId ?? null) !== forwarded.partnerId) throw unauthenticated('The token is not the one the gateway signed for');
     const audit = new AuditTrail();
-    // The request's logger is made on first use, on the context's prototype (shared/logger.ts).
-    const context = Object.assign(Object.create(lazyChildLogger(log, { requestId: forwarded.requestId })) as { readonly log: Logger }, {
+    // The request's logger is made on first use (shared/logger.ts).
+    const context = withLazyChildLogger(log, { requestId: forwarded.requestId }, {
       service: module.name,
       requestId: forwarded.requestId,
       correlationId: forwarded.correlationId,
