@@ -43,9 +43,10 @@ export function auditAppend(db: AuditWriter, request: AuditRequest, decisions: r
 /**
  * The statement appending every decision for every one of `requests` (the same read served to
  * each): one row per (request, decision), in ONE statement, a row already written for the same
- * request and service not written again. `patient_graph.rbac_logs_append` (its migration,
- * 20261203180000_audit_append_serialized) does the insert: it makes appends of one request to one
- * service wait for each other, so concurrent fetches of a request cannot both write a decision.
+ * request and service not written again. `patient_graph.rbac_logs_append` (its migrations,
+ * 20261203180000_audit_append_serialized and 20261204120000_audit_append_by_request) does the
+ * insert: it makes appends of one request to one service wait for each other, so concurrent
+ * fetches of a request cannot both write a decision, and it reads only these requests' rows.
  */
 export function auditAppendFor(db: AuditWriter, requests: readonly AuditRequest[], decisions: readonly AuditDecision[]) {
   const column = <K extends keyof AuditDecision>(key: K) => decisions.map((row) => row[key]);

@@ -47,6 +47,55 @@ export function auditRequestOf(meta: AuditMeta): AuditRequest {
   };
 }
 
+/** Fan-out rows each process remembers as written (about 100 bytes each). */
+export const FANOUT_ROWS_REMEMBERED = 100_000;
+
+/**
+ * Rows a fan-out append wrote, remembered by this process. A subscription event's fetch names the
+ * same subscribers' requests on every event, and their decisions seldom change: each event's append
+ * would send every row again, for the database's duplicate check to drop them all. A request whose
+ * rows are all remembered is left out, and an append with none left sends nothing: its rows are in
+ * the trail already. Only rows of a statement that returned are remembered (flush runs outside any
+ * transaction, so it committed); the oldest are forgotten first, and the database's check covers
+ * them again. A row without a request id is never deduplicated, so never remembered.
+ */
+class FanoutRowsWritten {
+  private readonly keys = new Set<string>();
+  constructor(private readonly capacity: number) {}
+
+  private static key(request: AuditRequest, decision: AuditDecision): string | null {
+    if (request.requestId === null) return null;
+    // The columns of the database's duplicate check (rbac_logs_append).
+    return `${request.requestId}|${request.service}|${request.actorId}|${decision.resource}|${decision.action}|${decision.patientId}|${decision.decision}`;
+  }
+
+  /** The requests with at least one decision not remembered as written. */
+  unwritten(requests: AuditRequest[], decisions: readonly AuditDecision[]): AuditRequest[] {
+    return requests.filter((request) =>
+      decisions.some((decision) => {
+        const key = FanoutRowsWritten.key(request, decision);
+        return key === null || !this.keys.has(key);
+      }),
+    );
+  }
+
+  remember(requests: readonly AuditRequest[], decisions: readonly AuditDecision[]): void {
+    for (const request of requests) {
+      for (const decision of decisions) {
+        const key = FanoutRowsWritten.key(request, decision);
+        if (key === null) continue;
+        this.keys.delete(key);
+        this.keys.add(key);
+      }
+    }
+    for (const oldest of this.keys) {
+      if (this.keys.size <= this.capacity) break;
+      this.keys.delete(oldest);
+    }
+  }
+}
+const fanoutRowsWritten = new FanoutRowsWritten(FANOUT_ROWS_REMEMBERED);
+
 export class AuditTrail {
   private entries = new Map<string, AuditEntry>();
   /** Keys already written by this request: a decision met again later is not written twice. */
@@ -96,16 +145,24 @@ export class AuditTrail {
     }
   }
 
-  /** Writes the pending decisions now, in one statement (nothing is sent when there are none). */
+  /**
+   * Writes the pending decisions now, in one statement (nothing is sent when there are none, or
+   * when a fan-out's rows are all written already). `db` is never an interactive transaction's
+   * client: what returns here has committed.
+   */
   async flush(db: AuditWriter, meta: AuditMeta): Promise<void> {
     const taken = this.take(meta);
     if (!taken) return;
+    const fanout = Boolean(meta.audience?.length);
+    const requests = fanout ? fanoutRowsWritten.unwritten(taken.requests, taken.decisions) : taken.requests;
+    if (requests.length === 0) return;
     try {
-      await auditAppendFor(db, taken.requests, taken.decisions);
+      await auditAppendFor(db, requests, taken.decisions);
     } catch (error) {
       this.restore(taken);
       throw error;
     }
+    if (fanout) fanoutRowsWritten.remember(requests, taken.decisions);
   }
 }
 
