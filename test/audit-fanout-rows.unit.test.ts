@@ -39,7 +39,7 @@ const patientId = randomUUID();
 /** One event's fetch: a fresh trail (each fetch gets its own context) with the same decision. */
 async function event(writer: AuditWriter, audience: AudienceMember[] | null, allowed = true, request = meta(audience)) {
   const trail = new AuditTrail();
-  trail.record({ resource: 'patient', action: 'read', patientId, allowed, reason: 'admin may read' });
+  trail.record({ resource: 'profile', action: 'read', patientId, allowed, reason: 'admin may read' });
   await trail.flush(writer, request);
 }
 
