@@ -173,7 +173,7 @@ class Group {
   closed = false;
   /** Aborts the group's in-flight fetches when it closes (no single subscriber's connection does). */
   readonly abort = new AbortController();
-  private audienceList: AudienceMember[] | null = null;
+  private current: { members: Member[]; audience: AudienceMember[] } | null = null;
 
   constructor(
     readonly key: string | null,
@@ -183,18 +183,26 @@ class Group {
   join(member: Member): void {
     member.group = this;
     this.members.add(member);
-    this.audienceList = null;
+    this.current = null;
   }
 
   remove(member: Member): boolean {
     const removed = this.members.delete(member);
-    if (removed) this.audienceList = null;
+    if (removed) this.current = null;
     return removed;
   }
 
-  /** The members' requests, for the audit rows of each event's fetches. */
-  audience(): AudienceMember[] {
-    return (this.audienceList ??= [...this.members].map((member) => member.audience));
+  /**
+   * The members an event is completed for, and their requests (the audience of its fetches' audit
+   * rows). The event goes to these members only: one admitted while it is being completed has no
+   * audit row for its fetches, and starts with the next event.
+   */
+  snapshot(): { members: Member[]; audience: AudienceMember[] } {
+    if (!this.current) {
+      const members = [...this.members];
+      this.current = { members, audience: members.map((member) => member.audience) };
+    }
+    return this.current;
   }
 }
 
@@ -255,7 +263,8 @@ export class SubscriptionFanout {
         const step = await carrier.next();
         if (group.closed) return;
         if (step.done) break;
-        const context: GatewayContext = { ...group.owner!.context, signal: group.abort.signal, audience: group.audience() };
+        const { members, audience } = group.snapshot();
+        const context: GatewayContext = { ...group.owner!.context, signal: group.abort.signal, audience };
         resolutions.inc();
         const completing = eventStages.startTimer({ stage: 'complete' });
         const result = await group.prepared.complete(step.value, context);
@@ -265,9 +274,14 @@ export class SubscriptionFanout {
         let json: string | undefined;
         const serialized = () => (json ??= nextPayloadJson(result));
         const delivering = eventStages.startTimer({ stage: 'deliver' });
-        for (const member of group.members) member.deliver(result, serialized);
+        let delivered = 0;
+        for (const member of members) {
+          if (!group.members.has(member)) continue;
+          member.deliver(result, serialized);
+          delivered++;
+        }
         delivering();
-        deliveries.inc(group.members.size);
+        deliveries.inc(delivered);
         const publishedAt = publishedAtOf(step.value);
         if (publishedAt !== undefined) publishToDelivery.observe(Math.max(0, Date.now() - publishedAt) / 1000);
       }
