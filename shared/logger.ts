@@ -35,6 +35,6 @@ export function serviceLogger(service: string): Logger {
  */
 export function withLazyChildLogger<T extends object>(parent: Logger, bindings: pino.Bindings, fields: T): T & { readonly log: Logger } {
   let child: Logger | undefined;
-  const prototype = Object.create(null, { log: { get: () => (child ??= parent.child(bindings)) } });
+  const prototype = Object.create(Object.prototype, { log: { get: () => (child ??= parent.child(bindings)) } });
   return Object.assign(Object.create(prototype), fields);
 }

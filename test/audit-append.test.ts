@@ -75,13 +75,15 @@ describe('the audit append', () => {
   it('reads only the appended requests\' rows of the trail, through its request_id index', async () => {
     const [before, after] = await db.prisma.$transaction(async (tx) => {
       const scans = () =>
-        tx.$queryRaw<Array<{ seq: bigint; idx: bigint }>>`
-          SELECT seq_scan AS seq, idx_scan AS idx FROM pg_stat_xact_user_tables WHERE schemaname = 'patient_graph' AND relname = 'rbac_logs'`;
+        tx.$queryRaw<Array<{ seq: bigint; idx: bigint; fetched: bigint }>>`
+          SELECT seq_scan AS seq, idx_scan AS idx, idx_tup_fetch AS fetched FROM pg_stat_xact_user_tables WHERE schemaname = 'patient_graph' AND relname = 'rbac_logs'`;
       const first = await scans();
       await auditAppend(tx, request('wearables'), decisions);
       return [first[0], (await scans())[0]];
     });
     expect(after.seq - before.seq).toBe(0n);
     expect(after.idx - before.idx).toBeGreaterThan(0n);
+    // A new request has no rows yet: the check fetched none of the trail's.
+    expect(after.fetched - before.fetched).toBe(0n);
   });
 });

@@ -3,10 +3,11 @@
 -- scan of rbac_logs: every append read every audit row ever written (a dashboard benchmark
 -- read 21 million rows in a minute, and the cost grew with the trail). The rows already
 -- written for these requests are now read first, by request id, and the check runs against
--- them alone. PL/pgSQL keeps a plan made while the trail was small (a sequential scan then
--- looked cheapest) until the table is next analyzed, so the function turns sequential scans
--- off: its one read of the trail goes through rbac_logs_request_id_idx whatever the
--- statistics say. Locks, snapshot and results are those of the version before.
+-- them alone. Each session's PL/pgSQL keeps the plan it made (a sequential scan looked
+-- cheapest while the trail was small) until something invalidates it, such as the table being
+-- analyzed, which PGlite never does on its own. So the function turns sequential scans off: its
+-- one read of the trail goes through rbac_logs_request_id_idx whatever the statistics say.
+-- Locks, snapshot and results are those of the version before.
 CREATE OR REPLACE FUNCTION "patient_graph"."rbac_logs_append"(
   actor_ids TEXT[], actor_roles TEXT[], operation_names TEXT[], request_ids TEXT[], correlation_ids TEXT[], client_ips TEXT[], services TEXT[],
   resources TEXT[], actions TEXT[], patient_ids TEXT[], decisions TEXT[], reasons TEXT[]
