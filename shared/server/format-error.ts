@@ -7,6 +7,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ErrorCode } from '../graphql/errors';
 import { AUDIT_UNAVAILABLE } from '../rbac/audit';
 import { operationLimitError } from '../limits/operation';
+import { REQUEST_ABANDONED } from '../limits/abort';
 import { tokenLimitViolation } from '../limits/tokens';
 import type { Logger } from '../logger';
 
@@ -22,6 +23,9 @@ const CLIENT_CODES = new Set<string>([
   'SUBGRAPH_UNAVAILABLE',
   // The audit trail could not be written: the request was refused whole (shared/rbac/audit.ts).
   AUDIT_UNAVAILABLE,
+  // The caller went away (shared/limits/abort.ts): every field not yet resolved says so, and none
+  // of them is a failure of ours to log (a client hanging up on a large query logged hundreds).
+  REQUEST_ABANDONED,
 ]);
 
 /** Prisma's known request errors that a client's input causes. */

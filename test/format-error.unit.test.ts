@@ -1,0 +1,30 @@
+// The error policy's logging (shared/server/format-error.ts): our own failures are logged once
+// each; a request its caller abandoned is not a failure, however many fields it stops.
+import { GraphQLError } from 'graphql';
+import type { Logger } from '../shared/logger';
+import { formatErrorFor } from '../shared/server/format-error';
+
+function recordingLog() {
+  const errors: unknown[] = [];
+  return { log: { error: (...args: unknown[]) => errors.push(args) } as unknown as Logger, errors };
+}
+
+describe('the error policy', () => {
+  it('logs no error for the fields of an abandoned request, and keeps their code', () => {
+    const { log, errors } = recordingLog();
+    const format = formatErrorFor(log, false);
+    for (let i = 0; i < 50; i++) {
+      const error = new GraphQLError('The request was abandoned', { path: ['patients', i], extensions: { code: 'REQUEST_ABANDONED' } });
+      expect(format({ message: error.message, path: error.path, extensions: error.extensions }, error)).toMatchObject({ extensions: { code: 'REQUEST_ABANDONED' } });
+    }
+    expect(errors).toHaveLength(0);
+  });
+
+  it('logs an unexpected failure and answers with a bare INTERNAL_SERVER_ERROR', () => {
+    const { log, errors } = recordingLog();
+    const failure = new Error('connect ECONNREFUSED 10.0.0.7:5432');
+    const formatted = formatErrorFor(log, false)({ message: failure.message, path: ['patients'] }, failure);
+    expect(formatted).toEqual({ message: 'Internal server error', path: ['patients'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(errors).toHaveLength(1);
+  });
+});
