@@ -17,6 +17,7 @@ import { SubgraphDataSource } from './datasource';
 import { upstreamClient, type UpstreamClient } from './http/upstream';
 import { DEFAULT_PUBLIC_SERVICES } from './response-cache/eligibility';
 import { planCache } from './plan-cache';
+import { useCompiledResultShaping } from './result-shaping';
 import { responseCache } from './response-cache';
 import type { PubSub } from '../shared/pubsub';
 import { subgraphGuards, type ResilienceOptions } from './resilience';
@@ -156,6 +157,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // @apollo/gateway otherwise sends usage data to Apollo's servers (its only switch is this
   // variable, read when the gateway is built): a health platform's gateway calls no third party.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  // Its executor shapes each result with the compiled walk (gateway/result-shaping.ts).
+  useCompiledResultShaping();
   const gateway = new ApolloGateway({
     supergraphSdl: async ({ update }) => {
       options.onSupergraphUpdater?.(update);
