@@ -143,6 +143,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           resolveCaller,
           pubsub,
           withoutPermissions: options.withoutPermissions,
+          countSqlStatements: config.deployment.sqlStatementsByService,
           jsonBodyLimitBytes: config.jsonBodyLimitBytes,
           limits: config.limits,
           gatewayVerifier,

@@ -371,6 +371,12 @@ export const deploymentSettings = {
     DEFAULT_HEAP_GROWTH_PERCENT,
     "how far (percent) each process's heap may grow past what its last full garbage collection kept before the next one: lower holds less memory under load for more collection work; `auto` = V8's own adaptive choice (up to 300)",
   ),
+  sqlStatementsByService: setting(
+    'SQL_STATEMENTS_BY_SERVICE',
+    flag(),
+    false,
+    "count the SQL statements each subgraph's requests send, on that subgraph's /metrics (`service_sql_statements_total`; the process-wide `db_sql_statements_total` is always counted). Off by default: it runs every request in an AsyncLocalStorage scope, which on Node 20 puts a hook on every promise, and cost 15–25 % of the dashboard's req/s. The tests turn it on",
+  ),
   wearablesSyncWorkers: setting(
     'WEARABLES_SYNC_WORKERS',
     flag(),

@@ -37,7 +37,7 @@ import { forwardedRequestOf, signedRequests, type GatewayVerifier } from './veri
 import { nameLoaders } from '../graphql/loader-metrics';
 import { metricsEndpoint } from '../observability/service-metrics';
 import { requestMetricsPlugin } from '../observability/request-metrics';
-import { countSqlFor, countSqlWhile } from '../observability/request-sql';
+import { requestSqlCounting } from '../observability/request-sql';
 import { graphqlTracingPlugin } from '../observability/graphql-tracing';
 import { databaseCheck, readinessEndpoint, type ReadinessCheck } from './readiness';
 import { audienceOf, type AudienceMember } from '../trust/audience';
@@ -150,6 +150,8 @@ export interface StartSubgraphOptions<S = unknown> {
   processMetrics?: boolean;
   /** Where a gateway in this process finds it, to call it without HTTP (SUBGRAPH_TRANSPORT=auto); unset: HTTP only. */
   inProcess?: InProcessSubgraphs;
+  /** Count its requests' SQL statements on its /metrics (SQL_STATEMENTS_BY_SERVICE; default false). */
+  countSqlStatements?: boolean;
 }
 
 export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options: StartSubgraphOptions<S>): Promise<RunningServer> {
@@ -216,12 +218,13 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
     return context;
   };
   const signed = signedRequests({ verifier: options.gatewayVerifier, service: module.name });
+  const sqlCounting = requestSqlCounting(module.name, options.countSqlStatements ?? false);
   app.use(
     '/graphql',
     signed.checkSignature,
     express.json({ limit: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES, verify: signed.hashBody }),
     signed.checkBody,
-    countSqlFor(module.name),
+    sqlCounting.middleware,
     expressMiddleware(server, {
       // The body is the one the gateway signed (checkBody): its audience is the gateway's word.
       context: ({ req, res }) =>
@@ -232,7 +235,7 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
   // the same response bound; what Apollo's HTTP handler would answer a failure with.
   const inFlight = new Set<Promise<InProcessAnswer>>();
   const answerInProcess = ({ operation, authorization, forwarded, signal }: InProcessCall) =>
-    countSqlWhile(module.name, async (): Promise<InProcessAnswer> => {
+    sqlCounting.during(async (): Promise<InProcessAnswer> => {
       let contextValue: SubgraphContext<L, S>;
       try {
         contextValue = await contextFor({ authorization, forwarded, signal, audience: audienceOf(operation.extensions) });

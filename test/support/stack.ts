@@ -57,6 +57,8 @@ export async function startStack(options: { portBase: number; extraEnv?: NodeJS.
     SEED: 'true',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     PORT_BASE: String(options.portBase),
+    // The dashboard's statement budget is read per subgraph (test/dashboard-sql.test.ts).
+    SQL_STATEMENTS_BY_SERVICE: 'true',
     ...Object.fromEntries(Object.entries(TEST_RATE_LIMITS).map(([name, value]) => [name, String(value)])),
     ...options.extraEnv,
   };
