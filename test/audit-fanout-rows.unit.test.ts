@@ -4,7 +4,9 @@
 // spares the statement. The writer here records what would be sent.
 import { randomUUID } from 'node:crypto';
 import { AuditTrail, type AuditMeta } from '../shared/rbac/audit';
-import type { AuditWriter } from '../shared/audit/append';
+import { underlyingClient, type AuditWriter } from '../shared/audit/append';
+import { auditedClient } from '../shared/audit/transactional';
+import type { Prisma } from '../shared/db/database';
 import type { AudienceMember } from '../shared/trust/audience';
 
 /** A writer that records each append's request ids (its fourth array), and fails when told to. */
@@ -77,5 +79,26 @@ describe('fan-out audit appends', () => {
     await event(writer, null, true, request);
     await event(writer, null, true, request);
     expect(appends).toEqual([[request.requestId], [request.requestId]]);
+  });
+
+  it('remember per database client: rows sent through one are sent again through another', async () => {
+    const [first, second] = [recordingWriter(), recordingWriter()];
+    const a = member();
+    await event(first.writer, [a]);
+    await event(second.writer, [a]);
+    await event(second.writer, [a]);
+    expect(first.appends).toEqual([[a.requestId]]);
+    expect(second.appends).toEqual([[a.requestId]]);
+  });
+
+  it("share the memory of the client a request's audited client wraps", async () => {
+    const { writer, appends } = recordingWriter();
+    const a = member();
+    const wrapped = () => auditedClient({ prisma: writer as unknown as Prisma, trail: new AuditTrail(), meta: meta([a]), receipt: null });
+    expect(underlyingClient(wrapped())).toBe(writer);
+    await event(wrapped(), [a]);
+    await event(wrapped(), [a]);
+    await event(writer, [a]);
+    expect(appends).toEqual([[a.requestId]]);
   });
 });

@@ -31,6 +31,14 @@ export interface AuditDecision {
 /** A client or an interactive transaction's client: anything that sends raw SQL through Prisma. */
 export type AuditWriter = Pick<Prisma, '$executeRaw'>;
 
+/** What a wrapper of a client (a request's audited client: ./transactional.ts) answers with the client it wraps. */
+export const WRAPPED_CLIENT = Symbol('the client a wrapper sends through');
+
+/** The client `writer` sends through: the one it wraps, or itself (an interactive transaction's client is its own). */
+export function underlyingClient(writer: AuditWriter): object {
+  return (writer as { [WRAPPED_CLIENT]?: object })[WRAPPED_CLIENT] ?? writer;
+}
+
 /**
  * The statement appending `decisions` (do not call with none: it would still send a statement).
  * A decision this service already wrote for the same gateway request (the plan fetched from it

@@ -6,7 +6,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Caller } from '../auth/caller';
-import { auditAppendFor, type AuditDecision, type AuditRequest, type AuditWriter } from '../audit/append';
+import { auditAppendFor, underlyingClient, type AuditDecision, type AuditRequest, type AuditWriter } from '../audit/append';
 import type { AudienceMember } from '../trust/audience';
 import type { Logger } from '../logger';
 import { counter, perService } from '../observability/service-metrics';
@@ -51,13 +51,16 @@ export function auditRequestOf(meta: AuditMeta): AuditRequest {
 export const FANOUT_ROWS_REMEMBERED = 100_000;
 
 /**
- * Rows a fan-out append wrote, remembered by this process. A subscription event's fetch names the
- * same subscribers' requests on every event, and their decisions seldom change: each event's append
- * would send every row again, for the database's duplicate check to drop them all. A request whose
- * rows are all remembered is left out, and an append with none left sends nothing: its rows are in
- * the trail already. Only rows of a statement that returned are remembered (flush runs outside any
- * transaction, so it committed); the oldest are forgotten first, and the database's check covers
- * them again. A row without a request id is never deduplicated, so never remembered.
+ * Rows a fan-out append wrote, remembered per database client (WeakMap below). A subscription
+ * event's fetch names the same subscribers' requests on every event, and their decisions seldom
+ * change: each event's append would send every row again, for the database's duplicate check to
+ * drop them all. A request whose rows are all remembered is left out, and an append with none
+ * left sends nothing: its rows are in the trail already. Only rows of a statement that returned
+ * are remembered, with the client that sent it: a pool's client returned because it committed;
+ * an interactive transaction's client has a memory of its own, which dies with it, so rows it
+ * sent are never taken as committed elsewhere; another database (a replica, a test's own) starts
+ * with nothing. The oldest are forgotten first, and the database's check covers them again. A row
+ * without a request id is never deduplicated, so never remembered.
  */
 class FanoutRowsWritten {
   private readonly keys = new Set<string>();
@@ -94,7 +97,15 @@ class FanoutRowsWritten {
     }
   }
 }
-const fanoutRowsWritten = new FanoutRowsWritten(FANOUT_ROWS_REMEMBERED);
+const fanoutMemories = new WeakMap<object, FanoutRowsWritten>();
+
+/** The fan-out memory of the client `db` sends through. */
+function fanoutRowsWrittenBy(db: AuditWriter): FanoutRowsWritten {
+  const client = underlyingClient(db);
+  let memory = fanoutMemories.get(client);
+  if (!memory) fanoutMemories.set(client, (memory = new FanoutRowsWritten(FANOUT_ROWS_REMEMBERED)));
+  return memory;
+}
 
 export class AuditTrail {
   private entries = new Map<string, AuditEntry>();
@@ -147,14 +158,13 @@ export class AuditTrail {
 
   /**
    * Writes the pending decisions now, in one statement (nothing is sent when there are none, or
-   * when a fan-out's rows are all written already). `db` is never an interactive transaction's
-   * client: what returns here has committed.
+   * when a fan-out's rows are all written already through the same client).
    */
   async flush(db: AuditWriter, meta: AuditMeta): Promise<void> {
     const taken = this.take(meta);
     if (!taken) return;
-    const fanout = Boolean(meta.audience?.length);
-    const requests = fanout ? fanoutRowsWritten.unwritten(taken.requests, taken.decisions) : taken.requests;
+    const memory = meta.audience?.length ? fanoutRowsWrittenBy(db) : null;
+    const requests = memory ? memory.unwritten(taken.requests, taken.decisions) : taken.requests;
     if (requests.length === 0) return;
     try {
       await auditAppendFor(db, requests, taken.decisions);
@@ -162,7 +172,7 @@ export class AuditTrail {
       this.restore(taken);
       throw error;
     }
-    if (fanout) fanoutRowsWritten.remember(requests, taken.decisions);
+    memory?.remember(requests, taken.decisions);
   }
 }
 
