@@ -25,7 +25,6 @@ import {
   type CompositeType,
   type FieldSelection,
   type NamedType,
-  type Operation,
   type Schema,
   type SelectionSet,
   type Type,
