@@ -20,6 +20,7 @@ import {
   type SelectionSet,
   type Type,
 } from '@apollo/federation-internals';
+import { buildOperationContext, executeQueryPlan } from '@apollo/gateway';
 import { parse } from 'graphql';
 import { apolloComputeResponse, compiledComputeResponse, useCompiledResultShaping, type ShapingInput } from '../result-shaping';
 
@@ -43,14 +44,20 @@ function generate(schema: Schema, set: SelectionSet, runtime: NamedType, next: (
   else if (next() < 0.5) object.__typename = runtime.name;
   for (const selection of set.selections()) {
     if (selection.kind === 'FragmentSelection') {
-      Object.assign(object, generate(schema, selection.selectionSet, runtime, next, oddsOfFault));
+      const part = generate(schema, selection.selectionSet, runtime, next, oddsOfFault);
+      for (const key of Object.keys(part)) own(object, key, part[key]);
       continue;
     }
     const field = selection.element;
     if (fault()) continue; // missing
-    object[field.responseName()] = value(schema, field.definition.type!, selection.selectionSet, next, oddsOfFault);
+    own(object, field.responseName(), value(schema, field.definition.type!, selection.selectionSet, next, oddsOfFault));
   }
   return object;
+}
+
+/** Sets an own property even for names an object inherits (`__proto__`), as JSON.parse does. */
+function own(object: Record<string, unknown>, key: string, item: unknown): void {
+  Object.defineProperty(object, key, { value: item, writable: true, enumerable: true, configurable: true });
 }
 
 function value(schema: Schema, type: Type, set: SelectionSet | undefined, next: () => number, oddsOfFault: number): unknown {
@@ -101,9 +108,10 @@ function operationOf(schema: Schema, source: string, operationName?: string): Op
 
 const introspectionHandling: ShapingInput['introspectionHandling'] = (selection) => ({ introspected: selection.element.responseName() });
 
-function compareOnRandomData(schema: Schema, operation: Operation, variables: Record<string, unknown>, runs: number, oddsOfFault: number): { faulted: number; threw: number } {
+function compareOnRandomData(schema: Schema, operation: Operation, variables: Record<string, unknown>, runs: number, oddsOfFault: number): { faulted: number; threw: number; withData: number } {
   let faulted = 0;
   let threw = 0;
+  let withData = 0;
   for (let seed = 1; seed <= runs; seed++) {
     const root = schema.schemaDefinition.rootType(operation.rootKind)!;
     const input = generate(schema, operation.selectionSet, root, random(seed), oddsOfFault);
@@ -112,9 +120,12 @@ function compareOnRandomData(schema: Schema, operation: Operation, variables: Re
     const compiled = outcome(compiledComputeResponse, args);
     expect({ seed, ...compiled }).toEqual({ seed, ...stock });
     if ('threw' in stock) threw++;
-    else if (stock.errors.length) faulted++;
+    else {
+      if (stock.errors.length) faulted++;
+      if (stock.data !== 'null') withData++;
+    }
   }
-  return { faulted, threw };
+  return { faulted, threw, withData };
 }
 
 const abstractSchema = buildSchema(`
@@ -149,18 +160,23 @@ describe('compiled result shaping', () => {
     const operation = operationOf(api, readFileSync(path.join(__dirname, '../../clients/operations/dashboard.graphql'), 'utf8'));
     const variables = { first: 50, statsFrom: '2026-11-27', statsTo: '2026-12-03' };
     const clean = compareOnRandomData(api, operation, variables, 20, 0);
-    expect(clean).toEqual({ faulted: 0, threw: 0 });
-    const { faulted, threw } = compareOnRandomData(api, operation, variables, 400, 0.03);
-    // The generator must reach the error paths, or the comparison proves little.
+    expect(clean).toEqual({ faulted: 0, threw: 0, withData: 20 });
+    const { faulted, threw, withData } = compareOnRandomData(api, operation, variables, 400, 0.03);
+    // The generator must reach the error paths and still compare data, or the comparison proves little.
     expect(faulted).toBeGreaterThan(50);
     expect(threw).toBeGreaterThan(20);
+    expect(withData).toBeGreaterThan(100);
   });
 
   it('gives what @apollo/gateway gives with interfaces, unions, fragments, aliases, @skip/@include and inherited names', () => {
     for (const variables of [{ skipWords: false }, { skipWords: true, withMeta: false }, { skipWords: false, withMeta: true }]) {
-      const { faulted, threw } = compareOnRandomData(abstractSchema, operationOf(abstractSchema, abstractOperation), variables, 300, 0.05);
-      expect(faulted).toBeGreaterThan(30);
-      expect(threw).toBeGreaterThan(10);
+      const operation = operationOf(abstractSchema, abstractOperation);
+      // Many faults reach the error paths; few leave most answers with data to compare.
+      const many = compareOnRandomData(abstractSchema, operation, variables, 300, 0.05);
+      const few = compareOnRandomData(abstractSchema, operation, variables, 300, 0.01);
+      expect(many.faulted).toBeGreaterThan(30);
+      expect(many.threw).toBeGreaterThan(10);
+      expect(few.withData).toBeGreaterThan(100);
     }
   });
 
@@ -186,9 +202,23 @@ describe('compiled result shaping', () => {
     expect(outcome(compiledComputeResponse, { operation, variables, input: notReached, introspectionHandling })).toEqual({ data: '{"node":null,"viewer":{"id":"2"}}', errors: [] });
   });
 
-  it('is what @apollo/gateway executes once installed', () => {
+  it('is what @apollo/gateway executes once installed', async () => {
     useCompiledResultShaping();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    expect((require('@apollo/gateway/dist/resultShaping') as { computeResponse: unknown }).computeResponse).toBe(compiledComputeResponse);
+    const shaping = require('@apollo/gateway/dist/resultShaping') as { computeResponse: typeof compiledComputeResponse };
+    expect(shaping.computeResponse).toBe(compiledComputeResponse);
+    // The executor reads the export when it runs: a spy wrapping the installed function sees the call.
+    const spy = jest.spyOn(shaping, 'computeResponse');
+    try {
+      const supergraph = Supergraph.build(readFileSync(path.join(__dirname, '../../schema/supergraph.graphql'), 'utf8'));
+      const api = supergraph.apiSchema();
+      const operationContext = buildOperationContext({ schema: api.toGraphQLJSSchema(), operationDocument: parse('query Probe { __typename }') });
+      const request = { request: { variables: {} }, operationName: 'Probe' } as unknown as Parameters<typeof executeQueryPlan>[2];
+      const result = await executeQueryPlan({ kind: 'QueryPlan', node: undefined }, {}, request, operationContext, supergraph.schema.toGraphQLJSSchema(), api);
+      expect(result).toEqual({ data: { __typename: 'Query' } });
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
