@@ -4,7 +4,7 @@
 // spares the statement. The writer here records what would be sent.
 import { randomUUID } from 'node:crypto';
 import { AuditTrail, type AuditMeta } from '../shared/rbac/audit';
-import { underlyingClient, type AuditWriter } from '../shared/audit/append';
+import { clientIdentity, type AuditWriter } from '../shared/audit/append';
 import { auditedClient } from '../shared/audit/transactional';
 import type { Prisma } from '../shared/db/database';
 import type { AudienceMember } from '../shared/trust/audience';
@@ -95,7 +95,8 @@ describe('fan-out audit appends', () => {
     const { writer, appends } = recordingWriter();
     const a = member();
     const wrapped = () => auditedClient({ prisma: writer as unknown as Prisma, trail: new AuditTrail(), meta: meta([a]), receipt: null });
-    expect(underlyingClient(wrapped())).toBe(writer);
+    expect(clientIdentity(wrapped())).toBe(clientIdentity(writer));
+    expect(clientIdentity(wrapped())).not.toBe(writer);
     await event(wrapped(), [a]);
     await event(wrapped(), [a]);
     await event(writer, [a]);

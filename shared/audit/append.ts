@@ -31,12 +31,22 @@ export interface AuditDecision {
 /** A client or an interactive transaction's client: anything that sends raw SQL through Prisma. */
 export type AuditWriter = Pick<Prisma, '$executeRaw'>;
 
-/** What a wrapper of a client (a request's audited client: ./transactional.ts) answers with the client it wraps. */
-export const WRAPPED_CLIENT = Symbol('the client a wrapper sends through');
+/** What a wrapper of a client (a request's audited client: ./transactional.ts) answers with the identity of the client it wraps. */
+export const CLIENT_IDENTITY = Symbol('the identity of the client a wrapper sends through');
 
-/** The client `writer` sends through: the one it wraps, or itself (an interactive transaction's client is its own). */
-export function underlyingClient(writer: AuditWriter): object {
-  return (writer as { [WRAPPED_CLIENT]?: object })[WRAPPED_CLIENT] ?? writer;
+const identities = new WeakMap<object, object>();
+
+/**
+ * An opaque token for the client `writer` sends through: the same for the client and every wrapper
+ * of it, another for an interactive transaction's client (an object of its own). Never the client
+ * itself, which would let its holder write past the audit.
+ */
+export function clientIdentity(writer: object): object {
+  const wrapped = (writer as { [CLIENT_IDENTITY]?: object })[CLIENT_IDENTITY];
+  if (wrapped) return wrapped;
+  let identity = identities.get(writer);
+  if (!identity) identities.set(writer, (identity = Object.freeze({})));
+  return identity;
 }
 
 /**

@@ -12,7 +12,7 @@
 // interactive transaction that claims its write receipt first and stores its result before the
 // commit (shared/audit/receipts.ts): a retry gets that result back and writes nothing.
 import type { Prisma } from '../db/database';
-import { auditAppendFor, WRAPPED_CLIENT } from './append';
+import { auditAppendFor, clientIdentity, CLIENT_IDENTITY } from './append';
 import { claimReceipt, pruneReceipts, ReceiptFound, storeReceipt, type ReceiptId } from './receipts';
 import type { AuditMeta, AuditTrail } from '../rbac/audit';
 
@@ -131,7 +131,7 @@ export function auditedClient({ prisma, trail, meta, receipt }: AuditedClientOpt
 
   return new Proxy(prisma, {
     get(client, property) {
-      if (property === WRAPPED_CLIENT) return client;
+      if (property === CLIENT_IDENTITY) return clientIdentity(client);
       const value = Reflect.get(client, property, client);
       if (property === '$transaction') {
         return (arg: unknown, options?: unknown) => (Array.isArray(arg) ? batch(arg, options) : interactive(arg as (tx: unknown) => Promise<unknown>, options));

@@ -6,7 +6,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Caller } from '../auth/caller';
-import { auditAppendFor, underlyingClient, type AuditDecision, type AuditRequest, type AuditWriter } from '../audit/append';
+import { auditAppendFor, clientIdentity, type AuditDecision, type AuditRequest, type AuditWriter } from '../audit/append';
 import type { AudienceMember } from '../trust/audience';
 import type { Logger } from '../logger';
 import { counter, perService } from '../observability/service-metrics';
@@ -51,7 +51,7 @@ export function auditRequestOf(meta: AuditMeta): AuditRequest {
 export const FANOUT_ROWS_REMEMBERED = 100_000;
 
 /**
- * Rows a fan-out append wrote, remembered per database client (WeakMap below). A subscription
+ * Rows a fan-out append wrote, remembered per database client (by its clientIdentity). A subscription
  * event's fetch names the same subscribers' requests on every event, and their decisions seldom
  * change: each event's append would send every row again, for the database's duplicate check to
  * drop them all. A request whose rows are all remembered is left out, and an append with none
@@ -101,7 +101,7 @@ const fanoutMemories = new WeakMap<object, FanoutRowsWritten>();
 
 /** The fan-out memory of the client `db` sends through. */
 function fanoutRowsWrittenBy(db: AuditWriter): FanoutRowsWritten {
-  const client = underlyingClient(db);
+  const client = clientIdentity(db);
   let memory = fanoutMemories.get(client);
   if (!memory) fanoutMemories.set(client, (memory = new FanoutRowsWritten(FANOUT_ROWS_REMEMBERED)));
   return memory;
