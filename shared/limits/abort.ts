@@ -2,7 +2,9 @@
 // subgraph) closes the connection before the response was sent. Resolvers stop at the next
 // object or list field (abortGuard), so an abandoned operation stops loading and building data.
 import type { ServerResponse } from 'node:http';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, getNamedType, isCompositeType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import type { Logger } from '../logger';
 
 /** Aborted when the connection closes before the response finished. */
 export function abandonedWhenClosed(res: ServerResponse): AbortSignal {
@@ -38,3 +40,22 @@ export function abortGuard(schema: GraphQLSchema): Record<string, Record<string,
   }
   return map;
 }
+
+/**
+ * One warning per request its caller abandoned (the client hung up, or the gateway's deadline
+ * passed), with the number of fields it stopped: the error policy logs none of those fields
+ * (shared/server/format-error.ts), and a slow subgraph should still leave a trace.
+ */
+export function abandonedRequestLog<C extends BaseContext & { log: Logger }>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          const stopped = errors.filter((error) => error.extensions?.code === REQUEST_ABANDONED).length;
+          if (stopped) contextValue.log.warn({ fieldsStopped: stopped }, 'request abandoned by its caller before its answer');
+        },
+      };
+    },
+  };
+}
+

@@ -28,7 +28,7 @@ import type { SubgraphContext } from './context';
 import { formatErrorFor } from './format-error';
 import { listen, type RunningServer } from './listen';
 import { subgraphLimits } from '../limits/subgraph';
-import { abandonedWhenClosed } from '../limits/abort';
+import { abandonedRequestLog, abandonedWhenClosed } from '../limits/abort';
 import type { LimitsSettingValues } from '../limits/tiers';
 import { createRateLimiter, type RateLimiter } from '../limits/rate-limit';
 import { unauthenticated } from '../auth/verify';
@@ -176,7 +176,7 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
     // and the plugin's per-field hook makes Apollo wrap every resolver of every response.
     // Apollo runs willSendResponse hooks side by side: the metrics see the response as executed;
     // one the audit then withholds is counted by audit_write_failures_total (shared/rbac/audit.ts).
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), auditPlugin(), limits.plugin, requestMetrics, graphqlTracingPlugin({ service: module.name })],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), auditPlugin(), abandonedRequestLog(), limits.plugin, requestMetrics, graphqlTracingPlugin({ service: module.name })],
   });
   await server.start();
 
