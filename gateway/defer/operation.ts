@@ -182,7 +182,7 @@ function merge(into: unknown, value: unknown): unknown {
   if (into === undefined || into === null || value === null) return value;
   if (Array.isArray(into) && Array.isArray(value)) return into.map((item, i) => merge(item, value[i]));
   if (typeof into === 'object' && typeof value === 'object') {
-    const out = { ...(into as Record<string, unknown>) };
+    const out: Record<string, unknown> = Object.assign(Object.create(null), into);
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) out[key] = merge(out[key], v);
     return out;
   }
@@ -193,19 +193,22 @@ function merge(into: unknown, value: unknown): unknown {
 export function pick(value: unknown, selections: readonly SelectionNode[], context: PickContext): unknown {
   if (value === null || value === undefined) return null;
   if (Array.isArray(value)) return value.map((item) => pick(item, selections, context));
-  const out: Record<string, unknown> = {};
+  // Response names are the client's aliases: a null prototype keeps `constructor` or `__proto__` plain fields.
+  const out: Record<string, unknown> = Object.create(null);
   collect(value as Record<string, unknown>, selections, context, out);
   return out;
 }
+
+const own = (object: Record<string, unknown>, key: string): unknown => (Object.hasOwn(object, key) ? object[key] : undefined);
 
 function collect(value: Record<string, unknown>, selections: readonly SelectionNode[], context: PickContext, out: Record<string, unknown>): void {
   for (const selection of selections) {
     if (!included(selection, context.variables)) continue;
     if (selection.kind === Kind.FIELD) {
       const key = selection.alias?.value ?? selection.name.value;
-      if (selection.name.value === '__typename') out[key] = value[key] ?? value.__typename;
-      else if (!selection.selectionSet) out[key] = value[key] ?? null;
-      else out[key] = merge(out[key], pick(value[key], selection.selectionSet.selections, context));
+      if (selection.name.value === '__typename') out[key] = own(value, key) ?? value.__typename;
+      else if (!selection.selectionSet) out[key] = own(value, key) ?? null;
+      else out[key] = merge(out[key], pick(own(value, key), selection.selectionSet.selections, context));
       continue;
     }
     if (labelOf(selection)) continue;

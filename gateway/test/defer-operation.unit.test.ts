@@ -48,6 +48,16 @@ describe('@defer documents', () => {
     expect(pick(data, operation.selectionSet.selections, { schema, fragments: fragmentDefinitions(labelled.document), variables: {} })).toEqual({ patients: [{ id: '1' }] });
   });
 
+  it('keeps aliases named like inherited properties as plain fields, never inherited values', () => {
+    const document = parse('query Q { patients { constructor: id __proto__: name toString: labs { value } } }');
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const context = { schema, fragments: fragmentDefinitions(document), variables: {} };
+    const present = JSON.parse('{"patients":[{"constructor":"1","__proto__":"Ann","toString":[{"value":2}]}]}');
+    expect(JSON.stringify(pick(present, operation.selectionSet.selections, context))).toBe('{"patients":[{"constructor":"1","__proto__":"Ann","toString":[{"value":2}]}]}');
+    // Absent from the data (an errored fetch): null, not Object.prototype's function.
+    expect(JSON.stringify(pick({ patients: [{}] }, operation.selectionSet.selections, context))).toBe('{"patients":[{"constructor":null,"__proto__":null,"toString":null}]}');
+  });
+
   it('finds the objects at a path with their list indexes, filtered by type conditions', () => {
     const data = { patients: [{ __typename: 'Patient', id: '1' }, null, { __typename: 'Patient', id: '3' }], node: { __typename: 'Lab', id: 'x' } };
     expect(locate(schema, data, ['patients']).map((found) => found.path)).toEqual([['patients', 0], ['patients', 2]]);
