@@ -80,10 +80,12 @@ function ifValue(directive: AppliedCondition, variables: Record<string, unknown>
   return argument as boolean;
 }
 
+/** The text of a number an Int or an ID accepts (federation-internals' integerStringRegExp). */
+const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
+
 /** What a leaf value must be for its type (federation-internals' isValidLeafValue, decided once per field). */
 function leafCheck(schema: Schema, type: NamedType): (value: unknown) => boolean {
   if (isCustomScalarType(type)) return () => true;
-  const integer = /^-?(?:0|[1-9][0-9]*)$/;
   const isBoolean = type === schema.booleanType();
   const isFloat = type === schema.floatType();
   // ID takes integers and text; Int only integers.
@@ -92,7 +94,7 @@ function leafCheck(schema: Schema, type: NamedType): (value: unknown) => boolean
   const enumValues = isEnumType(type) ? new Set(type.values.map((value) => value.name)) : undefined;
   return (value) => {
     if (typeof value === 'boolean') return isBoolean;
-    if (typeof value === 'number' && Number.isFinite(value)) return takesIntegers ? integer.test(String(value)) : isFloat;
+    if (typeof value === 'number' && Number.isFinite(value)) return takesIntegers ? INTEGER.test(String(value)) : isFloat;
     if (typeof value === 'string') return enumValues ? enumValues.has(value) : takesText;
     return false;
   };

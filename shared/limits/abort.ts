@@ -58,4 +58,3 @@ export function abandonedRequestLog<C extends BaseContext & { log: Logger }>(): 
     },
   };
 }
-

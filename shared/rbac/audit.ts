@@ -47,7 +47,7 @@ export function auditRequestOf(meta: AuditMeta): AuditRequest {
   };
 }
 
-/** Fan-out rows each process remembers as written (a key of ~150 characters each: some 30 MB when full). */
+/** Fan-out rows each database client's memory keeps as written (a key of ~150 characters each: some 30 MB when full). */
 export const FANOUT_ROWS_REMEMBERED = 100_000;
 
 /**
