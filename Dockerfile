@@ -12,5 +12,6 @@ RUN node scripts/prisma-generate.mjs && npx tsx scripts/compose.ts --check && np
 USER node
 # The compiled server `npm start` runs (scripts/build-server.mjs): no TypeScript loader at run
 # time. node is PID 1 and handles SIGTERM itself (shared/server/shutdown.ts: drain, then exit 0);
-# neither npm nor npx (which does not wait for its child) stands in between.
-ENTRYPOINT ["node", ".build/server/start.cjs"]
+# neither npm nor npx (which does not wait for its child) stands in between. The Node flags are
+# `npm start`'s (package.json; README, Performance, says why).
+ENTRYPOINT ["node", "--max-semi-space-size=64", ".build/server/start.cjs"]

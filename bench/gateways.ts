@@ -10,6 +10,8 @@
 //   the supergraph given to our gateway by SUPERGRAPH_PATH.
 // Each gateway's answer is compared with stock's first (differences are printed); then req/s,
 // latency, the gateway process's peak RSS and CPU per request, and the machine's load average.
+// Every Node process here runs with the Node flags of this project's `npm start` (a larger young
+// generation): the gateways are compared, not their runtime settings.
 // Settings: DURATION (s, default 10), CONNECTIONS (10), PATIENTS (50), GATEWAYS_PORT_BASE (4300),
 // BASELINE_REF (default 98e51ac; `none` to skip), PEERS (comma list of stock,hive,baseline,ours),
 // QUERIES (comma list of dashboard,catalog,anonymous,guild).
@@ -23,6 +25,7 @@ import { runLoadPhase, warnOfFailedRequests, type LoadPhaseResult } from './harn
 import { round } from './harness/stats';
 import { testQueryBody } from './guild/subgraphs';
 import { SUBGRAPHS } from './harness/stack-process';
+import { startNodeFlags } from '../scripts/start-flags';
 
 const ROOT = path.resolve(__dirname, '..');
 const DURATION = Number(process.env.DURATION ?? 10);
@@ -35,6 +38,8 @@ const BASELINE_REF = process.env.BASELINE_REF ?? '98e51ac';
 const GUILD_LIMITS = { LIMIT_COST_ANONYMOUS: '10000000', LIMIT_COST: '10000000' };
 /** How long a gateway may take to answer its first request after starting. */
 const READY_TIMEOUT_MS = 180_000;
+/** The Node flags every process gets (see the file's opening comment). */
+const NODE_FLAGS = startNodeFlags(ROOT);
 
 type GatewayName = 'stock' | 'hive' | 'baseline' | 'ours';
 const LABELS: Record<GatewayName, string> = { stock: 'stock @apollo/gateway', hive: 'Hive Gateway', baseline: `ours at ${BASELINE_REF}`, ours: 'ours' };
@@ -53,7 +58,8 @@ const children: ChildProcess[] = [];
 
 function start(label: string, command: string, args: string[], cwd: string, env: Record<string, string>): ChildProcess {
   const out = createWriteStream(path.join(logDir, `${label}.log`));
-  const child = spawn(command, args, { cwd, env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const nodeArgs = command === process.execPath ? [...NODE_FLAGS, ...args] : args;
+  const child = spawn(command, nodeArgs, { cwd, env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(out);
   child.stderr!.pipe(out);
   children.push(child);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { readRoverConfig } from '../gateway/compose';
 import { DEFAULT_GATEWAY_PORT, loadConfig, MCP_PORT_OFFSET } from '../shared/config';
+import { startNodeFlags } from '../scripts/start-flags';
 
 const compose = YAML.parse(readFileSync(path.join(__dirname, '../docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<
@@ -134,8 +135,8 @@ describe('docker-compose.yml', () => {
 
   it('builds every service from the Dockerfile beside it', () => {
     const dockerfile = readFileSync(path.join(__dirname, '../Dockerfile'), 'utf8');
-    // The compiled server, built in the image as `npm start` builds it, run by node itself.
+    // The compiled server, built in the image as `npm start` builds it, run by node itself with `npm start`'s flags.
     expect(dockerfile).toMatch(/&& node scripts\/build-server\.mjs\n/);
-    expect(dockerfile).toMatch(/ENTRYPOINT \["node", "\.build\/server\/start\.cjs"\]/);
+    expect(dockerfile).toContain(`ENTRYPOINT ${JSON.stringify(['node', ...startNodeFlags(path.join(__dirname, '..')), '.build/server/start.cjs']).replaceAll(',', ', ')}`);
   });
 });

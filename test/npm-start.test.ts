@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, waitFor } from './support/stack';
+import { startNodeFlags } from '../scripts/start-flags';
 
 const PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 4400) + 540;
 const GATEWAY = `http://127.0.0.1:${PORT_BASE}`;
@@ -55,7 +56,7 @@ describe('npm start', () => {
       .map((line) => line.trim())
       .filter((line) => line.startsWith(`${child.pid} `))
       .map((line) => line.slice(`${child.pid} `.length));
-    expect(group.filter((args) => /^(\S*\/)?node\s/.test(args))).toEqual(['node scripts/start.mjs']);
+    expect(group.filter((args) => /^(\S*\/)?node\s/.test(args))).toEqual([['node', ...startNodeFlags(ROOT), 'scripts/start.mjs'].join(' ')]);
   });
 
   it('stops on SIGTERM, having drained', async () => {

@@ -7,6 +7,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createScratchDatabase, type ScratchDatabase } from '../../shared/db/scratch';
+import { startNodeFlags } from '../../scripts/start-flags';
 import { startTimingProxy, type TimingProxy } from './timing-proxy';
 
 /** The subgraphs in port order (PORT_BASE+1…+6), the same in every version measured. */
@@ -29,7 +30,7 @@ export interface StackProcessOptions {
   label: string;
   /** More settings for the child (e.g. RESPONSE_CACHE_TTL_SECONDS=0). */
   extraEnv?: Record<string, string>;
-  /** Node options before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept). */
+  /** Node options before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept), after the tree's own `npm start` flags. */
   nodeArgs?: string[];
   /**
    * Put each subgraph behind a timing proxy the gateway reaches it through (default true). Without
@@ -107,7 +108,7 @@ export async function startStackProcess(options: StackProcessOptions): Promise<S
       ...options.extraEnv,
     });
     const out = createWriteStream(logFile);
-    child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'bin/start.ts'], { cwd: options.tree, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [...startNodeFlags(options.tree), ...(options.nodeArgs ?? []), '--import', 'tsx', 'bin/start.ts'], { cwd: options.tree, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.pipe(out);
     child.stderr!.pipe(out);
     const gatewayUrl = `http://127.0.0.1:${options.portBase}`;

@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createScratchDatabase } from '../../shared/db/scratch';
+import { startNodeFlags } from '../../scripts/start-flags';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -75,7 +76,7 @@ export async function startStack(options: { portBase: number; extraEnv?: NodeJS.
   }
   // As `npm start` runs it: node itself gets the signals (the tsx CLI would force-kill a busy process).
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-server.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  const child = spawn(process.execPath, [path.join(ROOT, SERVER_ENTRY)], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [...startNodeFlags(ROOT), path.join(ROOT, SERVER_ENTRY)], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const gatewayUrl = `http://127.0.0.1:${options.portBase}`;
   const stop = async () => {
     if (child.exitCode === null) {
