@@ -1,5 +1,6 @@
 import type { AudienceMember } from '../shared/trust/audience';
 import type { LimitTier } from '../shared/limits/tiers';
+import type { AuditBatch } from '../shared/rbac/audit-batch';
 
 export interface GatewayContext {
   /** The gateway's own id for this request (gateway/trust/request-identity.ts), on the response as x-request-id. */
@@ -27,4 +28,6 @@ export interface GatewayContext {
   authorizationContext?: string;
   /** A subscription event resolved once for many subscribers: their requests, each audited by the subgraphs (shared/trust/audience.ts). */
   audience?: AudienceMember[];
+  /** The operation's audit batch: its in-process fetches' rows, written in one statement before the result (gateway/audit-batch.ts). */
+  auditBatch?: AuditBatch;
 }

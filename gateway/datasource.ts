@@ -14,7 +14,7 @@ import { AUDIENCE_EXTENSION } from '../shared/trust/audience';
 import type { GatewayContext } from './context';
 import client from 'prom-client';
 import { registry } from '../shared/metrics';
-import type { InProcessAnswer, SubgraphOperation, InProcessSubgraph, InProcessSubgraphs } from '../shared/server/in-process';
+import type { InProcessAnswer, InProcessCall, SubgraphOperation, InProcessSubgraph, InProcessSubgraphs } from '../shared/server/in-process';
 import { errorFromSubgraphErrors, errorFromSubgraphResponse, readBoundedText } from './limits/upstream-response';
 import { DEFAULT_RESPONSE_MAX_BYTES, DEFAULT_SUBGRAPH_CONNECTIONS } from '../shared/config';
 import { upstreamClient, type UpstreamAnswer, type UpstreamClient } from './http/upstream';
@@ -99,7 +99,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const shared = !!this.options.dedupe && !mutation && !context?.audience?.length;
     const local = this.inProcessKey === undefined ? undefined : this.options.inProcess?.find(this.inProcessKey, this.options.name);
     const attempt = local
-      ? () => this.callInProcess(local, operation, authorization, identity, abandoned ? AbortSignal.any([abandoned, timeout]) : timeout)
+      ? () => this.callInProcess(local, { operation, authorization, forwarded: identity, signal: abandoned ? AbortSignal.any([abandoned, timeout]) : timeout, auditBatch: context?.audience?.length ? undefined : context?.auditBatch })
       : await this.prepareHttp(operation, authorization, identity, shared, abandoned, timeout);
     let answer: Answered;
     try {
@@ -136,10 +136,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
    * work that never waits on I/O (the embedded database answers in-process) must not keep the
    * process from accepting connections and reading requests.
    */
-  private async callInProcess(local: InProcessSubgraph, operation: SubgraphOperation, authorization: string | null, forwarded: ForwardedRequest, signal: AbortSignal): Promise<Answered> {
+  private async callInProcess(local: InProcessSubgraph, call: InProcessCall): Promise<Answered> {
     await nextTurn();
-    signal.throwIfAborted();
-    return settledBefore(local({ operation, authorization, forwarded, signal }), signal);
+    call.signal.throwIfAborted();
+    return settledBefore(local(call), call.signal);
   }
 
   /** The fetch over HTTP, signed once for every attempt. */

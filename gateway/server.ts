@@ -18,6 +18,7 @@ import { upstreamClient, type UpstreamClient } from './http/upstream';
 import { DEFAULT_PUBLIC_SERVICES } from './response-cache/eligibility';
 import { planCache } from './plan-cache';
 import { useCompiledResultShaping } from './result-shaping';
+import { withBatchedAudit } from './audit-batch';
 import { responseCache } from './response-cache';
 import type { PubSub } from '../shared/pubsub';
 import { subgraphGuards, type ResilienceOptions } from './resilience';
@@ -188,7 +189,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const planDeferred = () => (deferPlanner ??= new DeferPlanner(deferPlannerSdl));
   const server = new ApolloServer<GatewayContext>({
     // Served with the @defer directive (validation, introspection); executed in parts by deferPlugin.
-    gateway: withDefer(gateway),
+    // With subgraphs in this process, an operation's audit rows are one statement (gateway/audit-batch.ts).
+    gateway: withDefer(inProcess.length ? withBatchedAudit(gateway, log) : gateway),
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError: formatErrorFor(log, options.exposeErrorDetails),
     introspection: playgroundOn,

@@ -14,7 +14,7 @@ function recordingWriter() {
   const appends: string[][] = [];
   let failNext = false;
   const writer = {
-    $executeRaw: (_sql: TemplateStringsArray, ...values: unknown[]) => {
+    $executeRaw: ({ values }: { values: unknown[] }) => {
       if (failNext) {
         failNext = false;
         return Promise.reject(new Error('connection lost'));

@@ -1,8 +1,10 @@
 // What the dashboard query (clients/operations/dashboard.graphql: 50 patients with labs, health
 // score, protocols and their peptides, wearable stats, conversations) costs in SQL, per subgraph,
 // so it cannot creep back: each subgraph counts the statements its requests send
-// (service_sql_statements_total on its own /metrics). Audit included: one statement per subgraph
-// request, rows one per distinct (patient, resource, action, decision) of the whole request.
+// (service_sql_statements_total on its own /metrics). The audit rows, one per distinct (patient,
+// resource, action, decision) of the whole request, are one statement the gateway sends for every
+// subgraph of its process (gateway/audit-batch.ts; test/audit-fail-closed.test.ts checks it is one),
+// so no subgraph spends one.
 import { auditRowsOfRequest } from './support/audit';
 import { authHeaders } from './support/auth';
 import { gql, stackSubgraphBase } from './support/graphql';
@@ -11,14 +13,14 @@ import { lastWeek, operation } from './support/operations';
 const SUBGRAPHS = ['patient', 'labs', 'protocols', 'wearables', 'content', 'luna'] as const;
 
 /**
- * Statements per subgraph for one dashboard request, audit insert included. labs is asked once
- * (labResults and healthScore, whose wearables part is labs' own copy): results, readings, the
- * score's latest readings and the stored wearables parts, + 1 audit. content is not asked by
+ * Statements per subgraph for one dashboard request. labs is asked once (labResults and
+ * healthScore, whose wearables part is labs' own copy): results, readings, the score's latest
+ * readings and the stored wearables parts. content is not asked by
  * the plan (protocols provide peptide names): it is reached only when protocols' copy of the
  * catalog rules has expired (60 s) and is read again, in one batched read of three statements,
  * so a request spends 3 or 0 there depending on the clock.
  */
-const BUDGET: Record<(typeof SUBGRAPHS)[number], number> = { patient: 3, labs: 5, protocols: 3, wearables: 3, content: 3, luna: 2 };
+const BUDGET: Record<(typeof SUBGRAPHS)[number], number> = { patient: 2, labs: 4, protocols: 2, wearables: 2, content: 3, luna: 1 };
 /** Subgraphs whose spending does not depend on a cache's age: the same for 10 patients as for 50. */
 const CONSTANT = SUBGRAPHS.filter((name) => name !== 'content');
 /** PHI resources the dashboard reads per patient (profile, lab_results, protocols, wearables, conversations), plus the list itself. */

@@ -6,6 +6,7 @@
 // statement (auditAppendFor). It returns Prisma's lazy promise, so it can run alone, inside an
 // interactive transaction (`tx`), or as the last statement of a batch `$transaction([...])`
 // (shared/audit/transactional.ts).
+import { Prisma as Sql } from '../../generated/prisma/client';
 import type { Prisma } from '../db/database';
 
 /** Who asked, through which service and request: the same on every row of one append. */
@@ -67,10 +68,28 @@ export function auditAppend(db: AuditWriter, request: AuditRequest, decisions: r
  * fetches of a request cannot both write a decision, and it reads only these requests' rows.
  */
 export function auditAppendFor(db: AuditWriter, requests: readonly AuditRequest[], decisions: readonly AuditDecision[]) {
+  return db.$executeRaw(Sql.sql`SELECT ${appendCall({ requests, decisions })}`);
+}
+
+/** One append's requests and decisions (every decision for every request). */
+export interface AuditAppend {
+  requests: readonly AuditRequest[];
+  decisions: readonly AuditDecision[];
+}
+
+/**
+ * Several appends in ONE statement (`SELECT rbac_logs_append(…), rbac_logs_append(…)`): the rows
+ * of a gateway request's fetches to several subgraphs of this process, each append keeping its
+ * own per-request-and-service duplicate check, all committed together or none.
+ */
+export function auditAppendAll(db: AuditWriter, appends: readonly AuditAppend[]) {
+  return db.$executeRaw(Sql.sql`SELECT ${Sql.join(appends.map(appendCall))}`);
+}
+
+function appendCall({ requests, decisions }: AuditAppend): Sql.Sql {
   const column = <K extends keyof AuditDecision>(key: K) => decisions.map((row) => row[key]);
   const asked = <K extends keyof AuditRequest>(key: K) => requests.map((row) => row[key]);
-  return db.$executeRaw`
-    SELECT patient_graph.rbac_logs_append(
+  return Sql.sql`patient_graph.rbac_logs_append(
       ${asked('actorId')}::text[], ${asked('actorRole')}::text[], ${asked('operationName')}::text[], ${asked('requestId')}::text[],
       ${asked('correlationId')}::text[], ${asked('clientIp')}::text[], ${asked('service')}::text[],
       ${column('resource')}::text[], ${column('action')}::text[], ${column('patientId')}::text[], ${column('decision')}::text[], ${column('reason')}::text[])`;

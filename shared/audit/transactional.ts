@@ -45,8 +45,8 @@ const REBIND = Symbol('rebind');
 type Rebind = (client: unknown) => PromiseLike<unknown>;
 type PrismaPromiseLike = PromiseLike<unknown> & { requestTransaction?: (batch: unknown) => unknown; [REBIND]?: Rebind };
 
-/** The audit append's own statement (auditPlugin's flush): never a write with a receipt of its own. */
-const isAuditAppend = (args: unknown[]) => Array.isArray(args[0]) && /^\s*SELECT patient_graph\.rbac_logs_append\(/.test(String((args[0] as string[])[0] ?? ''));
+/** The audit append's own statement (shared/audit/append.ts, a Prisma.Sql): never a write with a receipt of its own. */
+const isAuditAppend = (args: unknown[]) => /^\s*SELECT patient_graph\.rbac_logs_append\(/.test(String((args[0] as { strings?: string[] } | undefined)?.strings?.[0] ?? ''));
 
 export function auditedClient({ prisma, trail, meta, receipt }: AuditedClientOptions): Prisma {
   /** The request's write transactions, in order: each one's receipt rank. */

@@ -10,6 +10,7 @@ import { auditAppendFor, clientIdentity, type AuditDecision, type AuditRequest, 
 import type { AudienceMember } from '../trust/audience';
 import type { Logger } from '../logger';
 import { counter, perService } from '../observability/service-metrics';
+import type { AuditBatch } from './audit-batch';
 import type { Action, Resource } from './matrix';
 
 export interface AuditEntry {
@@ -158,11 +159,13 @@ export class AuditTrail {
 
   /**
    * Writes the pending decisions now, in one statement (nothing is sent when there are none, or
-   * when a fan-out's rows are all written already through the same client).
+   * when a fan-out's rows are all written already through the same client); or hands them to
+   * `batch`, the gateway request's (./audit-batch.ts), which writes them before its response.
    */
-  async flush(db: AuditWriter, meta: AuditMeta): Promise<void> {
+  async flush(db: AuditWriter, meta: AuditMeta, batch?: AuditBatch | null): Promise<void> {
     const taken = this.take(meta);
     if (!taken) return;
+    if (batch && !meta.audience?.length && batch.adopt(db, taken.request, taken.decisions)) return;
     const memory = meta.audience?.length ? fanoutRowsWrittenBy(db) : null;
     const requests = memory ? memory.unwritten(taken.requests, taken.decisions) : taken.requests;
     if (requests.length === 0) return;
@@ -188,13 +191,18 @@ export interface TakenAudit {
 /** The code of the one error a request gets when its audit rows could not be written (no data with it). */
 export const AUDIT_UNAVAILABLE = 'AUDIT_UNAVAILABLE';
 
+/** The one error of a response withheld because its audit rows could not be written. */
+export const auditUnavailable = () => new GraphQLError('The request could not be audited and was not served; try again later', { extensions: { code: AUDIT_UNAVAILABLE } });
+
 /** Audit inserts that failed (each withheld a response): any is worth a page (deploy/observability/alerts.yml). */
-const auditWriteFailures = perService((registry) => counter(registry, 'audit_write_failures_total', 'Audit-trail inserts that failed; each one withheld its response'));
+export const auditWriteFailures = perService((registry) => counter(registry, 'audit_write_failures_total', 'Audit-trail inserts that failed; each one withheld its response'));
 
 interface AuditedContext extends AuditMeta {
   audit: AuditTrail;
   prisma: AuditWriter;
   log: Logger;
+  /** The gateway request's batch, for a fetch from a gateway in this process (shared/server/in-process.ts). */
+  auditBatch?: AuditBatch | null;
 }
 
 /** Writes the request's remaining audit rows before the response is sent; if that fails, the response carries no data. */
@@ -204,14 +212,14 @@ export function auditPlugin<C extends AuditedContext>(): ApolloServerPlugin<C> {
       return {
         async willSendResponse({ contextValue, response }) {
           try {
-            await contextValue.audit.flush(contextValue.prisma, contextValue);
+            await contextValue.audit.flush(contextValue.prisma, contextValue, contextValue.auditBatch);
           } catch (error) {
             auditWriteFailures(contextValue.service).inc();
             contextValue.log.error({ err: error }, 'audit write failed: withholding the response');
             if (response.body.kind === 'single') {
               response.body.singleResult = {
                 data: null,
-                errors: [new GraphQLError('The request could not be audited and was not served; try again later', { extensions: { code: AUDIT_UNAVAILABLE } }).toJSON()],
+                errors: [auditUnavailable().toJSON()],
               };
             }
           }

@@ -2,6 +2,7 @@ import type { Caller } from '../auth/caller';
 import type { Prisma } from '../db/database';
 import type { Logger } from '../logger';
 import type { AuditTrail } from '../rbac/audit';
+import type { AuditBatch } from '../rbac/audit-batch';
 import type { PubSub } from '../pubsub';
 import type { RateLimiter } from '../limits/rate-limit';
 import type { AudienceMember } from '../trust/audience';
@@ -37,6 +38,8 @@ export interface SubgraphContext<L = unknown, S = unknown> {
   signal: AbortSignal;
   /** The subscribers a fanned-out subscription fetch is made for: each gets its audit rows (shared/trust/audience.ts). */
   audience?: readonly AudienceMember[] | null;
+  /** A fetch from a gateway in this process: its audit rows go to the gateway request's batch (shared/rbac/audit-batch.ts). */
+  auditBatch?: AuditBatch | null;
   /** A subscription's event cursor (graphql-ws only): where to catch up from, and the event being sent. */
   events?: EventCursor;
 }

@@ -6,6 +6,7 @@
 // its name and the URL it listens on: a gateway told to reach it anywhere else (another host, a
 // proxy) uses HTTP.
 import type { FormattedExecutionResult } from 'graphql';
+import type { AuditBatch } from '../rbac/audit-batch';
 import type { ForwardedRequest } from '../trust/envelope';
 
 /** The operation as the gateway would have sent it in an HTTP body. */
@@ -24,6 +25,8 @@ export interface InProcessCall {
   forwarded: ForwardedRequest;
   /** Fires when the gateway gives up on the fetch (its deadline, or the client gone). */
   signal: AbortSignal;
+  /** Where the fetch's audit rows go instead of their own statement: the gateway writes them before its response. */
+  auditBatch?: AuditBatch;
 }
 
 /** What the subgraph answered: the HTTP status and Cache-Control it would have sent, and the result. */

@@ -15,6 +15,7 @@ import { applyPermissions } from '../rbac/apply';
 import type { PubSub } from '../pubsub';
 import { serveSubscriptions } from './subscriptions';
 import { AuditTrail, auditPlugin } from '../rbac/audit';
+import type { AuditBatch } from '../rbac/audit-batch';
 import { auditedClient } from '../audit/transactional';
 import { DEFAULT_JSON_BODY_LIMIT_BYTES, type Config, type SubgraphName } from '../config';
 import { prismaReads, type Database, type Prisma, type ReadSql } from '../db/database';
@@ -187,7 +188,7 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
   app.get('/metrics', metricsEndpoint({ service: module.name, processMetrics: options.processMetrics ?? true }));
   const limiter = options.limiter ?? createRateLimiter(undefined);
   // One context shape for HTTP requests and websocket operations; who asked is what the gateway signed.
-  const contextFor = async (meta: { authorization: string | null; forwarded: ForwardedRequest; signal?: AbortSignal; audience?: AudienceMember[] | null }) => {
+  const contextFor = async (meta: { authorization: string | null; forwarded: ForwardedRequest; signal?: AbortSignal; audience?: AudienceMember[] | null; auditBatch?: AuditBatch }) => {
     const { forwarded } = meta;
     const caller = await options.resolveCaller(meta.authorization);
     if ((caller.partnerId ?? null) !== forwarded.partnerId) throw unauthenticated('The token is not the one the gateway signed for');
@@ -210,6 +211,7 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
       authorization: meta.authorization,
       signal: meta.signal ?? new AbortController().signal,
       audience: meta.audience ?? null,
+      auditBatch: meta.auditBatch ?? null,
     }) satisfies SubgraphContext<L, S>;
     // Each write of the request commits with the request's audit rows (shared/audit/transactional.ts).
     // A keyed mutation's writes leave receipts, so a retry of it never writes twice (shared/audit/receipts.ts).
@@ -234,11 +236,11 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
   // The same operation from a gateway in this process: the same context, the same Apollo Server,
   // the same response bound; what Apollo's HTTP handler would answer a failure with.
   const inFlight = new Set<Promise<InProcessAnswer>>();
-  const answerInProcess = ({ operation, authorization, forwarded, signal }: InProcessCall) =>
+  const answerInProcess = ({ operation, authorization, forwarded, signal, auditBatch }: InProcessCall) =>
     sqlCounting.during(async (): Promise<InProcessAnswer> => {
       let contextValue: SubgraphContext<L, S>;
       try {
-        contextValue = await contextFor({ authorization, forwarded, signal, audience: audienceOf(operation.extensions) });
+        contextValue = await contextFor({ authorization, forwarded, signal, audience: audienceOf(operation.extensions), auditBatch });
       } catch (error) {
         await requestMetrics.contextCreationDidFail?.({ error: error instanceof Error ? error : new Error(String(error)) });
         return refusedContext(error, formatError);

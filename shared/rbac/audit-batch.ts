@@ -1,0 +1,51 @@
+// The audit rows of one gateway request's fetches to the subgraphs of its own process, written
+// in one statement. Each in-process subgraph fetch would append its rows itself before answering
+// (five statements for the dashboard); given a batch, it hands them over instead, and the gateway
+// writes them all, through the subgraphs' database client, before its response leaves
+// (gateway/audit-batch.ts): the audit-before-response guarantee holds at the gateway, where the
+// response is sent. A fetch that finishes after the batch was written (its gateway request
+// already answered: a deadline, a hang-up) writes its own rows, as without a batch.
+import { auditAppendAll, clientIdentity, type AuditAppend, type AuditDecision, type AuditRequest, type AuditWriter } from '../audit/append';
+
+const requestKey = (request: AuditRequest) =>
+  `${request.service}|${request.requestId}|${request.actorId}|${request.actorRole}|${request.operationName}|${request.correlationId}|${request.clientIp}`;
+const decisionKey = (decision: AuditDecision) => `${decision.resource}|${decision.action}|${decision.patientId}|${decision.decision}`;
+
+interface Pending {
+  db: AuditWriter;
+  request: AuditRequest;
+  decisions: Map<string, AuditDecision>;
+}
+
+export class AuditBatch {
+  /** By the writing client, then by request (two fetches of one service for one request merge). */
+  private readonly pending = new Map<object, Map<string, Pending>>();
+  private closed = false;
+
+  /**
+   * Takes `decisions` of `request` to write with the batch through `db`; false once the batch was
+   * written (the caller then writes them itself).
+   */
+  adopt(db: AuditWriter, request: AuditRequest, decisions: readonly AuditDecision[]): boolean {
+    if (this.closed) return false;
+    const client = clientIdentity(db);
+    let byRequest = this.pending.get(client);
+    if (!byRequest) this.pending.set(client, (byRequest = new Map()));
+    const key = requestKey(request);
+    let pending = byRequest.get(key);
+    if (!pending) byRequest.set(key, (pending = { db, request, decisions: new Map() }));
+    for (const decision of decisions) if (!pending.decisions.has(decisionKey(decision))) pending.decisions.set(decisionKey(decision), decision);
+    return true;
+  }
+
+  /** Writes what was adopted, one statement per database client (one in a process), and takes no more. Rejects if a write failed. */
+  async write(): Promise<void> {
+    this.closed = true;
+    const writes = [...this.pending.values()].map((byRequest) => {
+      const appends: AuditAppend[] = [...byRequest.values()].map(({ request, decisions }) => ({ requests: [request], decisions: [...decisions.values()] }));
+      return auditAppendAll([...byRequest.values()][0].db, appends);
+    });
+    this.pending.clear();
+    await Promise.all(writes);
+  }
+}
