@@ -16,6 +16,7 @@ import type { PubSub } from '../pubsub';
 import { serveSubscriptions } from './subscriptions';
 import { AuditTrail, auditPlugin } from '../rbac/audit';
 import type { AuditBatch } from '../rbac/audit-batch';
+import { compiledExecution } from './compiled-execution';
 import { auditedClient } from '../audit/transactional';
 import { DEFAULT_JSON_BODY_LIMIT_BYTES, type Config, type SubgraphName } from '../config';
 import { prismaReads, type Database, type Prisma, type ReadSql } from '../db/database';
@@ -166,7 +167,8 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
   const formatError = formatErrorFor(log, options.exposeErrorDetails);
   const requestMetrics = requestMetricsPlugin({ service: module.name });
   const server = new ApolloServer<SubgraphContext<L, S>>({
-    schema,
+    // Operations run compiled by graphql-jit (./compiled-execution.ts); the schema is the same.
+    gateway: compiledExecution(schema),
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError,
     // The process handles SIGTERM itself (shared/server/shutdown.ts) and drains the HTTP server (listen.ts).
