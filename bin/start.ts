@@ -14,6 +14,7 @@ import { exitOnSignals } from '../shared/server/shutdown';
 import cluster from 'node:cluster';
 import { announceReady, runPrimary } from './cluster';
 import { applyHeapGrowth } from './heap-growth';
+import { releaseStartupMemory } from './startup-memory';
 
 const log = serviceLogger('launcher');
 
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   const { launch } = await import('./launch');
   launched = await launch(config, services);
   const gateway = launched.servers.find((server) => server.name === 'gateway');
+  await releaseStartupMemory();
   if (gateway) log.info(`Loop Health supergraph ready at ${gateway.url}/graphql`);
   announceReady();
 }
