@@ -99,7 +99,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const shared = !!this.options.dedupe && !mutation && !context?.audience?.length;
     const local = this.inProcessKey === undefined ? undefined : this.options.inProcess?.find(this.inProcessKey, this.options.name);
     const attempt = local
-      ? () => this.callInProcess(local, { operation, authorization, forwarded: identity, signal: abandoned ? AbortSignal.any([abandoned, timeout]) : timeout, auditBatch: context?.audience?.length ? undefined : context?.auditBatch })
+      ? () => this.callInProcess(local, { operation, authorization, forwarded: identity, signal: abandoned ? AbortSignal.any([abandoned, timeout]) : timeout, auditBatch: context?.auditBatch })
       : await this.prepareHttp(operation, authorization, identity, shared, abandoned, timeout);
     let answer: Answered;
     try {
