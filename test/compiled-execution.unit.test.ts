@@ -119,6 +119,10 @@ const OPERATIONS: { query: string; variables?: Record<string, unknown> }[] = [
   { query: 'query($skip: Boolean!) { patients { id name @skip(if: $skip) born @include(if: $skip) } }', variables: { skip: false } },
   { query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { id name readings(first: 1) { id } } } }', variables: { r: [{ __typename: 'Patient', id: 'p2' }, { __typename: 'Patient', id: 'nobody' }, { __typename: 'Patient', id: 'p1' }] } },
   { query: '{ _service { sdl } }' },
+  // Variables the operation cannot take: BAD_USER_INPUT, as graphql-js's coercion reports them.
+  { query: 'query($id: ID!) { patient(id: $id) { id } }', variables: {} },
+  { query: 'query($id: ID!) { patient(id: $id) { id } }', variables: { id: { not: 'an id' } } },
+  { query: 'query($first: Int) { patients { readings(first: $first) { id } } }', variables: { first: 'two' } },
   { query: '{ __type(name: "Reading") { name kind possibleTypes { name } } }' },
 ];
 

@@ -4,7 +4,7 @@
 // per operation text and name, then reused). Parsing, validation, plugins, context and error
 // formatting stay Apollo Server's; only execution changes.
 import type { ApolloServerOptions, BaseContext } from '@apollo/server';
-import { GraphQLError, printSchema, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getVariableValues, printSchema, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 /** Compiled operations kept per subgraph (its gateway's plans ask a bounded set; the oldest goes first). */
@@ -41,8 +41,16 @@ export function compiledExecution<C extends BaseContext>(schema: GraphQLSchema, 
           const key = `${requestContext.queryHash}\n${operationName ?? ''}`;
           const query = compiled.get(key) ?? compile(key, requestContext.document, operationName);
           if (!isCompiledQuery(query)) return query as never;
-          const result = await query.query(undefined, requestContext.context, requestContext.request.variables ?? {});
-          if (result.errors) result.errors = result.errors.map(withExtensions);
+          const variables = requestContext.request.variables ?? {};
+          const result = await query.query(undefined, requestContext.context, variables);
+          if (!result.errors) return result as never;
+          // No data at all: the variables were refused. graphql-js's coercion says why as Apollo
+          // Server recognises it (BAD_USER_INPUT, the variable's location); graphql-jit's does not.
+          if (result.data === undefined && requestContext.operation) {
+            const coerced = getVariableValues(schema, requestContext.operation.variableDefinitions ?? [], variables);
+            if (coerced.errors) return { errors: coerced.errors } as never;
+          }
+          result.errors = result.errors.map(withExtensions);
           return result as never;
         },
       };
