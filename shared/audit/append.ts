@@ -29,6 +29,9 @@ export interface AuditDecision {
   reason: string;
 }
 
+/** A decision's columns in the database's duplicate check (rbac_logs_append), as one key. */
+export const decisionKey = (decision: AuditDecision) => `${decision.resource}|${decision.action}|${decision.patientId}|${decision.decision}`;
+
 /** A client or an interactive transaction's client: anything that sends raw SQL through Prisma. */
 export type AuditWriter = Pick<Prisma, '$executeRaw'>;
 

@@ -5,21 +5,20 @@
 // (gateway/audit-batch.ts): the audit-before-response guarantee holds at the gateway, where the
 // response is sent. A fetch that finishes after the batch was written (its gateway request
 // already answered: a deadline, a hang-up) writes its own rows, as without a batch.
-import { auditAppendAll, clientIdentity, type AuditAppend, type AuditDecision, type AuditRequest, type AuditWriter } from '../audit/append';
+import { auditAppendAll, clientIdentity, decisionKey, type AuditDecision, type AuditRequest, type AuditWriter } from '../audit/append';
 
 const requestKey = (request: AuditRequest) =>
   `${request.service}|${request.requestId}|${request.actorId}|${request.actorRole}|${request.operationName}|${request.correlationId}|${request.clientIp}`;
-const decisionKey = (decision: AuditDecision) => `${decision.resource}|${decision.action}|${decision.patientId}|${decision.decision}`;
 
-interface Pending {
+/** What one database client will write: by request (two fetches of one service for one request merge), their decisions by key. */
+interface ClientRows {
   db: AuditWriter;
-  request: AuditRequest;
-  decisions: Map<string, AuditDecision>;
+  requests: Map<string, { request: AuditRequest; decisions: Map<string, AuditDecision> }>;
 }
 
 export class AuditBatch {
-  /** By the writing client, then by request (two fetches of one service for one request merge). */
-  private readonly pending = new Map<object, Map<string, Pending>>();
+  /** By the identity of the client the rows came through. */
+  private readonly pending = new Map<object, ClientRows>();
   private closed = false;
 
   /**
@@ -29,22 +28,21 @@ export class AuditBatch {
   adopt(db: AuditWriter, request: AuditRequest, decisions: readonly AuditDecision[]): boolean {
     if (this.closed) return false;
     const client = clientIdentity(db);
-    let byRequest = this.pending.get(client);
-    if (!byRequest) this.pending.set(client, (byRequest = new Map()));
+    let rows = this.pending.get(client);
+    if (!rows) this.pending.set(client, (rows = { db, requests: new Map() }));
     const key = requestKey(request);
-    let pending = byRequest.get(key);
-    if (!pending) byRequest.set(key, (pending = { db, request, decisions: new Map() }));
-    for (const decision of decisions) if (!pending.decisions.has(decisionKey(decision))) pending.decisions.set(decisionKey(decision), decision);
+    let entry = rows.requests.get(key);
+    if (!entry) rows.requests.set(key, (entry = { request, decisions: new Map() }));
+    for (const decision of decisions) if (!entry.decisions.has(decisionKey(decision))) entry.decisions.set(decisionKey(decision), decision);
     return true;
   }
 
   /** Writes what was adopted, one statement per database client (one in a process), and takes no more. Rejects if a write failed. */
   async write(): Promise<void> {
     this.closed = true;
-    const writes = [...this.pending.values()].map((byRequest) => {
-      const appends: AuditAppend[] = [...byRequest.values()].map(({ request, decisions }) => ({ requests: [request], decisions: [...decisions.values()] }));
-      return auditAppendAll([...byRequest.values()][0].db, appends);
-    });
+    const writes = [...this.pending.values()].map(({ db, requests }) =>
+      auditAppendAll(db, [...requests.values()].map(({ request, decisions }) => ({ requests: [request], decisions: [...decisions.values()] }))),
+    );
     this.pending.clear();
     await Promise.all(writes);
   }

@@ -6,7 +6,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Caller } from '../auth/caller';
-import { auditAppendFor, clientIdentity, type AuditDecision, type AuditRequest, type AuditWriter } from '../audit/append';
+import { auditAppendFor, clientIdentity, decisionKey, type AuditDecision, type AuditRequest, type AuditWriter } from '../audit/append';
 import type { AudienceMember } from '../trust/audience';
 import type { Logger } from '../logger';
 import { counter, perService } from '../observability/service-metrics';
@@ -70,7 +70,7 @@ class FanoutRowsWritten {
   private static key(request: AuditRequest, decision: AuditDecision): string | null {
     if (request.requestId === null) return null;
     // The columns of the database's duplicate check (rbac_logs_append).
-    return `${request.requestId}|${request.service}|${request.actorId}|${decision.resource}|${decision.action}|${decision.patientId}|${decision.decision}`;
+    return `${request.requestId}|${request.service}|${request.actorId}|${decisionKey(decision)}`;
   }
 
   /** The requests with at least one decision not remembered as written. */
