@@ -5,6 +5,42 @@ import { patientFactsLoader } from '../../shared/domain/patient-facts';
 import type { LoaderDeps } from '../../shared/server/subgraph';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 import type { StoredWearablesPart } from './wearables-part';
+import { columnSelection } from '../../shared/graphql/columns';
+
+/**
+ * The columns of a reading, by BiomarkerReading's fields: a list of readings reads those its
+ * selected fields come from (resolvers.ts), so a row holds only them.
+ */
+export const READING_COLUMNS = columnSelection({
+  columns: {
+    id: 'r.id::text AS id',
+    labResultId: 'r.lab_result_id::text AS "labResultId"',
+    code: 'r.code',
+    rawName: 'r.raw_name AS "rawName"',
+    rawValue: 'r.raw_value AS "rawValue"',
+    rawUnit: 'r.raw_unit AS "rawUnit"',
+    value: 'r.value',
+    unit: 'r.unit',
+    status: 'r.status::text AS status',
+    printedRange: 'r.printed_range AS "printedRange"',
+    referenceLow: 'r.reference_low AS "referenceLow"',
+    referenceHigh: 'r.reference_high AS "referenceHigh"',
+    labFlag: 'r.lab_flag AS "labFlag"',
+    sourceLine: 'r.source_line AS "sourceLine"',
+    conversionNote: 'r.conversion_note AS "conversionNote"',
+    position: 'r.position',
+  },
+  always: ['labResultId'],
+  fieldColumns: {
+    name: ['code', 'rawName'],
+    biomarker: ['code'],
+    referenceRange: ['code', 'referenceLow', 'referenceHigh'],
+    ucumUnit: ['unit'],
+    labResult: [],
+    lastUpdated: [],
+  },
+});
+export type ReadingColumn = ReturnType<typeof READING_COLUMNS.keysFor>[number];
 
 export function createLabsLoaders({ prisma: client, ports, reads }: LoaderDeps) {
   const prisma = labsData(client);
@@ -24,14 +60,11 @@ export function createLabsLoaders({ prisma: client, ports, reads }: LoaderDeps) 
         }),
       (row) => row.profileId,
     ),
-    /** Every column of the readings, past Prisma's model layer (the dashboard reads a thousand of them). */
-    readingsByResult: relationLoader(
-      (ids) =>
+    /** The readings of each result, past Prisma's model layer (the dashboard reads a thousand), with the columns `keys` names (READING_COLUMNS). */
+    readingsByResult: filteredRelationLoader(
+      (ids, keys: readonly ReadingColumn[]) =>
         reads<BiomarkerReading>(
-          `SELECT r.id::text AS id, r.lab_result_id::text AS "labResultId", r.code, r.raw_name AS "rawName", r.raw_value AS "rawValue",
-                  r.raw_unit AS "rawUnit", r.value, r.unit, r.status::text AS status, r.printed_range AS "printedRange",
-                  r.reference_low AS "referenceLow", r.reference_high AS "referenceHigh", r.lab_flag AS "labFlag",
-                  r.source_line AS "sourceLine", r.conversion_note AS "conversionNote", r.position
+          `SELECT ${READING_COLUMNS.selectList(keys)}
              FROM patient_graph.lab_biomarker_readings AS r
             WHERE r.lab_result_id = ANY($1::uuid[])
             ORDER BY r.lab_result_id, r.position`,

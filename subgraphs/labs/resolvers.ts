@@ -14,7 +14,7 @@ import { BIOMARKERS, classify, findBiomarker, referenceRangeFor } from './catalo
 import { combinedScore, labsScore } from './health-score';
 import { currentPart } from './wearables-part';
 import { decide } from '../../shared/rbac/matrix';
-import type { LabsLoaders } from './loaders';
+import { READING_COLUMNS, type LabsLoaders } from './loaders';
 import type { LabReportFileInput } from './upload/file';
 import { uploadLabReport } from './upload/upload-report';
 import { patientLabResults, patientReadings, type ResultWindow } from './record-queries';
@@ -169,8 +169,11 @@ export const resolvers = {
   LabResult: {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.labResult.load(ref.id),
     patient: (result: LabResult) => ({ id: result.profileId }),
-    readings: async (result: LabResult, args: { status?: string[] | null }, ctx: Ctx) => {
-      const readings = await ctx.loaders.readingsByResult.load(result.id);
+    readings: async (result: LabResult, args: { status?: string[] | null }, ctx: Ctx, info: GraphQLResolveInfo) => {
+      const columns = READING_COLUMNS.keysFor(info);
+      // The status filter reads the status column, selected or not.
+      const keys = args.status?.length && !columns.includes('status') ? [...columns, 'status' as const] : columns;
+      const readings = await ctx.loaders.readingsByResult.load({ parentId: result.id, filter: keys });
       return args.status?.length ? readings.filter((r) => args.status!.includes(r.status)) : readings;
     },
   },

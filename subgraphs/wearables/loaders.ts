@@ -4,6 +4,7 @@ import { patientFactsLoader } from '../../shared/domain/patient-facts';
 import type { LoaderDeps } from '../../shared/server/subgraph';
 import { badUserInput } from '../../shared/graphql/errors';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
+import { columnSelection } from '../../shared/graphql/columns';
 import { Prisma as Sql, type WearableDailyStat, type WearableMetric, type WearableReading } from '../../generated/prisma/client';
 import type { WearablesServices } from './services';
 import { scoreWindowStart } from './score';
@@ -47,6 +48,25 @@ export interface DayFilter {
   from: string | null;
   to: string | null;
 }
+
+/** The columns of a daily stat, by DailyStat's fields: a list of stats reads those its selected fields come from. */
+export const DAILY_STAT_COLUMNS = columnSelection({
+  columns: {
+    id: 's.id::text AS id',
+    profileId: 's.profile_id::text AS "profileId"',
+    metric: 's.metric::text AS metric',
+    day: `to_char(s.day, 'YYYY-MM-DD') AS day`,
+    min: 's.min',
+    max: 's.max',
+    avg: 's.avg',
+    count: 's.count',
+    unit: 's.unit',
+    updatedAt: 's.updated_at AS "updatedAt"',
+  },
+  always: ['profileId'],
+  fieldColumns: { patient: [] },
+});
+export type DailyStatColumn = ReturnType<typeof DAILY_STAT_COLUMNS.keysFor>[number];
 
 export interface GlucoseFilter {
   from: string | null;
@@ -124,23 +144,23 @@ export function createWearablesLoaders({ prisma: client, ports, services, reads 
         ).map((row) => ({ parentId: row.profileId, count: row._count._all })),
       (row) => row.parentId,
     ),
-    /** Daily stats per patient for one filter, oldest day first, past Prisma's model layer (the dashboard reads a thousand). */
-    dailyStats: filteredRelationLoader(async (ids, filter: DayFilter): Promise<WearableDailyStat[]> => {
+    /** Daily stats per patient for one filter, oldest day first, past Prisma's model layer (the dashboard reads a thousand), with the columns `filter.columns` names. */
+    dailyStats: filteredRelationLoader(async (ids, filter: DayFilter & { columns: readonly DailyStatColumn[] }): Promise<WearableDailyStat[]> => {
       const params: unknown[] = [[...ids]];
       const where = ['s.profile_id = ANY($1::uuid[])'];
       if (filter.metric) where.push(`s.metric = $${params.push(filter.metric)}::"patient_graph"."WearableMetric"`);
       if (filter.from) where.push(`s.day >= $${params.push(filter.from)}::date`);
       if (filter.to) where.push(`s.day <= $${params.push(filter.to)}::date`);
-      const rows = await reads<Omit<WearableDailyStat, 'day'> & { day: string }>(
-        `SELECT s.id::text AS id, s.profile_id::text AS "profileId", s.metric::text AS metric, to_char(s.day, 'YYYY-MM-DD') AS day, s.min, s.max, s.avg,
-                s.count, s.unit, s.updated_at AS "updatedAt"
+      const rows = await reads<Record<string, unknown>>(
+        `SELECT ${DAILY_STAT_COLUMNS.selectList(filter.columns)}
            FROM "patient_graph"."patient_wearable_daily_stats" AS s
           WHERE ${where.join(' AND ')}
           ORDER BY s.day, s.metric`,
         params,
       );
       // A day is a calendar date: midnight UTC, as Prisma reads a DATE column.
-      return rows.map((row) => ({ ...row, day: new Date(`${row.day}T00:00:00.000Z`) }));
+      if (filter.columns.includes('day')) for (const row of rows) row.day = new Date(`${row.day as string}T00:00:00.000Z`);
+      return rows as unknown as WearableDailyStat[];
     }, (row) => row.profileId),
     glucoseReadings: filteredRelationLoader((ids, filter: GlucoseFilter) => {
       const { from, to } = glucoseWindow(filter, services.clock.now());

@@ -9,7 +9,7 @@ import { wantsField } from '../../shared/graphql/selection';
 import type { SubgraphContext } from '../../shared/server/context';
 import { validateCheckIn, type CheckInInput } from './check-ins';
 import { safeTimeZone } from './daily-stats';
-import { glucoseWindow, PUBLIC_CONNECTION_COLUMNS, type ReadingFilter, type WearablesLoaders } from './loaders';
+import { DAILY_STAT_COLUMNS, glucoseWindow, PUBLIC_CONNECTION_COLUMNS, type ReadingFilter, type WearablesLoaders } from './loaders';
 import { recordReadings, validateReadings, type WearableReadingInput } from './readings';
 import { completeConnection, startConnection, type ConnectDeps } from './connect';
 import { wearableScore } from './score';
@@ -178,9 +178,10 @@ export const resolvers = {
         100,
       );
     },
-    wearableDailyStats: (patient: PatientRef, args: { metric?: WearableMetric | null; from?: Date | null; to?: Date | null }, ctx: Ctx) => {
+    wearableDailyStats: (patient: PatientRef, args: { metric?: WearableMetric | null; from?: Date | null; to?: Date | null }, ctx: Ctx, info: GraphQLResolveInfo) => {
       checkRange(args.from, args.to);
-      return ctx.loaders.dailyStats.load({ parentId: patient.id, filter: { metric: args.metric ?? null, from: day(args.from), to: day(args.to) } });
+      const filter = { metric: args.metric ?? null, from: day(args.from), to: day(args.to), columns: DAILY_STAT_COLUMNS.keysFor(info) };
+      return ctx.loaders.dailyStats.load({ parentId: patient.id, filter });
     },
     glucoseReadings: (patient: PatientRef, args: { from?: Date | null; to?: Date | null }, ctx: Ctx) => {
       const filter = { from: instant(args.from), to: instant(args.to) };

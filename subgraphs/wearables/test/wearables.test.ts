@@ -158,6 +158,18 @@ describe('wearables: reading a patient’s readings', () => {
     expect(all.filter((stat: any) => stat.metric === metric && stat.day >= from && stat.day <= lastDay)).toEqual(week);
   });
 
+  it('answers every field of a listed daily stat, read with the columns its selection needs, as the stat read by id', async () => {
+    const narrow = (await data(STATS, { id: READER })).patient.wearableDailyStats;
+    const full = (await data('query($id: ID!) { patient(id: $id) { wearableDailyStats { id day metric min max avg count unit updatedAt patient { id } } } }', { id: READER })).patient
+      .wearableDailyStats;
+    expect(full.map(({ day, metric, min, max, avg, count, unit }: any) => ({ day, metric, min, max, avg, count, unit }))).toEqual(narrow);
+    const last = full[full.length - 1];
+    expect(last.patient.id).toBe(READER);
+    expect(Number.isNaN(Date.parse(last.updatedAt))).toBe(false);
+    const byId = (await data('query($id: ID!) { wearableDailyStat(id: $id) { id day metric avg updatedAt } }', { id: last.id })).wearableDailyStat;
+    expect(byId).toEqual({ id: last.id, day: last.day, metric: last.metric, avg: last.avg, updatedAt: last.updatedAt });
+  });
+
   it('answers an unknown patient with NOT_FOUND', async () => {
     const response = await ask('query($id: ID!) { patient(id: $id) { id wearableConnections { id } } }', { id: MISSING_ID });
     expect(response.data?.patient).toBeNull();
