@@ -147,6 +147,8 @@ interface OperationShape {
   roots: string[];
   /** Depth and aliases, measured once the selections were found within a limit. */
   counts?: { depth: number; aliases: number };
+  /** Costs already measured, by costKey of the variables. */
+  costs?: Map<string, number>;
 }
 
 /**
@@ -201,11 +203,38 @@ export function checkOperation(input: CheckOperationInput): LimitViolation | nul
   const found = over('depth', depth) ?? over('aliases', aliases) ?? over('rootFields', roots.length) ?? capped.find(Boolean);
   if (found) return found;
 
-  let cost: number;
-  try {
-    cost = getComplexity({ schema, query: selected, variables: input.variables ?? {}, estimators: [costEstimator], maxQueryNodes: selections + 1 });
-  } catch {
-    return null; // variables that do not fit their types: execution reports them as BAD_USER_INPUT
+  const key = costKey(input.variables);
+  let cost = key === null ? undefined : shape.costs?.get(key);
+  if (cost === undefined) {
+    try {
+      cost = getComplexity({ schema, query: selected, variables: input.variables ?? {}, estimators: [costEstimator], maxQueryNodes: selections + 1 });
+    } catch {
+      return null; // variables that do not fit their types: execution reports them as BAD_USER_INPUT
+    }
+    if (key !== null) {
+      shape.costs ??= new Map();
+      if (shape.costs.size >= COSTS_PER_OPERATION) shape.costs.clear();
+      shape.costs.set(key, cost);
+    }
   }
   return over('cost', cost);
+}
+
+/** Costs remembered per operation (by variables): a planned operation's fetches repeat a handful. */
+export const COSTS_PER_OPERATION = 64;
+/** Variables longer than this as JSON are measured every time rather than remembered. */
+const MAX_COST_KEY_LENGTH = 1_024;
+
+/**
+ * What an operation's cost depends on besides its text: its variables, with a federation entity
+ * fetch's `representations` (any value is valid there, and only their number counts) reduced to
+ * their number. Null when too long to remember. Only costs of variables that fit their types are
+ * remembered, so a remembered cost never stands for variables execution would refuse.
+ */
+function costKey(variables: Record<string, unknown> | null | undefined): string | null {
+  if (!variables) return '';
+  const key = JSON.stringify(variables, function (this: unknown, name, value) {
+    return this === variables && name === 'representations' && Array.isArray(value) ? value.length : value;
+  });
+  return key.length <= MAX_COST_KEY_LENGTH ? key : null;
 }
