@@ -6,7 +6,7 @@ import { applyMiddleware } from 'graphql-middleware';
 import type { Caller } from '../auth/caller';
 import { abortGuard } from './abort';
 import { operationLimits } from './plugin';
-import { overResponseLimit } from './response';
+import { resultOverLimit } from './response';
 import { defaultLimits, SUBGRAPH_HEADROOM, tierOf, type LimitsSettingValues } from './tiers';
 
 export function subgraphLimits<C extends BaseContext & { caller: Caller }>(settings: LimitsSettingValues | undefined, hideSuggestions: boolean) {
@@ -20,7 +20,7 @@ export function subgraphLimits<C extends BaseContext & { caller: Caller }>(setti
     plugin,
     apollo: { parseOptions, stringifyResult, validationRules, validationOptions: { hideSuggestions } },
     /** What an answer given without HTTP (in-process) becomes when it is larger than the response bound, as stringifyResult does; null within it. */
-    overResponseLimit: (result: unknown) => overResponseLimit(JSON.stringify(result), values.maxResponseBytes),
+    overResponseLimit: (result: unknown) => resultOverLimit(result, values.maxResponseBytes),
     /** The schema with every object field checking the request's abort signal first. */
     guard: (schema: GraphQLSchema): GraphQLSchema => applyMiddleware(schema, abortGuard(schema) as never),
   };
