@@ -1,5 +1,5 @@
-// The labs subgraph's per-request DataLoaders: lab results and their readings per patient, one query per batch (the readings past Prisma's model layer), and the health score's inputs (the latest result's readings, labs' copy of the wearables part).
-import type { BiomarkerReading, BiomarkerStatus } from '../../generated/prisma/client';
+// The labs subgraph's per-request DataLoaders: lab results and their readings per patient, one query per batch (the dashboard's reads past Prisma's model layer), and the health score's inputs (the latest result's readings, labs' copy of the wearables part).
+import type { BiomarkerReading, BiomarkerStatus, LabResult } from '../../generated/prisma/client';
 import { labsData } from './data';
 import { patientFactsLoader } from '../../shared/domain/patient-facts';
 import type { LoaderDeps } from '../../shared/server/subgraph';
@@ -52,12 +52,17 @@ export function createLabsLoaders({ prisma: client, ports, reads }: LoaderDeps) 
         ({ labResult, ...reading }) => ({ ...reading, profileId: labResult.profileId }),
       ),
     ),
+    /** Each patient's results, newest first, past Prisma's model layer (the dashboard lists fifty patients'). */
     labResultsByPatient: relationLoader(
       (ids) =>
-        prisma.labResult.findMany({
-          where: { profileId: { in: [...ids] } },
-          orderBy: [{ collectedAt: 'desc' }, { id: 'desc' }],
-        }),
+        reads<LabResult>(
+          `SELECT id::text AS id, profile_id::text AS "profileId", source::text AS source, lab_name AS "labName", file_name AS "fileName",
+                  content_hash AS "contentHash", collected_at AS "collectedAt", reported_at AS "reportedAt", created_at AS "createdAt"
+             FROM patient_graph.lab_results
+            WHERE profile_id = ANY($1::uuid[])
+            ORDER BY collected_at DESC, id DESC`,
+          [[...ids]],
+        ),
       (row) => row.profileId,
     ),
     /** The readings of each result, past Prisma's model layer (the dashboard reads a thousand), with the columns `keys` names (READING_COLUMNS). */
@@ -78,21 +83,25 @@ export function createLabsLoaders({ prisma: client, ports, reads }: LoaderDeps) 
      */
     latestForScore: relationLoader(
       (ids) =>
-        prisma.$queryRaw<ScoreReading[]>`
-          SELECT l.profile_id::text AS "profileId", l.id::text AS "labResultId", r.code, r.status::text AS status
-            FROM unnest(${[...ids]}::text[]) AS p(id)
-            CROSS JOIN LATERAL (
-              SELECT id, profile_id FROM patient_graph.lab_results WHERE profile_id = p.id::uuid ORDER BY collected_at DESC, id DESC LIMIT 1
-            ) AS l
-            JOIN patient_graph.lab_biomarker_readings AS r ON r.lab_result_id = l.id`,
+        reads<ScoreReading>(
+          `SELECT l.profile_id::text AS "profileId", l.id::text AS "labResultId", r.code, r.status::text AS status
+             FROM unnest($1::uuid[]) AS p(id)
+             CROSS JOIN LATERAL (
+               SELECT id, profile_id FROM patient_graph.lab_results WHERE profile_id = p.id ORDER BY collected_at DESC, id DESC LIMIT 1
+             ) AS l
+             JOIN patient_graph.lab_biomarker_readings AS r ON r.lab_result_id = l.id`,
+          [[...ids]],
+        ),
       (row) => row.profileId,
     ),
     /** Labs' copy of each patient's wearables part (wearables-part.ts): one narrow statement. */
     wearablesPart: entityLoader(
       (ids) =>
-        prisma.$queryRaw<StoredWearablesPart[]>`
-          SELECT profile_id::text AS "profileId", score, components, last_day::text AS "lastDay"
-            FROM patient_graph.lab_wearables_score_parts WHERE profile_id = ANY(${[...ids]}::uuid[])`,
+        reads<StoredWearablesPart>(
+          `SELECT profile_id::text AS "profileId", score, components, last_day::text AS "lastDay"
+             FROM patient_graph.lab_wearables_score_parts WHERE profile_id = ANY($1::uuid[])`,
+          [[...ids]],
+        ),
       (row) => row.profileId,
     ),
     history: filteredRelationLoader(

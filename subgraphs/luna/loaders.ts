@@ -12,7 +12,7 @@ export interface PageFilter {
   after: string | null;
 }
 
-export function createLunaLoaders({ prisma: client, ports }: LoaderDeps) {
+export function createLunaLoaders({ prisma: client, ports, reads }: LoaderDeps) {
   const prisma = lunaData(client);
   return {
     /** Existence only (luna uses nothing else of the facts), from the patient subgraph's reader. */
@@ -41,11 +41,13 @@ export function createLunaLoaders({ prisma: client, ports }: LoaderDeps) {
         ) c
         ORDER BY c.profile_id, c.last_message_at DESC, c.id DESC`);
     }, (row) => row.profileId),
-    conversationCounts: countLoader(async (ids) =>
-      (await prisma.conversation.groupBy({ by: ['profileId'], where: { profileId: { in: [...ids] } }, _count: { _all: true } })).map((row) => ({
-        parentId: row.profileId,
-        count: row._count._all,
-      })),
+    /** Conversations per patient, past Prisma's model layer (the dashboard counts fifty patients'). */
+    conversationCounts: countLoader((ids) =>
+      reads<{ parentId: string; count: number }>(
+        `SELECT profile_id::text AS "parentId", count(*)::int AS count
+           FROM patient_graph.conversation_history WHERE profile_id = ANY($1::uuid[]) GROUP BY profile_id`,
+        [[...ids]],
+      ),
     ),
     /** A page of messages per conversation, oldest first, in one statement for all conversations. */
     messagePages: filteredRelationLoader(async (ids, filter: PageFilter): Promise<ChatMessage[]> => {

@@ -5,6 +5,7 @@ import type { LoaderDeps } from '../../shared/server/subgraph';
 import { badUserInput } from '../../shared/graphql/errors';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 import { columnSelection } from '../../shared/graphql/columns';
+import { withDays } from '../../shared/db/days';
 import { Prisma as Sql, type WearableDailyStat, type WearableMetric, type WearableReading } from '../../generated/prisma/client';
 import type { WearablesServices } from './services';
 import { scoreWindowStart } from './score';
@@ -158,9 +159,7 @@ export function createWearablesLoaders({ prisma: client, ports, services, reads 
           ORDER BY s.day, s.metric`,
         params,
       );
-      // A day is a calendar date: midnight UTC, as Prisma reads a DATE column.
-      if (filter.columns.includes('day')) for (const row of rows) row.day = new Date(`${row.day as string}T00:00:00.000Z`);
-      return rows as unknown as WearableDailyStat[];
+      return withDays(rows, filter.columns.includes('day') ? ['day'] : []) as unknown as WearableDailyStat[];
     }, (row) => row.profileId),
     glucoseReadings: filteredRelationLoader((ids, filter: GlucoseFilter) => {
       const { from, to } = glucoseWindow(filter, services.clock.now());
