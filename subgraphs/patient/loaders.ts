@@ -1,17 +1,18 @@
-// The patient subgraph's per-request DataLoaders: profiles, memberships, events, treatments, care alerts and FHIR exports, one query per batch.
+// The patient subgraph's per-request DataLoaders: profiles, memberships, events, treatments, care alerts and FHIR exports, one query per batch (the patient list's reads past Prisma's model layer: profile-reads.ts).
 import type { LoaderDeps } from '../../shared/server/subgraph';
 import { patientData } from './data';
+import { profileReads } from './profile-reads';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 import type { PatientEventType } from '../../generated/prisma/client';
 
-export function createPatientLoaders({ prisma: client }: LoaderDeps) {
+export function createPatientLoaders({ prisma: client, reads }: LoaderDeps) {
   const prisma = patientData(client);
+  const profiles = profileReads(reads);
   return {
-    profile: entityLoader((ids) => prisma.customerProfile.findMany({ where: { id: { in: [...ids] } } })),
-    memberships: relationLoader(
-      (ids) => prisma.membership.findMany({ where: { profileId: { in: [...ids] } }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] }),
-      (row) => row.profileId,
-    ),
+    /** The patient list's windows and count (not batched: one list per request). */
+    profiles,
+    profile: entityLoader(profiles.byIds),
+    memberships: relationLoader(profiles.memberships, (row) => row.profileId),
     events: filteredRelationLoader(
       (ids, types: PatientEventType[] | null) =>
         prisma.patientEvent.findMany({

@@ -36,18 +36,9 @@ export const resolvers = {
     patients: async (_: unknown, args: PageArgs & { search?: string | null }, ctx: Ctx, info: GraphQLResolveInfo) => {
       const search = args.search?.trim();
       if (search !== undefined && search.length > 100) throw badUserInput('search', 'must be at most 100 characters');
-      const where = search
-        ? {
-            OR: [
-              { firstName: { contains: search, mode: 'insensitive' as const } },
-              { lastName: { contains: search, mode: 'insensitive' as const } },
-              { email: { contains: search, mode: 'insensitive' as const } },
-            ],
-          }
-        : undefined;
       const connection = await connectionFromQuery(
-        (window) => patientData(ctx.prisma).customerProfile.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...window }),
-        wantsField(info, 'totalCount') ? () => patientData(ctx.prisma).customerProfile.count({ where }) : null,
+        (window) => ctx.loaders.profiles.page(search, window),
+        wantsField(info, 'totalCount') ? () => ctx.loaders.profiles.count(search) : null,
         args,
       );
       // Entity fetches from other subgraphs come back through the loader: prime it.
