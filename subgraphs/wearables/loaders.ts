@@ -5,7 +5,6 @@ import type { LoaderDeps } from '../../shared/server/subgraph';
 import { badUserInput } from '../../shared/graphql/errors';
 import { entityLoader, filteredRelationLoader, relationLoader } from '../../shared/graphql/loaders';
 import { columnSelection } from '../../shared/graphql/columns';
-import { withDays } from '../../shared/db/days';
 import { Prisma as Sql, type WearableDailyStat, type WearableMetric, type WearableReading } from '../../generated/prisma/client';
 import type { WearablesServices } from './services';
 import { scoreWindowStart } from './score';
@@ -68,6 +67,8 @@ export const DAILY_STAT_COLUMNS = columnSelection({
   fieldColumns: { patient: [] },
 });
 export type DailyStatColumn = ReturnType<typeof DAILY_STAT_COLUMNS.keysFor>[number];
+/** A listed daily stat: the columns its selection needs, its day as 'YYYY-MM-DD'. */
+export type ListedDailyStat = Omit<WearableDailyStat, 'day'> & { day: string };
 
 export interface GlucoseFilter {
   from: string | null;
@@ -145,21 +146,24 @@ export function createWearablesLoaders({ prisma: client, ports, services, reads 
         ).map((row) => ({ parentId: row.profileId, count: row._count._all })),
       (row) => row.parentId,
     ),
-    /** Daily stats per patient for one filter, oldest day first, past Prisma's model layer (the dashboard reads a thousand), with the columns `filter.columns` names. */
-    dailyStats: filteredRelationLoader(async (ids, filter: DayFilter & { columns: readonly DailyStatColumn[] }): Promise<WearableDailyStat[]> => {
+    /**
+     * Daily stats per patient for one filter, oldest day first, past Prisma's model layer (the
+     * dashboard reads a thousand), with the columns `filter.columns` names; the day as its text
+     * (the Date scalar answers it as it is).
+     */
+    dailyStats: filteredRelationLoader(async (ids, filter: DayFilter & { columns: readonly DailyStatColumn[] }): Promise<ListedDailyStat[]> => {
       const params: unknown[] = [[...ids]];
       const where = ['s.profile_id = ANY($1::uuid[])'];
       if (filter.metric) where.push(`s.metric = $${params.push(filter.metric)}::"patient_graph"."WearableMetric"`);
       if (filter.from) where.push(`s.day >= $${params.push(filter.from)}::date`);
       if (filter.to) where.push(`s.day <= $${params.push(filter.to)}::date`);
-      const rows = await reads<Record<string, unknown>>(
+      return reads<ListedDailyStat>(
         `SELECT ${DAILY_STAT_COLUMNS.selectList(filter.columns)}
            FROM "patient_graph"."patient_wearable_daily_stats" AS s
           WHERE ${where.join(' AND ')}
           ORDER BY s.day, s.metric`,
         params,
       );
-      return withDays(rows, filter.columns.includes('day') ? ['day'] : []) as unknown as WearableDailyStat[];
     }, (row) => row.profileId),
     glucoseReadings: filteredRelationLoader((ids, filter: GlucoseFilter) => {
       const { from, to } = glucoseWindow(filter, services.clock.now());
