@@ -78,18 +78,21 @@ export function createLabsLoaders({ prisma: client, ports, reads }: LoaderDeps) 
       (row) => row.labResultId,
     ),
     /**
-     * For the health score: each patient's latest lab result and the code and status of its
-     * readings, one narrow statement.
+     * For the health score: each patient's latest lab result and the codes and statuses of its
+     * readings, one narrow statement, one row per patient (the readings' as two arrays, in
+     * order): a thousand readings would otherwise be a thousand rows to decode.
      */
-    latestForScore: relationLoader(
+    latestForScore: entityLoader(
       (ids) =>
-        reads<ScoreReading>(
-          `SELECT l.profile_id::text AS "profileId", l.id::text AS "labResultId", r.code, r.status::text AS status
+        reads<LatestForScore>(
+          `SELECT l.profile_id::text AS "profileId", l.id::text AS "labResultId",
+                  array_agg(r.code ORDER BY r.position, r.id) AS codes, array_agg(r.status::text ORDER BY r.position, r.id) AS statuses
              FROM unnest($1::uuid[]) AS p(id)
              CROSS JOIN LATERAL (
                SELECT id, profile_id FROM patient_graph.lab_results WHERE profile_id = p.id ORDER BY collected_at DESC, id DESC LIMIT 1
              ) AS l
-             JOIN patient_graph.lab_biomarker_readings AS r ON r.lab_result_id = l.id`,
+             JOIN patient_graph.lab_biomarker_readings AS r ON r.lab_result_id = l.id
+            GROUP BY l.profile_id, l.id`,
           [[...ids]],
         ),
       (row) => row.profileId,
@@ -125,12 +128,12 @@ export function createLabsLoaders({ prisma: client, ports, reads }: LoaderDeps) 
   };
 }
 
-/** A reading as the health score needs it. */
-export interface ScoreReading {
+/** A patient's latest lab result as the health score needs it: its readings' codes and statuses, index by index. */
+export interface LatestForScore {
   profileId: string;
   labResultId: string;
-  code: string | null;
-  status: BiomarkerStatus;
+  codes: (string | null)[];
+  statuses: BiomarkerStatus[];
 }
 
 export type LabsLoaders = ReturnType<typeof createLabsLoaders>;

@@ -158,12 +158,12 @@ export const resolvers = {
     // lab_results read is; the matrix's rows for the two are the same for every role): written
     // from labs it would add a second row per patient beside wearables' own in a request reading both.
     healthScore: async (patient: PatientRef, _: unknown, ctx: Ctx) => {
-      const [readings, stored] = await Promise.all([ctx.loaders.latestForScore.load(patient.id), ctx.loaders.wearablesPart.load(patient.id)]);
-      const labs = readings.length ? labsScore(readings) : null;
-      if (!labs) return null;
+      const [latest, stored] = await Promise.all([ctx.loaders.latestForScore.load(patient.id), ctx.loaders.wearablesPart.load(patient.id)]);
+      const labs = latest && labsScore(latest.codes.map((code, i) => ({ code, status: latest.statuses[i] })));
+      if (!latest || !labs) return null;
       const seesWearables = decide(ctx.caller, 'wearables', 'read', patient.id).allowed;
       const wearables = seesWearables ? currentPart(stored, ctx.services.clock.now()) : null;
-      return { ...combinedScore(labs, wearables), basedOnLabResultId: readings[0].labResultId, computedAt: new Date() };
+      return { ...combinedScore(labs, wearables), basedOnLabResultId: latest.labResultId, computedAt: new Date() };
     },
   },
   LabResult: {
