@@ -79,14 +79,15 @@ export function createLabsLoaders({ prisma: client, ports, reads }: LoaderDeps) 
     ),
     /**
      * For the health score: each patient's latest lab result and the codes and statuses of its
-     * readings, one narrow statement, one row per patient (the readings' as two arrays, in
+     * readings, one narrow statement, one row per patient (the readings' as two arrays, aggregated
+     * over the same rows so index i of each is one reading; the score does not depend on their
      * order): a thousand readings would otherwise be a thousand rows to decode.
      */
     latestForScore: entityLoader(
       (ids) =>
         reads<LatestForScore>(
           `SELECT l.profile_id::text AS "profileId", l.id::text AS "labResultId",
-                  array_agg(r.code ORDER BY r.position, r.id) AS codes, array_agg(r.status::text ORDER BY r.position, r.id) AS statuses
+                  array_agg(r.code) AS codes, array_agg(r.status::text) AS statuses
              FROM unnest($1::uuid[]) AS p(id)
              CROSS JOIN LATERAL (
                SELECT id, profile_id FROM patient_graph.lab_results WHERE profile_id = p.id ORDER BY collected_at DESC, id DESC LIMIT 1
