@@ -98,8 +98,8 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-/** A statement's span: Prisma's, or the pg driver's for the reads sent past Prisma's model layer (ReadSql). */
-const isSql = (span: ReceivedSpan) => span.name === 'prisma:client:db_query' || span.name.startsWith('pg.query:');
+/** A statement's span: Prisma's, or for the reads sent past Prisma's model layer (ReadSql) the pg driver's or, on PGlite, our own. */
+const isSql = (span: ReceivedSpan) => span.name === 'prisma:client:db_query' || span.name.startsWith('pg.query:') || span.name === 'pglite.query';
 
 describe('tracing across the gateway and the subgraphs', () => {
   let traceId: string;

@@ -10,6 +10,8 @@ import pg from 'pg';
 import { PrismaClient } from '../../generated/prisma/client';
 import { measureQuery } from '../metrics';
 import { countStatementForRequest } from '../observability/request-sql';
+import { withSpan } from '../observability/spans';
+import { SpanKind } from '@opentelemetry/api';
 
 export type Prisma = PrismaClient;
 
@@ -31,6 +33,15 @@ export type ReadSql = <T = Record<string, unknown>>(sql: string, params?: unknow
 
 /** The same reads through Prisma's raw query (and so its counting adapter), where no driver is at hand. */
 export const prismaReads = (prisma: PrismaClient): ReadSql => (sql, params = []) => prisma.$queryRawUnsafe(sql, ...params);
+
+/**
+ * PGlite's reads in a span of their own, with the statement's text (placeholders, no values):
+ * a server's statements get the pg driver's spans, the embedded database has no instrumentation.
+ */
+function tracedReads(reads: ReadSql): ReadSql {
+  return (text, params) =>
+    withSpan('pglite.query', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'db.query.text': text } }, () => reads(text, params));
+}
 
 function countedReads(sql: SqlRunner): ReadSql {
   return (text, params) => {
@@ -249,7 +260,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     description: `embedded PGlite in ${dataDir}/pgdata`,
     prisma,
     sql,
-    reads: countedReads(sql),
+    reads: tracedReads(countedReads(sql)),
     // One process, one role: the embedded database needs no second one.
     owner: sql,
     separateOwner: false,
