@@ -29,6 +29,12 @@ describe('the cost of an operation, remembered per variables', () => {
     expect(check(entities, { representations: representations(100, 7) })).toEqual({ limit: 'cost', allowed: 1_000, measured: 1_100 });
   });
 
+  it('never takes a single value given for the list (a list of one) for that many representations', () => {
+    const document = parse('query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Patient { readings(first: 10) { id } } } }');
+    expect(check(document, { representations: 100 })).toBeNull(); // one entity: 11
+    expect(check(document, { representations: representations(100) })).toEqual({ limit: 'cost', allowed: 1_000, measured: 1_100 });
+  });
+
   it('counts `first` from the variables: a larger page is refused after a small one passed', () => {
     expect(check(patients, { n: 5 })).toBeNull();
     expect(check(patients, { n: 500 })).toEqual({ limit: 'cost', allowed: 1_000, measured: 5_500 });

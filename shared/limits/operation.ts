@@ -227,14 +227,15 @@ const MAX_COST_KEY_LENGTH = 1_024;
 
 /**
  * What an operation's cost depends on besides its text: its variables, with a federation entity
- * fetch's `representations` (any value is valid there, and only their number counts) reduced to
- * their number. Null when too long to remember. Only costs of variables that fit their types are
- * remembered, so a remembered cost never stands for variables execution would refuse.
+ * fetch's `representations` list (any value is valid there, and only their number counts) reduced
+ * to its number. The two kinds of key cannot meet: a reduced one starts with the number, any
+ * other with "-" (a single value given for the list is a list of one, so it is not reduced). Null
+ * when too long to remember. Only costs of variables that fit their types are remembered, so a
+ * remembered cost never stands for variables execution would refuse.
  */
 function costKey(variables: Record<string, unknown> | null | undefined): string | null {
   if (!variables) return '';
-  const key = JSON.stringify(variables, function (this: unknown, name, value) {
-    return this === variables && name === 'representations' && Array.isArray(value) ? value.length : value;
-  });
+  const { representations, ...rest } = variables;
+  const key = Array.isArray(representations) ? `${representations.length}${JSON.stringify(rest)}` : `-${JSON.stringify(variables)}`;
   return key.length <= MAX_COST_KEY_LENGTH ? key : null;
 }
