@@ -48,6 +48,9 @@ describe('the bound on a value\'s JSON size', () => {
     { kept: 1, dropped: undefined, fn: () => 1 },
     { at: new Date(0), nested: { list: [1, 'two', { three: [null] }] } },
     { toJSON: () => ({ replaced: 'x'.repeat(100) }) },
+    // toJSON is called once: what it returns is serialized as it is, its own toJSON not called.
+    { toJSON: () => ({ toJSON: () => 'short', long: 'y'.repeat(100) }) },
+    [new Number(-1.2345678901234567e-300), new String('boxed'), new Boolean(false)],
   ];
 
   it('is never below the real size, whatever the value holds', () => {
@@ -67,6 +70,12 @@ describe('the bound on a value\'s JSON size', () => {
       const value = anyValue(0);
       expect(jsonBytesAtMost(value, Number.POSITIVE_INFINITY)).toBeGreaterThanOrEqual(bytes(value));
     }
+  });
+
+  it('ends on an object whose toJSON answers the object itself, as JSON.stringify does', () => {
+    const self: Record<string, unknown> = { a: 'b' };
+    self.toJSON = () => self;
+    expect(jsonBytesAtMost(self, Number.POSITIVE_INFINITY)).toBeGreaterThanOrEqual(bytes(self));
   });
 
   it('stops counting once past where it was asked to stop', () => {

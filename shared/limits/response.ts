@@ -37,9 +37,15 @@ const MAX_BYTES_PER_UNIT = 6;
 
 /**
  * An upper bound on the UTF-8 bytes of JSON.stringify(value) (never less), counted as
- * JSON.stringify walks it (toJSON honoured); it stops counting once past `stopAt`.
+ * JSON.stringify walks it (an object's toJSON called once, boxed primitives unboxed); it stops
+ * counting once past `stopAt`.
  */
 export function jsonBytesAtMost(value: unknown, stopAt: number): number {
+  const toJSON = value !== null && typeof value === 'object' ? (value as { toJSON?: unknown }).toJSON : undefined;
+  return boundOf(typeof toJSON === 'function' ? toJSON.call(value) : value, stopAt);
+}
+
+function boundOf(value: unknown, stopAt: number): number {
   switch (typeof value) {
     case 'string':
       return value.length * MAX_BYTES_PER_UNIT + 2;
@@ -49,7 +55,7 @@ export function jsonBytesAtMost(value: unknown, stopAt: number): number {
       return 5;
     case 'object': {
       if (value === null) return 4;
-      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return jsonBytesAtMost((value as { toJSON(): unknown }).toJSON(), stopAt);
+      if (value instanceof Number || value instanceof String || value instanceof Boolean) return boundOf(value.valueOf(), stopAt);
       let total = 2;
       if (Array.isArray(value)) {
         for (const item of value) {
