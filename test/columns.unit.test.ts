@@ -58,6 +58,23 @@ describe('the columns a list reads', () => {
     expect(seen[0]).toEqual(seen[1]);
   });
 
+  it('add what an argument reads, in declaration order, selected or not', async () => {
+    const seen: (readonly string[])[] = [];
+    const rootValue = { readings: (_a: unknown, _c: unknown, info: GraphQLResolveInfo) => (seen.push(COLUMNS.keysFor(info, ['code'])), []) };
+    await graphql({ schema, source: '{ readings { unit id } }', rootValue });
+    await graphql({ schema, source: '{ readings { code } }', rootValue });
+    expect(seen).toEqual([['id', 'parentId', 'code', 'unit'], ['parentId', 'code']]);
+  });
+
+  it('treat a field named like an object\'s own property (constructor) as a field the map does not know', async () => {
+    const withConstructor = buildSchema('type Reading { value: Float constructor: String } type Query { readings: [Reading!]! }');
+    const seen: (readonly string[])[] = [];
+    const rootValue = { readings: (_a: unknown, _c: unknown, info: GraphQLResolveInfo) => (seen.push(COLUMNS.keysFor(info)), []) };
+    const result = await graphql({ schema: withConstructor, source: '{ readings { value constructor } }', rootValue });
+    expect(result.errors).toBeUndefined();
+    expect(seen).toEqual([['id', 'parentId', 'code', 'rawName', 'value', 'unit', 'note']]);
+  });
+
   it('build the SELECT list from the keys', () => {
     expect(COLUMNS.selectList(['parentId', 'value'])).toBe('r.parent_id, r.value');
   });

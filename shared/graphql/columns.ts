@@ -15,8 +15,11 @@ export interface ColumnSelectionOptions<K extends string> {
 }
 
 export interface ColumnSelection<K extends string> {
-  /** The keys of the columns the items of the current field need, sorted (so equal selections batch together). */
-  keysFor(info: GraphQLResolveInfo): readonly K[];
+  /**
+   * The keys of the columns the items of the current field need, and `also` (what an argument
+   * reads), in declaration order (so equal selections batch together).
+   */
+  keysFor(info: GraphQLResolveInfo, also?: readonly K[]): readonly K[];
   /** The SELECT list for those keys. */
   selectList(keys: readonly K[]): string;
 }
@@ -31,7 +34,8 @@ export function columnSelection<K extends string>(options: ColumnSelectionOption
     for (const selection of set?.selections ?? []) {
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
-        const needs = options.fieldColumns?.[name] ?? (isColumn(name) ? [name] : name === '__typename' ? [] : null);
+        const own = options.fieldColumns && Object.hasOwn(options.fieldColumns, name) ? options.fieldColumns[name] : undefined;
+        const needs = own ?? (isColumn(name) ? [name] : name === '__typename' ? [] : null);
         if (!needs) return false;
         for (const key of needs) into.add(key);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -52,12 +56,12 @@ export function columnSelection<K extends string>(options: ColumnSelectionOption
   }
 
   return {
-    keysFor(info) {
-      if (info.fieldNodes.length !== 1) return compute(info);
-      const node = info.fieldNodes[0];
-      let keys = memo.get(node);
-      if (!keys) memo.set(node, (keys = compute(info)));
-      return keys;
+    keysFor(info, also = []) {
+      let keys: readonly K[] | undefined;
+      if (info.fieldNodes.length !== 1) keys = compute(info);
+      else if (!(keys = memo.get(info.fieldNodes[0]))) memo.set(info.fieldNodes[0], (keys = compute(info)));
+      const selected = keys;
+      return also.every((key) => selected.includes(key)) ? selected : allKeys.filter((key) => selected.includes(key) || also.includes(key));
     },
     selectList: (keys) => keys.map((key) => options.columns[key]).join(', '),
   };

@@ -170,9 +170,8 @@ export const resolvers = {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.labResult.load(ref.id),
     patient: (result: LabResult) => ({ id: result.profileId }),
     readings: async (result: LabResult, args: { status?: string[] | null }, ctx: Ctx, info: GraphQLResolveInfo) => {
-      const columns = READING_COLUMNS.keysFor(info);
       // The status filter reads the status column, selected or not.
-      const keys = args.status?.length && !columns.includes('status') ? [...columns, 'status' as const] : columns;
+      const keys = READING_COLUMNS.keysFor(info, args.status?.length ? ['status'] : []);
       const readings = await ctx.loaders.readingsByResult.load({ parentId: result.id, filter: keys });
       return args.status?.length ? readings.filter((r) => args.status!.includes(r.status)) : readings;
     },
