@@ -4,17 +4,16 @@
 // the result given back to be sent. If that write fails, the result is replaced by the
 // AUDIT_UNAVAILABLE error and no data, as a subgraph does with its own response. Fetches over
 // HTTP, @defer's parts and subscription events write their rows in the subgraphs as before.
-import type { ApolloServerOptions } from '@apollo/server';
 import type { Logger } from '../shared/logger';
 import { AuditBatch } from '../shared/rbac/audit-batch';
 import { auditUnavailable, auditWriteFailures } from '../shared/rbac/audit';
+import type { GatewayInterface } from '../shared/server/gateway-interface';
 import type { GatewayContext } from './context';
 
-type GatewayInterface = NonNullable<ApolloServerOptions<GatewayContext>['gateway']>;
-type GatewayExecutionResult = Awaited<ReturnType<NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>>>;
+type GatewayExecutionResult = Awaited<ReturnType<NonNullable<Awaited<ReturnType<GatewayInterface<GatewayContext>['load']>>['executor']>>>;
 
 /** `gateway` with each operation's in-process audit rows written in one statement before its result is returned. */
-export function withBatchedAudit(gateway: GatewayInterface, log: Logger): GatewayInterface {
+export function withBatchedAudit(gateway: GatewayInterface<GatewayContext>, log: Logger): GatewayInterface<GatewayContext> {
   return {
     load: async (options) => {
       const loaded = await gateway.load(options);

@@ -1,7 +1,7 @@
 // The @defer directive as the GraphQL incremental delivery RFC defines it, added to the schema
 // the gateway serves (validation, introspection): graphql-js 16 and @apollo/gateway leave it
 // out. Clients that cannot read multipart/mixed still get one whole answer (plugin.ts).
-import type { ApolloServerOptions } from '@apollo/server';
+import type { GatewayInterface } from '../../shared/server/gateway-interface';
 import { DirectiveLocation, GraphQLBoolean, GraphQLDirective, GraphQLNonNull, GraphQLSchema, GraphQLString } from 'graphql';
 import type { GatewayContext } from '../context';
 
@@ -22,10 +22,8 @@ export function withDeferDirective(schema: GraphQLSchema): GraphQLSchema {
   return new GraphQLSchema({ ...config, directives: [...config.directives, GraphQLDeferDirective] });
 }
 
-type GatewayInterface = NonNullable<ApolloServerOptions<GatewayContext>['gateway']>;
-
 /** The gateway as Apollo Server sees it, serving every schema it loads with @defer. */
-export function withDefer(gateway: GatewayInterface): GatewayInterface {
+export function withDefer(gateway: GatewayInterface<GatewayContext>): GatewayInterface<GatewayContext> {
   return {
     load: (options) => gateway.load(options),
     stop: () => gateway.stop(),

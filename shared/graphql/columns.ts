@@ -57,10 +57,9 @@ export function columnSelection<K extends string>(options: ColumnSelectionOption
 
   return {
     keysFor(info, also = []) {
-      let keys: readonly K[] | undefined;
-      if (info.fieldNodes.length !== 1) keys = compute(info);
-      else if (!(keys = memo.get(info.fieldNodes[0]))) memo.set(info.fieldNodes[0], (keys = compute(info)));
-      const selected = keys;
+      const node = info.fieldNodes.length === 1 ? info.fieldNodes[0] : undefined;
+      const selected = (node && memo.get(node)) ?? compute(info);
+      if (node) memo.set(node, selected);
       return also.every((key) => selected.includes(key)) ? selected : allKeys.filter((key) => selected.includes(key) || also.includes(key));
     },
     selectList: (keys) => keys.map((key) => options.columns[key]).join(', '),

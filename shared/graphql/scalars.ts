@@ -27,10 +27,8 @@ function isCalendarDay(value: string): boolean {
 }
 
 function parseDay(value: unknown): Date {
-  if (typeof value !== 'string' || !DAY.test(value)) throw invalid('Date', value);
-  const date = new Date(`${value}T00:00:00.000Z`);
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) throw invalid('Date', value);
-  return date;
+  if (typeof value !== 'string' || !isCalendarDay(value)) throw invalid('Date', value);
+  return new Date(`${value}T00:00:00.000Z`);
 }
 
 export const DateTimeScalar = new GraphQLScalarType({
@@ -48,7 +46,7 @@ export const DateScalar = new GraphQLScalarType({
   serialize: (value) => {
     if (value instanceof Date) return value.toISOString().slice(0, 10);
     if (typeof value === 'string' && isCalendarDay(value)) return value;
-    return parseDay(value).toISOString().slice(0, 10);
+    throw invalid('Date', value);
   },
   parseValue: parseDay,
   parseLiteral: (ast) => parseDay(ast.kind === Kind.STRING ? ast.value : undefined),

@@ -3,7 +3,8 @@
 // schema and runs each operation through a function graphql-jit compiled for that document (once
 // per operation text and name, then reused). Parsing, validation, plugins, context and error
 // formatting stay Apollo Server's; only execution changes.
-import type { ApolloServerOptions, BaseContext } from '@apollo/server';
+import type { BaseContext } from '@apollo/server';
+import type { GatewayInterface } from './gateway-interface';
 import { GraphQLError, getVariableValues, printSchema, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
@@ -21,8 +22,6 @@ function withExtensions(error: GraphQLError): GraphQLError {
   (standard as { locations?: GraphQLError['locations'] }).locations = error.locations;
   return standard;
 }
-
-type GatewayInterface<C extends BaseContext> = NonNullable<ApolloServerOptions<C>['gateway']>;
 
 export function compiledExecution<C extends BaseContext>(schema: GraphQLSchema, kept = COMPILED_OPERATIONS_KEPT): GatewayInterface<C> {
   const compiled = new Map<string, CompiledQuery>();
