@@ -202,6 +202,7 @@ export async function launch(config: Config, services: ServiceName[], options: L
           idempotencyStore: keysDb ? new DatabaseIdempotencyStore(keysDb.sql) : undefined,
           idempotencyKeyTtlSeconds: config.events.idempotencyKeyTtlSeconds,
           responseCache: config.responseCache,
+          sharedReads: config.sharedReads,
           pubsub,
         }),
       );

@@ -4,41 +4,70 @@
 // the result given back to be sent. If that write fails, the result is replaced by the
 // AUDIT_UNAVAILABLE error and no data, as a subgraph does with its own response. Fetches over
 // HTTP, @defer's parts and subscription events write their rows in the subgraphs as before.
+// Given shared reads (./shared-reads.ts), identical queries of one credential in flight share an
+// execution: the batch writes its rows for each of them, and each is answered only after that.
 import type { Logger } from '../shared/logger';
 import { AuditBatch } from '../shared/rbac/audit-batch';
 import { auditUnavailable, auditWriteFailures } from '../shared/rbac/audit';
 import type { GatewayInterface } from '../shared/server/gateway-interface';
 import type { GatewayContext } from './context';
+import type { SharedReads } from './shared-reads';
 
-type GatewayExecutionResult = Awaited<ReturnType<NonNullable<Awaited<ReturnType<GatewayInterface<GatewayContext>['load']>>['executor']>>>;
+type Executor = NonNullable<Awaited<ReturnType<GatewayInterface<GatewayContext>['load']>>['executor']>;
+export type GatewayExecutionResult = Awaited<ReturnType<Executor>>;
+type ExecutionRequest = Parameters<Executor>[0];
+
+/** A result for another request: its own top-level objects, so what one request's plugins add is not another's. */
+const copyOf = (result: GatewayExecutionResult): GatewayExecutionResult => ({ ...result, ...(result.extensions && { extensions: { ...result.extensions } }) });
 
 /** `gateway` with each operation's in-process audit rows written in one statement before its result is returned. */
-export function withBatchedAudit(gateway: GatewayInterface<GatewayContext>, log: Logger): GatewayInterface<GatewayContext> {
+export function withBatchedAudit(gateway: GatewayInterface<GatewayContext>, log: Logger, shared?: SharedReads<GatewayExecutionResult>): GatewayInterface<GatewayContext> {
   return {
     load: async (options) => {
       const loaded = await gateway.load(options);
       const execute = loaded.executor;
       if (!execute) return loaded;
+
+      const run = async (requestContext: ExecutionRequest, key: string | null): Promise<GatewayExecutionResult> => {
+        const context = requestContext.context as GatewayContext;
+        const batch = new AuditBatch();
+        context.auditBatch = batch;
+        const lead = key === null ? undefined : shared?.lead(key);
+        let outcome: { result: GatewayExecutionResult } | { error: unknown };
+        try {
+          outcome = { result: await execute(requestContext) };
+        } catch (error) {
+          outcome = { error };
+        }
+        // A write acknowledged here: later reads must not join one that may have started before it.
+        if (requestContext.operation.operation === 'mutation') shared?.endJoinWindows();
+        const joiners = lead?.close() ?? [];
+        const sharing = joiners.length > 0 && 'result' in outcome && batch.shareable && !context.signal.aborted;
+        if (sharing) for (const joiner of joiners) batch.shareWith(joiner.request);
+        else for (const joiner of joiners) joiner.settle(null);
+        // Rows adopted before a failed execution are written too: each decision was made.
+        try {
+          await batch.write();
+        } catch (error) {
+          auditWriteFailures('gateway').inc();
+          log.error({ err: error }, 'audit write failed: withholding the response');
+          if (sharing) for (const joiner of joiners) joiner.settle({ data: null, errors: [auditUnavailable()] });
+          return { data: null, errors: [auditUnavailable()] };
+        }
+        if ('error' in outcome) throw outcome.error;
+        if (sharing) for (const joiner of joiners) joiner.settle(copyOf(outcome.result));
+        return outcome.result;
+      };
+
       return {
         executor: async (requestContext) => {
-          const batch = new AuditBatch();
-          (requestContext.context as GatewayContext).auditBatch = batch;
-          let outcome: { result: GatewayExecutionResult } | { error: unknown };
-          try {
-            outcome = { result: await execute(requestContext) };
-          } catch (error) {
-            outcome = { error };
+          const key = shared?.keyOf(requestContext as typeof requestContext & { context: GatewayContext }) ?? null;
+          const joined = key === null ? null : shared!.join(key, requestContext.context as GatewayContext);
+          if (joined) {
+            const result = await joined;
+            if (result) return result;
           }
-          // Rows adopted before a failed execution are written too: each decision was made.
-          try {
-            await batch.write();
-          } catch (error) {
-            auditWriteFailures('gateway').inc();
-            log.error({ err: error }, 'audit write failed: withholding the response');
-            return { data: null, errors: [auditUnavailable()] };
-          }
-          if ('error' in outcome) throw outcome.error;
-          return outcome.result;
+          return run(requestContext, key);
         },
       };
     },

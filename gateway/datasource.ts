@@ -98,6 +98,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // Shared while in flight over HTTP: a read of public data by the same caller (never a write, a fan-out or an audited read).
     const shared = !!this.options.dedupe && !mutation && !context?.audience?.length;
     const local = this.inProcessKey === undefined ? undefined : this.options.inProcess?.find(this.inProcessKey, this.options.name);
+    // Over HTTP the subgraph writes this request's audit rows itself: its result is then not shared (gateway/shared-reads.ts).
+    if (!local) context?.auditBatch?.happenedApart();
     const attempt = local
       ? () => this.callInProcess(local, { operation, authorization, forwarded: identity, signal: abandoned ? AbortSignal.any([abandoned, timeout]) : timeout, auditBatch: context?.auditBatch })
       : await this.prepareHttp(operation, authorization, identity, shared, abandoned, timeout);

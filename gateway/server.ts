@@ -18,7 +18,8 @@ import { upstreamClient, type UpstreamClient } from './http/upstream';
 import { DEFAULT_PUBLIC_SERVICES } from './response-cache/eligibility';
 import { planCache } from './plan-cache';
 import { useCompiledResultShaping } from './result-shaping';
-import { withBatchedAudit } from './audit-batch';
+import { withBatchedAudit, type GatewayExecutionResult } from './audit-batch';
+import { SharedReads } from './shared-reads';
 import { responseCache } from './response-cache';
 import type { PubSub } from '../shared/pubsub';
 import { subgraphGuards, type ResilienceOptions } from './resilience';
@@ -118,6 +119,8 @@ export interface GatewayOptions {
   idempotencyKeyTtlSeconds?: number;
   /** Anonymous public-content answers kept in memory (config.responseCache); off when unset or ttlSeconds is 0. */
   responseCache?: { ttlSeconds: number; maxBytes: number };
+  /** Identical queries of one credential in flight share an execution (gateway/shared-reads.ts), when every subgraph runs in this process; off when unset. */
+  sharedReads?: boolean;
   /** The process's pub/sub (Redis when REDIS_URL is set): content changes empty the response cache. */
   pubsub?: PubSub;
 }
@@ -183,6 +186,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const local = options.inProcessSubgraphs;
   const inProcess = local ? Object.keys(options.subgraphUrls).filter((name) => local.find(local.key(options.subgraphUrls[name]), name)) : [];
   if (inProcess.length) log.info(`subgraphs called in this process, without HTTP: ${inProcess.join(', ')}`);
+  // Only where every fetch is audited through the gateway's batch: over HTTP a subgraph audits the first request alone.
+  const sharedReads = options.sharedReads && inProcess.length === Object.keys(options.subgraphUrls).length ? new SharedReads<GatewayExecutionResult>() : undefined;
   // @defer: planned with incremental delivery on, over the supergraph served (gateway/defer).
   let deferPlanner: DeferPlanner | undefined;
   let deferPlannerSdl = options.supergraphSdl;
@@ -190,7 +195,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const server = new ApolloServer<GatewayContext>({
     // Served with the @defer directive (validation, introspection); executed in parts by deferPlugin.
     // With subgraphs in this process, an operation's audit rows are one statement (gateway/audit-batch.ts).
-    gateway: withDefer(inProcess.length ? withBatchedAudit(gateway, log) : gateway),
+    gateway: withDefer(inProcess.length ? withBatchedAudit(gateway, log, sharedReads) : gateway),
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError: formatErrorFor(log, options.exposeErrorDetails),
     introspection: playgroundOn,
@@ -241,7 +246,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     planner: currentPlanner,
     upstream,
     // Subscribers with the same selection and caller share each event's resolution.
-    fanout: new SubscriptionFanout(upstream),
+    // An event delivered acknowledges a write: reads that started before it are not joined any more.
+    fanout: new SubscriptionFanout(upstream, { onEvent: () => sharedReads?.endJoinWindows() }),
     serviceMap,
     log,
     limits: websocketLimits({ settings: limits.settings, maxPayloadBytes: options.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES }),

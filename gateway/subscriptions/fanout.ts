@@ -219,7 +219,10 @@ export class SubscriptionFanout {
   private readonly generations = new WeakMap<SubscriptionPlanner, number>();
   private lastGeneration = 0;
 
-  constructor(private readonly upstream: UpstreamPool) {}
+  constructor(
+    private readonly upstream: UpstreamPool,
+    private readonly options: { /** Called as each event is delivered (gateway/shared-reads.ts ends its join windows). */ onEvent?: () => void } = {},
+  ) {}
 
   /** Client subscriptions sharing a stream, by group. */
   get groupCount(): number {
@@ -273,6 +276,7 @@ export class SubscriptionFanout {
         // Serialized once for the whole group, on first use.
         let json: string | undefined;
         const serialized = () => (json ??= nextPayloadJson(result));
+        this.options.onEvent?.();
         const delivering = eventStages.startTimer({ stage: 'deliver' });
         let delivered = 0;
         for (const member of members) {

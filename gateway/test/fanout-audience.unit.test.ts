@@ -54,7 +54,9 @@ describe('subscription fan-out audience', () => {
         return event;
       },
     };
-    const fanout = new SubscriptionFanout(upstream);
+    // Each event delivered is reported (an acknowledged write ends shared reads' join windows: gateway/shared-reads.ts).
+    let reported = 0;
+    const fanout = new SubscriptionFanout(upstream, { onEvent: () => reported++ });
     const planner = {};
     const subscribe = () => {
       const context = { requestId: randomUUID(), correlationId: null, clientIp: null, operationName: null, authorizationContext: 'admin:user_1' } as unknown as GatewayContext;
@@ -83,6 +85,7 @@ describe('subscription fan-out audience', () => {
     // The late subscriber's first event is the second one, completed with it in the audience.
     expect((await lateFirst).value).toEqual({ data: { wearableReadingAdded: { value: 2 } } });
     expect(audiences[1]).toEqual([owner.requestId, early.requestId, late.requestId]);
+    expect(reported).toBe(2);
     for (const member of [owner, early, late]) await member.subscription.return?.();
   });
 });

@@ -38,6 +38,8 @@ export interface AuditedClientOptions {
   meta: AuditMeta;
   /** The gateway's token for this keyed mutation fetch, and this service: its writes leave receipts. */
   receipt?: { token: string; service: string } | null;
+  /** Told of every write and transaction sent (the request's result then has effects of its own: gateway/shared-reads.ts). */
+  onWrite?: () => void;
 }
 
 /** Makes the same write again on another client (an interactive transaction's). */
@@ -48,7 +50,7 @@ type PrismaPromiseLike = PromiseLike<unknown> & { requestTransaction?: (batch: u
 /** The audit append's own statement (shared/audit/append.ts, a Prisma.Sql): never a write with a receipt of its own. */
 const isAuditAppend = (args: unknown[]) => /^\s*SELECT patient_graph\.rbac_logs_append\(/.test(String((args[0] as { strings?: string[] } | undefined)?.strings?.[0] ?? ''));
 
-export function auditedClient({ prisma, trail, meta, receipt }: AuditedClientOptions): Prisma {
+export function auditedClient({ prisma, trail, meta, receipt, onWrite }: AuditedClientOptions): Prisma {
   /** The request's write transactions, in order: each one's receipt rank. */
   let transactions = 0;
   const nextReceipt = (): ReceiptId | null => (receipt ? { ...receipt, seq: transactions++ } : null);
@@ -56,6 +58,7 @@ export function auditedClient({ prisma, trail, meta, receipt }: AuditedClientOpt
 
   /** Runs a batch with the pending decisions appended; gives them back if it fails. */
   const batch = async (operations: PrismaPromiseLike[], options?: unknown): Promise<unknown[]> => {
+    onWrite?.();
     // Keyed: the same writes, one after the other in an interactive transaction that carries the receipt.
     if (receipt && operations.every((operation) => operation[REBIND])) {
       return (await interactive(async (tx) => {
@@ -77,6 +80,7 @@ export function auditedClient({ prisma, trail, meta, receipt }: AuditedClientOpt
   };
 
   const interactive = async (callback: (tx: unknown) => Promise<unknown>, options?: unknown): Promise<unknown> => {
+    onWrite?.();
     let taken: ReturnType<AuditTrail['take']> = null;
     const id = nextReceipt();
     try {
@@ -103,9 +107,11 @@ export function auditedClient({ prisma, trail, meta, receipt }: AuditedClientOpt
   const alone = (write: PrismaPromiseLike, rebind?: Rebind) => {
     let running: Promise<unknown> | undefined;
     // Keyed: a transaction with its receipt. Else with no decision pending (the audit's own append among them) the write goes as it is.
-    const run = () =>
-      (running ??=
+    const run = () => {
+      onWrite?.();
+      return (running ??=
         receipt && rebind ? interactive(async (tx) => rebind(tx)) : trail.size ? batch([write]).then(([result]) => result) : Promise.resolve(write));
+    };
     return {
       [REBIND]: rebind,
       then: (onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) => run().then(onFulfilled, onRejected),

@@ -86,6 +86,8 @@ export interface Config {
   subgraphTransport: 'auto' | 'http';
   /** The gateway's cache of anonymous public-content answers (gateway/response-cache). */
   responseCache: { ttlSeconds: number; maxBytes: number };
+  /** Identical queries of one credential in flight share an execution (gateway/shared-reads.ts). */
+  sharedReads: boolean;
   /** Pool size per process for a PostgreSQL server. */
   databasePoolSize: number;
   /** How long start-up keeps retrying an unreachable PostgreSQL server before exiting. */
@@ -193,6 +195,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subgraphConnections: gateway.subgraphConnections,
     subgraphTransport: gateway.subgraphTransport,
     responseCache: { ttlSeconds: gateway.responseCacheTtlSeconds, maxBytes: gateway.responseCacheMaxBytes },
+    // Another worker's acknowledged writes do not end this one's join windows.
+    sharedReads: gateway.sharedReads ?? deployment.workers === 1,
     databasePoolSize: database.poolSize,
     databaseConnectTimeoutMs: database.connectTimeoutMs,
     auth,

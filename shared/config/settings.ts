@@ -86,6 +86,12 @@ export const gatewaySettings = {
   playground: optional('PLAYGROUND', flag(), 'serve the playground at `GET /graphql` and answer introspection', { shown: 'on except in production' }),
   responseCacheTtlSeconds: setting('RESPONSE_CACHE_TTL_SECONDS', whole(0, 86_400), DEFAULT_RESPONSE_CACHE_TTL_SECONDS, "how long the gateway keeps an anonymous caller's answer to a public-content query (`0`: no response cache); a content mutation empties it at once on every replica"),
   responseCacheMaxBytes: setting('RESPONSE_CACHE_MAX_BYTES', whole(0), DEFAULT_RESPONSE_CACHE_MAX_BYTES, 'bytes of answers the response cache keeps (least recently used go first)', { shown: '`33554432` (32 MiB)' }),
+  sharedReads: optional(
+    'SHARED_READS',
+    flag(),
+    "identical queries of one credential in flight at once share one execution, each audited as its own (gateway/shared-reads.ts); a read may then miss a write committed since the one it joined started, except a write this process acknowledged. Only where every subgraph runs in the gateway's process",
+    { shown: 'on with one worker (`WORKERS`), off with more' },
+  ),
 } satisfies Section;
 
 export const authSettings = {

@@ -5,6 +5,8 @@
 // (gateway/audit-batch.ts): the audit-before-response guarantee holds at the gateway, where the
 // response is sent. A fetch that finishes after the batch was written (its gateway request
 // already answered: a deadline, a hang-up) writes its own rows, as without a batch.
+// An execution whose result other requests of the same caller share (gateway/shared-reads.ts)
+// writes every row once for each of those requests too, in the same statement.
 import { auditAppendAll, clientIdentity, decisionKey, type AuditDecision, type AuditRequest, type AuditWriter } from '../audit/append';
 
 const requestKey = (request: AuditRequest) =>
@@ -16,10 +18,15 @@ interface ClientRows {
   requests: Map<string, { request: AuditRequest; decisions: Map<string, AuditDecision> }>;
 }
 
+/** What differs between two requests of one caller that share an execution: each gets rows of its own. */
+export type SharingRequest = Pick<AuditRequest, 'requestId' | 'correlationId' | 'clientIp' | 'operationName'>;
+
 export class AuditBatch {
   /** By the identity of the client the rows came through. */
   private readonly pending = new Map<object, ClientRows>();
   private closed = false;
+  private readonly sharers: SharingRequest[] = [];
+  private apart = false;
 
   /**
    * Takes `decisions` of `request` to write with the batch through `db`; false once the batch was
@@ -37,11 +44,32 @@ export class AuditBatch {
     return true;
   }
 
+  /**
+   * Something of this execution happened outside the batch: a fetch over HTTP (its subgraph
+   * writes its own rows, for this request only) or a write. Its result is then this request's
+   * alone (`shareable` is false).
+   */
+  happenedApart(): void {
+    this.apart = true;
+  }
+
+  /** True while every row of the execution went through this batch and it wrote nothing. */
+  get shareable(): boolean {
+    return !this.apart;
+  }
+
+  /** Each row adopted is written for `request` too (a request given this execution's result). Before write() only. */
+  shareWith(request: SharingRequest): void {
+    if (this.closed || this.apart) throw new Error('An audit batch is shared only before it is written, and only when shareable');
+    this.sharers.push(request);
+  }
+
   /** Writes what was adopted, one statement per database client (one in a process), and takes no more. Rejects if a write failed. */
   async write(): Promise<void> {
     this.closed = true;
+    const requestsFor = (request: AuditRequest) => [request, ...this.sharers.map((sharer) => ({ ...request, ...sharer }))];
     const writes = [...this.pending.values()].map(({ db, requests }) =>
-      auditAppendAll(db, [...requests.values()].map(({ request, decisions }) => ({ requests: [request], decisions: [...decisions.values()] }))),
+      auditAppendAll(db, [...requests.values()].map(({ request, decisions }) => ({ requests: requestsFor(request), decisions: [...decisions.values()] }))),
     );
     this.pending.clear();
     await Promise.all(writes);

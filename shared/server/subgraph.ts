@@ -218,7 +218,8 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
     // Each write of the request commits with the request's audit rows (shared/audit/transactional.ts).
     // A keyed mutation's writes leave receipts, so a retry of it never writes twice (shared/audit/receipts.ts).
     const receipt = forwarded.idempotencyToken ? { token: forwarded.idempotencyToken, service: module.name } : null;
-    context.prisma = auditedClient({ prisma: options.prisma, trail: audit, meta: context, receipt });
+    // A write (or rows written apart from the gateway's batch) makes the result this request's alone.
+    context.prisma = auditedClient({ prisma: options.prisma, trail: audit, meta: context, receipt, onWrite: () => context.auditBatch?.happenedApart() });
     return context;
   };
   const signed = signedRequests({ verifier: options.gatewayVerifier, service: module.name });

@@ -1,0 +1,90 @@
+// Identical reads by one caller that are in flight at once share one execution (issue 16, item
+// 5: in-flight deduplication only where it is safe, for the same principal). A query arriving
+// while the same query with the same variables and the same credential (the Authorization header
+// itself, so the same claims, role and scopes) is running joins it instead of running again.
+// Every request is still checked on its own before execution (limits, rates, its token), and
+// still audited: the running execution's audit batch (shared/rbac/audit-batch.ts) writes each of
+// its rows once for every request that joined, with that request's id, correlation id and client
+// address, in the same statement and before any of them is answered.
+// A join is given up, and the request runs on its own, when the result cannot be shared honestly:
+// a fetch went over HTTP (its subgraph audited only the first request), a subgraph wrote, the
+// execution threw, or the first request was abandoned (its fetches were cut short).
+// A read joins only reads that started before it, so it may miss a write committed between the
+// two starts; a mutation answered or a subscription event delivered by this process ends every
+// join window at once, so a client never reads older data than a write it was told about here.
+// With several workers, a write acknowledged by another worker does not: config turns sharing off
+// there by default (SHARED_READS).
+import client from 'prom-client';
+import { registry } from '../shared/metrics';
+import type { SharingRequest } from '../shared/rbac/audit-batch';
+import type { GatewayContext } from './context';
+
+/** What of Apollo Server's request context for the gateway's executor decides whether it may share. */
+export interface ExecutionRequest {
+  operation: { operation: string };
+  queryHash: string;
+  request: { operationName?: string; variables?: Record<string, unknown> };
+  context: GatewayContext;
+}
+
+/** What a request that joined gets: the shared result, or null to run on its own. */
+export type JoinOutcome<R> = R | null;
+
+interface Running<R> {
+  joiners: { request: SharingRequest; settle: (outcome: JoinOutcome<R>) => void }[];
+}
+
+/** A running execution others may join until `close()` returns them. */
+export interface Lead<R> {
+  /** Ends the join window: the requests that joined, each to be given `settle`d. */
+  close(): { request: SharingRequest; settle: (outcome: JoinOutcome<R>) => void }[];
+}
+
+const joins = new client.Counter({
+  name: 'gateway_shared_reads_total',
+  help: 'Queries that joined an identical query of the same credential in flight: "shared" (answered with its result, audited as their own) or "alone" (the result could not be shared; run on their own)',
+  labelNames: ['outcome'],
+  registers: [registry],
+});
+
+export class SharedReads<R> {
+  private running = new Map<string, Running<R>>();
+
+  /** The key under which `request` may share an execution, or null when it may not (not a query, no credential, a fan-out). */
+  keyOf({ operation, queryHash, request, context }: ExecutionRequest): string | null {
+    if (operation.operation !== 'query' || !context.authorization || context.audience?.length) return null;
+    return `${context.authorization}\n${request.operationName ?? ''}\n${queryHash}\n${JSON.stringify(request.variables ?? {})}`;
+  }
+
+  /** Joins the execution running under `key`, if one is: its outcome, once it has one. */
+  join(key: string, context: GatewayContext): Promise<JoinOutcome<R>> | null {
+    const running = this.running.get(key);
+    if (!running) return null;
+    return new Promise<JoinOutcome<R>>((resolve) => {
+      running.joiners.push({
+        request: { requestId: context.requestId, correlationId: context.correlationId, clientIp: context.clientIp, operationName: context.operationName },
+        settle: (outcome) => {
+          joins.inc({ outcome: outcome === null ? 'alone' : 'shared' });
+          resolve(outcome);
+        },
+      });
+    });
+  }
+
+  /** Opens `key`'s join window for an execution starting now. */
+  lead(key: string): Lead<R> {
+    const running: Running<R> = { joiners: [] };
+    this.running.set(key, running);
+    return {
+      close: () => {
+        if (this.running.get(key) === running) this.running.delete(key);
+        return running.joiners;
+      },
+    };
+  }
+
+  /** A write was acknowledged: no read that started before it is joined any more. */
+  endJoinWindows(): void {
+    if (this.running.size) this.running = new Map();
+  }
+}
