@@ -3,7 +3,8 @@
 // PostgreSQL when DATABASE_URL is set (rules and audit on, as production runs), else the embedded
 // PGlite. It runs twice: as `npm start` runs it (req/s, latency, SQL, audit rows, RSS; a version
 // whose gateway calls its subgraphs in-process does so), then with every subgraph behind a timing
-// proxy, so over HTTP, for the gateway's p95 against its slowest subgraph's. The baseline is a git
+// proxy, so over HTTP, for the gateway's p95 against its slowest subgraph's; the working tree runs a
+// third time with SHARED_READS=false (its connections share one token). The baseline is a git
 // worktree of BASELINE_REF (default 70efc1b, the state issue 16 measured) with its own `npm ci`.
 //   npm run bench
 //   DATABASE_URL=postgresql://… DATABASE_OWNER_URL=postgresql://… npm run bench
@@ -100,8 +101,9 @@ async function measureProxied(stack: StackProcess, body: string): Promise<Measur
   return { c1, c10 };
 }
 
-async function run(label: string, tree: string, portBase: number, body: string, ownerAsApplication: boolean): Promise<Measured> {
-  const start = (timingProxies: boolean) => {
+/** Starts a stack from `tree` for `label`'s measurements. */
+function starter(label: string, tree: string, portBase: number, ownerAsApplication: boolean, extraEnv?: Record<string, string>) {
+  return (timingProxies: boolean) => {
     console.error(`[${label}] starting the stack from ${tree}${timingProxies ? ', its subgraphs behind timing proxies' : ''}`);
     return startStackProcess({
       tree,
@@ -111,8 +113,14 @@ async function run(label: string, tree: string, portBase: number, body: string, 
       databaseOwnerUrl: process.env.DATABASE_OWNER_URL || undefined,
       ownerAsApplication,
       timingProxies,
+      extraEnv,
     });
   };
+}
+
+/** The stack as shipped, and again behind timing proxies. */
+async function run(label: string, tree: string, portBase: number, body: string, ownerAsApplication: boolean): Promise<Measured> {
+  const start = starter(label, tree, portBase, ownerAsApplication);
   const shipped = await start(false);
   let measured: Omit<Measured, 'proxied'>;
   try {
@@ -130,7 +138,22 @@ async function run(label: string, tree: string, portBase: number, body: string, 
   }
 }
 
-function rows(baseline: Measured, now: Measured): Row[] {
+/**
+ * The working tree with SHARED_READS=false: every request executes on its own. The benchmark's
+ * connections all use one admin's token, so with shared reads on (the default) requests in flight
+ * at once share executions (gateway/shared-reads.ts); this shows the speed without that.
+ */
+async function runUnshared(tree: string, portBase: number, body: string): Promise<Omit<Measured, 'proxied'>> {
+  const stack = await starter('now, shared reads off', tree, portBase, false, { SHARED_READS: 'false' })(false);
+  try {
+    console.error('[now, shared reads off] measuring');
+    return await measure(stack, body);
+  } finally {
+    await stack.dispose();
+  }
+}
+
+function rows(baseline: Measured, now: Measured, unshared: Omit<Measured, 'proxied'>): Row[] {
   const phase = (name: string, pick: (m: Measured) => LoadPhaseResult): Row[] => [
     { figure: `req/s, ${name}`, baseline: pick(baseline).requestsPerSecond, now: pick(now).requestsPerSecond },
     { figure: `p50 ms, ${name}`, baseline: pick(baseline).latencyMs.p50, now: pick(now).latencyMs.p50 },
@@ -145,12 +168,16 @@ function rows(baseline: Measured, now: Measured): Row[] {
   return [
     ...phase('1 connection', (m) => m.c1),
     ...phase('10 connections', (m) => m.c10),
+    { figure: 'req/s, 1 connection, shared reads off', baseline: baseline.c1.requestsPerSecond, now: unshared.c1.requestsPerSecond },
+    { figure: 'req/s, 10 connections, shared reads off', baseline: baseline.c10.requestsPerSecond, now: unshared.c10.requestsPerSecond },
+    { figure: 'p95 ms, 10 connections, shared reads off', baseline: baseline.c10.latencyMs.p95, now: unshared.c10.latencyMs.p95 },
     ratio('1 connection', (m) => m.c1),
     ratio('10 connections', (m) => m.c10),
     { figure: 'SQL statements per request', baseline: baseline.sqlPerRequest, now: now.sqlPerRequest },
     { figure: 'audit rows per request', baseline: baseline.auditRowsPerRequest, now: now.auditRowsPerRequest },
     { figure: 'response bytes', baseline: baseline.responseBytes, now: now.responseBytes },
     { figure: 'RSS after load, MB (all services, one process)', baseline: baseline.rssMb, now: now.rssMb },
+    { figure: 'RSS after load, MB, shared reads off', baseline: baseline.rssMb, now: unshared.rssMb },
   ];
 }
 
@@ -165,14 +192,15 @@ async function main() {
     tree.remove();
   }
   const now = await run('now', root, settings.portBase + 20, body, false);
+  const unshared = await runUnshared(root, settings.portBase + 40, body);
   const cpus = os.cpus();
   const phases = settings.requests ? `${settings.requests} requests at 1 connection, ${settings.requests * 3} at 10` : `${settings.durationSeconds} s per phase`;
   console.log(`Dashboard of ${settings.patients} patients (${DASHBOARD_OPERATION}), ${phases}, as an admin, rules and audit on`);
   console.log(`Database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}; baseline ${tree.commit.slice(0, 7)} (${settings.baselineRef}) vs the working tree`);
   console.log(`Machine: ${cpus.length} × ${cpus[0]?.model.trim()}, ${round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}\n`);
-  console.log(comparisonTable(rows(baseline, now), { baseline: `baseline ${tree.commit.slice(0, 7)}`, now: 'now' }));
+  console.log(comparisonTable(rows(baseline, now, unshared), { baseline: `baseline ${tree.commit.slice(0, 7)}`, now: 'now' }));
   console.log(`\nSubgraph p95 ms at 10 connections, behind the proxies: baseline ${JSON.stringify(baseline.proxied.c10.subgraphP95Ms)}; now ${JSON.stringify(now.proxied.c10.subgraphP95Ms)}`);
-  warnOfFailedRequests([baseline, now].flatMap((m) => [m.c1, m.c10, m.proxied.c1, m.proxied.c10]));
+  warnOfFailedRequests([...[baseline, now].flatMap((m) => [m.c1, m.c10, m.proxied.c1, m.proxied.c10]), unshared.c1, unshared.c10]);
 }
 
 runBenchmark(main);
