@@ -3,8 +3,8 @@
 // PostgreSQL when DATABASE_URL is set (rules and audit on, as production runs), else the embedded
 // PGlite. It runs twice: as `npm start` runs it (req/s, latency, SQL, audit rows, RSS; a version
 // whose gateway calls its subgraphs in-process does so), then with every subgraph behind a timing
-// proxy, so over HTTP, for the gateway's p95 against its slowest subgraph's; the working tree runs a
-// third time with SHARED_READS=false (its connections share one token). The baseline is a git
+// proxy, so over HTTP, for the gateway's p95 against its slowest subgraph's. The working tree runs
+// with SHARED_READS=true, then a third time with it false (its connections share one token). The baseline is a git
 // worktree of BASELINE_REF (default 70efc1b, the state issue 16 measured) with its own `npm ci`.
 //   npm run bench
 //   DATABASE_URL=postgresql://… DATABASE_OWNER_URL=postgresql://… npm run bench
@@ -118,9 +118,9 @@ function starter(label: string, tree: string, portBase: number, ownerAsApplicati
   };
 }
 
-/** The stack as shipped, and again behind timing proxies. */
-async function run(label: string, tree: string, portBase: number, body: string, ownerAsApplication: boolean): Promise<Measured> {
-  const start = starter(label, tree, portBase, ownerAsApplication);
+/** The stack as shipped (with `extraEnv`), and again behind timing proxies. */
+async function run(label: string, tree: string, portBase: number, body: string, ownerAsApplication: boolean, extraEnv?: Record<string, string>): Promise<Measured> {
+  const start = starter(label, tree, portBase, ownerAsApplication, extraEnv);
   const shipped = await start(false);
   let measured: Omit<Measured, 'proxied'>;
   try {
@@ -140,8 +140,9 @@ async function run(label: string, tree: string, portBase: number, body: string, 
 
 /**
  * The working tree with SHARED_READS=false: every request executes on its own. The benchmark's
- * connections all use one admin's token, so with shared reads on (the default) requests in flight
- * at once share executions (gateway/shared-reads.ts); this shows the speed without that.
+ * connections all use one admin's token, so with shared reads on (gateway/shared-reads.ts; the
+ * "now" run turns them on, as a one-process deployment on PostgreSQL may) requests in flight at
+ * once share executions; this shows the speed without that.
  */
 async function runUnshared(tree: string, portBase: number, body: string): Promise<Omit<Measured, 'proxied'>> {
   const stack = await starter('now, shared reads off', tree, portBase, false, { SHARED_READS: 'false' })(false);
@@ -191,7 +192,7 @@ async function main() {
   } finally {
     tree.remove();
   }
-  const now = await run('now', root, settings.portBase + 20, body, false);
+  const now = await run('now', root, settings.portBase + 20, body, false, { SHARED_READS: 'true' });
   const unshared = await runUnshared(root, settings.portBase + 40, body);
   const cpus = os.cpus();
   const phases = settings.requests ? `${settings.requests} requests at 1 connection, ${settings.requests * 3} at 10` : `${settings.durationSeconds} s per phase`;

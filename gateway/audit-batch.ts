@@ -42,21 +42,27 @@ export function withBatchedAudit(gateway: GatewayInterface<GatewayContext>, log:
         // A write acknowledged here: later reads must not join one that may have started before it.
         if (requestContext.operation.operation === 'mutation') shared?.endJoinWindows();
         const joiners = lead?.close() ?? [];
-        const sharing = joiners.length > 0 && 'result' in outcome && batch.shareable && !context.signal.aborted;
-        if (sharing) for (const joiner of joiners) batch.shareWith(joiner.request);
-        else for (const joiner of joiners) joiner.settle(null);
-        // Rows adopted before a failed execution are written too: each decision was made.
         try {
-          await batch.write();
-        } catch (error) {
-          auditWriteFailures('gateway').inc();
-          log.error({ err: error }, 'audit write failed: withholding the response');
-          if (sharing) for (const joiner of joiners) joiner.settle({ data: null, errors: [auditUnavailable()] });
-          return { data: null, errors: [auditUnavailable()] };
+          const sharing = joiners.length > 0 && 'result' in outcome && batch.shareable && !context.signal.aborted;
+          if (sharing) for (const joiner of joiners) batch.shareWith(joiner.request);
+          else for (const joiner of joiners) joiner.settle(null);
+          // Rows adopted before a failed execution are written too: each decision was made.
+          // (The write goes through a subgraph's audited client, which reports it: the batch is no longer shareable, as intended.)
+          try {
+            await batch.write();
+          } catch (error) {
+            auditWriteFailures('gateway').inc();
+            log.error({ err: error }, 'audit write failed: withholding the response');
+            if (sharing) for (const joiner of joiners) joiner.settle({ data: null, errors: [auditUnavailable()] });
+            return { data: null, errors: [auditUnavailable()] };
+          }
+          if ('error' in outcome) throw outcome.error;
+          if (sharing) for (const joiner of joiners) joiner.settle(copyOf(outcome.result));
+          return outcome.result;
+        } finally {
+          // Whatever happened above, no request is left waiting: one not given a result runs on its own.
+          for (const joiner of joiners) joiner.settle(null);
         }
-        if ('error' in outcome) throw outcome.error;
-        if (sharing) for (const joiner of joiners) joiner.settle(copyOf(outcome.result));
-        return outcome.result;
       };
 
       return {

@@ -276,6 +276,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     deferPlannerSdl = coreSupergraphSdl;
     deferPlanner = undefined;
     answers.invalidate();
+    // A read planned over the old supergraph is not an answer for one checked against the new.
+    sharedReads?.endJoinWindows();
     websocket.endAll('SUPERGRAPH_CHANGED', 'The supergraph changed: subscribe again');
     sse.endAll('SUPERGRAPH_CHANGED', 'The supergraph changed: subscribe again');
   });

@@ -12,8 +12,8 @@
 // A read joins only reads that started before it, so it may miss a write committed between the
 // two starts; a mutation answered or a subscription event delivered by this process ends every
 // join window at once, so a client never reads older data than a write it was told about here.
-// With several workers, a write acknowledged by another worker does not: config turns sharing off
-// there by default (SHARED_READS).
+// A write acknowledged by another process (a worker, a replica) does not: sharing is on by default
+// only on the embedded database, which one process owns (SHARED_READS).
 import client from 'prom-client';
 import { registry } from '../shared/metrics';
 import type { SharingRequest } from '../shared/rbac/audit-batch';
@@ -30,14 +30,21 @@ export interface ExecutionRequest {
 /** What a request that joined gets: the shared result, or null to run on its own. */
 export type JoinOutcome<R> = R | null;
 
+/** A request waiting for a running execution's outcome. */
+export interface Joiner<R> {
+  request: SharingRequest;
+  /** Gives the request its outcome; only the first call counts. */
+  settle: (outcome: JoinOutcome<R>) => void;
+}
+
 interface Running<R> {
-  joiners: { request: SharingRequest; settle: (outcome: JoinOutcome<R>) => void }[];
+  joiners: Joiner<R>[];
 }
 
 /** A running execution others may join until `close()` returns them. */
 export interface Lead<R> {
-  /** Ends the join window: the requests that joined, each to be given `settle`d. */
-  close(): { request: SharingRequest; settle: (outcome: JoinOutcome<R>) => void }[];
+  /** Ends the join window: the requests that joined, each to be `settle`d. */
+  close(): Joiner<R>[];
 }
 
 const joins = new client.Counter({
@@ -56,18 +63,34 @@ export class SharedReads<R> {
     return `${context.authorization}\n${request.operationName ?? ''}\n${queryHash}\n${JSON.stringify(request.variables ?? {})}`;
   }
 
-  /** Joins the execution running under `key`, if one is: its outcome, once it has one. */
+  /**
+   * Joins the execution running under `key`, if one is: its outcome, once it has one. A request
+   * whose own signal fires first (its client gone, its deadline passed) leaves at once, with no
+   * rows written for it, and runs on its own (its fetches then stop as they would unshared).
+   */
   join(key: string, context: GatewayContext): Promise<JoinOutcome<R>> | null {
     const running = this.running.get(key);
-    if (!running) return null;
+    if (!running || context.signal.aborted) return null;
     return new Promise<JoinOutcome<R>>((resolve) => {
-      running.joiners.push({
+      let settled = false;
+      const joiner: Joiner<R> = {
         request: { requestId: context.requestId, correlationId: context.correlationId, clientIp: context.clientIp, operationName: context.operationName },
+        // Once only: the first outcome counts, later ones (the leader's clean-up) are ignored.
         settle: (outcome) => {
+          if (settled) return;
+          settled = true;
+          context.signal.removeEventListener('abort', leave);
           joins.inc({ outcome: outcome === null ? 'alone' : 'shared' });
           resolve(outcome);
         },
-      });
+      };
+      const leave = () => {
+        const at = running.joiners.indexOf(joiner);
+        if (at >= 0) running.joiners.splice(at, 1);
+        joiner.settle(null);
+      };
+      context.signal.addEventListener('abort', leave, { once: true });
+      running.joiners.push(joiner);
     });
   }
 

@@ -39,6 +39,13 @@ describe('settings', () => {
     expect(() => loadConfig({ DATABASE_URL: shared.DATABASE_URL, WORKERS: '2' })).toThrow(/needs DATABASE_URL and REDIS_URL/);
   });
 
+  it('shares reads by default only on the embedded database, which one process owns', () => {
+    expect(loadConfig({}).sharedReads).toBe(true);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://app@db/loop' }).sharedReads).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://app@db/loop', SHARED_READS: 'true' }).sharedReads).toBe(true);
+    expect(loadConfig({ SHARED_READS: 'false' }).sharedReads).toBe(false);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', SUBGRAPH_TIMEOUT_MS: ' ' }).databaseUrl).toBeUndefined();
   });

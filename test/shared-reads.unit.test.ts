@@ -10,17 +10,31 @@ import type { GatewayInterface } from '../shared/server/gateway-interface';
 import { withBatchedAudit, type GatewayExecutionResult } from '../gateway/audit-batch';
 import type { GatewayContext } from '../gateway/context';
 import { SharedReads } from '../gateway/shared-reads';
+import { auditedClient } from '../shared/audit/transactional';
+import type { Prisma } from '../shared/db/database';
+import { AuditTrail, type AuditMeta } from '../shared/rbac/audit';
 
+/** Records each statement; fails when told to; with `hold()`, a statement completes only at `commit()`. */
 function recordingWriter() {
   const statements: { values: unknown[] }[] = [];
   let failing = false;
+  let held: (() => void)[] | null = null;
   const writer = {
     $executeRaw: (query: { values: unknown[] }) => {
       statements.push({ values: query.values });
-      return failing ? Promise.reject(new Error('audit store unavailable')) : Promise.resolve(1);
+      if (failing) return Promise.reject(new Error('audit store unavailable'));
+      return held ? new Promise((resolve) => held!.push(() => resolve(1))) : Promise.resolve(1);
     },
   } as unknown as AuditWriter;
-  return { writer, statements, fail: () => void (failing = true) };
+  const hold = () => void (held = []);
+  const commit = () => held?.splice(0).forEach((done) => done());
+  return { writer, statements, fail: () => void (failing = true), hold, commit };
+}
+
+/** True while `promise` has not settled. */
+async function pending(promise: Promise<unknown>): Promise<boolean> {
+  const marker = Symbol('pending');
+  return (await Promise.race([promise, new Promise((resolve) => setImmediate(() => resolve(marker)))])) === marker;
 }
 
 /** A gateway whose executions each adopt one row and wait for `release()`; what each one does is set per test. */
@@ -66,11 +80,16 @@ async function fakeGateway(writer: AuditWriter) {
 const auditedRequestIds = (statement: { values: unknown[] }) => statement.values[3] as string[];
 
 describe('shared reads at the executor', () => {
-  it('answers identical queries of one credential from one execution, auditing each in the one statement', async () => {
-    const { writer, statements } = recordingWriter();
+  it('answers identical queries of one credential from one execution, auditing each in the one statement first', async () => {
+    const { writer, statements, hold, commit } = recordingWriter();
     const gateway = await fakeGateway(writer);
+    hold();
     const calls = [gateway.call(), gateway.call(), gateway.call()];
     await gateway.release();
+    // The audit statement is sent and not yet committed: nobody is answered.
+    expect(statements).toHaveLength(1);
+    for (const call of calls) expect(await pending(call.answer)).toBe(true);
+    commit();
     const answers = await Promise.all(calls.map((call) => call.answer));
     expect(gateway.executions).toHaveLength(1);
     expect(answers.map((answer) => answer.data)).toEqual([{ execution: 1 }, { execution: 1 }, { execution: 1 }]);
@@ -104,7 +123,7 @@ describe('shared reads at the executor', () => {
   });
 
   it('runs a joined request on its own when the result cannot be shared: a write or a fetch over HTTP, a failure, an abandoned first request', async () => {
-    const { writer } = recordingWriter();
+    const { writer, statements } = recordingWriter();
     const gateway = await fakeGateway(writer);
     gateway.behaviour.writes = true;
     const [first, joined] = [gateway.call(), gateway.call()];
@@ -112,6 +131,8 @@ describe('shared reads at the executor', () => {
     await gateway.release();
     await Promise.all([first.answer, joined.answer]);
     expect(gateway.executions.map((context) => context.requestId)).toEqual([first.context.requestId, joined.context.requestId]);
+    // Each execution's statement has its own request's rows only.
+    expect(statements.map(auditedRequestIds)).toEqual([[first.context.requestId], [joined.context.requestId]]);
 
     gateway.behaviour.writes = false;
     gateway.behaviour.throws = true;
@@ -133,6 +154,24 @@ describe('shared reads at the executor', () => {
     expect(gateway.executions.at(-1)!.requestId).toBe(afterAbandon.context.requestId);
   });
 
+  it('lets a joined request whose client leaves go at once, with no rows written for it', async () => {
+    const { writer, statements } = recordingWriter();
+    const gateway = await fakeGateway(writer);
+    const first = gateway.call();
+    const hangUp = new AbortController();
+    const gone = gateway.call({ signal: hangUp.signal });
+    const stays = gateway.call();
+    await new Promise((resolve) => setImmediate(resolve));
+    hangUp.abort();
+    // It runs on its own (its fetches would stop at once, its signal being aborted).
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(gateway.executions.map((context) => context.requestId)).toEqual([first.context.requestId, gone.context.requestId]);
+    await gateway.release();
+    await Promise.all([first.answer, gone.answer, stays.answer]);
+    const shared = statements.find((statement) => auditedRequestIds(statement).includes(first.context.requestId))!;
+    expect(auditedRequestIds(shared).sort()).toEqual([first.context.requestId, stays.context.requestId].sort());
+  });
+
   it('withholds every shared answer when their audit statement fails', async () => {
     const { writer, statements, fail } = recordingWriter();
     const gateway = await fakeGateway(writer);
@@ -145,5 +184,27 @@ describe('shared reads at the executor', () => {
       expect(answer.data).toBeNull();
       expect(answer.errors!.map((error) => error.extensions?.code)).toEqual(['AUDIT_UNAVAILABLE']);
     }
+  });
+
+  it("is told of every write a subgraph's audited client sends, and of no read (what keeps a result that wrote from being shared)", async () => {
+    const sent: string[] = [];
+    const statement = (name: string) => ({ then: (resolve: (value: unknown) => void) => resolve(sent.push(name)), requestTransaction: () => undefined });
+    const prisma = {
+      profile: { findMany: () => statement('findMany'), update: () => statement('update') },
+      $queryRaw: () => statement('$queryRaw'),
+      $executeRaw: () => statement('$executeRaw'),
+      $transaction: async (work: unknown) => (typeof work === 'function' ? work(prisma) : Promise.all(work as unknown[])),
+    };
+    let writes = 0;
+    const meta = { caller: { role: 'admin', userId: 'user_admin' }, service: 'patient', operationName: null, requestId: randomUUID(), correlationId: null, clientIp: null } as unknown as AuditMeta;
+    const client = auditedClient({ prisma: prisma as unknown as Prisma, trail: new AuditTrail(), meta, receipt: null, onWrite: () => writes++ }) as unknown as typeof prisma;
+    await client.profile.findMany();
+    await client.$queryRaw();
+    expect(writes).toBe(0);
+    await client.profile.update();
+    await client.$executeRaw();
+    await client.$transaction(async () => 1);
+    expect(writes).toBe(3);
+    expect(sent).toEqual(['findMany', '$queryRaw', 'update', '$executeRaw']);
   });
 });

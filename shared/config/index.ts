@@ -86,7 +86,7 @@ export interface Config {
   subgraphTransport: 'auto' | 'http';
   /** The gateway's cache of anonymous public-content answers (gateway/response-cache). */
   responseCache: { ttlSeconds: number; maxBytes: number };
-  /** Identical queries of one credential in flight share an execution (gateway/shared-reads.ts). */
+  /** Identical queries of one credential in flight share an execution (gateway/shared-reads.ts); SHARED_READS, else only on the embedded database. */
   sharedReads: boolean;
   /** Pool size per process for a PostgreSQL server. */
   databasePoolSize: number;
@@ -195,8 +195,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subgraphConnections: gateway.subgraphConnections,
     subgraphTransport: gateway.subgraphTransport,
     responseCache: { ttlSeconds: gateway.responseCacheTtlSeconds, maxBytes: gateway.responseCacheMaxBytes },
-    // Another worker's acknowledged writes do not end this one's join windows.
-    sharedReads: gateway.sharedReads ?? deployment.workers === 1,
+    // Another process's acknowledged writes do not end this one's join windows: on by default only
+    // where no other process can serve the same data (the embedded database belongs to one).
+    sharedReads: gateway.sharedReads ?? !database.url,
     databasePoolSize: database.poolSize,
     databaseConnectTimeoutMs: database.connectTimeoutMs,
     auth,

@@ -89,8 +89,8 @@ export const gatewaySettings = {
   sharedReads: optional(
     'SHARED_READS',
     flag(),
-    "identical queries of one credential in flight at once share one execution, each audited as its own (gateway/shared-reads.ts); a read may then miss a write committed since the one it joined started, except a write this process acknowledged. Only where every subgraph runs in the gateway's process",
-    { shown: 'on with one worker (`WORKERS`), off with more' },
+    "identical queries of one credential in flight at once share one execution, each audited as its own (gateway/shared-reads.ts); a read may then miss a write committed since the one it joined started, unless this process acknowledged that write. Only where every subgraph runs in the gateway's process; turn it on with a database server only where one process serves it (no other worker or replica)",
+    { shown: 'on with the embedded database, off with `DATABASE_URL`' },
   ),
 } satisfies Section;
 

@@ -60,6 +60,8 @@ export async function startStack(options: { portBase: number; extraEnv?: NodeJS.
     PORT_BASE: String(options.portBase),
     // The dashboard's statement budget is read per subgraph (test/dashboard-sql.test.ts).
     SQL_STATEMENTS_BY_SERVICE: 'true',
+    // Shared reads on in both passes (on PostgreSQL they are off by default): the suite's reads run through them (test/shared-reads.test.ts).
+    SHARED_READS: 'true',
     ...Object.fromEntries(Object.entries(TEST_RATE_LIMITS).map(([name, value]) => [name, String(value)])),
     ...options.extraEnv,
   };
