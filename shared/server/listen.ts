@@ -2,6 +2,7 @@
 // to close their keep-alive connections, let in-flight requests finish within what is left of
 // the shutdown's grace period (shutdown.ts), then cut whatever remains.
 import type http from 'node:http';
+import net from 'node:net';
 import { isDraining, remainingGraceMs } from './shutdown';
 
 export interface RunningServer {
@@ -21,14 +22,19 @@ export interface ListenHooks {
   afterDrain?(): Promise<void>;
 }
 
-/** Waits for every connection of a closed server to end, closing idle ones as they appear; cuts the rest at the grace period's end. */
+/**
+ * Waits for every connection of a closed server to end, closing idle ones as they appear; cuts the
+ * rest at the grace period's end. The first idle connections are closed only after a poll: a
+ * request a client wrote on a keep-alive connection before the signal may not have been read yet,
+ * and until it is, its connection looks idle (closing it would reset a request already sent).
+ */
 async function drain(httpServer: http.Server, closed: Promise<void>): Promise<void> {
   let done = false;
   void closed.then(() => (done = true));
   const cutAt = Date.now() + remainingGraceMs();
   while (!done && Date.now() < cutAt) {
-    httpServer.closeIdleConnections();
     await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+    httpServer.closeIdleConnections();
   }
   if (!done) httpServer.closeAllConnections();
   await closed;
@@ -60,7 +66,8 @@ export function listen(httpServer: http.Server, host: string, port: number, name
         url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`,
         stop() {
           stopping ??= (async () => {
-            const closed = new Promise<void>((done) => httpServer.close(() => done()));
+            // Stop accepting, without http.Server#close's closing of idle connections at once (drain does it, after a poll).
+            const closed = new Promise<void>((done) => net.Server.prototype.close.call(httpServer, () => done()));
             for (const res of pending) if (!res.headersSent) res.setHeader('connection', 'close');
             await hooks.beforeDrain?.();
             await drain(httpServer, closed);
