@@ -34,6 +34,8 @@ async function drain(httpServer: http.Server, closed: Promise<void>): Promise<vo
   const cutAt = Date.now() + remainingGraceMs();
   while (!done && Date.now() < cutAt) {
     await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+    // After the event loop's next poll for I/O, whatever ran in between (a long callback delays it).
+    await new Promise((resolve) => setImmediate(resolve));
     httpServer.closeIdleConnections();
   }
   if (!done) httpServer.closeAllConnections();
