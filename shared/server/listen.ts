@@ -1,9 +1,9 @@
-// Binds a service's HTTP server and stops it gracefully: stop accepting at once, tell clients
-// to close their keep-alive connections, let in-flight requests finish within what is left of
-// the shutdown's grace period (shutdown.ts), then cut whatever remains.
+// Binds a service's HTTP server and stops it gracefully: tell clients to close their keep-alive
+// connections, stop accepting (a moment after a signal: DRAIN_ACCEPT_LINGER_MS), let in-flight
+// requests finish within what is left of the shutdown's grace period (shutdown.ts), then cut
+// whatever remains.
 import type http from 'node:http';
-import net from 'node:net';
-import { isDraining, remainingGraceMs } from './shutdown';
+import { drainingForMs, isDraining, remainingGraceMs } from './shutdown';
 
 export interface RunningServer {
   name: string;
@@ -14,6 +14,15 @@ export interface RunningServer {
 
 /** How often a draining server closes the connections that went idle (a finished request's keep-alive socket). */
 export const DRAIN_POLL_MS = 50;
+/**
+ * How long after a process was asked to stop (a signal) its servers still accept connections, at
+ * most half of what is left of its grace period. A client may be connecting, or writing its next
+ * request on a keep-alive connection, as the signal arrives (and a load balancer keeps sending for
+ * a moment after the process stopped being ready): closing the listening socket under such a
+ * connection resets it, and so does closing an idle connection a request is on its way on. Until
+ * then every such request is served, its response closing its connection.
+ */
+export const DRAIN_ACCEPT_LINGER_MS = 1_000;
 
 export interface ListenHooks {
   /** Runs once the server stopped accepting, before in-flight requests are waited for (close WebSockets with 1001). */
@@ -22,21 +31,14 @@ export interface ListenHooks {
   afterDrain?(): Promise<void>;
 }
 
-/**
- * Waits for every connection of a closed server to end, closing idle ones as they appear; cuts the
- * rest at the grace period's end. The first idle connections are closed only after a poll: a
- * request a client wrote on a keep-alive connection before the signal may not have been read yet,
- * and until it is, its connection looks idle (closing it would reset a request already sent).
- */
+/** Waits for every connection of a closed server to end, closing idle ones as they appear; cuts the rest at the grace period's end. */
 async function drain(httpServer: http.Server, closed: Promise<void>): Promise<void> {
   let done = false;
   void closed.then(() => (done = true));
   const cutAt = Date.now() + remainingGraceMs();
   while (!done && Date.now() < cutAt) {
-    await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
-    // After the event loop's next poll for I/O, whatever ran in between (a long callback delays it).
-    await new Promise((resolve) => setImmediate(resolve));
     httpServer.closeIdleConnections();
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
   }
   if (!done) httpServer.closeAllConnections();
   await closed;
@@ -68,8 +70,9 @@ export function listen(httpServer: http.Server, host: string, port: number, name
         url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`,
         stop() {
           stopping ??= (async () => {
-            // Stop accepting, without http.Server#close's closing of idle connections at once (drain does it, after a poll).
-            const closed = new Promise<void>((done) => net.Server.prototype.close.call(httpServer, () => done()));
+            const linger = isDraining() ? Math.min(DRAIN_ACCEPT_LINGER_MS - drainingForMs(), remainingGraceMs() / 2) : 0;
+            if (linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
+            const closed = new Promise<void>((done) => httpServer.close(() => done()));
             for (const res of pending) if (!res.headersSent) res.setHeader('connection', 'close');
             await hooks.beforeDrain?.();
             await drain(httpServer, closed);

@@ -9,6 +9,7 @@ import type { Logger } from '../logger';
 export const FORCED_EXIT_MARGIN_MS = 1_500;
 
 let deadline: number | null = null;
+let drainingSince: number | null = null;
 let defaultGraceMs = 10_000;
 
 /** True from the moment the process was asked to stop: readiness answers 503 and responses close their connections. */
@@ -18,7 +19,13 @@ export function isDraining(): boolean {
 
 /** Marks the process as stopping; the grace period runs from the first call. */
 export function beginDraining(graceMs: number): void {
+  drainingSince ??= Date.now();
   deadline ??= Date.now() + graceMs;
+}
+
+/** Milliseconds since the process was asked to stop (0 when it was not). */
+export function drainingForMs(): number {
+  return drainingSince === null ? 0 : Date.now() - drainingSince;
 }
 
 /** The process's grace period when it is not (yet) stopping; set from SHUTDOWN_GRACE_MS by the launcher. */
@@ -34,6 +41,7 @@ export function remainingGraceMs(): number {
 /** Tests only: back to a running process. */
 export function resetDrainingForTests(): void {
   deadline = null;
+  drainingSince = null;
 }
 
 export interface SignalHandlingOptions {
