@@ -4,8 +4,8 @@
 // PGlite. It runs twice: as `npm start` runs it (req/s, latency, SQL, audit rows, RSS; a version
 // whose gateway calls its subgraphs in-process does so), then with every subgraph behind a timing
 // proxy, so over HTTP, for the gateway's p95 against its slowest subgraph's. The working tree runs
-// with SHARED_READS=true, then a third time with it false (its connections share one token). The baseline is a git
-// worktree of BASELINE_REF (default 70efc1b, the state issue 16 measured) with its own `npm ci`.
+// with SHARED_READS=true, then a third time with it false (its connections share one token). The
+// baseline is a git worktree of BASELINE_REF (default 70efc1b, the state issue 16 measured) with its own `npm ci`.
 //   npm run bench
 //   DATABASE_URL=postgresql://… DATABASE_OWNER_URL=postgresql://… npm run bench
 //   BASELINE_REF=main DURATION=20 PATIENTS=50 BASELINE_KEEP=1 npm run bench

@@ -11,7 +11,7 @@ import { AuditBatch } from '../shared/rbac/audit-batch';
 import { auditUnavailable, auditWriteFailures } from '../shared/rbac/audit';
 import type { GatewayInterface } from '../shared/server/gateway-interface';
 import type { GatewayContext } from './context';
-import type { SharedReads } from './shared-reads';
+import type { ReadRequest, SharedReads } from './shared-reads';
 
 type Executor = NonNullable<Awaited<ReturnType<GatewayInterface<GatewayContext>['load']>>['executor']>;
 export type GatewayExecutionResult = Awaited<ReturnType<Executor>>;
@@ -47,7 +47,7 @@ export function withBatchedAudit(gateway: GatewayInterface<GatewayContext>, log:
           if (sharing) for (const joiner of joiners) batch.shareWith(joiner.request);
           else for (const joiner of joiners) joiner.settle(null);
           // Rows adopted before a failed execution are written too: each decision was made.
-          // (The write goes through a subgraph's audited client, which reports it: the batch is no longer shareable, as intended.)
+          // (The audited client this write goes through reports it to the batch: too late to matter, sharing is decided.)
           try {
             await batch.write();
           } catch (error) {
@@ -67,8 +67,10 @@ export function withBatchedAudit(gateway: GatewayInterface<GatewayContext>, log:
 
       return {
         executor: async (requestContext) => {
-          const key = shared?.keyOf(requestContext as typeof requestContext & { context: GatewayContext }) ?? null;
-          const joined = key === null ? null : shared!.join(key, requestContext.context as GatewayContext);
+          // Its context is the gateway's (the executor's type leaves it open).
+          const context = requestContext.context as GatewayContext;
+          const key = shared ? shared.keyOf(requestContext as typeof requestContext & ReadRequest) : null;
+          const joined = shared && key !== null ? shared.join(key, context) : null;
           if (joined) {
             const result = await joined;
             if (result) return result;

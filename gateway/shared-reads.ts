@@ -20,25 +20,18 @@ import type { SharingRequest } from '../shared/rbac/audit-batch';
 import type { GatewayContext } from './context';
 
 /** What of Apollo Server's request context for the gateway's executor decides whether it may share. */
-export interface ExecutionRequest {
+export interface ReadRequest {
   operation: { operation: string };
   queryHash: string;
   request: { operationName?: string; variables?: Record<string, unknown> };
   context: GatewayContext;
 }
 
-/** What a request that joined gets: the shared result, or null to run on its own. */
-export type JoinOutcome<R> = R | null;
-
 /** A request waiting for a running execution's outcome. */
 export interface Joiner<R> {
   request: SharingRequest;
-  /** Gives the request its outcome; only the first call counts. */
-  settle: (outcome: JoinOutcome<R>) => void;
-}
-
-interface Running<R> {
-  joiners: Joiner<R>[];
+  /** Gives the request its outcome (the shared result, or null to run on its own); only the first call counts. */
+  settle: (outcome: R | null) => void;
 }
 
 /** A running execution others may join until `close()` returns them. */
@@ -55,10 +48,11 @@ const joins = new client.Counter({
 });
 
 export class SharedReads<R> {
-  private running = new Map<string, Running<R>>();
+  /** The requests waiting on each running execution, by key. */
+  private running = new Map<string, Joiner<R>[]>();
 
   /** The key under which `request` may share an execution, or null when it may not (not a query, no credential, a fan-out). */
-  keyOf({ operation, queryHash, request, context }: ExecutionRequest): string | null {
+  keyOf({ operation, queryHash, request, context }: ReadRequest): string | null {
     if (operation.operation !== 'query' || !context.authorization || context.audience?.length) return null;
     return `${context.authorization}\n${request.operationName ?? ''}\n${queryHash}\n${JSON.stringify(request.variables ?? {})}`;
   }
@@ -68,10 +62,10 @@ export class SharedReads<R> {
    * whose own signal fires first (its client gone, its deadline passed) leaves at once, with no
    * rows written for it, and runs on its own (its fetches then stop as they would unshared).
    */
-  join(key: string, context: GatewayContext): Promise<JoinOutcome<R>> | null {
-    const running = this.running.get(key);
-    if (!running || context.signal.aborted) return null;
-    return new Promise<JoinOutcome<R>>((resolve) => {
+  join(key: string, context: GatewayContext): Promise<R | null> | null {
+    const joiners = this.running.get(key);
+    if (!joiners || context.signal.aborted) return null;
+    return new Promise<R | null>((resolve) => {
       let settled = false;
       const joiner: Joiner<R> = {
         request: { requestId: context.requestId, correlationId: context.correlationId, clientIp: context.clientIp, operationName: context.operationName },
@@ -85,23 +79,23 @@ export class SharedReads<R> {
         },
       };
       const leave = () => {
-        const at = running.joiners.indexOf(joiner);
-        if (at >= 0) running.joiners.splice(at, 1);
+        const at = joiners.indexOf(joiner);
+        if (at >= 0) joiners.splice(at, 1);
         joiner.settle(null);
       };
       context.signal.addEventListener('abort', leave, { once: true });
-      running.joiners.push(joiner);
+      joiners.push(joiner);
     });
   }
 
   /** Opens `key`'s join window for an execution starting now. */
   lead(key: string): Lead<R> {
-    const running: Running<R> = { joiners: [] };
-    this.running.set(key, running);
+    const joiners: Joiner<R>[] = [];
+    this.running.set(key, joiners);
     return {
       close: () => {
-        if (this.running.get(key) === running) this.running.delete(key);
-        return running.joiners;
+        if (this.running.get(key) === joiners) this.running.delete(key);
+        return joiners;
       },
     };
   }
