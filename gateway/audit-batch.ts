@@ -11,7 +11,7 @@ import { AuditBatch } from '../shared/rbac/audit-batch';
 import { auditUnavailable, auditWriteFailures } from '../shared/rbac/audit';
 import type { GatewayInterface } from '../shared/server/gateway-interface';
 import type { GatewayContext } from './context';
-import type { ReadRequest, SharedReads } from './shared-reads';
+import { readKeyOf, type ReadRequest, type SharedReads } from './shared-reads';
 
 type Executor = NonNullable<Awaited<ReturnType<GatewayInterface<GatewayContext>['load']>>['executor']>;
 export type GatewayExecutionResult = Awaited<ReturnType<Executor>>;
@@ -69,7 +69,7 @@ export function withBatchedAudit(gateway: GatewayInterface<GatewayContext>, log:
         executor: async (requestContext) => {
           // Its context is the gateway's (the executor's type leaves it open).
           const context = requestContext.context as GatewayContext;
-          const key = shared ? shared.keyOf(requestContext as typeof requestContext & ReadRequest) : null;
+          const key = shared ? readKeyOf(requestContext as typeof requestContext & ReadRequest) : null;
           const joined = shared && key !== null ? shared.join(key, context) : null;
           if (joined) {
             const result = await joined;

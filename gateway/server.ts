@@ -20,6 +20,7 @@ import { planCache } from './plan-cache';
 import { useCompiledResultShaping } from './result-shaping';
 import { withBatchedAudit, type GatewayExecutionResult } from './audit-batch';
 import { SharedReads } from './shared-reads';
+import { GatheredReads } from './gathered-reads';
 import { responseCache } from './response-cache';
 import type { PubSub } from '../shared/pubsub';
 import { subgraphGuards, type ResilienceOptions } from './resilience';
@@ -119,7 +120,7 @@ export interface GatewayOptions {
   idempotencyKeyTtlSeconds?: number;
   /** Anonymous public-content answers kept in memory (config.responseCache); off when unset or ttlSeconds is 0. */
   responseCache?: { ttlSeconds: number; maxBytes: number };
-  /** Identical queries of one credential in flight share an execution (gateway/shared-reads.ts), when every subgraph runs in this process; off when unset. */
+  /** Identical queries of one credential in flight share an execution: joined (gateway/shared-reads.ts) when every subgraph runs in this process, else gathered (gateway/gathered-reads.ts); off when unset. */
   sharedReads?: boolean;
   /** The process's pub/sub (Redis when REDIS_URL is set): content changes empty the response cache. */
   pubsub?: PubSub;
@@ -186,8 +187,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const local = options.inProcessSubgraphs;
   const inProcess = local ? Object.keys(options.subgraphUrls).filter((name) => local.find(local.key(options.subgraphUrls[name]), name)) : [];
   if (inProcess.length) log.info(`subgraphs called in this process, without HTTP: ${inProcess.join(', ')}`);
-  // Only where every fetch is audited through the gateway's batch: over HTTP a subgraph audits the first request alone.
-  const sharedReads = options.sharedReads && inProcess.length === Object.keys(options.subgraphUrls).length ? new SharedReads<GatewayExecutionResult>() : undefined;
+  // Identical reads of one credential: joined to one running where every fetch is audited through the
+  // gateway's batch (every subgraph in this process); else gathered for the next (each fetch names them all).
+  const everyInProcess = inProcess.length === Object.keys(options.subgraphUrls).length;
+  const sharedReads = options.sharedReads && everyInProcess ? new SharedReads<GatewayExecutionResult>() : undefined;
+  const gatheredReads = options.sharedReads && !everyInProcess ? new GatheredReads() : undefined;
+  const audited = inProcess.length ? withBatchedAudit(gateway, log, sharedReads) : gateway;
   // @defer: planned with incremental delivery on, over the supergraph served (gateway/defer).
   let deferPlanner: DeferPlanner | undefined;
   let deferPlannerSdl = options.supergraphSdl;
@@ -195,7 +200,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const server = new ApolloServer<GatewayContext>({
     // Served with the @defer directive (validation, introspection); executed in parts by deferPlugin.
     // With subgraphs in this process, an operation's audit rows are one statement (gateway/audit-batch.ts).
-    gateway: withDefer(inProcess.length ? withBatchedAudit(gateway, log, sharedReads) : gateway),
+    gateway: withDefer(gatheredReads ? gatheredReads.wrap(audited) : audited),
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError: formatErrorFor(log, options.exposeErrorDetails),
     introspection: playgroundOn,

@@ -40,9 +40,20 @@ export interface Lead<R> {
   close(): Joiner<R>[];
 }
 
-const joins = new client.Counter({
+/**
+ * The key under which `request` may share an execution with identical ones, or null when it may
+ * not: not a query, no credential (an anonymous caller has no principal to be the same as), or a
+ * fan-out's fetch (already made for many).
+ */
+export function readKeyOf({ operation, queryHash, request, context }: ReadRequest): string | null {
+  if (operation.operation !== 'query' || !context.authorization || context.audience?.length) return null;
+  return `${context.authorization}\n${request.operationName ?? ''}\n${queryHash}\n${JSON.stringify(request.variables ?? {})}`;
+}
+
+/** Requests answered from an execution made for another one too ("shared"), or that ran on their own after waiting ("alone"). */
+export const sharedReadOutcomes = new client.Counter({
   name: 'gateway_shared_reads_total',
-  help: 'Queries that joined an identical query of the same credential in flight: "shared" (answered with its result, audited as their own) or "alone" (the result could not be shared; run on their own)',
+  help: 'Queries that waited on an identical query of the same credential: "shared" (answered from one execution made for several, each audited as its own) or "alone" (run on their own: the result could not be shared, or nobody else waited)',
   labelNames: ['outcome'],
   registers: [registry],
 });
@@ -50,12 +61,6 @@ const joins = new client.Counter({
 export class SharedReads<R> {
   /** The requests waiting on each running execution, by key. */
   private running = new Map<string, Joiner<R>[]>();
-
-  /** The key under which `request` may share an execution, or null when it may not (not a query, no credential, a fan-out). */
-  keyOf({ operation, queryHash, request, context }: ReadRequest): string | null {
-    if (operation.operation !== 'query' || !context.authorization || context.audience?.length) return null;
-    return `${context.authorization}\n${request.operationName ?? ''}\n${queryHash}\n${JSON.stringify(request.variables ?? {})}`;
-  }
 
   /**
    * Joins the execution running under `key`, if one is: its outcome, once it has one. A request
@@ -74,7 +79,7 @@ export class SharedReads<R> {
           if (settled) return;
           settled = true;
           context.signal.removeEventListener('abort', leave);
-          joins.inc({ outcome: outcome === null ? 'alone' : 'shared' });
+          sharedReadOutcomes.inc({ outcome: outcome === null ? 'alone' : 'shared' });
           resolve(outcome);
         },
       };
