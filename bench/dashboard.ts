@@ -4,7 +4,8 @@
 // PGlite. It runs twice: as `npm start` runs it (req/s, latency, SQL, audit rows, RSS; a version
 // whose gateway calls its subgraphs in-process does so), then with every subgraph behind a timing
 // proxy, so over HTTP, for the gateway's p95 against its slowest subgraph's. The working tree runs
-// with SHARED_READS=true, then a third time with it false (its connections share one token). The
+// with SHARED_READS=join (off behind the proxies, where each request's own fetches are timed), then
+// with it `gather` and `off` (its connections share one token, so reads in flight can share). The
 // baseline is a git worktree of BASELINE_REF (default 70efc1b, the state issue 16 measured) with its own `npm ci`.
 //   npm run bench
 //   DATABASE_URL=postgresql://… DATABASE_OWNER_URL=postgresql://… npm run bench
@@ -118,10 +119,9 @@ function starter(label: string, tree: string, portBase: number, ownerAsApplicati
   };
 }
 
-/** The stack as shipped (with `extraEnv`), and again behind timing proxies. */
-async function run(label: string, tree: string, portBase: number, body: string, ownerAsApplication: boolean, extraEnv?: Record<string, string>): Promise<Measured> {
-  const start = starter(label, tree, portBase, ownerAsApplication, extraEnv);
-  const shipped = await start(false);
+/** The stack as shipped (with `extraEnv`), and again behind timing proxies (with `proxiedEnv` too). */
+async function run(label: string, tree: string, portBase: number, body: string, ownerAsApplication: boolean, extraEnv?: Record<string, string>, proxiedEnv?: Record<string, string>): Promise<Measured> {
+  const shipped = await starter(label, tree, portBase, ownerAsApplication, extraEnv)(false);
   let measured: Omit<Measured, 'proxied'>;
   try {
     console.error(`[${label}] measuring`);
@@ -129,7 +129,7 @@ async function run(label: string, tree: string, portBase: number, body: string, 
   } finally {
     await shipped.dispose();
   }
-  const proxied = await start(true);
+  const proxied = await starter(label, tree, portBase, ownerAsApplication, { ...extraEnv, ...proxiedEnv })(true);
   try {
     console.error(`[${label}] measuring behind the proxies`);
     return { ...measured, proxied: await measureProxied(proxied, body) };
@@ -139,22 +139,23 @@ async function run(label: string, tree: string, portBase: number, body: string, 
 }
 
 /**
- * The working tree with SHARED_READS=false: every request executes on its own. The benchmark's
- * connections all use one admin's token, so with shared reads on (gateway/shared-reads.ts; the
- * "now" run turns them on, as a one-process deployment on PostgreSQL may) requests in flight at
- * once share executions; this shows the speed without that.
+ * The working tree with another SHARED_READS mode. The benchmark's connections all use one admin's
+ * token, so with reads joined (the "now" run, as a one-process deployment may) or gathered (the
+ * default with a database server) requests in flight at once share executions; `off` shows the
+ * speed without that.
  */
-async function runUnshared(tree: string, portBase: number, body: string): Promise<Omit<Measured, 'proxied'>> {
-  const stack = await starter('now, shared reads off', tree, portBase, false, { SHARED_READS: 'false' })(false);
+async function runMode(mode: 'gather' | 'off', tree: string, portBase: number, body: string): Promise<Omit<Measured, 'proxied'>> {
+  const label = `now, SHARED_READS=${mode}`;
+  const stack = await starter(label, tree, portBase, false, { SHARED_READS: mode })(false);
   try {
-    console.error('[now, shared reads off] measuring');
+    console.error(`[${label}] measuring`);
     return await measure(stack, body);
   } finally {
     await stack.dispose();
   }
 }
 
-function rows(baseline: Measured, now: Measured, unshared: Omit<Measured, 'proxied'>): Row[] {
+function rows(baseline: Measured, now: Measured, gathered: Omit<Measured, 'proxied'>, unshared: Omit<Measured, 'proxied'>): Row[] {
   const phase = (name: string, pick: (m: Measured) => LoadPhaseResult): Row[] => [
     { figure: `req/s, ${name}`, baseline: pick(baseline).requestsPerSecond, now: pick(now).requestsPerSecond },
     { figure: `p50 ms, ${name}`, baseline: pick(baseline).latencyMs.p50, now: pick(now).latencyMs.p50 },
@@ -169,6 +170,8 @@ function rows(baseline: Measured, now: Measured, unshared: Omit<Measured, 'proxi
   return [
     ...phase('1 connection', (m) => m.c1),
     ...phase('10 connections', (m) => m.c10),
+    { figure: 'req/s, 10 connections, reads gathered', baseline: baseline.c10.requestsPerSecond, now: gathered.c10.requestsPerSecond },
+    { figure: 'p95 ms, 10 connections, reads gathered', baseline: baseline.c10.latencyMs.p95, now: gathered.c10.latencyMs.p95 },
     { figure: 'req/s, 1 connection, shared reads off', baseline: baseline.c1.requestsPerSecond, now: unshared.c1.requestsPerSecond },
     { figure: 'req/s, 10 connections, shared reads off', baseline: baseline.c10.requestsPerSecond, now: unshared.c10.requestsPerSecond },
     { figure: 'p95 ms, 10 connections, shared reads off', baseline: baseline.c10.latencyMs.p95, now: unshared.c10.latencyMs.p95 },
@@ -178,6 +181,7 @@ function rows(baseline: Measured, now: Measured, unshared: Omit<Measured, 'proxi
     { figure: 'audit rows per request', baseline: baseline.auditRowsPerRequest, now: now.auditRowsPerRequest },
     { figure: 'response bytes', baseline: baseline.responseBytes, now: now.responseBytes },
     { figure: 'RSS after load, MB (all services, one process)', baseline: baseline.rssMb, now: now.rssMb },
+    { figure: 'RSS after load, MB, reads gathered', baseline: baseline.rssMb, now: gathered.rssMb },
     { figure: 'RSS after load, MB, shared reads off', baseline: baseline.rssMb, now: unshared.rssMb },
   ];
 }
@@ -192,16 +196,17 @@ async function main() {
   } finally {
     tree.remove();
   }
-  const now = await run('now', root, settings.portBase + 20, body, false, { SHARED_READS: 'true' });
-  const unshared = await runUnshared(root, settings.portBase + 40, body);
+  const now = await run('now', root, settings.portBase + 20, body, false, { SHARED_READS: 'join' }, { SHARED_READS: 'off' });
+  const gathered = await runMode('gather', root, settings.portBase + 40, body);
+  const unshared = await runMode('off', root, settings.portBase + 60, body);
   const cpus = os.cpus();
   const phases = settings.requests ? `${settings.requests} requests at 1 connection, ${settings.requests * 3} at 10` : `${settings.durationSeconds} s per phase`;
   console.log(`Dashboard of ${settings.patients} patients (${DASHBOARD_OPERATION}), ${phases}, as an admin, rules and audit on`);
   console.log(`Database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}; baseline ${tree.commit.slice(0, 7)} (${settings.baselineRef}) vs the working tree`);
   console.log(`Machine: ${cpus.length} × ${cpus[0]?.model.trim()}, ${round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}\n`);
-  console.log(comparisonTable(rows(baseline, now, unshared), { baseline: `baseline ${tree.commit.slice(0, 7)}`, now: 'now' }));
+  console.log(comparisonTable(rows(baseline, now, gathered, unshared), { baseline: `baseline ${tree.commit.slice(0, 7)}`, now: 'now' }));
   console.log(`\nSubgraph p95 ms at 10 connections, behind the proxies: baseline ${JSON.stringify(baseline.proxied.c10.subgraphP95Ms)}; now ${JSON.stringify(now.proxied.c10.subgraphP95Ms)}`);
-  warnOfFailedRequests([...[baseline, now].flatMap((m) => [m.c1, m.c10, m.proxied.c1, m.proxied.c10]), unshared.c1, unshared.c10]);
+  warnOfFailedRequests([...[baseline, now].flatMap((m) => [m.c1, m.c10, m.proxied.c1, m.proxied.c10]), ...[gathered, unshared].flatMap((m) => [m.c1, m.c10])]);
 }
 
 runBenchmark(main);

@@ -30,7 +30,7 @@ import { playground } from './playground';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { labUploadRouter } from './lab-upload';
 import { webApp } from './web-app';
-import { authSettings, corsSettings, DEFAULT_JSON_BODY_LIMIT_BYTES, DEFAULT_SUBGRAPH_CONNECTIONS, labsSettings, transportSettings } from '../shared/config';
+import { authSettings, corsSettings, DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, DEFAULT_JSON_BODY_LIMIT_BYTES, DEFAULT_SUBGRAPH_CONNECTIONS, fhirSettings, labsSettings, transportSettings, type Config, type SharedReadsMode } from '../shared/config';
 import { SubscriptionPlanner } from './subscriptions/planner';
 import { serveGatewayWebSocket } from './subscriptions/server';
 import { UpstreamPool } from './subscriptions/upstream';
@@ -43,7 +43,6 @@ import { createRateLimiter } from '../shared/limits/rate-limit';
 import { countingRejections } from '../shared/limits/rate-limit-metrics';
 import { tokenEndpoint } from './partner/token-endpoint';
 import { fhirApi } from './fhir/router';
-import { fhirSettings, type Config } from '../shared/config';
 import { gatewayLimits } from './limits';
 import { graphqlBody } from './limits/body';
 import { websocketLimits } from './limits/websocket';
@@ -55,7 +54,6 @@ import { identityOf } from './trust/request-identity';
 import { graphqlOverHttp, notePlannedServices } from './http/graphql-over-http';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { idempotencyPlugin, IDEMPOTENCY_LOCK_MARGIN_MS, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
-import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '../shared/config';
 import { withDefer } from './defer/directive';
 import { DeferPlanner } from './defer/planner';
 import { deferPlugin, multipartAccept } from './defer/plugin';
@@ -120,8 +118,8 @@ export interface GatewayOptions {
   idempotencyKeyTtlSeconds?: number;
   /** Anonymous public-content answers kept in memory (config.responseCache); off when unset or ttlSeconds is 0. */
   responseCache?: { ttlSeconds: number; maxBytes: number };
-  /** Identical queries of one credential in flight share an execution: joined (gateway/shared-reads.ts) when every subgraph runs in this process, else gathered (gateway/gathered-reads.ts); off when unset. */
-  sharedReads?: boolean;
+  /** How identical queries of one credential in flight share an execution: joined (gateway/shared-reads.ts, only when every subgraph runs in this process, else gathered) or gathered (gateway/gathered-reads.ts); off when unset. */
+  sharedReads?: SharedReadsMode;
   /** The process's pub/sub (Redis when REDIS_URL is set): content changes empty the response cache. */
   pubsub?: PubSub;
 }
@@ -187,11 +185,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const local = options.inProcessSubgraphs;
   const inProcess = local ? Object.keys(options.subgraphUrls).filter((name) => local.find(local.key(options.subgraphUrls[name]), name)) : [];
   if (inProcess.length) log.info(`subgraphs called in this process, without HTTP: ${inProcess.join(', ')}`);
-  // Identical reads of one credential: joined to one running where every fetch is audited through the
-  // gateway's batch (every subgraph in this process); else gathered for the next (each fetch names them all).
-  const everyInProcess = inProcess.length === Object.keys(options.subgraphUrls).length;
-  const sharedReads = options.sharedReads && everyInProcess ? new SharedReads<GatewayExecutionResult>() : undefined;
-  const gatheredReads = options.sharedReads && !everyInProcess ? new GatheredReads() : undefined;
+  // Identical reads of one credential: joined to one running only where every fetch is audited through
+  // the gateway's batch (every subgraph in this process); else gathered for the next (each fetch names them all).
+  const joining = options.sharedReads === 'join' && inProcess.length === Object.keys(options.subgraphUrls).length;
+  const sharedReads = joining ? new SharedReads<GatewayExecutionResult>() : undefined;
+  const gatheredReads = !joining && (options.sharedReads ?? 'off') !== 'off' ? new GatheredReads() : undefined;
   const audited = inProcess.length ? withBatchedAudit(gateway, log, sharedReads) : gateway;
   // @defer: planned with incremental delivery on, over the supergraph served (gateway/defer).
   let deferPlanner: DeferPlanner | undefined;

@@ -29,10 +29,10 @@ describe('an audit batch', () => {
   it('writes every fetch it adopted in one statement, one append per service, merging two fetches of a service', async () => {
     const { writer, statements } = recordingWriter();
     const batch = new AuditBatch();
-    expect(batch.adopt(writer, request('patient'), [decision('profile', patient)])).toBe(true);
-    expect(batch.adopt(writer, request('labs'), [decision('lab_results', patient)])).toBe(true);
+    expect(batch.adopt(writer, [request('patient')], [decision('profile', patient)])).toBe(true);
+    expect(batch.adopt(writer, [request('labs')], [decision('lab_results', patient)])).toBe(true);
     // labs again in the same request (a second stage): one append, the repeated decision once.
-    expect(batch.adopt(writer, request('labs'), [decision('lab_results', patient), decision('lab_results', randomUUID())])).toBe(true);
+    expect(batch.adopt(writer, [request('labs')], [decision('lab_results', patient), decision('lab_results', randomUUID())])).toBe(true);
     await batch.write();
     expect(statements).toHaveLength(1);
     expect(statements[0].sql.match(CALL)).toHaveLength(2);
@@ -42,12 +42,24 @@ describe('an audit batch', () => {
     expect(statements[0].values[12 + 7]).toEqual(['lab_results', 'lab_results']);
   });
 
+  it("writes each row once for every request of a gathered read's audience, in the one statement", async () => {
+    const { writer, statements } = recordingWriter();
+    const batch = new AuditBatch();
+    const audience = [randomUUID(), randomUUID(), randomUUID()].map((id) => ({ ...request('patient'), requestId: id }));
+    expect(batch.adopt(writer, audience, [decision('profile', patient)])).toBe(true);
+    await batch.write();
+    expect(statements).toHaveLength(1);
+    expect(statements[0].sql.match(CALL)).toHaveLength(1);
+    // The request ids are the append's 4th array.
+    expect(statements[0].values[3]).toEqual(audience.map((member) => member.requestId));
+  });
+
   it('writes through each database client its rows came through, one statement each', async () => {
     const first = recordingWriter();
     const second = recordingWriter();
     const batch = new AuditBatch();
-    batch.adopt(first.writer, request('patient'), [decision('profile', patient)]);
-    batch.adopt(second.writer, request('labs'), [decision('lab_results', patient)]);
+    batch.adopt(first.writer, [request('patient')], [decision('profile', patient)]);
+    batch.adopt(second.writer, [request('labs')], [decision('lab_results', patient)]);
     await batch.write();
     expect([first.statements.length, second.statements.length]).toEqual([1, 1]);
   });
@@ -57,13 +69,13 @@ describe('an audit batch', () => {
     const batch = new AuditBatch();
     await batch.write();
     expect(statements).toHaveLength(0);
-    expect(batch.adopt(writer, request('patient'), [decision('profile', patient)])).toBe(false);
+    expect(batch.adopt(writer, [request('patient')], [decision('profile', patient)])).toBe(false);
   });
 
   it('rejects when the statement fails, so the gateway withholds the response', async () => {
     const { writer } = recordingWriter(true);
     const batch = new AuditBatch();
-    batch.adopt(writer, request('patient'), [decision('profile', patient)]);
+    batch.adopt(writer, [request('patient')], [decision('profile', patient)]);
     await expect(batch.write()).rejects.toThrow('audit store unavailable');
   });
 });
@@ -93,10 +105,14 @@ describe("a subgraph request's trail with a batch", () => {
     expect(statements).toHaveLength(1);
   });
 
-  it('writes a fan-out read itself: each subscriber is its own request', async () => {
+  it("hands a read made for an audience (gathered requests) to the batch: each request's rows in its one statement", async () => {
     const { writer, statements } = recordingWriter();
     const batch = new AuditBatch();
-    await trailWithOneDecision().flush(writer, meta([{ requestId: randomUUID(), correlationId: null, clientIp: null, operationName: 'OnPatient' }]), batch);
+    const audience = [randomUUID(), randomUUID()].map((id) => ({ requestId: id, correlationId: null, clientIp: null, operationName: 'Dashboard' }));
+    await trailWithOneDecision().flush(writer, meta(audience), batch);
+    expect(statements).toHaveLength(0);
+    await batch.write();
     expect(statements).toHaveLength(1);
+    expect(statements[0].values[3]).toEqual(audience.map((member) => member.requestId));
   });
 });

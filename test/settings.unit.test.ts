@@ -39,11 +39,12 @@ describe('settings', () => {
     expect(() => loadConfig({ DATABASE_URL: shared.DATABASE_URL, WORKERS: '2' })).toThrow(/needs DATABASE_URL and REDIS_URL/);
   });
 
-  it('shares reads by default only on the embedded database, which one process owns', () => {
-    expect(loadConfig({}).sharedReads).toBe(true);
-    expect(loadConfig({ DATABASE_URL: 'postgresql://app@db/loop' }).sharedReads).toBe(false);
-    expect(loadConfig({ DATABASE_URL: 'postgresql://app@db/loop', SHARED_READS: 'true' }).sharedReads).toBe(true);
-    expect(loadConfig({ SHARED_READS: 'false' }).sharedReads).toBe(false);
+  it('joins reads by default only on the embedded database, which one process owns; gathers them with a server', () => {
+    expect(loadConfig({}).sharedReads).toBe('join');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://app@db/loop' }).sharedReads).toBe('gather');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://app@db/loop', SHARED_READS: 'join' }).sharedReads).toBe('join');
+    expect(loadConfig({ SHARED_READS: 'off' }).sharedReads).toBe('off');
+    expect(() => loadConfig({ SHARED_READS: 'true' })).toThrow(/SHARED_READS/);
   });
 
   it('treats an empty variable as unset', () => {

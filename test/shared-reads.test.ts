@@ -16,7 +16,7 @@ const sorted = (rows: AuditRow[]) => rows.map((row) => `${row.service} ${row.res
 
 let overHttp: RunningServer;
 beforeAll(async () => {
-  overHttp = await startTestGateway({ sharedReads: true });
+  overHttp = await startTestGateway({ sharedReads: 'gather' });
 });
 afterAll(async () => {
   await overHttp.stop();

@@ -48,7 +48,7 @@ async function fakeGateway(writer: AuditWriter) {
       executor: async ({ context }: { context: GatewayContext }) => {
         executions.push(context);
         const request = { actorId: 'user_admin', actorRole: 'admin', operationName: 'Dashboard', requestId: context.requestId, correlationId: context.correlationId, clientIp: context.clientIp, service: 'patient' };
-        context.auditBatch!.adopt(writer, request, [{ resource: 'profile', action: 'read', patientId: null, decision: 'ALLOW', reason: 'admin' }]);
+        context.auditBatch!.adopt(writer, [request], [{ resource: 'profile', action: 'read', patientId: null, decision: 'ALLOW', reason: 'admin' }]);
         if (behaviour.writes) context.auditBatch!.happenedApart();
         await new Promise<void>((resolve) => releases.set(context.requestId, resolve));
         if (behaviour.throws) throw new Error('the plan failed');

@@ -36,6 +36,7 @@ import {
   vendorSettings,
   WEARABLE_VENDORS,
   wearablesSettings,
+  type SharedReadsMode,
   type SubgraphName,
   type WearableVendor,
 } from './settings';
@@ -86,8 +87,8 @@ export interface Config {
   subgraphTransport: 'auto' | 'http';
   /** The gateway's cache of anonymous public-content answers (gateway/response-cache). */
   responseCache: { ttlSeconds: number; maxBytes: number };
-  /** Identical queries of one credential in flight share an execution (gateway/shared-reads.ts); SHARED_READS, else only on the embedded database. */
-  sharedReads: boolean;
+  /** How identical queries of one credential in flight share an execution (SHARED_READS): joined by default on the embedded database, else gathered. */
+  sharedReads: SharedReadsMode;
   /** Pool size per process for a PostgreSQL server. */
   databasePoolSize: number;
   /** How long start-up keeps retrying an unreachable PostgreSQL server before exiting. */
@@ -195,9 +196,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subgraphConnections: gateway.subgraphConnections,
     subgraphTransport: gateway.subgraphTransport,
     responseCache: { ttlSeconds: gateway.responseCacheTtlSeconds, maxBytes: gateway.responseCacheMaxBytes },
-    // Another process's acknowledged writes do not end this one's join windows: on by default only
-    // where no other process can serve the same data (the embedded database belongs to one).
-    sharedReads: gateway.sharedReads ?? !database.url,
+    // Another process's acknowledged writes do not end this one's join windows: joined by default
+    // only where no other process can serve the same data (the embedded database belongs to one).
+    sharedReads: gateway.sharedReads ?? (database.url ? 'gather' : 'join'),
     databasePoolSize: database.poolSize,
     databaseConnectTimeoutMs: database.connectTimeoutMs,
     auth,

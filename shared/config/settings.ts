@@ -10,6 +10,10 @@ export type SubgraphName = (typeof SERVICE_NAMES)[number];
 export const WEARABLE_VENDORS = ['OURA', 'WHOOP', 'DEXCOM', 'GARMIN'] as const;
 export type WearableVendor = (typeof WEARABLE_VENDORS)[number];
 
+/** How identical queries of one credential in flight share an execution (SHARED_READS): joined, gathered, or not. */
+export const SHARED_READS_MODES = ['join', 'gather', 'off'] as const;
+export type SharedReadsMode = (typeof SHARED_READS_MODES)[number];
+
 /** Default ports: gateway 4000, subgraphs 4001..4006 in SERVICE_NAMES order (docs/architecture.md). */
 export const DEFAULT_GATEWAY_PORT = 4000;
 /** The MCP server's HTTP port, ten above the gateway (PORT_BASE moves it too). */
@@ -88,9 +92,9 @@ export const gatewaySettings = {
   responseCacheMaxBytes: setting('RESPONSE_CACHE_MAX_BYTES', whole(0), DEFAULT_RESPONSE_CACHE_MAX_BYTES, 'bytes of answers the response cache keeps (least recently used go first)', { shown: '`33554432` (32 MiB)' }),
   sharedReads: optional(
     'SHARED_READS',
-    flag(),
-    "identical queries of one credential in flight at once share one execution, each audited as its own (gateway/shared-reads.ts); a read may then miss a write committed since the one it joined started, unless this process acknowledged that write. Only where every subgraph runs in the gateway's process; turn it on with a database server only where one process serves it (no other worker or replica)",
-    { shown: 'on with the embedded database, off with `DATABASE_URL`' },
+    oneOf(SHARED_READS_MODES),
+    "identical queries of one credential in flight at once share one execution, each audited as its own. `join`: a query joins an identical one already running (gateway/shared-reads.ts), so it may miss a write committed since that one started unless this process acknowledged the write: only where one process serves the database (no other worker or replica), and only where every subgraph runs in the gateway's process (else it gathers). `gather`: a query waits for the identical one running to end, then runs as one execution with the others that arrived meanwhile (gateway/gathered-reads.ts): never older than the request. `off`: every query runs on its own",
+    { shown: '`join` with the embedded database, `gather` with `DATABASE_URL`' },
   ),
 } satisfies Section;
 

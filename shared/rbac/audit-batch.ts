@@ -12,10 +12,10 @@ import { auditAppendAll, clientIdentity, decisionKey, type AuditDecision, type A
 const requestKey = (request: AuditRequest) =>
   `${request.service}|${request.requestId}|${request.actorId}|${request.actorRole}|${request.operationName}|${request.correlationId}|${request.clientIp}`;
 
-/** What one database client will write: by request (two fetches of one service for one request merge), their decisions by key. */
+/** What one database client will write: by requests (two fetches of one service for the same requests merge), their decisions by key. */
 interface ClientRows {
   db: AuditWriter;
-  requests: Map<string, { request: AuditRequest; decisions: Map<string, AuditDecision> }>;
+  appends: Map<string, { requests: readonly AuditRequest[]; decisions: Map<string, AuditDecision> }>;
 }
 
 /** What differs between two requests of one caller that share an execution: each gets rows of its own. */
@@ -29,17 +29,17 @@ export class AuditBatch {
   private apart = false;
 
   /**
-   * Takes `decisions` of `request` to write with the batch through `db`; false once the batch was
-   * written (the caller then writes them itself).
+   * Takes `decisions` of each of `requests` (one, or a gathered read's audience) to write with the
+   * batch through `db`; false once the batch was written (the caller then writes them itself).
    */
-  adopt(db: AuditWriter, request: AuditRequest, decisions: readonly AuditDecision[]): boolean {
+  adopt(db: AuditWriter, requests: readonly AuditRequest[], decisions: readonly AuditDecision[]): boolean {
     if (this.closed) return false;
     const client = clientIdentity(db);
     let rows = this.pending.get(client);
-    if (!rows) this.pending.set(client, (rows = { db, requests: new Map() }));
-    const key = requestKey(request);
-    let entry = rows.requests.get(key);
-    if (!entry) rows.requests.set(key, (entry = { request, decisions: new Map() }));
+    if (!rows) this.pending.set(client, (rows = { db, appends: new Map() }));
+    const key = requests.map(requestKey).join('\n');
+    let entry = rows.appends.get(key);
+    if (!entry) rows.appends.set(key, (entry = { requests, decisions: new Map() }));
     for (const decision of decisions) if (!entry.decisions.has(decisionKey(decision))) entry.decisions.set(decisionKey(decision), decision);
     return true;
   }
@@ -67,9 +67,9 @@ export class AuditBatch {
   /** Writes what was adopted, one statement per database client (one in a process), and takes no more. Rejects if a write failed. */
   async write(): Promise<void> {
     this.closed = true;
-    const requestsFor = (request: AuditRequest) => [request, ...this.sharers.map((sharer) => ({ ...request, ...sharer }))];
-    const writes = [...this.pending.values()].map(({ db, requests }) =>
-      auditAppendAll(db, [...requests.values()].map(({ request, decisions }) => ({ requests: requestsFor(request), decisions: [...decisions.values()] }))),
+    const withSharers = (requests: readonly AuditRequest[]) => requests.flatMap((request) => [request, ...this.sharers.map((sharer) => ({ ...request, ...sharer }))]);
+    const writes = [...this.pending.values()].map(({ db, appends }) =>
+      auditAppendAll(db, [...appends.values()].map(({ requests, decisions }) => ({ requests: withSharers(requests), decisions: [...decisions.values()] }))),
     );
     this.pending.clear();
     await Promise.all(writes);

@@ -145,7 +145,7 @@ export class AuditTrail {
     const requests = meta.audience?.length
       ? meta.audience.map((member) => ({ ...request, requestId: member.requestId, correlationId: member.correlationId, clientIp: member.clientIp, operationName: member.operationName }))
       : [request];
-    return { request, requests, decisions, entries };
+    return { requests, decisions, entries };
   }
 
   /** Puts back decisions whose write failed or was rolled back: they are written again later. */
@@ -165,7 +165,7 @@ export class AuditTrail {
   async flush(db: AuditWriter, meta: AuditMeta, batch?: AuditBatch | null): Promise<void> {
     const taken = this.take(meta);
     if (!taken) return;
-    if (batch && !meta.audience?.length && batch.adopt(db, taken.request, taken.decisions)) return;
+    if (batch?.adopt(db, taken.requests, taken.decisions)) return;
     const memory = meta.audience?.length ? fanoutRowsWrittenBy(db) : null;
     const requests = memory ? memory.unwritten(taken.requests, taken.decisions) : taken.requests;
     if (requests.length === 0) return;
@@ -181,8 +181,7 @@ export class AuditTrail {
 
 /** Decisions taken from a trail for one append. */
 export interface TakenAudit {
-  request: AuditRequest;
-  /** The rows' requests: `request` alone, or each request of the audience. */
+  /** The rows' requests: the request's own, or each request of the audience. */
   requests: AuditRequest[];
   decisions: AuditDecision[];
   readonly entries: ReadonlyMap<string, AuditEntry>;

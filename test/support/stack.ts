@@ -61,7 +61,7 @@ export async function startStack(options: { portBase: number; extraEnv?: NodeJS.
     // The dashboard's statement budget is read per subgraph (test/dashboard-sql.test.ts).
     SQL_STATEMENTS_BY_SERVICE: 'true',
     // Shared reads on in both passes (on PostgreSQL they are off by default): the suite's reads run through them (test/shared-reads.test.ts).
-    SHARED_READS: 'true',
+    SHARED_READS: 'join',
     ...Object.fromEntries(Object.entries(TEST_RATE_LIMITS).map(([name, value]) => [name, String(value)])),
     ...options.extraEnv,
   };
