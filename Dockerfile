@@ -14,4 +14,4 @@ USER node
 # time. node is PID 1 and handles SIGTERM itself (shared/server/shutdown.ts: drain, then exit 0);
 # neither npm nor npx (which does not wait for its child) stands in between. The Node flags are
 # `npm start`'s (package.json; README, Performance, says why).
-ENTRYPOINT ["node", "--max-semi-space-size=64", ".build/server/start.cjs"]
+ENTRYPOINT ["node", "--max-semi-space-size=32", ".build/server/start.cjs"]

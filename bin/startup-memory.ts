@@ -1,5 +1,5 @@
 // Gives back what start-up used. V8 grows the young generation to what start-up needs (migrations,
-// the seed, compiling every module: up to --max-semi-space-size, npm start's 64 MB) and keeps it
+// the seed, compiling every module: up to --max-semi-space-size, npm start's 32 MB) and keeps it
 // until memory runs low, which an idle server never signals: the garbage of start-up stays
 // resident. One low-memory notification once the server is ready collects it and shrinks the
 // young generation back to its minimum; requests grow it again as they need. Node has no API for

@@ -11,6 +11,6 @@ describe('start flags', () => {
   });
 
   it("include this project's larger young generation", () => {
-    expect(startNodeFlags(path.join(__dirname, '..'))).toContain('--max-semi-space-size=64');
+    expect(startNodeFlags(path.join(__dirname, '..'))).toContain('--max-semi-space-size=32');
   });
 });

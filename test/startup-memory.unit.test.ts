@@ -15,7 +15,7 @@ const PROBE = `
 
 describe('releasing start-up memory', () => {
   it('shrinks the young generation start-up grew', () => {
-    const out = execFileSync(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', '-e', PROBE], {
+    const out = execFileSync(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', '-e', PROBE], {
       env: { ...process.env, NODE_OPTIONS: '', MODULE: path.join(__dirname, '../bin/startup-memory.ts') },
       encoding: 'utf8',
     });
