@@ -1,9 +1,11 @@
 // Shared reads, through real gateways and the stack's subgraphs: identical queries of one
 // credential in flight at once share one execution, each answered the same and audited under its
 // own request id; other credentials and mutations never share. The stack's gateway calls its
-// subgraphs in its process and joins a running execution (gateway/shared-reads.ts); a gateway of
-// this test's own reaches them over HTTP and gathers what arrives while one runs into the next
-// (gateway/gathered-reads.ts), whose fetches name every request for the subgraphs' audit.
+// subgraphs in its process, as by default: on the embedded database it joins a running execution
+// (gateway/shared-reads.ts), on PostgreSQL it gathers what arrives while one runs into the next
+// (gateway/gathered-reads.ts), its in-process subgraphs handing every request's rows to one audit
+// statement. A gateway of this test's own reaches them over HTTP and gathers, its fetches naming
+// every request for the subgraphs' audit.
 import type { RunningServer } from '../shared/server/listen';
 import { auditRowsOfRequest, type AuditRow } from './support/audit';
 import { authHeaders, seededPatientId } from './support/auth';
@@ -22,8 +24,10 @@ afterAll(async () => {
   await overHttp.stop();
 });
 
+const stackJoins = !process.env.DATABASE_URL;
+
 describe.each([
-  { mode: 'joined, subgraphs in the process', url: () => gatewayUrl(), joined: true },
+  { mode: `${stackJoins ? 'joined' : 'gathered'}, subgraphs in the process`, url: () => gatewayUrl(), joined: stackJoins },
   { mode: 'gathered, subgraphs over HTTP', url: () => overHttp.url, joined: false },
 ])('shared reads ($mode)', ({ url, joined }) => {
   const sharedSoFar = () => metricTotal(url(), 'gateway_shared_reads_total', { outcome: 'shared' });

@@ -60,12 +60,12 @@ export async function startStack(options: { portBase: number; extraEnv?: NodeJS.
     PORT_BASE: String(options.portBase),
     // The dashboard's statement budget is read per subgraph (test/dashboard-sql.test.ts).
     SQL_STATEMENTS_BY_SERVICE: 'true',
-    // Shared reads on in both passes (on PostgreSQL they are off by default): the suite's reads run through them (test/shared-reads.test.ts).
-    SHARED_READS: 'join',
     ...Object.fromEntries(Object.entries(TEST_RATE_LIMITS).map(([name, value]) => [name, String(value)])),
     ...options.extraEnv,
   };
   delete env.NODE_OPTIONS;
+  // Shared reads as by default: joined on the embedded database, gathered on PostgreSQL (test/shared-reads.test.ts).
+  if (!options.extraEnv?.SHARED_READS) delete env.SHARED_READS;
   // The data folder holds the embedded database (without DATABASE_URL) and the dev issuer's key.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'loop-test-'));
   env.DATA_DIR = dataDir;
