@@ -11,14 +11,7 @@ import { AuditBatch } from '../shared/rbac/audit-batch';
 import { auditUnavailable, auditWriteFailures } from '../shared/rbac/audit';
 import type { GatewayInterface } from '../shared/server/gateway-interface';
 import type { GatewayContext } from './context';
-import { readKeyOf, type ReadRequest, type SharedReads } from './shared-reads';
-
-type Executor = NonNullable<Awaited<ReturnType<GatewayInterface<GatewayContext>['load']>>['executor']>;
-export type GatewayExecutionResult = Awaited<ReturnType<Executor>>;
-type ExecutionRequest = Parameters<Executor>[0];
-
-/** A result for another request: its own top-level objects, so what one request's plugins add is not another's. */
-const copyOf = (result: GatewayExecutionResult): GatewayExecutionResult => ({ ...result, ...(result.extensions && { extensions: { ...result.extensions } }) });
+import { copyOf, readKeyOf, type ExecutionRequest, type GatewayExecutionResult, type ReadRequest, type SharedReads } from './shared-reads';
 
 /** `gateway` with each operation's in-process audit rows written in one statement before its result is returned. */
 export function withBatchedAudit(gateway: GatewayInterface<GatewayContext>, log: Logger, shared?: SharedReads<GatewayExecutionResult>): GatewayInterface<GatewayContext> {

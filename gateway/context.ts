@@ -26,7 +26,7 @@ export interface GatewayContext {
   idempotencyScope?: string | null;
   /** Streaming connections: the caller's authorization context (subscriptions/principal.ts), which subscription fan-out groups by. */
   authorizationContext?: string;
-  /** A subscription event resolved once for many subscribers: their requests, each audited by the subgraphs (shared/trust/audience.ts). */
+  /** A read made once for many requests (a subscription event fanned out, gathered reads): each is audited by the subgraphs (shared/trust/audience.ts). */
   audience?: AudienceMember[];
   /** The operation's audit batch: its in-process fetches' rows, written in one statement before the result (gateway/audit-batch.ts). */
   auditBatch?: AuditBatch;

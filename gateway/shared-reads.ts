@@ -12,12 +12,23 @@
 // A read joins only reads that started before it, so it may miss a write committed between the
 // two starts; a mutation answered or a subscription event delivered by this process ends every
 // join window at once, so a client never reads older data than a write it was told about here.
-// A write acknowledged by another process (a worker, a replica) does not: sharing is on by default
-// only on the embedded database, which one process owns (SHARED_READS).
+// A write acknowledged by another process (a worker, a replica) does not: reads are joined by
+// default only on the embedded database, which one process owns (SHARED_READS=join); elsewhere
+// they are gathered (./gathered-reads.ts). This module also holds what both modes share: the key,
+// the waiting, the copies of a result and the metric.
 import client from 'prom-client';
 import { registry } from '../shared/metrics';
 import type { SharingRequest } from '../shared/rbac/audit-batch';
+import type { GatewayInterface } from '../shared/server/gateway-interface';
 import type { GatewayContext } from './context';
+
+/** @apollo/gateway's executor, as the wrappers around it (joined and gathered reads, the audit batch) see it. */
+export type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface<GatewayContext>['load']>>['executor']>;
+export type ExecutionRequest = Parameters<GatewayExecutor>[0];
+export type GatewayExecutionResult = Awaited<ReturnType<GatewayExecutor>>;
+
+/** A result for another request: its own top-level objects, so what one request's plugins add is not another's. */
+export const copyOf = (result: GatewayExecutionResult): GatewayExecutionResult => ({ ...result, ...(result.extensions && { extensions: { ...result.extensions } }) });
 
 /** What of Apollo Server's request context for the gateway's executor decides whether it may share. */
 export interface ReadRequest {
@@ -27,11 +38,15 @@ export interface ReadRequest {
   context: GatewayContext;
 }
 
+/** A request waiting for an outcome: null to run on its own; `shared` (by default: an outcome was given) when it came from an execution made for others too. */
+export interface Waiter<O> {
+  /** Only the first call counts. */
+  settle: (outcome: O | null, shared?: boolean) => void;
+}
+
 /** A request waiting for a running execution's outcome. */
-export interface Joiner<R> {
+export interface Joiner<R> extends Waiter<R> {
   request: SharingRequest;
-  /** Gives the request its outcome (the shared result, or null to run on its own); only the first call counts. */
-  settle: (outcome: R | null) => void;
 }
 
 /** A running execution others may join until `close()` returns them. */
@@ -58,6 +73,32 @@ export const sharedReadOutcomes = new client.Counter({
   registers: [registry],
 });
 
+/**
+ * Waits in `queue` as the waiter `make` builds around its settle, until settled. When `signal`
+ * fires first (its client gone, its deadline passed) it leaves the queue at once and is settled
+ * null (it runs on its own, and its own signal ends that at once).
+ */
+export function waitIn<O, W extends Waiter<O>>(queue: W[], signal: AbortSignal, make: (settle: Waiter<O>['settle']) => W): Promise<O | null> {
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise<O | null>((resolve) => {
+    let settled = false;
+    const waiter = make((outcome, shared = outcome !== null) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', leave);
+      sharedReadOutcomes.inc({ outcome: shared ? 'shared' : 'alone' });
+      resolve(outcome);
+    });
+    const leave = () => {
+      const at = queue.indexOf(waiter);
+      if (at >= 0) queue.splice(at, 1);
+      waiter.settle(null);
+    };
+    signal.addEventListener('abort', leave, { once: true });
+    queue.push(waiter);
+  });
+}
+
 export class SharedReads<R> {
   /** The requests waiting on each running execution, by key. */
   private running = new Map<string, Joiner<R>[]>();
@@ -69,28 +110,9 @@ export class SharedReads<R> {
    */
   join(key: string, context: GatewayContext): Promise<R | null> | null {
     const joiners = this.running.get(key);
-    if (!joiners || context.signal.aborted) return null;
-    return new Promise<R | null>((resolve) => {
-      let settled = false;
-      const joiner: Joiner<R> = {
-        request: { requestId: context.requestId, correlationId: context.correlationId, clientIp: context.clientIp, operationName: context.operationName },
-        // Once only: the first outcome counts, later ones (the leader's clean-up) are ignored.
-        settle: (outcome) => {
-          if (settled) return;
-          settled = true;
-          context.signal.removeEventListener('abort', leave);
-          sharedReadOutcomes.inc({ outcome: outcome === null ? 'alone' : 'shared' });
-          resolve(outcome);
-        },
-      };
-      const leave = () => {
-        const at = joiners.indexOf(joiner);
-        if (at >= 0) joiners.splice(at, 1);
-        joiner.settle(null);
-      };
-      context.signal.addEventListener('abort', leave, { once: true });
-      joiners.push(joiner);
-    });
+    if (!joiners) return null;
+    const request = { requestId: context.requestId, correlationId: context.correlationId, clientIp: context.clientIp, operationName: context.operationName };
+    return waitIn<R, Joiner<R>>(joiners, context.signal, (settle) => ({ request, settle }));
   }
 
   /** Opens `key`'s join window for an execution starting now. */

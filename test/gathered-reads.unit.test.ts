@@ -4,7 +4,12 @@
 // executor below stands for @apollo/gateway's: it records the context of each execution and
 // waits until released; test/shared-reads.test.ts runs the real one through a gateway over HTTP.
 import { randomUUID } from 'node:crypto';
+import { getEventListeners } from 'node:events';
+import type { AuditWriter } from '../shared/audit/append';
+import { serviceLogger } from '../shared/logger';
+import { AuditTrail } from '../shared/rbac/audit';
 import type { GatewayInterface } from '../shared/server/gateway-interface';
+import { withBatchedAudit } from '../gateway/audit-batch';
 import type { GatewayContext } from '../gateway/context';
 import { GatheredReads } from '../gateway/gathered-reads';
 
@@ -18,8 +23,28 @@ async function pending(promise: Promise<unknown>): Promise<boolean> {
   return (await Promise.race([promise.catch(() => undefined), new Promise((resolve) => setImmediate(() => resolve(marker)))])) === marker;
 }
 
-/** A gateway whose executions each wait for `release()`; a failing one throws once released. */
-async function fakeGateway() {
+/** Records each statement's values; fails when told to; with `hold()`, a statement completes only at `commit()`. */
+function recordingWriter() {
+  const statements: unknown[][] = [];
+  let failing = false;
+  let held: (() => void)[] | null = null;
+  const writer = {
+    $executeRaw: (query: { values: unknown[] }) => {
+      statements.push(query.values);
+      if (failing) return Promise.reject(new Error('audit store unavailable'));
+      return held ? new Promise((resolve) => held!.push(() => resolve(1))) : Promise.resolve(1);
+    },
+  } as unknown as AuditWriter;
+  return { writer, statements, fail: () => void (failing = true), hold: () => void (held = []), commit: () => held?.splice(0).forEach((done) => done()) };
+}
+
+/**
+ * A gateway whose executions each wait for `release()`; a failing one throws once released. Given
+ * a writer, it stands for in-process subgraphs: the operation's audit batch (withBatchedAudit)
+ * is under the gathering, and each execution's subgraph hands it one decision, as a subgraph's
+ * trail does, for the request or each of its audience.
+ */
+async function fakeGateway(audit?: { writer: AuditWriter }) {
   const releases: (() => void)[] = [];
   const executions: GatewayContext[] = [];
   const behaviour = { throws: false };
@@ -27,20 +52,29 @@ async function fakeGateway() {
     load: async () => ({
       schema: undefined,
       executor: async ({ context }: { context: GatewayContext }) => {
-        executions.push(context);
+        const execution = executions.push(context);
+        if (audit) {
+          const trail = new AuditTrail();
+          trail.record({ resource: 'profile', action: 'read', patientId: null, allowed: true, reason: 'admin' });
+          const meta = { caller: { userId: 'user_admin', role: 'admin', patientId: null }, service: 'patient', operationName: 'Dashboard', requestId: context.requestId, correlationId: null, clientIp: null, audience: context.audience };
+          await trail.flush(audit.writer, meta as never, context.auditBatch);
+        }
         await new Promise<void>((resolve) => releases.push(resolve));
         if (behaviour.throws) throw new Error('the plan failed');
-        return { data: { execution: executions.length }, extensions: { cost: 1 } };
+        return { data: { execution }, extensions: { cost: 1 } };
       },
     }),
     stop: async () => {},
     onSchemaLoadOrUpdate: () => () => {},
   } as unknown as GatewayInterface<GatewayContext>;
-  const { executor } = (await new GatheredReads().wrap(inner).load({} as never)) as { executor: (request: unknown) => Promise<Result> };
-  const call = (options: { operation?: 'query' | 'mutation'; authorization?: string | null; variables?: object; signal?: AbortSignal } = {}) => {
+  const gathered = new GatheredReads().wrap(audit ? withBatchedAudit(inner, serviceLogger('test')) : inner);
+  const { executor } = (await gathered.load({} as never)) as { executor: (request: unknown) => Promise<Result> };
+  type CallOptions = { operation?: 'query' | 'mutation'; authorization?: string | null; variables?: object; signal?: AbortSignal; operationName?: string; queryHash?: string };
+  const call = (options: CallOptions = {}) => {
     const authorization = options.authorization === undefined ? 'Bearer a' : options.authorization;
-    const context = { requestId: randomUUID(), correlationId: randomUUID(), clientIp: '10.0.0.1', operationName: 'Dashboard', authorization, signal: options.signal ?? new AbortController().signal } as GatewayContext;
-    const answer = executor({ operation: { operation: options.operation ?? 'query' }, queryHash: 'q', request: { operationName: 'Dashboard', variables: options.variables ?? {} }, context });
+    const operationName = options.operationName ?? 'Dashboard';
+    const context = { requestId: randomUUID(), correlationId: randomUUID(), clientIp: '10.0.0.1', operationName, authorization, signal: options.signal ?? new AbortController().signal } as GatewayContext;
+    const answer = executor({ operation: { operation: options.operation ?? 'query' }, queryHash: options.queryHash ?? 'q', request: { operationName, variables: options.variables ?? {} }, context });
     return { context, answer };
   };
   /** Lets every execution started so far finish, then lets the executor go on. */
@@ -103,19 +137,21 @@ describe('gathered reads at the executor', () => {
     await fifth.answer;
   });
 
-  it('never gathers another credential, other variables, a mutation or an anonymous caller', async () => {
+  it('never gathers another credential, other variables, another operation, a mutation or an anonymous caller', async () => {
     const gateway = await fakeGateway();
     const calls = [
       gateway.call(),
       gateway.call({ authorization: 'Bearer b' }),
       gateway.call({ variables: { first: 2 } }),
+      gateway.call({ operationName: 'Other' }),
+      gateway.call({ queryHash: 'another text' }),
       gateway.call({ operation: 'mutation' }),
       gateway.call({ operation: 'mutation' }),
       gateway.call({ authorization: null }),
       gateway.call({ authorization: null }),
     ];
     await turn();
-    expect(gateway.executions).toHaveLength(7);
+    expect(gateway.executions).toHaveLength(9);
     expect(gateway.executions.every((context) => !context.audience)).toBe(true);
     await gateway.release();
     await Promise.all(calls.map((call) => call.answer));
@@ -143,6 +179,82 @@ describe('gathered reads at the executor', () => {
     expect(group.signal.aborted).toBe(true);
     await gateway.release();
     await Promise.all(stays.map((call) => call.answer));
+  });
+
+  it('lets a member whose client leaves while its group runs get what it would alone; its rows are in the group\'s', async () => {
+    const gateway = await fakeGateway();
+    const first = gateway.call();
+    const hangUp = new AbortController();
+    const leaves = gateway.call({ signal: hangUp.signal });
+    const stays = gateway.call();
+    await gateway.release();
+    await first.answer;
+    const group = gateway.executions.at(-1)!;
+    expect(audienceIds(group)).toEqual(idsOf([leaves, stays]));
+    hangUp.abort();
+    await turn();
+    // It runs on its own, its own signal (aborted) ending its fetches at once; the group goes on.
+    expect(gateway.executions.at(-1)).toBe(leaves.context);
+    expect(group.signal.aborted).toBe(false);
+    await gateway.release();
+    expect((await leaves.answer).data).toEqual({ execution: 3 });
+    expect((await stays.answer).data).toEqual({ execution: 2 });
+  });
+
+  it("counts a streaming connection's one signal once for its requests, and lets go of every listener", async () => {
+    const gateway = await fakeGateway();
+    const connection = new AbortController();
+    const first = gateway.call({ signal: connection.signal });
+    const [a, b] = [gateway.call({ signal: connection.signal }), gateway.call({ signal: connection.signal })];
+    await gateway.release();
+    await first.answer;
+    const group = gateway.executions.at(-1)!;
+    expect(audienceIds(group)).toEqual(idsOf([a, b]));
+    await gateway.release();
+    await Promise.all([a.answer, b.answer]);
+    expect(getEventListeners(connection.signal, 'abort')).toHaveLength(0);
+
+    const other = new AbortController();
+    const lead = gateway.call({ signal: connection.signal });
+    const both = [gateway.call({ signal: connection.signal }), gateway.call({ signal: other.signal }), gateway.call({ signal: connection.signal })];
+    await gateway.release();
+    await lead.answer;
+    const second = gateway.executions.at(-1)!;
+    other.abort();
+    // The connection's signal has not fired: its requests still wait for the group.
+    expect(second.signal.aborted).toBe(false);
+    // Once it fires, nobody waits: the group's fetches stop.
+    connection.abort();
+    expect(second.signal.aborted).toBe(true);
+    await gateway.release();
+    await Promise.all(both.map((call) => call.answer));
+  });
+
+  it('with in-process subgraphs, writes every member\'s rows in the one statement before any of them is answered; its failure reaches each', async () => {
+    const { writer, statements, hold, commit, fail } = recordingWriter();
+    const gateway = await fakeGateway({ writer });
+    const first = gateway.call();
+    const gathered = [gateway.call(), gateway.call()];
+    await gateway.release();
+    await first.answer;
+    expect(statements).toHaveLength(1);
+    hold();
+    await gateway.release();
+    // The group's statement is sent and not yet committed: nobody is answered.
+    expect(statements).toHaveLength(2);
+    for (const call of gathered) expect(await pending(call.answer)).toBe(true);
+    expect((statements[1][3] as string[]).sort()).toEqual(idsOf(gathered).sort());
+    commit();
+    expect((await Promise.all(gathered.map((call) => call.answer))).map((answer) => answer.data)).toEqual([{ execution: 2 }, { execution: 2 }]);
+
+    fail();
+    const again = [gateway.call(), gateway.call(), gateway.call()];
+    await gateway.release();
+    await gateway.release();
+    for (const answer of await Promise.all(again.map((call) => call.answer))) {
+      expect(answer.data).toBeNull();
+      expect((answer as { errors?: { extensions?: { code?: string } }[] }).errors!.map((error) => error.extensions?.code)).toEqual(['AUDIT_UNAVAILABLE']);
+    }
   });
 
   it("gives every member the group's failure", async () => {

@@ -267,7 +267,8 @@ export class SubscriptionFanout {
         if (group.closed) return;
         if (step.done) break;
         const { members, audience } = group.snapshot();
-        const context: GatewayContext = { ...group.owner!.context, signal: group.abort.signal, audience };
+        // No audit batch: the subgraphs write the event's rows for every subscriber before answering, so before it is delivered.
+        const context: GatewayContext = { ...group.owner!.context, signal: group.abort.signal, audience, auditBatch: undefined };
         resolutions.inc();
         const completing = eventStages.startTimer({ stage: 'complete' });
         const result = await group.prepared.complete(step.value, context);

@@ -31,7 +31,7 @@ export interface AuditMeta {
   clientIp: string | null;
   /**
    * A read the gateway makes once for several requests of this same caller (a subscription event
-   * fanned out to its subscribers): each of them gets its own rows (shared/trust/audience.ts).
+   * fanned out to its subscribers, gathered reads): each of them gets its own rows (shared/trust/audience.ts).
    */
   audience?: readonly AudienceMember[] | null;
 }
@@ -159,8 +159,9 @@ export class AuditTrail {
 
   /**
    * Writes the pending decisions now, in one statement (nothing is sent when there are none, or
-   * when a fan-out's rows are all written already through the same client); or hands them to
-   * `batch`, the gateway request's (./audit-batch.ts), which writes them before its response.
+   * when an audience's rows are all written already through the same client); or hands them, for
+   * the request or each of its audience, to `batch`, the gateway request's (./audit-batch.ts),
+   * which writes them before its response.
    */
   async flush(db: AuditWriter, meta: AuditMeta, batch?: AuditBatch | null): Promise<void> {
     const taken = this.take(meta);

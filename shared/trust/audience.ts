@@ -1,6 +1,7 @@
 // The requests one subgraph fetch is made for, when the gateway makes it once for many: a
 // subscription event resolved once and fanned out to every subscriber of the same selection and
-// caller (gateway/subscriptions/fanout.ts). It travels in the body's `extensions`, which the
+// caller (gateway/subscriptions/fanout.ts), or identical queries of one caller gathered into one
+// execution (gateway/gathered-reads.ts). It travels in the body's `extensions`, which the
 // gateway's signature covers (the body hash), and the subgraph writes each decision's audit row
 // for each of these requests (shared/rbac/audit.ts), in one statement.
 
