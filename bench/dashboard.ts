@@ -4,8 +4,9 @@
 // PGlite. It runs twice: as `npm start` runs it (req/s, latency, SQL, audit rows, RSS; a version
 // whose gateway calls its subgraphs in-process does so), then with every subgraph behind a timing
 // proxy, so over HTTP, for the gateway's p95 against its slowest subgraph's. The working tree runs
-// with SHARED_READS=join (off behind the proxies, where each request's own fetches are timed), then
-// with it `gather` and `off` (its connections share one token, so reads in flight can share). The
+// with the database's default SHARED_READS (`gather` on PostgreSQL, `join` on PGlite; `off` behind
+// the proxies, where each request's own fetches are timed), then with each other mode (its
+// connections share one token, so reads in flight can share; `off` shows the speed without). The
 // baseline is a git worktree of BASELINE_REF (default 70efc1b, the state issue 16 measured) with its own `npm ci`.
 //   npm run bench
 //   DATABASE_URL=postgresql://… DATABASE_OWNER_URL=postgresql://… npm run bench
@@ -138,13 +139,13 @@ async function run(label: string, tree: string, portBase: number, body: string, 
   }
 }
 
-/**
- * The working tree with another SHARED_READS mode. The benchmark's connections all use one admin's
- * token, so with reads joined (the "now" run, as a one-process deployment may) or gathered (the
- * default with a database server) requests in flight at once share executions; `off` shows the
- * speed without that.
- */
-async function runMode(mode: 'gather' | 'off', tree: string, portBase: number, body: string): Promise<Omit<Measured, 'proxied'>> {
+type Mode = 'join' | 'gather' | 'off';
+/** The working tree's SHARED_READS by default on this run's database (shared/config), and the modes measured beside it. */
+const DEFAULT_MODE: Mode = process.env.DATABASE_URL ? 'gather' : 'join';
+const OTHER_MODES = (['join', 'gather', 'off'] as const).filter((mode) => mode !== DEFAULT_MODE);
+
+/** The working tree with another SHARED_READS mode (its connections share one admin's token, so reads in flight can share). */
+async function runMode(mode: Mode, tree: string, portBase: number, body: string): Promise<Omit<Measured, 'proxied'>> {
   const label = `now, SHARED_READS=${mode}`;
   const stack = await starter(label, tree, portBase, false, { SHARED_READS: mode })(false);
   try {
@@ -155,7 +156,7 @@ async function runMode(mode: 'gather' | 'off', tree: string, portBase: number, b
   }
 }
 
-function rows(baseline: Measured, now: Measured, gathered: Omit<Measured, 'proxied'>, unshared: Omit<Measured, 'proxied'>): Row[] {
+function rows(baseline: Measured, now: Measured, others: Map<Mode, Omit<Measured, 'proxied'>>): Row[] {
   const phase = (name: string, pick: (m: Measured) => LoadPhaseResult): Row[] => [
     { figure: `req/s, ${name}`, baseline: pick(baseline).requestsPerSecond, now: pick(now).requestsPerSecond },
     { figure: `p50 ms, ${name}`, baseline: pick(baseline).latencyMs.p50, now: pick(now).latencyMs.p50 },
@@ -170,19 +171,18 @@ function rows(baseline: Measured, now: Measured, gathered: Omit<Measured, 'proxi
   return [
     ...phase('1 connection', (m) => m.c1),
     ...phase('10 connections', (m) => m.c10),
-    { figure: 'req/s, 10 connections, reads gathered', baseline: baseline.c10.requestsPerSecond, now: gathered.c10.requestsPerSecond },
-    { figure: 'p95 ms, 10 connections, reads gathered', baseline: baseline.c10.latencyMs.p95, now: gathered.c10.latencyMs.p95 },
-    { figure: 'req/s, 1 connection, shared reads off', baseline: baseline.c1.requestsPerSecond, now: unshared.c1.requestsPerSecond },
-    { figure: 'req/s, 10 connections, shared reads off', baseline: baseline.c10.requestsPerSecond, now: unshared.c10.requestsPerSecond },
-    { figure: 'p95 ms, 10 connections, shared reads off', baseline: baseline.c10.latencyMs.p95, now: unshared.c10.latencyMs.p95 },
+    ...[...others].flatMap(([mode, m]): Row[] => [
+      { figure: `req/s, 1 connection, SHARED_READS=${mode}`, baseline: baseline.c1.requestsPerSecond, now: m.c1.requestsPerSecond },
+      { figure: `req/s, 10 connections, SHARED_READS=${mode}`, baseline: baseline.c10.requestsPerSecond, now: m.c10.requestsPerSecond },
+      { figure: `p95 ms, 10 connections, SHARED_READS=${mode}`, baseline: baseline.c10.latencyMs.p95, now: m.c10.latencyMs.p95 },
+    ]),
     ratio('1 connection', (m) => m.c1),
     ratio('10 connections', (m) => m.c10),
     { figure: 'SQL statements per request', baseline: baseline.sqlPerRequest, now: now.sqlPerRequest },
     { figure: 'audit rows per request', baseline: baseline.auditRowsPerRequest, now: now.auditRowsPerRequest },
     { figure: 'response bytes', baseline: baseline.responseBytes, now: now.responseBytes },
     { figure: 'RSS after load, MB (all services, one process)', baseline: baseline.rssMb, now: now.rssMb },
-    { figure: 'RSS after load, MB, reads gathered', baseline: baseline.rssMb, now: gathered.rssMb },
-    { figure: 'RSS after load, MB, shared reads off', baseline: baseline.rssMb, now: unshared.rssMb },
+    ...[...others].map(([mode, m]): Row => ({ figure: `RSS after load, MB, SHARED_READS=${mode}`, baseline: baseline.rssMb, now: m.rssMb })),
   ];
 }
 
@@ -196,17 +196,18 @@ async function main() {
   } finally {
     tree.remove();
   }
-  const now = await run('now', root, settings.portBase + 20, body, false, { SHARED_READS: 'join' }, { SHARED_READS: 'off' });
-  const gathered = await runMode('gather', root, settings.portBase + 40, body);
-  const unshared = await runMode('off', root, settings.portBase + 60, body);
+  const now = await run('now', root, settings.portBase + 20, body, false, { SHARED_READS: DEFAULT_MODE }, { SHARED_READS: 'off' });
+  const others = new Map<Mode, Omit<Measured, 'proxied'>>();
+  for (const [i, mode] of OTHER_MODES.entries()) others.set(mode, await runMode(mode, root, settings.portBase + 40 + 20 * i, body));
   const cpus = os.cpus();
   const phases = settings.requests ? `${settings.requests} requests at 1 connection, ${settings.requests * 3} at 10` : `${settings.durationSeconds} s per phase`;
   console.log(`Dashboard of ${settings.patients} patients (${DASHBOARD_OPERATION}), ${phases}, as an admin, rules and audit on`);
   console.log(`Database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}; baseline ${tree.commit.slice(0, 7)} (${settings.baselineRef}) vs the working tree`);
   console.log(`Machine: ${cpus.length} × ${cpus[0]?.model.trim()}, ${round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}\n`);
-  console.log(comparisonTable(rows(baseline, now, gathered, unshared), { baseline: `baseline ${tree.commit.slice(0, 7)}`, now: 'now' }));
+  console.log(`The working tree's rows without a mode are its default here, SHARED_READS=${DEFAULT_MODE}.`);
+  console.log(comparisonTable(rows(baseline, now, others), { baseline: `baseline ${tree.commit.slice(0, 7)}`, now: 'now' }));
   console.log(`\nSubgraph p95 ms at 10 connections, behind the proxies: baseline ${JSON.stringify(baseline.proxied.c10.subgraphP95Ms)}; now ${JSON.stringify(now.proxied.c10.subgraphP95Ms)}`);
-  warnOfFailedRequests([...[baseline, now].flatMap((m) => [m.c1, m.c10, m.proxied.c1, m.proxied.c10]), ...[gathered, unshared].flatMap((m) => [m.c1, m.c10])]);
+  warnOfFailedRequests([...[baseline, now].flatMap((m) => [m.c1, m.c10, m.proxied.c1, m.proxied.c10]), ...[...others.values()].flatMap((m) => [m.c1, m.c10])]);
 }
 
 runBenchmark(main);
