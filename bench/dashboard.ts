@@ -178,6 +178,11 @@ function rows(baseline: Measured, now: Measured, others: Map<Mode, Omit<Measured
     ]),
     ratio('1 connection', (m) => m.c1),
     ratio('10 connections', (m) => m.c10),
+    {
+      figure: "gateway p95 ÷ p95 of each request's critical path in the subgraphs (its fetches' busy time, any stages), 1 connection (behind timing proxies)",
+      baseline: baseline.proxied.c1.gatewayOverCriticalPath,
+      now: now.proxied.c1.gatewayOverCriticalPath,
+    },
     { figure: 'SQL statements per request', baseline: baseline.sqlPerRequest, now: now.sqlPerRequest },
     { figure: 'audit rows per request', baseline: baseline.auditRowsPerRequest, now: now.auditRowsPerRequest },
     { figure: 'response bytes', baseline: baseline.responseBytes, now: now.responseBytes },

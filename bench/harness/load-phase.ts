@@ -1,7 +1,7 @@
 // One load phase against a gateway with autocannon: requests/s, the client's latency
 // percentiles, and each subgraph's fetch latencies as its timing proxy saw them meanwhile.
 import autocannon from 'autocannon';
-import type { TimingProxy } from './timing-proxy';
+import type { Span, TimingProxy } from './timing-proxy';
 import { percentile, round } from './stats';
 
 export interface LoadPhaseOptions {
@@ -27,8 +27,33 @@ export interface LoadPhaseResult {
   errors: number;
   /** p95 of each subgraph's fetches during the phase (subgraphs not called are left out). */
   subgraphP95Ms: Record<string, number>;
-  /** The gateway's p95 ÷ the slowest subgraph's p95: 1 would be a gateway that adds nothing. */
+  /** The gateway's p95 ÷ the slowest subgraph's p95: 1 would be a gateway that adds nothing to a one-stage plan. */
   gatewayOverSlowestSubgraph: number;
+  /**
+   * At one connection, where each request's fetches fall inside its own time: the gateway's p95 ÷
+   * the p95 of each request's critical path in the subgraphs (the time at least one of its fetches
+   * was in flight, whatever the plan's stages). 1 would be a gateway that adds nothing; NaN otherwise.
+   */
+  gatewayOverCriticalPath: number;
+}
+
+/** For each window (sorted, not overlapping), how long at least one of `spans` was in flight within it. */
+export function busyWithin(windows: readonly Span[], spans: readonly Span[]): number[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  return windows.map((window) => {
+    let busy = 0;
+    let reached = window.start;
+    for (const span of sorted) {
+      if (span.start >= window.end) break;
+      const from = Math.max(span.start, reached);
+      const to = Math.min(span.end, window.end);
+      if (to > from) {
+        busy += to - from;
+        reached = to;
+      }
+    }
+    return busy;
+  });
 }
 
 /** Long enough for the slowest baseline on a busy machine: a slow answer is a figure, not an error. */
@@ -38,19 +63,27 @@ export async function runLoadPhase(options: LoadPhaseOptions): Promise<LoadPhase
   for (const proxy of Object.values(options.proxies ?? {})) proxy.reset();
   // autocannon reports p97.5, not p95: keep every response time and take the percentiles here.
   const latencies: number[] = [];
+  // Each request's time (at one connection they follow one another), to find its fetches in.
+  const windows: Span[] = [];
   const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       { url: options.url, method: 'POST', headers: { 'content-type': 'application/json', ...options.headers }, body: options.body, connections: options.connections, ...(options.amount ? { amount: options.amount } : { duration: options.durationSeconds }), timeout: options.timeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS },
       (error, done) => (error ? reject(error) : resolve(done)),
     );
-    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+    instance.on('response', (_client, _status, _bytes, responseTime) => {
+      latencies.push(responseTime);
+      const end = performance.now();
+      windows.push({ start: end - responseTime, end });
+    });
   });
   const elapsedSeconds = (performance.now() - started) / 1000;
   const subgraphP95Ms: Record<string, number> = {};
   for (const [name, proxy] of Object.entries(options.proxies ?? {})) if (proxy.durations().length) subgraphP95Ms[name] = round(percentile(proxy.durations(), 95));
   const p95 = percentile(latencies, 95);
   const slowest = Math.max(0, ...Object.values(subgraphP95Ms));
+  const spans = Object.values(options.proxies ?? {}).flatMap((proxy) => proxy.spans());
+  const criticalPath = options.connections === 1 && spans.length ? percentile(busyWithin(windows, spans), 95) : 0;
   return {
     connections: options.connections,
     requests: latencies.length,
@@ -60,6 +93,7 @@ export async function runLoadPhase(options: LoadPhaseOptions): Promise<LoadPhase
     errors: result.errors,
     subgraphP95Ms,
     gatewayOverSlowestSubgraph: slowest ? round(p95 / slowest, 2) : NaN,
+    gatewayOverCriticalPath: criticalPath ? round(p95 / criticalPath, 2) : NaN,
   };
 }
 

@@ -1,6 +1,6 @@
-// A pass-through HTTP proxy in front of one subgraph that records how long each request took
-// (first byte in → last byte out), so a benchmark can compare the gateway's latency with its
-// slowest subgraph fetch the same way for any version of the stack, without its metrics.
+// A pass-through HTTP proxy in front of one subgraph that records when each request started and
+// ended (first byte in → last byte out), so a benchmark can compare the gateway's latency with its
+// subgraph fetches the same way for any version of the stack, without its metrics.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -11,10 +11,18 @@ export interface TimingProxyOptions {
   port?: number;
 }
 
+/** One request through the proxy, on this process's performance.now() clock (ms). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
 export interface TimingProxy {
   url: string;
   /** Durations (ms) of the requests completed since the last reset. */
   durations(): number[];
+  /** The requests completed since the last reset. */
+  spans(): Span[];
   reset(): void;
   close(): Promise<void>;
 }
@@ -25,7 +33,7 @@ const UPSTREAM_SOCKETS = 64;
 export async function startTimingProxy(options: TimingProxyOptions): Promise<TimingProxy> {
   const target = new URL(options.target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: UPSTREAM_SOCKETS });
-  let durations: number[] = [];
+  let spans: Span[] = [];
   const server = http.createServer((req, res) => {
     const started = performance.now();
     const upstream = http.request(
@@ -33,7 +41,7 @@ export async function startTimingProxy(options: TimingProxyOptions): Promise<Tim
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
-        answer.on('end', () => durations.push(performance.now() - started));
+        answer.on('end', () => spans.push({ start: started, end: performance.now() }));
       },
     );
     upstream.on('error', () => {
@@ -47,9 +55,10 @@ export async function startTimingProxy(options: TimingProxyOptions): Promise<Tim
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    durations: () => durations,
+    durations: () => spans.map((span) => span.end - span.start),
+    spans: () => spans,
     reset: () => {
-      durations = [];
+      spans = [];
     },
     close: async () => {
       server.closeAllConnections();
