@@ -31,7 +31,8 @@ interface Gathered extends Waiter<Outcome> {
 
 const contextOf = (gathered: Gathered) => gathered.requestContext.context as GatewayContext;
 
-const memberOf = ({ requestId, correlationId, clientIp, operationName }: GatewayContext): AudienceMember => ({ requestId, correlationId, clientIp, operationName });
+/** A member of a group's audience: named in this execution only (its rows are not remembered for later events, as a subscriber's are). */
+const memberOf = ({ requestId, correlationId, clientIp, operationName }: GatewayContext): AudienceMember => ({ requestId, correlationId, clientIp, operationName, once: true });
 
 /**
  * A signal that fires once every one of `signals` has (two requests of one streaming connection

@@ -7,7 +7,7 @@ import { AuditTrail, type AuditMeta } from '../shared/rbac/audit';
 import { clientIdentity, type AuditWriter } from '../shared/audit/append';
 import { auditedClient } from '../shared/audit/transactional';
 import type { Prisma } from '../shared/db/database';
-import type { AudienceMember } from '../shared/trust/audience';
+import { AUDIENCE_EXTENSION, audienceOf, type AudienceMember } from '../shared/trust/audience';
 
 /** A writer that records each append's request ids (its fourth array), and fails when told to. */
 function recordingWriter() {
@@ -46,6 +46,19 @@ async function event(writer: AuditWriter, audience: AudienceMember[] | null, all
 }
 
 describe('fan-out audit appends', () => {
+  it('remember nothing of requests named once (gathered reads): their rows are sent each time, and leave no room taken', async () => {
+    const { writer, appends } = recordingWriter();
+    // As a subgraph reads them from the signed body: `once` only when it is true.
+    const [a, b, c] = audienceOf({ [AUDIENCE_EXTENSION]: [{ ...member(), once: true }, { ...member(), once: true }, { ...member(), once: 'yes' }] })!;
+    expect([a.once, b.once, c.once]).toEqual([true, true, undefined]);
+    await event(writer, [a, b]);
+    await event(writer, [a, b]);
+    expect(appends).toEqual([
+      [a.requestId, b.requestId],
+      [a.requestId, b.requestId],
+    ]);
+  });
+
   it('send each subscriber\'s rows once, then nothing while the decisions stay the same', async () => {
     const { writer, appends } = recordingWriter();
     const [a, b] = [member(), member()];

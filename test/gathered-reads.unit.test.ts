@@ -106,6 +106,8 @@ describe('gathered reads at the executor', () => {
     const group = gateway.executions[1];
     expect(audienceIds(group)).toEqual(idsOf(gathered));
     expect(group.audience!.map((member) => member.correlationId)).toEqual(gathered.map((call) => call.context.correlationId));
+    // Named in this execution only: the subgraphs need not remember their rows for later events.
+    expect(group.audience!.every((member) => member.once)).toBe(true);
     await gateway.release();
     const answers = await Promise.all(gathered.map((call) => call.answer));
     expect(answers.map((answer) => answer.data)).toEqual([{ execution: 2 }, { execution: 2 }, { execution: 2 }]);

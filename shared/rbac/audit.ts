@@ -167,7 +167,8 @@ export class AuditTrail {
     const taken = this.take(meta);
     if (!taken) return;
     if (batch?.adopt(db, taken.requests, taken.decisions)) return;
-    const memory = meta.audience?.length ? fanoutRowsWrittenBy(db) : null;
+    // Remembered for an audience named again (a subscription's, on every event), not for requests named once (gathered reads).
+    const memory = meta.audience?.some((member) => !member.once) ? fanoutRowsWrittenBy(db) : null;
     const requests = memory ? memory.unwritten(taken.requests, taken.decisions) : taken.requests;
     if (requests.length === 0) return;
     try {

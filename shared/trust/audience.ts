@@ -14,6 +14,11 @@ export interface AudienceMember {
   correlationId: string | null;
   clientIp: string | null;
   operationName: string | null;
+  /**
+   * A request the gateway names in one execution only (gathered reads), where a subscriber is
+   * named again on every event: its rows are not remembered as written (shared/rbac/audit.ts).
+   */
+  once?: true;
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -26,7 +31,7 @@ export function audienceOf(extensions: unknown): AudienceMember[] | null {
   for (const entry of list as Record<string, unknown>[]) {
     const requestId = text(entry?.requestId);
     if (!requestId) return null;
-    members.push({ requestId, correlationId: text(entry.correlationId), clientIp: text(entry.clientIp), operationName: text(entry.operationName) });
+    members.push({ requestId, correlationId: text(entry.correlationId), clientIp: text(entry.clientIp), operationName: text(entry.operationName), ...(entry.once === true && { once: true }) });
   }
   return members;
 }
