@@ -187,9 +187,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   if (inProcess.length) log.info(`subgraphs called in this process, without HTTP: ${inProcess.join(', ')}`);
   // Identical reads of one credential: joined to one running only where every fetch is audited through
   // the gateway's batch (every subgraph in this process); else gathered for the next (each fetch names them all).
-  const joining = options.sharedReads === 'join' && inProcess.length === Object.keys(options.subgraphUrls).length;
+  const readsMode = options.sharedReads ?? 'off';
+  const joining = readsMode === 'join' && inProcess.length === Object.keys(options.subgraphUrls).length;
   const sharedReads = joining ? new SharedReads<GatewayExecutionResult>() : undefined;
-  const gatheredReads = !joining && (options.sharedReads ?? 'off') !== 'off' ? new GatheredReads() : undefined;
+  const gatheredReads = readsMode !== 'off' && !joining ? new GatheredReads() : undefined;
   const audited = inProcess.length ? withBatchedAudit(gateway, log, sharedReads) : gateway;
   // @defer: planned with incremental delivery on, over the supergraph served (gateway/defer).
   let deferPlanner: DeferPlanner | undefined;
