@@ -183,6 +183,11 @@ function rows(baseline: Measured, now: Measured, others: Map<Mode, Omit<Measured
       baseline: baseline.proxied.c1.gatewayOverCriticalPath,
       now: now.proxied.c1.gatewayOverCriticalPath,
     },
+    {
+      figure: "the plan's floor: p95 of each request's critical path ÷ slowest subgraph p95, 1 connection (a gateway adding nothing scores this)",
+      baseline: baseline.proxied.c1.criticalPathOverSlowestSubgraph,
+      now: now.proxied.c1.criticalPathOverSlowestSubgraph,
+    },
     { figure: 'SQL statements per request', baseline: baseline.sqlPerRequest, now: now.sqlPerRequest },
     { figure: 'audit rows per request', baseline: baseline.auditRowsPerRequest, now: now.auditRowsPerRequest },
     { figure: 'response bytes', baseline: baseline.responseBytes, now: now.responseBytes },

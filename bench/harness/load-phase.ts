@@ -35,6 +35,11 @@ export interface LoadPhaseResult {
    * was in flight, whatever the plan's stages). 1 would be a gateway that adds nothing; NaN otherwise.
    */
   gatewayOverCriticalPath: number;
+  /**
+   * At one connection: the p95 of each request's critical path ÷ the slowest subgraph's p95, the
+   * gateway-over-slowest ratio of a gateway that added nothing to this plan (its stages' floor); NaN otherwise.
+   */
+  criticalPathOverSlowestSubgraph: number;
 }
 
 /** For each window (sorted, not overlapping), how long at least one of `spans` was in flight within it. */
@@ -94,6 +99,7 @@ export async function runLoadPhase(options: LoadPhaseOptions): Promise<LoadPhase
     subgraphP95Ms,
     gatewayOverSlowestSubgraph: slowest ? round(p95 / slowest, 2) : NaN,
     gatewayOverCriticalPath: criticalPath ? round(p95 / criticalPath, 2) : NaN,
+    criticalPathOverSlowestSubgraph: criticalPath && slowest ? round(criticalPath / slowest, 2) : NaN,
   };
 }
 
