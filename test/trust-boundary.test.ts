@@ -62,7 +62,7 @@ async function stillServing(): Promise<void> {
 /** POSTs `body` to a subgraph with exactly these headers. */
 async function post(url: string, body: string, headers: Record<string, string>) {
   const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-  return { status: response.status, ...((await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] }) };
+  return { status: response.status, headers: response.headers, ...((await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] }) };
 }
 
 describe('a subgraph called directly', () => {
@@ -119,6 +119,9 @@ describe('a subgraph called directly', () => {
       const response = await post(subgraphUrl('patient'), query, { ...admin, [GATEWAY_SIGNATURE_HEADER]: signature });
       expect(response.status).toBe(200);
       expect(response.data.patients.edges).toHaveLength(3);
+      // Nothing hashed for a revalidation the gateway never asks for, and no framework named.
+      expect(response.headers.get('etag')).toBeNull();
+      expect(response.headers.get('x-powered-by')).toBeNull();
     });
 
     const cases: [string, RegExp, () => Promise<{ url: string; body: string; headers: Record<string, string> }>][] = [

@@ -163,6 +163,10 @@ export async function startSubgraph<L, S>(module: SubgraphModule<L, S>, options:
   const limits = subgraphLimits<SubgraphContext<L, S>>(options.limits, !options.exposeErrorDetails);
   const schema = limits.guard(options.withoutPermissions ? federated : applyPermissions(federated, module.permissions));
   const app = express();
+  // Its one caller, the gateway, never revalidates an answer: no ETag hashed over each (Express's
+  // default, a SHA-1 of every lab list sent), and no X-Powered-By naming the framework.
+  app.disable('etag');
+  app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const formatError = formatErrorFor(log, options.exposeErrorDetails);
   const requestMetrics = requestMetricsPlugin({ service: module.name });
