@@ -22,6 +22,22 @@ const JOB_EXPIRE_SECONDS = 15 * 60;
 /** Sends in this process wake its workers at once; the poll finds jobs sent by other processes. */
 const POLLING_INTERVAL_SECONDS = 2;
 
+/**
+ * Which waiting sync a worker takes first (pg-boss fetches the highest priority first): one a
+ * person waits for (a new connection, "sync now") before the nightly batch, which queues a job
+ * for every connection at once; one queued behind its connection's running sync after all,
+ * until that sync ends (PROMOTE_BEHIND).
+ */
+export const SYNC_PRIORITY = { waitedFor: 1, daily: 0, behind: -1 } as const;
+
+/** The priority of a sync queued for `reason` (`behind`: its connection's sync is running). */
+export const syncPriority = (reason: SyncJobData['reason'], behind: boolean): number =>
+  behind ? SYNC_PRIORITY.behind : reason === 'daily' ? SYNC_PRIORITY.daily : SYNC_PRIORITY.waitedFor;
+
+/** A connection's sync queued behind the one that just ended may start now: ahead of the nightly batch. */
+const PROMOTE_BEHIND = `UPDATE ${QUEUE_SCHEMA}.job SET priority = ${SYNC_PRIORITY.waitedFor}
+  WHERE name = $1 AND singleton_key = $2 AND state = 'created' AND priority = ${SYNC_PRIORITY.behind}`;
+
 export interface SyncJobData {
   connectionId: string;
   reason: 'daily' | 'on-demand' | 'connected';
@@ -34,10 +50,10 @@ export interface QueueHandlers {
 
 export interface SyncQueue {
   /**
-   * Queues a sync of the connection as job `id`; null when one is already waiting (nothing
-   * sent). `behind`: the connection's sync is running, so this one cannot start before it ends:
-   * it goes after every other job, rather than at the head of the queue where the workers
-   * would keep fetching (and skipping) it.
+   * Queues a sync of the connection as job `id` (a daily one after any a person waits for:
+   * SYNC_PRIORITY); null when one is already waiting (nothing sent). `behind`: the connection's
+   * sync is running, so this one cannot start before it ends: it goes after every other job,
+   * rather than at the head of the queue where the workers would keep fetching (and skipping) it.
    */
   send(provider: WearableProvider, connectionId: string, reason: SyncJobData['reason'], id: string, behind?: boolean): Promise<string | null>;
   stop(): Promise<void>;
@@ -53,9 +69,9 @@ export interface StartQueueOptions {
 }
 
 export async function startSyncQueue(options: StartQueueOptions): Promise<SyncQueue> {
-  const { config, log, handlers } = options;
+  const { db, config, log, handlers } = options;
   const boss = new PgBoss({
-    db: queueDb(options.db),
+    db: queueDb(db),
     schema: QUEUE_SCHEMA,
     migrate: true,
     supervise: Boolean(handlers),
@@ -89,7 +105,11 @@ export async function startSyncQueue(options: StartQueueOptions): Promise<SyncQu
           await boss.work<SyncJobData>(name, options, async ([job]) => {
             // The request that queued the sync (syncWearables, a connection) goes on in the job's trace.
             const { data, carrier } = withoutTraceContext(job.data);
-            return runTracedJob(name, carrier, () => handlers.sync({ ...job, data }));
+            await runTracedJob(name, carrier, () => handlers.sync({ ...job, data }));
+            // Completed here (pg-boss's own completion then finds it done), so the sync asked for
+            // while it ran can be promoted without a worker fetching it while this one is active.
+            await boss.complete(name, job.id);
+            await db.sql.query(PROMOTE_BEHIND, [name, data.connectionId]);
           }),
         );
       }
@@ -99,7 +119,7 @@ export async function startSyncQueue(options: StartQueueOptions): Promise<SyncQu
   return {
     boss,
     async send(provider, connectionId, reason, jobId, behind = false) {
-      const options = { id: jobId, singletonKey: connectionId, priority: behind ? -1 : 0 };
+      const options = { id: jobId, singletonKey: connectionId, priority: syncPriority(reason, behind) };
       const id = await boss.send(syncQueueName(provider), withTraceContext({ connectionId, reason } satisfies SyncJobData), options);
       // Wake this process's workers rather than waiting for their next poll.
       for (const worker of workers.get(provider)!) boss.notifyWorker(worker);

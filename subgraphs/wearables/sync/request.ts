@@ -6,7 +6,7 @@ import type { Prisma } from '../../../shared/db/database';
 import { DEFAULT_RAW_PAYLOAD_RETENTION_DAYS } from '../config';
 import { deleteOldStates } from '../oauth/state';
 import type { WearableProvider } from '../../../generated/prisma/client';
-import { QUEUE_SCHEMA, syncQueueName, type SyncJobData, type SyncQueue } from './queue';
+import { QUEUE_SCHEMA, syncPriority, syncQueueName, type SyncJobData, type SyncQueue } from './queue';
 
 /** Queues a sync of one connection; returns the id of the job that will run it. */
 export async function requestSync(
@@ -17,16 +17,26 @@ export async function requestSync(
 ): Promise<string> {
   const connectionId = connection.id;
   const jobId = randomUUID();
-  const running = (await prisma.wearableConnection.findUniqueOrThrow({ where: { id: connectionId }, select: { syncStatus: true } })).syncStatus === 'RUNNING';
+  const queueName = syncQueueName(connection.provider);
+  // Is a sync of the connection running? The queue says: the status a later request set (QUEUED) hides it.
+  const [{ running }] = await prisma.$queryRawUnsafe<{ running: boolean }[]>(
+    `SELECT EXISTS (SELECT 1 FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND singleton_key = $2 AND state = 'active') AS running`,
+    queueName,
+    connectionId,
+  );
   await prisma.wearableConnection.update({ where: { id: connectionId }, data: { syncStatus: 'QUEUED', syncJobId: jobId, syncRequestedAt: new Date() } });
   // Twice at most: a waiting job may start between our send and our look-up.
   for (let attempt = 0; attempt < 2; attempt++) {
     if (await queue.send(connection.provider, connectionId, reason, jobId, running)) return jobId;
-    // A sync of this connection is already waiting: that job answers this request too.
+    // A sync of this connection is already waiting: that job answers this request too, at this
+    // request's priority when higher ("sync now" while the nightly job of the connection waits).
     const [waiting] = await prisma.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT id::text AS id FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND singleton_key = $2 AND state = 'created' LIMIT 1`,
-      syncQueueName(connection.provider),
+      `UPDATE ${QUEUE_SCHEMA}.job SET priority = GREATEST(priority, $3)
+        WHERE name = $1 AND id = (SELECT id FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND singleton_key = $2 AND state = 'created' LIMIT 1)
+        RETURNING id::text AS id`,
+      queueName,
       connectionId,
+      syncPriority(reason, running),
     );
     if (waiting) {
       await prisma.wearableConnection.updateMany({ where: { id: connectionId, syncJobId: jobId }, data: { syncJobId: waiting.id } });

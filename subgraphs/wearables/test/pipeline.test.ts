@@ -269,4 +269,80 @@ describe('the sync queue', () => {
       await queue.stop();
     }
   }, 60_000);
+
+  it('runs a sync a person waits for before the nightly batch: a new one, and "sync now" of a connection whose nightly job waits', async () => {
+    for (const patient of [P1, P2, P3]) await h.connect(patient, 'OURA', uniqueLogin('nightly'));
+    const oura = await h.prisma.wearableConnection.findMany({ where: { provider: 'OURA', status: { not: 'DISCONNECTED' } }, orderBy: { id: 'asc' } });
+    expect(oura.length).toBe(3);
+    // `fresh` has no nightly job (disconnected during the fan-out); `lifted` has the last one queued.
+    const [other, lifted, fresh] = [oura[0], oura[2], oura[1]];
+    const sender = await startSyncQueue({ db: h.db, config: h.config, log: h.log });
+    await h.prisma.wearableConnection.update({ where: { id: fresh.id }, data: { status: 'DISCONNECTED' } });
+    await requestDailySync(h.prisma, sender);
+    await h.prisma.wearableConnection.update({ where: { id: fresh.id }, data: { status: 'CONNECTED' } });
+    const liftedJob = await requestSync(h.prisma, sender, lifted, 'on-demand');
+    const freshJob = await requestSync(h.prisma, sender, fresh, 'on-demand');
+    await sender.stop();
+    const jobs = await h.db.sql.query<{ id: string; priority: number }>(
+      "SELECT id::text AS id, priority FROM pgboss.job WHERE name = 'wearables-sync-oura' AND state = 'created' ORDER BY created_on",
+    );
+    expect(jobs.find((job) => job.id === liftedJob)?.priority).toBe(1);
+    expect(jobs.find((job) => job.id === freshJob)?.priority).toBe(1);
+
+    // One worker per provider, so the OURA jobs run one at a time in the order the queue gives them.
+    const started: string[] = [];
+    const worker = await startSyncQueue({
+      db: h.db,
+      config: { ...h.config, syncConcurrency: 1 },
+      log: h.log,
+      handlers: { sync: async (job) => void (job.name === 'wearables-sync-oura' && started.push(job.data.connectionId)), daily: async () => {} },
+    });
+    try {
+      await eventually(async () => started.length === 3, 30_000, 'the three OURA syncs to run');
+      // Without priorities they would run as queued: other's and lifted's nightly jobs, then fresh's.
+      expect(started).toEqual([lifted.id, fresh.id, other.id]);
+    } finally {
+      await worker.stop();
+    }
+  }, 60_000);
+
+  it('runs a sync asked for while its connection was syncing as soon as that sync ends, ahead of the nightly batch', async () => {
+    for (const patient of [P1, P2, P3]) await h.connect(patient, 'OURA', uniqueLogin('behind'));
+    const [busy, ...others] = await h.prisma.wearableConnection.findMany({ where: { provider: 'OURA', status: { not: 'DISCONNECTED' } }, orderBy: { id: 'asc' } });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const started: string[] = [];
+    const worker = await startSyncQueue({
+      db: h.db,
+      config: { ...h.config, syncConcurrency: 1 },
+      log: h.log,
+      handlers: {
+        async sync(job) {
+          if (job.name !== 'wearables-sync-oura') return;
+          started.push(job.id);
+          if (started.length === 1) await gate;
+        },
+        daily: async () => {},
+      },
+    });
+    try {
+      const first = await requestSync(h.prisma, worker, busy, 'on-demand');
+      await eventually(async () => started.includes(first), 10_000, 'the first sync to start');
+      // While it runs: the nightly fan-out (busy's job goes behind its running sync), then its patient asks.
+      await requestDailySync(h.prisma, worker);
+      const second = await requestSync(h.prisma, worker, busy, 'on-demand');
+      const nightly = (await h.db.sql.query<{ id: string }>(
+        "SELECT id::text AS id FROM pgboss.job WHERE name = 'wearables-sync-oura' AND state = 'created' AND singleton_key = ANY($1::text[])",
+        [others.map((connection) => connection.id)],
+      )).map((job) => job.id);
+      expect(nightly).toHaveLength(2);
+      release();
+      await eventually(async () => started.length === 4, 30_000, 'every OURA sync to run');
+      expect(started.slice(0, 2)).toEqual([first, second]);
+      expect(started.slice(2).sort()).toEqual([...nightly].sort());
+    } finally {
+      release();
+      await worker.stop();
+    }
+  }, 60_000);
 });
