@@ -25,18 +25,15 @@ const POLLING_INTERVAL_SECONDS = 2;
 /**
  * Which waiting sync a worker takes first (pg-boss fetches the highest priority first): one a
  * person waits for (a new connection, "sync now") before the nightly batch, which queues a job
- * for every connection at once; one queued behind its connection's running sync after all,
- * until that sync ends (PROMOTE_BEHIND).
+ * for every connection at once; one queued while its connection's sync runs or waits to retry
+ * after all, since the queue cannot start it before that one ends (at the head it would stall
+ * every fetch of the provider's workers).
  */
 export const SYNC_PRIORITY = { waitedFor: 1, daily: 0, behind: -1 } as const;
 
 /** The priority of a sync queued for `reason` (`behind`: its connection's sync is running). */
 export const syncPriority = (reason: SyncJobData['reason'], behind: boolean): number =>
   behind ? SYNC_PRIORITY.behind : reason === 'daily' ? SYNC_PRIORITY.daily : SYNC_PRIORITY.waitedFor;
-
-/** A connection's sync queued behind the one that just ended may start now: ahead of the nightly batch. */
-const PROMOTE_BEHIND = `UPDATE ${QUEUE_SCHEMA}.job SET priority = ${SYNC_PRIORITY.waitedFor}
-  WHERE name = $1 AND singleton_key = $2 AND state = 'created' AND priority = ${SYNC_PRIORITY.behind}`;
 
 export interface SyncJobData {
   connectionId: string;
@@ -52,8 +49,9 @@ export interface SyncQueue {
   /**
    * Queues a sync of the connection as job `id` (a daily one after any a person waits for:
    * SYNC_PRIORITY); null when one is already waiting (nothing sent). `behind`: the connection's
-   * sync is running, so this one cannot start before it ends: it goes after every other job,
-   * rather than at the head of the queue where the workers would keep fetching (and skipping) it.
+   * sync is running (or waiting to retry), so this one cannot start before it ends: it goes after
+   * every other job, rather than at the head of the queue where the workers would keep fetching
+   * (and failing to start) it.
    */
   send(provider: WearableProvider, connectionId: string, reason: SyncJobData['reason'], id: string, behind?: boolean): Promise<string | null>;
   stop(): Promise<void>;
@@ -69,9 +67,9 @@ export interface StartQueueOptions {
 }
 
 export async function startSyncQueue(options: StartQueueOptions): Promise<SyncQueue> {
-  const { db, config, log, handlers } = options;
+  const { config, log, handlers } = options;
   const boss = new PgBoss({
-    db: queueDb(db),
+    db: queueDb(options.db),
     schema: QUEUE_SCHEMA,
     migrate: true,
     supervise: Boolean(handlers),
@@ -105,11 +103,7 @@ export async function startSyncQueue(options: StartQueueOptions): Promise<SyncQu
           await boss.work<SyncJobData>(name, options, async ([job]) => {
             // The request that queued the sync (syncWearables, a connection) goes on in the job's trace.
             const { data, carrier } = withoutTraceContext(job.data);
-            await runTracedJob(name, carrier, () => handlers.sync({ ...job, data }));
-            // Completed here (pg-boss's own completion then finds it done), so the sync asked for
-            // while it ran can be promoted without a worker fetching it while this one is active.
-            await boss.complete(name, job.id);
-            await db.sql.query(PROMOTE_BEHIND, [name, data.connectionId]);
+            return runTracedJob(name, carrier, () => handlers.sync({ ...job, data }));
           }),
         );
       }

@@ -6,7 +6,10 @@ import type { Prisma } from '../../../shared/db/database';
 import { DEFAULT_RAW_PAYLOAD_RETENTION_DAYS } from '../config';
 import { deleteOldStates } from '../oauth/state';
 import type { WearableProvider } from '../../../generated/prisma/client';
-import { QUEUE_SCHEMA, syncPriority, syncQueueName, type SyncJobData, type SyncQueue } from './queue';
+import { QUEUE_SCHEMA, SYNC_PRIORITY, syncPriority, syncQueueName, type SyncJobData, type SyncQueue } from './queue';
+
+/** A sync of the connection that keeps another from starting: running, or failed and waiting to retry. */
+const UNDER_WAY = `SELECT 1 FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND singleton_key = $2 AND state IN ('active', 'retry')`;
 
 /** Queues a sync of one connection; returns the id of the job that will run it. */
 export async function requestSync(
@@ -18,16 +21,24 @@ export async function requestSync(
   const connectionId = connection.id;
   const jobId = randomUUID();
   const queueName = syncQueueName(connection.provider);
-  // Is a sync of the connection running? The queue says: the status a later request set (QUEUED) hides it.
-  const [{ running }] = await prisma.$queryRawUnsafe<{ running: boolean }[]>(
-    `SELECT EXISTS (SELECT 1 FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND singleton_key = $2 AND state = 'active') AS running`,
-    queueName,
-    connectionId,
-  );
   await prisma.wearableConnection.update({ where: { id: connectionId }, data: { syncStatus: 'QUEUED', syncJobId: jobId, syncRequestedAt: new Date() } });
   // Twice at most: a waiting job may start between our send and our look-up.
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (await queue.send(connection.provider, connectionId, reason, jobId, running)) return jobId;
+    // Asked of the queue, not the connection's status (which the request before this one set to QUEUED).
+    const [{ running }] = await prisma.$queryRawUnsafe<{ running: boolean }[]>(`SELECT EXISTS (${UNDER_WAY}) AS running`, queueName, connectionId);
+    if (await queue.send(connection.provider, connectionId, reason, jobId, running)) {
+      // One that started since we looked: this job waits behind it, not at the head where it cannot start.
+      if (!running) {
+        await prisma.$queryRawUnsafe(
+          `UPDATE ${QUEUE_SCHEMA}.job SET priority = $4 WHERE name = $1 AND id = $3::uuid AND state = 'created' AND EXISTS (${UNDER_WAY})`,
+          queueName,
+          connectionId,
+          jobId,
+          SYNC_PRIORITY.behind,
+        );
+      }
+      return jobId;
+    }
     // A sync of this connection is already waiting: that job answers this request too, at this
     // request's priority when higher ("sync now" while the nightly job of the connection waits).
     const [waiting] = await prisma.$queryRawUnsafe<{ id: string }[]>(

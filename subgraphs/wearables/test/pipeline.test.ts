@@ -306,43 +306,40 @@ describe('the sync queue', () => {
     }
   }, 60_000);
 
-  it('runs a sync asked for while its connection was syncing as soon as that sync ends, ahead of the nightly batch', async () => {
-    for (const patient of [P1, P2, P3]) await h.connect(patient, 'OURA', uniqueLogin('behind'));
-    const [busy, ...others] = await h.prisma.wearableConnection.findMany({ where: { provider: 'OURA', status: { not: 'DISCONNECTED' } }, orderBy: { id: 'asc' } });
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const started: string[] = [];
+  it('queues a sync asked for while its connection’s last one waits to retry behind every other job, not at the head where it cannot start', async () => {
+    for (const patient of [P1, P2]) await h.connect(patient, 'OURA', uniqueLogin('retrying'));
+    const [failing, other] = await h.prisma.wearableConnection.findMany({ where: { provider: 'OURA', profileId: { in: [P1, P2] } }, orderBy: { id: 'asc' } });
+    const ouraJobs = () =>
+      h.db.sql.query<{ id: string; state: string; priority: number }>("SELECT id::text AS id, state, priority FROM pgboss.job WHERE name = 'wearables-sync-oura' AND state < 'active'");
     const worker = await startSyncQueue({
       db: h.db,
-      config: { ...h.config, syncConcurrency: 1 },
+      // A retry a minute away: the job stays waiting to retry while this test looks.
+      config: { ...h.config, syncConcurrency: 1, syncRetryDelaySeconds: 60 },
       log: h.log,
       handlers: {
         async sync(job) {
-          if (job.name !== 'wearables-sync-oura') return;
-          started.push(job.id);
-          if (started.length === 1) await gate;
+          if (job.data.connectionId === failing.id) throw new Error('the vendor is down');
         },
         daily: async () => {},
       },
     });
+    let sender: Awaited<ReturnType<typeof startSyncQueue>> | undefined;
     try {
-      const first = await requestSync(h.prisma, worker, busy, 'on-demand');
-      await eventually(async () => started.includes(first), 10_000, 'the first sync to start');
-      // While it runs: the nightly fan-out (busy's job goes behind its running sync), then its patient asks.
-      await requestDailySync(h.prisma, worker);
-      const second = await requestSync(h.prisma, worker, busy, 'on-demand');
-      const nightly = (await h.db.sql.query<{ id: string }>(
-        "SELECT id::text AS id FROM pgboss.job WHERE name = 'wearables-sync-oura' AND state = 'created' AND singleton_key = ANY($1::text[])",
-        [others.map((connection) => connection.id)],
-      )).map((job) => job.id);
-      expect(nightly).toHaveLength(2);
-      release();
-      await eventually(async () => started.length === 4, 30_000, 'every OURA sync to run');
-      expect(started.slice(0, 2)).toEqual([first, second]);
-      expect(started.slice(2).sort()).toEqual([...nightly].sort());
-    } finally {
-      release();
+      const first = await requestSync(h.prisma, worker, failing, 'on-demand');
+      await eventually(async () => (await ouraJobs()).some((job) => job.id === first && job.state === 'retry'), 10_000, 'the failed sync to wait for its retry');
       await worker.stop();
+      // Asked again meanwhile (no worker running, so the queue's order can be read).
+      sender = await startSyncQueue({ db: h.db, config: h.config, log: h.log });
+      const again = await requestSync(h.prisma, sender, failing, 'on-demand');
+      const elsewhere = await requestSync(h.prisma, sender, other, 'on-demand');
+      const jobs = await ouraJobs();
+      expect(jobs.find((job) => job.id === again)).toMatchObject({ state: 'created', priority: -1 });
+      expect(jobs.find((job) => job.id === elsewhere)).toMatchObject({ state: 'created', priority: 1 });
+    } finally {
+      await worker.stop();
+      await sender?.stop();
+      // Nothing of this test's left for another queue to run.
+      await h.db.sql.query("DELETE FROM pgboss.job WHERE name = 'wearables-sync-oura' AND state < 'active'");
     }
   }, 60_000);
 });
