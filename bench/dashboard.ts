@@ -22,6 +22,7 @@ import { DASHBOARD_OPERATION, dashboardBody } from './harness/queries';
 import { comparisonTable, type Row } from './harness/table';
 import { round } from './harness/stats';
 import { GraphQLHttpClient } from '../shared/graphql/http-client';
+import { defaultSharedReads, SHARED_READS_MODES, type SharedReadsMode } from '../shared/config';
 
 const settings = {
   baselineRef: process.env.BASELINE_REF ?? DEFAULT_BASELINE_REF,
@@ -139,10 +140,10 @@ async function run(label: string, tree: string, portBase: number, body: string, 
   }
 }
 
-type Mode = 'join' | 'gather' | 'off';
-/** The working tree's SHARED_READS by default on this run's database (shared/config), and the modes measured beside it. */
-const DEFAULT_MODE: Mode = process.env.DATABASE_URL ? 'gather' : 'join';
-const OTHER_MODES = (['join', 'gather', 'off'] as const).filter((mode) => mode !== DEFAULT_MODE);
+type Mode = SharedReadsMode;
+/** The working tree's SHARED_READS by default on this run's database, and the modes measured beside it. */
+const DEFAULT_MODE = defaultSharedReads(process.env.DATABASE_URL || undefined);
+const OTHER_MODES = SHARED_READS_MODES.filter((mode) => mode !== DEFAULT_MODE);
 
 /** The working tree with another SHARED_READS mode (its connections share one admin's token, so reads in flight can share). */
 async function runMode(mode: Mode, tree: string, portBase: number, body: string): Promise<Omit<Measured, 'proxied'>> {

@@ -45,6 +45,13 @@ export * from './settings';
 
 export const projectRoot = path.resolve(__dirname, '../..');
 
+/**
+ * SHARED_READS when unset. Another process's acknowledged writes do not end this one's join
+ * windows: joined only where no other process can serve the same data (the embedded database
+ * belongs to one), else gathered.
+ */
+export const defaultSharedReads = (databaseUrl: string | undefined): SharedReadsMode => (databaseUrl ? 'gather' : 'join');
+
 /** Default subgraph ports: 4001..4006 in SERVICE_NAMES order (docs/architecture.md). */
 export const DEFAULT_SUBGRAPH_PORTS = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, DEFAULT_GATEWAY_PORT + i + 1])) as Record<SubgraphName, number>;
 
@@ -196,9 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subgraphConnections: gateway.subgraphConnections,
     subgraphTransport: gateway.subgraphTransport,
     responseCache: { ttlSeconds: gateway.responseCacheTtlSeconds, maxBytes: gateway.responseCacheMaxBytes },
-    // Another process's acknowledged writes do not end this one's join windows: joined by default
-    // only where no other process can serve the same data (the embedded database belongs to one).
-    sharedReads: gateway.sharedReads ?? (database.url ? 'gather' : 'join'),
+    sharedReads: gateway.sharedReads ?? defaultSharedReads(database.url),
     databasePoolSize: database.poolSize,
     databaseConnectTimeoutMs: database.connectTimeoutMs,
     auth,

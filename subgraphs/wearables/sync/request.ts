@@ -28,6 +28,7 @@ export async function requestSync(
     const [{ running }] = await prisma.$queryRawUnsafe<{ running: boolean }[]>(`SELECT EXISTS (${UNDER_WAY}) AS running`, queueName, connectionId);
     if (await queue.send(connection.provider, connectionId, reason, jobId, running)) {
       // One that started since we looked: this job waits behind it, not at the head where it cannot start.
+      // (The queue's own rows, written outside the request's audited writes as pg-boss's send is.)
       if (!running) {
         await prisma.$queryRawUnsafe(
           `UPDATE ${QUEUE_SCHEMA}.job SET priority = $4 WHERE name = $1 AND id = $3::uuid AND state = 'created' AND EXISTS (${UNDER_WAY})`,
