@@ -2,7 +2,8 @@
 // keyring (a missing key in production stops the start here), the vendor simulators of every
 // provider not configured for its real vendor, and the sync queue, with its workers and the
 // daily 03:00 UTC schedule (unless WEARABLES_SYNC_WORKERS=false: then this process only
-// queues jobs, for a worker Deployment to run); and the refresh of the health score's wearables
+// queues jobs, for a worker Deployment to run); the vendors' rate limits, shared through Redis
+// when there is one (sync/vendor-pacing.ts); and the refresh of the health score's wearables
 // part that labs keeps (score-refresh.ts: at start, and daily after midnight UTC).
 import { startCareAlertRaising } from '../../shared/domain/care-alerts';
 import type { StartedServices, SubgraphDeps } from '../../shared/server/subgraph';
@@ -13,6 +14,7 @@ import { syncConnection, RetryableSyncError, type SyncDeps } from './sync/pipeli
 import { measureSyncJob, providerOfQueue, watchQueueDepth } from './sync/metrics';
 import { startSyncQueue, type QueueHandlers, type SyncQueue } from './sync/queue';
 import { requestDailySync } from './sync/request';
+import { startVendorPacing } from './sync/vendor-pacing';
 import { loadTokenKeyring } from './tokens/keyring';
 import { startScoreRefresh } from './score-refresh';
 
@@ -25,7 +27,8 @@ export async function startWearablesServices(runtime: SubgraphDeps): Promise<Sta
   // Labs keeps the health score's wearables part: sent with each write (readings.ts) and refreshed as the window slides.
   await startScoreRefresh({ prisma, jobQueue, clock, log });
   const stopSimulators = await startSimulators(config, log);
-  const deps: SyncDeps = { prisma, patientFacts: runtime.ports.patientFacts, pubsub: runtime.pubsub, jobQueue, config, keyring, log, now: () => clock.now() };
+  const pacing = startVendorPacing(runtime.config.redisUrl, log);
+  const deps: SyncDeps = { prisma, patientFacts: runtime.ports.patientFacts, pubsub: runtime.pubsub, jobQueue, config, keyring, pacing, log, now: () => clock.now() };
   let queue: SyncQueue;
   const handlers: QueueHandlers = {
     async sync(job) {
@@ -42,15 +45,17 @@ export async function startWearablesServices(runtime: SubgraphDeps): Promise<Sta
     queue = await startSyncQueue({ db: runtime.db, config, log, handlers: runtime.config.deployment.wearablesSyncWorkers ? handlers : undefined });
   } catch (error) {
     await stopSimulators();
+    await pacing.close();
     throw error;
   }
   const unwatch = watchQueueDepth(queue);
   return {
-    services: { config, keyring, queue, jobQueue, clock },
+    services: { config, keyring, pacing, queue, jobQueue, clock },
     async stop() {
       unwatch();
       await queue.stop();
       await stopSimulators();
+      await pacing.close();
     },
   };
 }

@@ -14,12 +14,14 @@ import { sealTokens } from './sync/credentials';
 import type { SyncQueue } from './sync/queue';
 import { requestSync } from './sync/request';
 import { vendorApi, vendorClient, type VendorClient } from './sync/vendor-client';
+import type { VendorPacing } from './sync/vendor-pacing';
 import type { TokenKeyring } from './tokens/keyring';
 
 export interface ConnectDeps {
   prisma: Prisma;
   config: WearablesConfig;
   keyring: TokenKeyring;
+  pacing: VendorPacing;
   /** Null where no queue runs: the first sync then waits for the next request or the daily run. */
   queue: SyncQueue | null;
 }
@@ -39,9 +41,9 @@ function redirectUriFor(config: WearablesConfig, provider: WearableProvider, ven
   throw new Error(`${provider}: set WEARABLES_REDIRECT_URI (or ${provider}_REDIRECT_URI) to the app page the vendor returns to`);
 }
 
-function usableVendor(config: WearablesConfig, provider: WearableProvider): VendorClient {
+function usableVendor({ config, pacing }: ConnectDeps, provider: WearableProvider): VendorClient {
   if (!config.vendors[provider].available) throw badUserInput('provider', `${provider} is not configured on this server`);
-  return vendorClient(config, provider);
+  return vendorClient(config, pacing, provider);
 }
 
 export async function startConnection(
@@ -49,7 +51,7 @@ export async function startConnection(
   request: { profileId: string; provider: WearableProvider; createdBy: string | null },
   now = new Date(),
 ): Promise<WearableAuthorization> {
-  const vendor = usableVendor(deps.config, request.provider);
+  const vendor = usableVendor(deps, request.provider);
   const redirectUri = redirectUriFor(deps.config, request.provider, vendor);
   const pkce = vendor.plugin.pkce ? pkcePair() : null;
   const { state, expiresAt } = await issueState(
@@ -76,7 +78,7 @@ export async function completeConnection(
 ) {
   const { prisma, config, keyring } = deps;
   const { profileId, provider } = request;
-  const vendor = usableVendor(config, provider);
+  const vendor = usableVendor(deps, provider);
   const granted = await consumeState(prisma, { state: request.state, profileId, provider }, now);
   if (!request.code.trim()) throw badUserInput('code', 'is empty');
   const tokens = await exchangeCode(vendor.plugin, vendor.endpoints, vendor.client, { code: request.code, redirectUri: granted.redirectUri, codeVerifier: granted.codeVerifier }, vendor.http).catch(

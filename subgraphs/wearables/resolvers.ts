@@ -42,7 +42,7 @@ function targetPatientId(ctx: Ctx, patientId: string | null | undefined): string
   throw badUserInput('patientId', 'is required when the caller has no patient record of their own');
 }
 
-const connectDeps = (ctx: Ctx): ConnectDeps => ({ prisma: ctx.prisma, config: ctx.services.config, keyring: ctx.services.keyring, queue: ctx.services.queue });
+const connectDeps = ({ prisma, services }: Ctx): ConnectDeps => ({ prisma, config: services.config, keyring: services.keyring, pacing: services.pacing, queue: services.queue });
 
 const day = (date: Date | null | undefined) => (date ? date.toISOString().slice(0, 10) : null);
 const instant = (date: Date | null | undefined) => (date ? date.toISOString() : null);

@@ -1,7 +1,8 @@
-// Every request to a vendor goes through here: the provider's rate limit (a token bucket per
-// provider and process), a timeout, and retries with exponential backoff on 429, 5xx and
-// network errors (Retry-After wins when the vendor sends it). What is left after the retries
-// is a VendorError that says whether trying again later could help.
+// Every request to a vendor goes through here: the provider's rate limit (its pacer: a token
+// bucket, shared by every process through Redis when there is one, sync/vendor-pacing.ts), a
+// timeout, and retries with exponential backoff on 429, 5xx and network errors (Retry-After
+// wins when the vendor sends it). What is left after the retries is a VendorError that says
+// whether trying again later could help.
 
 export type VendorErrorKind = 'auth' | 'rate_limited' | 'server' | 'network' | 'client';
 
@@ -27,8 +28,13 @@ export interface RetryPolicy {
   timeoutMs: number;
 }
 
-/** A token bucket: `perSecond` sustained, up to `burst` at once. */
-export class RateLimiter {
+/** Decides when the next request to a vendor may go: `take()` resolves at its turn. */
+export interface RequestPacer {
+  take(): Promise<void>;
+}
+
+/** A token bucket in this process: `perSecond` sustained, up to `burst` at once. */
+export class TokenBucket implements RequestPacer {
   private tokens: number;
   private last = Date.now();
   private queue: Promise<void> = Promise.resolve();
@@ -104,7 +110,7 @@ export interface VendorRequest {
 }
 
 /** Sends the request with the rate limit and retries; returns the JSON body of a 2xx answer. */
-export async function requestJson(request: VendorRequest, policy: RetryPolicy, limiter: RateLimiter): Promise<unknown> {
+export async function requestJson(request: VendorRequest, policy: RetryPolicy, limiter: RequestPacer): Promise<unknown> {
   for (let attempt = 1; ; attempt++) {
     await limiter.take();
     let response: Response;

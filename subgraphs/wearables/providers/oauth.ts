@@ -2,7 +2,7 @@
 // PKCE where the vendor wants it), the code exchange and the refresh, both as form posts to
 // the vendor's token endpoint with our client credentials.
 import { createHash, randomBytes } from 'node:crypto';
-import { requestJson, VendorError, type RateLimiter, type RetryPolicy } from './http';
+import { requestJson, VendorError, type RequestPacer, type RetryPolicy } from './http';
 import type { ProviderPlugin, VendorEndpoints } from './types';
 
 export interface TokenSet {
@@ -60,7 +60,7 @@ async function tokenRequest(
   endpoints: VendorEndpoints,
   client: ClientCredentials,
   fields: Record<string, string>,
-  http: { policy: RetryPolicy; limiter: RateLimiter },
+  http: { policy: RetryPolicy; limiter: RequestPacer },
 ): Promise<TokenSet> {
   const body = new URLSearchParams({ ...fields, client_id: client.clientId, client_secret: client.clientSecret });
   const answer = await requestJson(
@@ -84,7 +84,7 @@ export function exchangeCode(
   endpoints: VendorEndpoints,
   client: ClientCredentials,
   grant: { code: string; redirectUri: string; codeVerifier?: string | null },
-  http: { policy: RetryPolicy; limiter: RateLimiter },
+  http: { policy: RetryPolicy; limiter: RequestPacer },
 ): Promise<TokenSet> {
   return tokenRequest(
     plugin,
@@ -105,7 +105,7 @@ export function refreshTokens(
   endpoints: VendorEndpoints,
   client: ClientCredentials,
   refreshToken: string,
-  http: { policy: RetryPolicy; limiter: RateLimiter },
+  http: { policy: RetryPolicy; limiter: RequestPacer },
 ): Promise<TokenSet> {
   return tokenRequest(plugin, endpoints, client, { grant_type: 'refresh_token', refresh_token: refreshToken }, http);
 }

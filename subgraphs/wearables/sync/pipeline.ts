@@ -20,6 +20,7 @@ import { TokenKeyError, type TokenKeyring } from '../tokens/keyring';
 import { connectionTokens } from './credentials';
 import { parseCursor, serializeCursor, windowFor } from './cursor';
 import { vendorApi, vendorClient } from './vendor-client';
+import type { VendorPacing } from './vendor-pacing';
 
 /** Readings stored per transaction (and per burst of events). */
 const STORE_BATCH = 1000;
@@ -36,6 +37,8 @@ export interface SyncDeps {
   jobQueue: JobQueue;
   config: WearablesConfig;
   keyring: TokenKeyring;
+  /** The vendors' rate limits, shared with every other process that calls them (vendor-pacing.ts). */
+  pacing: VendorPacing;
   log: Logger;
   now?: () => Date;
 }
@@ -66,7 +69,7 @@ function describe(error: unknown): { message: string; retryable: boolean } {
 }
 
 async function pull(deps: SyncDeps, connection: WearableConnection, timeZone: string, now: Date) {
-  const vendor = vendorClient(deps.config, connection.provider);
+  const vendor = vendorClient(deps.config, deps.pacing, connection.provider);
   const api = vendorApi(vendor, connectionTokens(deps.prisma, deps.keyring, vendor, connection, deps.now));
   const cursor = parseCursor(connection.syncCursor);
   const readings: StandardReading[] = [];

@@ -1,38 +1,32 @@
-// How this process talks to a vendor: one rate limiter per provider (shared by every job and
-// request of the process), the retry policy from configuration, the endpoints (simulator or
-// real), and an API client that signs requests with the connection's access token and
-// refreshes it once when the vendor says it is no longer valid.
+// How this process talks to a vendor: the provider's pacer (its rate limit, shared by every
+// process through Redis when there is one: vendor-pacing.ts), the retry policy from
+// configuration, the endpoints (simulator or real), and an API client that signs requests with
+// the connection's access token and refreshes it once when the vendor says it is no longer valid.
 import type { WearableProvider } from '../../../generated/prisma/client';
 import type { WearablesConfig } from '../config';
-import { RateLimiter, requestJson, VendorError, type RetryPolicy } from '../providers/http';
+import { requestJson, VendorError, type RequestPacer, type RetryPolicy } from '../providers/http';
 import { endpointsFor, pluginFor } from '../providers';
 import type { ProviderPlugin, VendorApi, VendorEndpoints } from '../providers/types';
-
-const limiters = new Map<WearableProvider, RateLimiter>();
+import type { VendorPacing } from './vendor-pacing';
 
 export interface VendorClient {
   plugin: ProviderPlugin;
   endpoints: VendorEndpoints;
   client: { clientId: string; clientSecret: string };
-  http: { policy: RetryPolicy; limiter: RateLimiter };
+  http: { policy: RetryPolicy; limiter: RequestPacer };
   simulated: boolean;
 }
 
-export function vendorClient(config: WearablesConfig, provider: WearableProvider): VendorClient {
+export function vendorClient(config: WearablesConfig, pacing: VendorPacing, provider: WearableProvider): VendorClient {
   const plugin = pluginFor(provider);
   const settings = config.vendors[provider];
-  let limiter = limiters.get(provider);
-  if (!limiter) {
-    limiter = new RateLimiter(plugin.rateLimit.perSecond, plugin.rateLimit.burst);
-    limiters.set(provider, limiter);
-  }
   return {
     plugin,
     endpoints: endpointsFor(plugin, settings, config.simulatorPorts[provider]),
     client: { clientId: settings.clientId, clientSecret: settings.clientSecret },
     http: {
       policy: { maxAttempts: config.httpMaxAttempts, backoffMs: config.httpBackoffMs, maxBackoffMs: config.httpMaxBackoffMs, timeoutMs: config.httpTimeoutMs },
-      limiter,
+      limiter: pacing.pacer(provider),
     },
     simulated: settings.simulated,
   };

@@ -8,6 +8,9 @@ import { codes, expectBadInput, gatewayUrl, gql, stackSubgraphBase } from '../..
 import { metricTotal } from '../../../test/support/metrics';
 import { collect, eventually, metric, wsClient } from '../../../test/support/ws';
 import { accountRequests, approveAt, controlAccount, stackSimulator, uniqueLogin } from './support/simulators';
+import { serviceLogger } from '../../../shared/logger';
+import { pluginFor } from '../providers';
+import { sharedVendorPacing } from '../sync/vendor-pacing';
 
 const START = `mutation($provider: WearableProvider!, $p: ID) {
   startWearableConnection(provider: $provider, patientId: $p) { provider authorizationUrl state expiresAt }
@@ -61,7 +64,7 @@ beforeAll(async () => {
   const query = `{ ${indexes.map((i) => `p${i}: patient(id: "${seededPatientId(i)}") { wearableConnections { id } }`).join(' ')} }`;
   const found = await must(query, {});
   fresh = indexes.filter((i) => found[`p${i}`].wearableConnections.length === 0);
-  expect(fresh.length).toBeGreaterThanOrEqual(5);
+  expect(fresh.length).toBeGreaterThanOrEqual(6);
 });
 
 describe('connecting a wearable', () => {
@@ -225,5 +228,34 @@ describe('syncing', () => {
     }
     // Another patient's devices are not theirs to sync.
     expect(codes(await gql(SYNC, { p: seededPatientId(fresh[0]) }, { headers: customer }))).toEqual(['FORBIDDEN']);
+  });
+});
+
+// The stack shares the vendors' schedules only through Redis: this runs in the CI pass that sets REDIS_URL.
+const withRedis = process.env.REDIS_URL ? describe : describe.skip;
+
+withRedis('with REDIS_URL, the vendors’ rate limits', () => {
+  it('are shared with other processes: a sync waits for the turns another replica took', async () => {
+    const patientId = seededPatientId(fresh[5]);
+    // This test stands for another replica, taking its turns from the stack's own OURA schedule.
+    const replica = sharedVendorPacing(process.env.REDIS_URL!, { log: serviceLogger('test-replica') });
+    const { perSecond, burst } = pluginFor('OURA').rateLimit;
+    const intervalMs = 1000 / perSecond;
+    const ahead = Math.ceil(2 * perSecond);
+    try {
+      const filled = Date.now();
+      // The burst and two seconds beyond it: the burst's turns come at once, the rest are reserved.
+      const turns = Array.from({ length: burst + ahead }, () => replica.pacer('OURA').take());
+      await Promise.all(turns.slice(0, burst));
+      const login = uniqueLogin('paced');
+      const connection = await connect('OURA', login, admin, patientId);
+      expect(await finished(patientId, 'OURA', connection.syncJobId)).toMatchObject({ syncStatus: 'SUCCEEDED', lastError: null });
+      await Promise.all(turns);
+      // With a limit per process, the stack's first call to the vendor would not wait for this replica's turns.
+      const [first] = await accountRequests(stackSimulator('OURA'), login);
+      expect(Date.parse(first.at) - filled).toBeGreaterThanOrEqual(ahead * intervalMs);
+    } finally {
+      await replica.close();
+    }
   });
 });

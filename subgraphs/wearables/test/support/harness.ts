@@ -19,6 +19,7 @@ import { completeConnection, startConnection, type ConnectDeps } from '../../con
 import { SIMULATORS } from '../../simulators';
 import { startSimulator } from '../../simulators/server';
 import type { SyncDeps } from '../../sync/pipeline';
+import { localVendorPacing } from '../../sync/vendor-pacing';
 import { domainPorts } from '../../../../bin/ports';
 import { keyringFrom, parseTokenKeys, type TokenKeyring } from '../../tokens/keyring';
 import { approveAt } from './simulators';
@@ -63,8 +64,8 @@ export async function startHarness(options: { patients?: number } = {}) {
       keyring = keyringFrom(parseTokenKeys(keySpec));
     },
     simulator: (provider: WearableProvider) => `http://127.0.0.1:${config.simulatorPorts[provider]}`,
-    connectDeps: (): ConnectDeps => ({ prisma: db.prisma, config, keyring, queue: null }),
-    syncDeps: (now?: () => Date): SyncDeps => ({ prisma: db.prisma, patientFacts: domainPorts(db.prisma).patientFacts, pubsub, jobQueue, config, keyring, log, now }),
+    connectDeps: (): ConnectDeps => ({ prisma: db.prisma, config, keyring, pacing: localVendorPacing, queue: null }),
+    syncDeps: (now?: () => Date): SyncDeps => ({ prisma: db.prisma, patientFacts: domainPorts(db.prisma).patientFacts, pubsub, jobQueue, config, keyring, pacing: localVendorPacing, log, now }),
     /** The whole OAuth round trip for a patient, as vendor account `login`. */
     async connect(profileId: string, provider: WearableProvider, login: string) {
       const started = await startConnection(harness.connectDeps(), { profileId, provider, createdBy: 'test' });
