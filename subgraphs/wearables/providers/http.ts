@@ -1,8 +1,8 @@
-// Every request to a vendor goes through here: the provider's rate limit (its pacer: a token
-// bucket, shared by every process through Redis when there is one, sync/vendor-pacing.ts), a
-// timeout, and retries with exponential backoff on 429, 5xx and network errors (Retry-After
-// wins when the vendor sends it). What is left after the retries is a VendorError that says
-// whether trying again later could help.
+// Every request to a vendor goes through here: the provider's rate limit (its pacer: this
+// process's token bucket, or with Redis one schedule every process shares:
+// sync/vendor-pacing.ts), a timeout, and retries with exponential backoff on 429, 5xx and
+// network errors (Retry-After wins when the vendor sends it). What is left after the retries is
+// a VendorError that says whether trying again later could help.
 
 export type VendorErrorKind = 'auth' | 'rate_limited' | 'server' | 'network' | 'client';
 

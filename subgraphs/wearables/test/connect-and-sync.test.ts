@@ -156,9 +156,9 @@ describe('syncing', () => {
     const requestsBefore = (await accountRequests(stackSimulator('DEXCOM'), login)).length;
 
     const [queued] = (await must(SYNC, { p: patientId })).syncWearables;
-    // A new job, shown as queued, or as running when a worker (idle since the first sync) took it first.
+    // A new job, shown as queued, or further on when a worker (idle since the first sync) took it first.
     expect(queued.provider).toBe('DEXCOM');
-    expect(['QUEUED', 'RUNNING']).toContain(queued.syncStatus);
+    expect(['QUEUED', 'RUNNING', 'SUCCEEDED']).toContain(queued.syncStatus);
     expect(queued.syncJobId).not.toBe(connection.syncJobId);
     const second = await finished(patientId, 'DEXCOM', queued.syncJobId);
     expect(second).toMatchObject({ syncStatus: 'SUCCEEDED', syncReadingsAdded: 0, lastError: null });
