@@ -25,9 +25,10 @@ const POLLING_INTERVAL_SECONDS = 2;
 /**
  * Which waiting sync a worker takes first (pg-boss fetches the highest priority first): one a
  * person waits for (a new connection, "sync now") before the nightly batch, which queues a job
- * for every connection at once; one queued while its connection's sync runs or waits to retry
- * after all, since the queue cannot start it before that one ends (at the head it would stall
- * every fetch of the provider's workers).
+ * for every connection at once; one queued while its connection's sync runs after all, since
+ * the queue cannot start it before that one ends (at the head it would stall every fetch of the
+ * provider's workers). A sync waiting to retry is not queued behind: a request starts that
+ * retry at once (request.ts).
  */
 export const SYNC_PRIORITY = { waitedFor: 1, daily: 0, behind: -1 } as const;
 

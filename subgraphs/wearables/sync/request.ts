@@ -1,6 +1,7 @@
 // Asking for syncs: one queue job per connection, so each vendor's sync succeeds or fails on
 // its own. The connection shows QUEUED (with the job id) before the job exists, so a worker
 // that picks the job up at once can only move it forward (RUNNING, then SUCCEEDED/FAILED).
+// A sync that failed and waits to retry answers a new request itself, starting at once.
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../../../shared/db/database';
 import { DEFAULT_RAW_PAYLOAD_RETENTION_DAYS } from '../config';
@@ -11,6 +12,31 @@ import { QUEUE_SCHEMA, SYNC_PRIORITY, syncPriority, syncQueueName, type SyncJobD
 /** A sync of the connection that keeps another from starting: running, or failed and waiting to retry. */
 const UNDER_WAY = `SELECT 1 FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND singleton_key = $2 AND state IN ('active', 'retry')`;
 
+/**
+ * The connection's sync that failed and waits to retry, made to start now (at `priority` when
+ * higher): "sync now" after a failure is that retry, not a second job, which could only wait
+ * behind every other (it cannot start while the retry may). Null when there is none, or it
+ * started meanwhile.
+ */
+async function retryNow(prisma: Prisma, queueName: string, connectionId: string, priority: number): Promise<string | null> {
+  const [retrying] = await prisma.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT id::text AS id FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND singleton_key = $2 AND state = 'retry' LIMIT 1`,
+    queueName,
+    connectionId,
+  );
+  if (!retrying) return null;
+  // QUEUED before the job can start, as for a new one.
+  await prisma.wearableConnection.update({ where: { id: connectionId }, data: { syncStatus: 'QUEUED', syncJobId: retrying.id, syncRequestedAt: new Date() } });
+  const [moved] = await prisma.$queryRawUnsafe<{ id: string }[]>(
+    `UPDATE ${QUEUE_SCHEMA}.job SET start_after = now(), priority = GREATEST(priority, $3)
+      WHERE name = $1 AND id = $2::uuid AND state = 'retry' RETURNING id::text AS id`,
+    queueName,
+    retrying.id,
+    priority,
+  );
+  return moved ? retrying.id : null;
+}
+
 /** Queues a sync of one connection; returns the id of the job that will run it. */
 export async function requestSync(
   prisma: Prisma,
@@ -19,8 +45,10 @@ export async function requestSync(
   reason: SyncJobData['reason'],
 ): Promise<string> {
   const connectionId = connection.id;
-  const jobId = randomUUID();
   const queueName = syncQueueName(connection.provider);
+  const retrying = await retryNow(prisma, queueName, connectionId, syncPriority(reason, false));
+  if (retrying) return retrying;
+  const jobId = randomUUID();
   await prisma.wearableConnection.update({ where: { id: connectionId }, data: { syncStatus: 'QUEUED', syncJobId: jobId, syncRequestedAt: new Date() } });
   // Twice at most: a waiting job may start between our send and our look-up.
   for (let attempt = 0; attempt < 2; attempt++) {

@@ -14,7 +14,7 @@ import { PROVIDERS } from '../config';
 import { completeConnection, startConnection } from '../connect';
 import { syncConnection } from '../sync/pipeline';
 import { domainPorts } from '../../../bin/ports';
-import { DAILY_QUEUE, startSyncQueue } from '../sync/queue';
+import { DAILY_QUEUE, startSyncQueue, SYNC_PRIORITY } from '../sync/queue';
 import { requestDailySync, requestSync } from '../sync/request';
 import { tokenBinding } from '../tokens/keyring';
 import { newKey, startHarness, type Harness } from './support/harness';
@@ -306,35 +306,46 @@ describe('the sync queue', () => {
     }
   }, 60_000);
 
-  it('queues a sync asked for while its connection’s last one waits to retry behind every other job, not at the head where it cannot start', async () => {
+  it('starts a sync that waits to retry when it is asked for again, rather than queueing a second behind every other', async () => {
     for (const patient of [P1, P2]) await h.connect(patient, 'OURA', uniqueLogin('retrying'));
     const [failing, other] = await h.prisma.wearableConnection.findMany({ where: { provider: 'OURA', profileId: { in: [P1, P2] } }, orderBy: { id: 'asc' } });
     const ouraJobs = () =>
-      h.db.sql.query<{ id: string; state: string; priority: number }>("SELECT id::text AS id, state, priority FROM pgboss.job WHERE name = 'wearables-sync-oura' AND state < 'active'");
-    const worker = await startSyncQueue({
-      db: h.db,
-      // A retry a minute away: the job stays waiting to retry while this test looks.
-      config: { ...h.config, syncConcurrency: 1, syncRetryDelaySeconds: 60 },
-      log: h.log,
-      handlers: {
-        async sync(job) {
-          if (job.data.connectionId === failing.id) throw new Error('the vendor is down');
-        },
-        daily: async () => {},
+      h.db.sql.query<{ id: string; state: string; priority: number; due: boolean; connectionId: string }>(
+        "SELECT id::text AS id, state, priority, start_after <= now() AS due, singleton_key AS \"connectionId\" FROM pgboss.job WHERE name = 'wearables-sync-oura' AND state < 'completed'",
+      );
+    let vendorDown = true;
+    const ran: string[] = [];
+    // A retry a minute away: the job waits to retry while this test looks.
+    const queueOptions = { db: h.db, config: { ...h.config, syncConcurrency: 1, syncRetryDelaySeconds: 60 }, log: h.log };
+    const handlers = {
+      async sync(job: { id: string; data: { connectionId: string } }) {
+        ran.push(job.id);
+        if (vendorDown && job.data.connectionId === failing.id) throw new Error('the vendor is down');
       },
-    });
+      daily: async () => {},
+    };
+    let worker = await startSyncQueue({ ...queueOptions, handlers });
     let sender: Awaited<ReturnType<typeof startSyncQueue>> | undefined;
     try {
-      const first = await requestSync(h.prisma, worker, failing, 'on-demand');
+      const first = await requestSync(h.prisma, worker, failing, 'daily');
       await eventually(async () => (await ouraJobs()).some((job) => job.id === first && job.state === 'retry'), 10_000, 'the failed sync to wait for its retry');
       await worker.stop();
-      // Asked again meanwhile (no worker running, so the queue's order can be read).
+      // Asked again meanwhile (no worker running, so the queue can be read as the request left it).
       sender = await startSyncQueue({ db: h.db, config: h.config, log: h.log });
       const again = await requestSync(h.prisma, sender, failing, 'on-demand');
       const elsewhere = await requestSync(h.prisma, sender, other, 'on-demand');
+      expect(again).toBe(first);
       const jobs = await ouraJobs();
-      expect(jobs.find((job) => job.id === again)).toMatchObject({ state: 'created', priority: -1 });
-      expect(jobs.find((job) => job.id === elsewhere)).toMatchObject({ state: 'created', priority: 1 });
+      expect(jobs.filter((job) => job.connectionId === failing.id)).toEqual([{ id: first, state: 'retry', priority: SYNC_PRIORITY.waitedFor, due: true, connectionId: failing.id }]);
+      expect(jobs.find((job) => job.id === elsewhere)).toMatchObject({ state: 'created', priority: SYNC_PRIORITY.waitedFor });
+      expect(await connectionRow(failing.id)).toMatchObject({ syncStatus: 'QUEUED', syncJobId: first });
+
+      // The vendor is back: the retry runs now, not a minute after its failure.
+      vendorDown = false;
+      ran.length = 0;
+      worker = await startSyncQueue({ ...queueOptions, handlers });
+      await eventually(async () => ran.includes(first), 10_000, 'the retry to run');
+      await eventually(async () => !(await ouraJobs()).some((job) => job.id === first), 10_000, 'the retry to complete');
     } finally {
       await worker.stop();
       await sender?.stop();
