@@ -27,8 +27,8 @@ const POLLING_INTERVAL_SECONDS = 2;
  * person waits for (a new connection, "sync now") before the nightly batch, which queues a job
  * for every connection at once; one queued while its connection's sync runs after all, since
  * the queue cannot start it before that one ends (at the head it would stall every fetch of the
- * provider's workers). A sync waiting to retry is not queued behind: a request starts that
- * retry at once (request.ts).
+ * provider's workers). A sync waiting to retry is not queued behind for a person: their request
+ * starts that retry at once (request.ts).
  */
 export const SYNC_PRIORITY = { waitedFor: 1, daily: 0, behind: -1 } as const;
 
@@ -50,11 +50,14 @@ export interface SyncQueue {
   /**
    * Queues a sync of the connection as job `id` (a daily one after any a person waits for:
    * SYNC_PRIORITY); null when one is already waiting (nothing sent). `behind`: the connection's
-   * sync is running (or waiting to retry), so this one cannot start before it ends: it goes after
-   * every other job, rather than at the head of the queue where the workers would keep fetching
-   * (and failing to start) it.
+   * sync is running (or waiting to retry, for the nightly batch or when a request could not take
+   * the retry over), so this one cannot start before it ends: it goes after every other job,
+   * rather than at the head of the queue where the workers would keep fetching (and failing to
+   * start) it.
    */
   send(provider: WearableProvider, connectionId: string, reason: SyncJobData['reason'], id: string, behind?: boolean): Promise<string | null>;
+  /** Wakes this process's workers of the provider (a job became due), rather than waiting for their next poll. */
+  wake(provider: WearableProvider): void;
   stop(): Promise<void>;
   boss: PgBoss;
 }
@@ -111,15 +114,18 @@ export async function startSyncQueue(options: StartQueueOptions): Promise<SyncQu
     }
     await boss.work(DAILY_QUEUE, { pollingIntervalSeconds: 5, batchSize: 1 }, async () => handlers.daily());
   }
+  const wake = (provider: WearableProvider) => {
+    for (const worker of workers.get(provider)!) boss.notifyWorker(worker);
+  };
   return {
     boss,
     async send(provider, connectionId, reason, jobId, behind = false) {
       const options = { id: jobId, singletonKey: connectionId, priority: syncPriority(reason, behind) };
       const id = await boss.send(syncQueueName(provider), withTraceContext({ connectionId, reason } satisfies SyncJobData), options);
-      // Wake this process's workers rather than waiting for their next poll.
-      for (const worker of workers.get(provider)!) boss.notifyWorker(worker);
+      wake(provider);
       return id;
     },
+    wake,
     async stop() {
       // Graceful: running syncs finish within what is left of the shutdown's grace period (or are retried after expiry).
       await boss.stop({ graceful: true, wait: true, timeout: Math.max(1, remainingGraceMs()) });

@@ -1,7 +1,7 @@
 // Asking for syncs: one queue job per connection, so each vendor's sync succeeds or fails on
 // its own. The connection shows QUEUED (with the job id) before the job exists, so a worker
 // that picks the job up at once can only move it forward (RUNNING, then SUCCEEDED/FAILED).
-// A sync that failed and waits to retry answers a new request itself, starting at once.
+// A sync that failed and waits to retry answers a person's new request itself, starting at once.
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../../../shared/db/database';
 import { DEFAULT_RAW_PAYLOAD_RETENTION_DAYS } from '../config';
@@ -14,9 +14,11 @@ const UNDER_WAY = `SELECT 1 FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND singlet
 
 /**
  * The connection's sync that failed and waits to retry, made to start now (at `priority` when
- * higher): "sync now" after a failure is that retry, not a second job, which could only wait
- * behind every other (it cannot start while the retry may). Null when there is none, or it
- * started meanwhile.
+ * higher) with its retries counted afresh: "sync now" after a failure is that retry, not a
+ * second job, which could only wait behind every other (it cannot start while the retry may).
+ * The job keeps its first request's data and trace. Null when there is none, when it started
+ * meanwhile, or while another sync of the connection runs (the retry could not start before
+ * that one ends, and at the head it would stall every fetch of the provider's workers).
  */
 async function retryNow(prisma: Prisma, queueName: string, connectionId: string, priority: number): Promise<string | null> {
   const [retrying] = await prisma.$queryRawUnsafe<{ id: string }[]>(
@@ -28,11 +30,14 @@ async function retryNow(prisma: Prisma, queueName: string, connectionId: string,
   // QUEUED before the job can start, as for a new one.
   await prisma.wearableConnection.update({ where: { id: connectionId }, data: { syncStatus: 'QUEUED', syncJobId: retrying.id, syncRequestedAt: new Date() } });
   const [moved] = await prisma.$queryRawUnsafe<{ id: string }[]>(
-    `UPDATE ${QUEUE_SCHEMA}.job SET start_after = now(), priority = GREATEST(priority, $3)
-      WHERE name = $1 AND id = $2::uuid AND state = 'retry' RETURNING id::text AS id`,
+    `UPDATE ${QUEUE_SCHEMA}.job SET start_after = now(), priority = GREATEST(priority, $3), retry_count = 0
+      WHERE name = $1 AND id = $2::uuid AND state = 'retry'
+        AND NOT EXISTS (SELECT 1 FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND singleton_key = $4 AND state = 'active')
+      RETURNING id::text AS id`,
     queueName,
     retrying.id,
     priority,
+    connectionId,
   );
   return moved ? retrying.id : null;
 }
@@ -46,8 +51,12 @@ export async function requestSync(
 ): Promise<string> {
   const connectionId = connection.id;
   const queueName = syncQueueName(connection.provider);
-  const retrying = await retryNow(prisma, queueName, connectionId, syncPriority(reason, false));
-  if (retrying) return retrying;
+  // Not for the nightly batch: that keeps a failing vendor's backoff.
+  const retrying = reason === 'daily' ? null : await retryNow(prisma, queueName, connectionId, syncPriority(reason, false));
+  if (retrying) {
+    queue.wake(connection.provider);
+    return retrying;
+  }
   const jobId = randomUUID();
   await prisma.wearableConnection.update({ where: { id: connectionId }, data: { syncStatus: 'QUEUED', syncJobId: jobId, syncRequestedAt: new Date() } });
   // Twice at most: a waiting job may start between our send and our look-up.

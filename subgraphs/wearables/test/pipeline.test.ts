@@ -353,4 +353,35 @@ describe('the sync queue', () => {
       await h.db.sql.query("DELETE FROM pgboss.job WHERE name = 'wearables-sync-oura' AND state < 'active'");
     }
   }, 60_000);
+
+  it('leaves a retry waiting while another sync of its connection runs, and for the nightly batch: those requests queue behind', async () => {
+    for (const patient of [P1, P2]) await h.connect(patient, 'OURA', uniqueLogin('retry-kept'));
+    const [busy, nightly] = await h.prisma.wearableConnection.findMany({ where: { provider: 'OURA', profileId: { in: [P1, P2] } }, orderBy: { id: 'asc' } });
+    const job = async (id: string) =>
+      (await h.db.sql.query<{ state: string; priority: number; due: boolean }>('SELECT state, priority, start_after <= now() AS due FROM pgboss.job WHERE id = $1::uuid', [id]))[0];
+    // No worker: the states are set as a failed sync waiting to retry, and a running one, would leave them.
+    const waitToRetry = (id: string) => h.db.sql.query("UPDATE pgboss.job SET state = 'retry', started_on = now(), start_after = now() + interval '1 minute' WHERE id = $1::uuid", [id]);
+    const sender = await startSyncQueue({ db: h.db, config: h.config, log: h.log });
+    try {
+      const retrying = await requestSync(h.prisma, sender, busy, 'daily');
+      await waitToRetry(retrying);
+      const running = randomUUID();
+      await sender.send('OURA', busy.id, 'on-demand', running);
+      await h.db.sql.query("UPDATE pgboss.job SET state = 'active', started_on = now() WHERE id = $1::uuid", [running]);
+      const asked = await requestSync(h.prisma, sender, busy, 'on-demand');
+      expect(asked).not.toBe(retrying);
+      expect(await job(retrying)).toEqual({ state: 'retry', priority: SYNC_PRIORITY.daily, due: false });
+      expect(await job(asked)).toEqual({ state: 'created', priority: SYNC_PRIORITY.behind, due: true });
+
+      const failed = await requestSync(h.prisma, sender, nightly, 'on-demand');
+      await waitToRetry(failed);
+      const daily = await requestSync(h.prisma, sender, nightly, 'daily');
+      expect(daily).not.toBe(failed);
+      expect(await job(failed)).toEqual({ state: 'retry', priority: SYNC_PRIORITY.waitedFor, due: false });
+      expect(await job(daily)).toEqual({ state: 'created', priority: SYNC_PRIORITY.behind, due: true });
+    } finally {
+      await sender.stop();
+      await h.db.sql.query("DELETE FROM pgboss.job WHERE name = 'wearables-sync-oura' AND state <= 'active'");
+    }
+  });
 });
