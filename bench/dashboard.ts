@@ -140,13 +140,12 @@ async function run(label: string, tree: string, portBase: number, body: string, 
   }
 }
 
-type Mode = SharedReadsMode;
 /** The working tree's SHARED_READS by default on this run's database, and the modes measured beside it. */
 const DEFAULT_MODE = defaultSharedReads(process.env.DATABASE_URL || undefined);
 const OTHER_MODES = SHARED_READS_MODES.filter((mode) => mode !== DEFAULT_MODE);
 
 /** The working tree with another SHARED_READS mode (its connections share one admin's token, so reads in flight can share). */
-async function runMode(mode: Mode, tree: string, portBase: number, body: string): Promise<Omit<Measured, 'proxied'>> {
+async function runMode(mode: SharedReadsMode, tree: string, portBase: number, body: string): Promise<Omit<Measured, 'proxied'>> {
   const label = `now, SHARED_READS=${mode}`;
   const stack = await starter(label, tree, portBase, false, { SHARED_READS: mode })(false);
   try {
@@ -157,7 +156,7 @@ async function runMode(mode: Mode, tree: string, portBase: number, body: string)
   }
 }
 
-function rows(baseline: Measured, now: Measured, others: Map<Mode, Omit<Measured, 'proxied'>>): Row[] {
+function rows(baseline: Measured, now: Measured, others: Map<SharedReadsMode, Omit<Measured, 'proxied'>>): Row[] {
   const phase = (name: string, pick: (m: Measured) => LoadPhaseResult): Row[] => [
     { figure: `req/s, ${name}`, baseline: pick(baseline).requestsPerSecond, now: pick(now).requestsPerSecond },
     { figure: `p50 ms, ${name}`, baseline: pick(baseline).latencyMs.p50, now: pick(now).latencyMs.p50 },
@@ -208,7 +207,7 @@ async function main() {
     tree.remove();
   }
   const now = await run('now', root, settings.portBase + 20, body, false, { SHARED_READS: DEFAULT_MODE }, { SHARED_READS: 'off' });
-  const others = new Map<Mode, Omit<Measured, 'proxied'>>();
+  const others = new Map<SharedReadsMode, Omit<Measured, 'proxied'>>();
   for (const [i, mode] of OTHER_MODES.entries()) others.set(mode, await runMode(mode, root, settings.portBase + 40 + 20 * i, body));
   const cpus = os.cpus();
   const phases = settings.requests ? `${settings.requests} requests at 1 connection, ${settings.requests * 3} at 10` : `${settings.durationSeconds} s per phase`;

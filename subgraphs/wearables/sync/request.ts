@@ -12,6 +12,10 @@ import { QUEUE_SCHEMA, SYNC_PRIORITY, syncPriority, syncQueueName, type SyncJobD
 /** A sync of the connection that keeps another from starting: running, or failed and waiting to retry. */
 const UNDER_WAY = `SELECT 1 FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND singleton_key = $2 AND state IN ('active', 'retry')`;
 
+/** The connection shows job `jobId` waiting: written before the job can start, so a worker only moves it forward. */
+const markQueued = (prisma: Prisma, connectionId: string, jobId: string) =>
+  prisma.wearableConnection.update({ where: { id: connectionId }, data: { syncStatus: 'QUEUED', syncJobId: jobId, syncRequestedAt: new Date() } });
+
 /**
  * The connection's sync that failed and waits to retry, made to start now (at `priority` when
  * higher) with its retries counted afresh: "sync now" after a failure is that retry, not a
@@ -27,8 +31,7 @@ async function retryNow(prisma: Prisma, queueName: string, connectionId: string,
     connectionId,
   );
   if (!retrying) return null;
-  // QUEUED before the job can start, as for a new one.
-  await prisma.wearableConnection.update({ where: { id: connectionId }, data: { syncStatus: 'QUEUED', syncJobId: retrying.id, syncRequestedAt: new Date() } });
+  await markQueued(prisma, connectionId, retrying.id);
   const [moved] = await prisma.$queryRawUnsafe<{ id: string }[]>(
     `UPDATE ${QUEUE_SCHEMA}.job SET start_after = now(), priority = GREATEST(priority, $3), retry_count = 0
       WHERE name = $1 AND id = $2::uuid AND state = 'retry'
@@ -58,7 +61,7 @@ export async function requestSync(
     return retrying;
   }
   const jobId = randomUUID();
-  await prisma.wearableConnection.update({ where: { id: connectionId }, data: { syncStatus: 'QUEUED', syncJobId: jobId, syncRequestedAt: new Date() } });
+  await markQueued(prisma, connectionId, jobId);
   // Twice at most: a waiting job may start between our send and our look-up.
   for (let attempt = 0; attempt < 2; attempt++) {
     // Asked of the queue, not the connection's status (which the request before this one set to QUEUED).

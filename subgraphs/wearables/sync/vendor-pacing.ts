@@ -85,7 +85,6 @@ export function sharedVendorPacing(redisUrl: string, options: SharedPacingOption
     lazyConnect: false,
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
-    maxRetriesPerRequest: 1,
     commandTimeout: timeoutMs,
   }) as PacingRedis;
   redis.defineCommand('reserveVendorTurn', { numberOfKeys: 1, lua: RESERVE_TURN });
